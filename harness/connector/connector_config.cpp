@@ -1,0 +1,91 @@
+#include "harness/connector/connector_config.hpp"
+
+#include <regex>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
+
+namespace cdc {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string ConnectorConfig::setting(const std::string& key, const std::string& fallback) const {
+  if (config.contains(key) && config[key].is_string()) return config[key].get<std::string>();
+  return fallback;
+}
+
+fs::path default_connector_file() { return fs::path(CDC_SOURCE_DIR) / "debezium" / "customer-cdc.json"; }
+
+ConnectorConfig load_connector_config(const fs::path& file) {
+  if (!fs::exists(file)) throw HarnessError("connector config " + file.string() + " does not exist");
+  const json doc = json::parse(read_file(file), nullptr, false);
+  if (doc.is_discarded()) {
+    throw HarnessError("connector config " + file.string() + " is not valid JSON: check it with `jq . " +
+                       file.string() + "`");
+  }
+  if (!doc.is_object() || !doc.contains("name") || !doc["name"].is_string() || !doc.contains("config") ||
+      !doc["config"].is_object()) {
+    throw HarnessError("connector config " + file.string() +
+                       " must be {\"name\": \"…\", \"config\": {…}} as for Connect's POST /connectors");
+  }
+  ConnectorConfig connector{doc["name"], doc["config"]};
+  for (auto& [key, value] : connector.config.items()) {
+    if (value.is_number() || value.is_boolean()) value = value.dump();  // Connect wants strings
+    if (!value.is_string()) {
+      throw HarnessError("connector config " + file.string() + ": setting '" + key + "' must be a string");
+    }
+  }
+  return connector;
+}
+
+ConnectorConfig resolve_placeholders(ConnectorConfig connector, const StackEndpoints& endpoints) {
+  const std::map<std::string, std::string> values = {
+      {"postgres.host", endpoints.debezium.host},
+      {"postgres.port", std::to_string(endpoints.debezium.port)},
+      {"postgres.dbname", endpoints.debezium.dbname},
+      {"postgres.user", endpoints.debezium.user},
+      {"postgres.password", endpoints.debezium_password_ref},
+  };
+  static const std::regex placeholder(R"(\$\{harness:([a-z.]+)\})");
+  for (auto& [key, value] : connector.config.items()) {
+    std::string text = value.get<std::string>();
+    std::string out;
+    auto begin = std::sregex_iterator(text.begin(), text.end(), placeholder);
+    size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      const auto found = values.find((*it)[1].str());
+      if (found == values.end()) {
+        throw HarnessError("connector " + connector.name + ": setting '" + key + "' uses unknown placeholder " +
+                           it->str() + "; known: postgres.host, postgres.port, postgres.dbname, "
+                           "postgres.user, postgres.password");
+      }
+      out += text.substr(last, static_cast<size_t>(it->position()) - last) + found->second;
+      last = static_cast<size_t>(it->position() + it->length());
+    }
+    value = out + text.substr(last);
+  }
+  return connector;
+}
+
+ConnectorConfig isolated_copy(const ConnectorConfig& connector, const std::string& suffix) {
+  ConnectorConfig copy = connector;
+  copy.name = connector.name + "-" + suffix;
+  std::string slot_suffix = suffix;
+  for (char& c : slot_suffix) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+  copy.config["slot.name"] = connector.slot_name() + "_" + slot_suffix;
+  copy.config["topic.prefix"] = connector.topic_prefix() + "_" + slot_suffix;
+  return copy;
+}
+
+void save_registered_connector(const fs::path& run_dir, const ConnectorConfig& connector) {
+  write_file(run_dir / "connector.json", json{{"name", connector.name}, {"config", connector.config}}.dump(2) + "\n");
+}
+
+ConnectorConfig load_registered_connector(const fs::path& run_dir) {
+  if (!fs::exists(run_dir / "connector.json")) {
+    throw HarnessError("no connector registered in " + run_dir.string() + ": start the pipeline with `cdc-harness up`");
+  }
+  return load_connector_config(run_dir / "connector.json");
+}
+
+}  // namespace cdc

@@ -1,0 +1,46 @@
+#pragma once
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/stack/endpoints.hpp"
+
+namespace cdc {
+
+// A connector as debezium/*.json describes it: {"name": …, "config": {…}}. The file is the
+// single source of the connector's settings; the harness only fills ${harness:…}
+// placeholders (where Postgres is, and the password reference) and never overrides a
+// setting the file spells out.
+struct ConnectorConfig {
+  std::string name;
+  nlohmann::json config;  // string -> string
+
+  std::string setting(const std::string& key, const std::string& fallback) const;
+  std::string slot_name() const { return setting("slot.name", "debezium"); }
+  std::string topic_prefix() const { return setting("topic.prefix", ""); }
+  // Debezium's topic for a captured table: <topic.prefix>.<schema>.<table>
+  std::string change_topic(const std::string& schema_table = "public.customers") const {
+    return topic_prefix() + "." + schema_table;
+  }
+};
+
+std::filesystem::path default_connector_file();  // debezium/customer-cdc.json
+
+ConnectorConfig load_connector_config(const std::filesystem::path& file);
+
+// Replaces ${harness:postgres.host|port|dbname|user|password}; an unknown placeholder is
+// an error naming it.
+ConnectorConfig resolve_placeholders(ConnectorConfig connector, const StackEndpoints& endpoints);
+
+// A copy with its own name, replication slot and topic prefix, for a scenario that needs a
+// fresh connector beside the shared one. These three settings (and only these) change,
+// openly: each connector needs its own slot, and a fresh one its own topics.
+ConnectorConfig isolated_copy(const ConnectorConfig& connector, const std::string& suffix);
+
+// The connector `up` registered, kept in the run directory for scenarios and `tail`
+// (the config holds a password reference, never the password).
+void save_registered_connector(const std::filesystem::path& run_dir, const ConnectorConfig& connector);
+ConnectorConfig load_registered_connector(const std::filesystem::path& run_dir);
+
+}  // namespace cdc

@@ -1,0 +1,114 @@
+#include "harness/connector/connector_lifecycle.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/timeouts.hpp"
+#include "harness/common/wait.hpp"
+#include "harness/connector/connect_client.hpp"
+#include "harness/connector/replication_slot.hpp"
+
+namespace cdc {
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+void put_config(ConnectClient& connect, const ConnectorConfig& connector) {
+  const std::string path = "/connectors/" + connector.name + "/config";
+  wait_for("Kafka Connect to accept connector " + connector.name, scaled(60s), [&] {
+    const auto response = connect.put_json(path, connector.config.dump());
+    if (response.status == 200 || response.status == 201) return Probe<bool>::ready(true);
+    // 409: the worker is rebalancing or has not joined its group yet; it will.
+    if (response.status == 409) return Probe<bool>::not_yet("HTTP 409: " + connect_error_message(response));
+    throw HarnessError("Kafka Connect rejected connector " + connector.name + " (HTTP " +
+                       std::to_string(response.status) + "): " + connect_error_message(response));
+  });
+}
+
+json tasks_of(const json& status) {
+  if (status.contains("tasks") && status["tasks"].is_array()) return status["tasks"];
+  return json::array();
+}
+
+std::string describe_status(const json& status) {
+  std::string text = "connector " + status["connector"].value("state", "?");
+  const json tasks = tasks_of(status);
+  for (const auto& task : tasks) {
+    text += ", task " + std::to_string(task.value("id", 0)) + " " + task.value("state", "?");
+  }
+  return text;
+}
+
+}  // namespace
+
+void start_connector(const StackEndpoints& endpoints, const ConnectorConfig& connector, const Progress& progress) {
+  ConnectClient connect(endpoints.connect_url);
+  put_config(connect, connector);
+  progress.stage("connector", connector.name + " registered; waiting until it streams");
+
+  wait_for("connector " + connector.name + " to be RUNNING and streaming from slot '" + connector.slot_name() + "'",
+           scaled(90s), [&] {
+             const auto response = connect.get("/connectors/" + connector.name + "/status");
+             if (response.status != 200) {
+               return Probe<bool>::not_yet("status HTTP " + std::to_string(response.status) + ": " +
+                                           connect_error_message(response));
+             }
+             const json status = json::parse(response.body);
+             const auto& state = status["connector"];
+             if (state.value("state", "") == "FAILED") {
+               throw HarnessError("connector " + connector.name + " FAILED: " + state.value("trace", "(no trace)"));
+             }
+             const json tasks = tasks_of(status);
+             for (const auto& task : tasks) {
+               if (task.value("state", "") == "FAILED") {
+                 throw HarnessError("connector " + connector.name + " task " + std::to_string(task.value("id", 0)) +
+                                    " FAILED: " + task.value("trace", "(no trace)"));
+               }
+             }
+             const bool running = state.value("state", "") == "RUNNING" && !tasks.empty() &&
+                                  std::all_of(tasks.begin(), tasks.end(),
+                                              [](const json& t) { return t.value("state", "") == "RUNNING"; });
+             if (!running) return Probe<bool>::not_yet(describe_status(status));
+             // RUNNING is not streaming: Debezium holds the slot only once the snapshot is
+             // done and it has asked Postgres to stream.
+             const auto slot = replication_slot(endpoints.admin, connector.slot_name());
+             if (!slot) return Probe<bool>::not_yet(describe_status(status) + "; slot not created yet");
+             if (!slot->active) return Probe<bool>::not_yet(describe_status(status) + "; slot exists, not active yet");
+             return Probe<bool>::ready(true);
+           });
+}
+
+void remove_connector(const StackEndpoints& endpoints, const std::string& name, const std::string& slot) {
+  ConnectClient connect(endpoints.connect_url);
+  wait_for("Kafka Connect to delete connector " + name, scaled(60s), [&] {
+    const auto response = connect.del("/connectors/" + name);
+    if (response.status == 204 || response.status == 200 || response.status == 404) return Probe<bool>::ready(true);
+    if (response.status == 409) return Probe<bool>::not_yet("HTTP 409: " + connect_error_message(response));
+    throw HarnessError("Kafka Connect refused to delete connector " + name + " (HTTP " +
+                       std::to_string(response.status) + "): " + connect_error_message(response));
+  });
+  wait_for("connector " + name + " to be gone from Kafka Connect", scaled(30s), [&] {
+    const auto response = connect.get("/connectors/" + name + "/status");
+    if (response.status == 404) return Probe<bool>::ready(true);
+    return Probe<bool>::not_yet("status HTTP " + std::to_string(response.status));
+  });
+  drop_replication_slot(endpoints.admin, slot);
+}
+
+void remove_all_connectors(const StackEndpoints& endpoints, const Progress& progress) {
+  ConnectClient connect(endpoints.connect_url);
+  const auto response = connect.get("/connectors?expand=info");
+  if (response.status != 200) {
+    throw HarnessError("Kafka Connect could not list connectors (HTTP " + std::to_string(response.status) +
+                       "): " + connect_error_message(response));
+  }
+  for (const auto& [name, entry] : json::parse(response.body).items()) {
+    const json& config = entry["info"]["config"];
+    const std::string slot = config.value("slot.name", "debezium");
+    progress.stage("connector", "deleting " + name + " and its slot " + slot);
+    remove_connector(endpoints, name, slot);
+  }
+}
+
+}  // namespace cdc

@@ -1,0 +1,21 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include "harness/stack/endpoints.hpp"
+
+namespace cdc {
+
+struct SlotState {
+  bool active = false;
+  std::optional<int> active_pid;
+};
+
+// The slot as Postgres sees it; nullopt when no such slot exists.
+std::optional<SlotState> replication_slot(const PostgresEndpoint& admin, const std::string& slot);
+
+// Waits until no walsender holds the slot, then drops it. A slot left behind pins WAL
+// forever, so this runs at every connector teardown.
+void drop_replication_slot(const PostgresEndpoint& admin, const std::string& slot);
+
+}  // namespace cdc

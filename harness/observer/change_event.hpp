@@ -1,0 +1,49 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace cdc {
+
+// Debezium's op codes, plus the tombstone Kafka gets after a delete (a null value).
+enum class Op { Read, Create, Update, Delete, Truncate, Message, Tombstone };
+
+std::string to_string(Op op);  // "r", "c", "u", "d", "t", "m", "tombstone"
+
+struct SourceInfo {
+  std::optional<int64_t> lsn;
+  std::optional<int64_t> tx_id;
+  std::optional<int64_t> ts_us;  // commit time in Postgres
+  std::string snapshot;          // "false", "true", "first", "last", "incremental", …
+  std::string schema;
+  std::string table;
+};
+
+// Where and when a record was seen in Kafka.
+struct KafkaPosition {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  int64_t timestamp_ms = 0;  // the record's Kafka timestamp (create time by default)
+  int64_t received_us = 0;   // wall clock when the observer got it
+};
+
+// One change event, decoded from Debezium's JSON envelope (with or without embedded schema).
+struct ChangeEvent {
+  Op op = Op::Read;
+  nlohmann::json key;  // the key's payload, e.g. {"id": 1001}
+  std::optional<nlohmann::json> before;
+  std::optional<nlohmann::json> after;
+  SourceInfo source;
+  std::optional<int64_t> ts_us;  // when Debezium processed it
+  KafkaPosition kafka;
+
+  bool is_tombstone() const { return op == Op::Tombstone; }
+};
+
+// A short description of an event, for failure messages: op, key, lsn, txId, offset.
+std::string brief(const ChangeEvent& event);
+
+}  // namespace cdc

@@ -1,0 +1,103 @@
+#include "harness/observer/topic_observer.hpp"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <random>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/interrupt.hpp"
+#include "harness/observer/envelope_decoder.hpp"
+
+namespace cdc {
+
+namespace {
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void set(RdKafka::Conf& conf, const std::string& name, const std::string& value) {
+  std::string error;
+  if (conf.set(name, value, error) != RdKafka::Conf::CONF_OK) {
+    throw HarnessError("Kafka consumer setting " + name + "=" + value + " rejected: " + error);
+  }
+}
+
+std::string unique_group() {
+  std::random_device random;
+  return "cdc-harness-observer-" + std::to_string(random()) + std::to_string(random());
+}
+
+}  // namespace
+
+TopicObserver::TopicObserver(const std::string& bootstrap, const std::string& topic, StartAt start) : topic_(topic) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  set(*conf, "bootstrap.servers", bootstrap);
+  set(*conf, "group.id", unique_group());
+  set(*conf, "enable.auto.commit", "false");
+  set(*conf, "auto.offset.reset", start == StartAt::Earliest ? "earliest" : "latest");
+  // A topic that Debezium has not created yet is noticed within a second, not five minutes.
+  set(*conf, "topic.metadata.refresh.interval.ms", "1000");
+  set(*conf, "fetch.wait.max.ms", "10");
+  set(*conf, "log_level", "3");
+  std::string error;
+  consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (!consumer_) throw HarnessError("cannot create a Kafka consumer for " + bootstrap + ": " + error);
+  if (const auto err = consumer_->subscribe({topic}); err != RdKafka::ERR_NO_ERROR) {
+    throw HarnessError("cannot subscribe to " + topic + ": " + RdKafka::err2str(err));
+  }
+}
+
+TopicObserver::~TopicObserver() {
+  if (consumer_) consumer_->close();
+}
+
+std::optional<ChangeEvent> TopicObserver::poll(std::chrono::milliseconds timeout) {
+  std::unique_ptr<RdKafka::Message> message(consumer_->consume(static_cast<int>(timeout.count())));
+  switch (message->err()) {
+    case RdKafka::ERR_NO_ERROR: break;
+    case RdKafka::ERR__TIMED_OUT:
+    case RdKafka::ERR__PARTITION_EOF:
+    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:  // not created yet: Debezium creates it on first change
+      return std::nullopt;
+    default:
+      if (message->err() == RdKafka::ERR__FATAL) {
+        throw HarnessError("Kafka consumer on " + topic_ + " failed: " + message->errstr());
+      }
+      return std::nullopt;  // transient (broker connection etc.): librdkafka retries
+  }
+  KafkaPosition position;
+  position.topic = message->topic_name();
+  position.partition = message->partition();
+  position.offset = message->offset();
+  position.timestamp_ms = message->timestamp().timestamp;
+  position.received_us = now_us();
+  const std::string_view key = message->key() ? std::string_view(*message->key()) : std::string_view();
+  std::optional<std::string_view> value;
+  if (message->payload() != nullptr) value = std::string_view(static_cast<const char*>(message->payload()), message->len());
+  ChangeEvent event = decode_change_event(key, value, position);
+  events_.push_back(event);
+  return event;
+}
+
+const std::vector<ChangeEvent>& TopicObserver::collect_until(
+    const std::string& what, std::chrono::milliseconds timeout,
+    const std::function<bool(const std::vector<ChangeEvent>&)>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done(events_)) {
+    throw_if_interrupted();
+    if (std::chrono::steady_clock::now() >= deadline) {
+      std::string last = events_.empty() ? "no events at all" : "";
+      const size_t from = events_.size() > 8 ? events_.size() - 8 : 0;
+      for (size_t i = from; i < events_.size(); ++i) last += (i > from ? "; " : "") + brief(events_[i]);
+      throw TimeoutError("timed out after " + std::to_string(timeout.count() / 1000) + "s waiting for " + what +
+                         " on topic " + topic_ + " (" + std::to_string(events_.size()) + " events read); last seen: " +
+                         last);
+    }
+    poll(std::chrono::milliseconds(100));
+  }
+  return events_;
+}
+
+}  // namespace cdc

@@ -1,0 +1,38 @@
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/common/progress.hpp"
+#include "harness/stack/endpoints.hpp"
+
+namespace cdc {
+
+struct ComponentStatus {
+  std::string name;
+  bool running = false;
+  std::string detail;  // endpoint, pid, or why it is down
+};
+
+// A way of getting a Postgres + Kafka + Connect stack. `native` runs them as local
+// processes; `compose` (docker compose) and `external` (endpoints someone else runs) plug
+// in here without scenarios noticing: they see only StackEndpoints.
+class StackBackend {
+ public:
+  virtual ~StackBackend() = default;
+  // Brings the stack up and records it in the run directory as it goes, so that `down`
+  // can stop whatever got started even if this process dies half-way.
+  virtual StackEndpoints up(const Progress& progress) = 0;
+  // Stops everything the run directory records. Idempotent; safe on a half-started stack.
+  virtual void down(const Progress& progress) = 0;
+  virtual std::vector<ComponentStatus> status() const = 0;
+  // True when the run directory records a stack (running or left behind by a dead run).
+  virtual bool has_leftovers() const = 0;
+};
+
+std::unique_ptr<StackBackend> make_stack_backend(std::string_view name,
+                                                 const std::filesystem::path& run_dir);
+
+}  // namespace cdc

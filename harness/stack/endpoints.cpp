@@ -1,0 +1,96 @@
+#include "harness/stack/endpoints.hpp"
+
+#include <map>
+#include <sstream>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
+
+namespace cdc {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string quote_conninfo(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+json postgres_to_json(const PostgresEndpoint& pg) {
+  return {{"host", pg.host}, {"port", pg.port}, {"dbname", pg.dbname}, {"user", pg.user}};
+}
+
+PostgresEndpoint postgres_from_json(const json& j, const std::map<std::string, std::string>& passwords,
+                                    const std::string& role) {
+  PostgresEndpoint pg{j.at("host"), j.at("port"), j.at("dbname"), j.at("user"), ""};
+  if (auto it = passwords.find(role + ".password"); it != passwords.end()) pg.password = it->second;
+  return pg;
+}
+
+std::map<std::string, std::string> read_properties(const fs::path& path) {
+  std::map<std::string, std::string> values;
+  std::istringstream in(read_file(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto eq = line.find('=');
+    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+    values[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return values;
+}
+
+}  // namespace
+
+std::string PostgresEndpoint::conninfo() const {
+  return "host=" + quote_conninfo(host) + " port=" + std::to_string(port) +
+         " dbname=" + quote_conninfo(dbname) + " user=" + quote_conninfo(user) +
+         " password=" + quote_conninfo(password) + " connect_timeout=10 application_name=cdc-harness";
+}
+
+std::string PostgresEndpoint::describe() const {
+  return user + "@" + host + ":" + std::to_string(port) + "/" + dbname;
+}
+
+fs::path credentials_file(const fs::path& run_dir) { return run_dir / "secrets" / "credentials.properties"; }
+
+json endpoints_to_json(const StackEndpoints& e) {
+  return {{"postgres",
+           {{"admin", postgres_to_json(e.admin)},
+            {"app", postgres_to_json(e.app)},
+            {"debezium", postgres_to_json(e.debezium)}}},
+          {"debezium_password_ref", e.debezium_password_ref},
+          {"kafka_bootstrap", e.kafka_bootstrap},
+          {"connect_url", e.connect_url}};
+}
+
+void save_endpoints(const fs::path& run_dir, const StackEndpoints& e) {
+  fs::create_directories(credentials_file(run_dir).parent_path());
+  fs::permissions(credentials_file(run_dir).parent_path(), fs::perms::owner_all);
+  write_file(credentials_file(run_dir),
+             "admin.password=" + e.admin.password + "\napp.password=" + e.app.password +
+                 "\ndebezium.password=" + e.debezium.password + "\n",
+             fs::perms::owner_read | fs::perms::owner_write);
+  write_file(run_dir / "endpoints.json", endpoints_to_json(e).dump(2) + "\n");
+}
+
+StackEndpoints load_endpoints(const fs::path& run_dir) {
+  const fs::path file = run_dir / "endpoints.json";
+  if (!fs::exists(file)) {
+    throw HarnessError("no running stack in " + run_dir.string() +
+                       " (no endpoints.json): start one with `cdc-harness up`");
+  }
+  const json j = json::parse(read_file(file));
+  const auto passwords = read_properties(credentials_file(run_dir));
+  const json& pg = j.at("postgres");
+  return StackEndpoints{postgres_from_json(pg.at("admin"), passwords, "admin"),
+                        postgres_from_json(pg.at("app"), passwords, "app"),
+                        postgres_from_json(pg.at("debezium"), passwords, "debezium"),
+                        j.at("debezium_password_ref"), j.at("kafka_bootstrap"), j.at("connect_url")};
+}
+
+}  // namespace cdc

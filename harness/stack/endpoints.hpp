@@ -1,0 +1,41 @@
+#pragma once
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace cdc {
+
+struct PostgresEndpoint {
+  std::string host;
+  int port = 0;
+  std::string dbname;
+  std::string user;
+  std::string password;  // never printed: use describe() in messages
+
+  std::string conninfo() const;  // libpq key=value form, for connecting
+  std::string describe() const;  // user@host:port/dbname, for people
+};
+
+// What a running stack offers, whichever backend brought it up. Scenarios and the
+// connector room see only this.
+struct StackEndpoints {
+  PostgresEndpoint admin;     // superuser: schema set-up and replication-slot clean-up
+  PostgresEndpoint app;       // owns public.customers: the workload writes as this role
+  PostgresEndpoint debezium;  // least-privilege replication role, as Connect reaches Postgres
+  // What the connector config carries instead of the Debezium password: a Connect config
+  // provider reference, so the password is in neither Connect's REST answers nor its topics.
+  std::string debezium_password_ref;
+  std::string kafka_bootstrap;
+  std::string connect_url;
+};
+
+// Endpoints persist in the run directory: hosts and ports in state.json, passwords in a
+// 0600 properties file beside it, so that test processes and later commands find them.
+nlohmann::json endpoints_to_json(const StackEndpoints& endpoints);  // no passwords
+void save_endpoints(const std::filesystem::path& run_dir, const StackEndpoints& endpoints);
+StackEndpoints load_endpoints(const std::filesystem::path& run_dir);
+
+std::filesystem::path credentials_file(const std::filesystem::path& run_dir);
+
+}  // namespace cdc

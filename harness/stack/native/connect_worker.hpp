@@ -1,0 +1,29 @@
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "harness/common/progress.hpp"
+#include "harness/stack/native/toolchain.hpp"
+
+namespace cdc::native {
+
+struct ConnectWorker {
+  std::filesystem::path dir;  // worker.properties
+  std::filesystem::path log;
+  std::filesystem::path secrets_dir;  // the only place the file config provider may read
+  std::string bootstrap;
+  int port = 0;  // REST, 127.0.0.1
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
+inline constexpr const char* kDebeziumPostgresConnectorClass =
+    "io.debezium.connector.postgresql.PostgresConnector";
+
+// A distributed-mode worker with debezium/worker.properties plus ports and paths, started
+// and awaited until its REST API answers and lists Debezium's Postgres connector.
+int start_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
+                  const std::function<void(int)>& on_spawned);
+
+}  // namespace cdc::native

@@ -1,0 +1,220 @@
+#include "harness/stack/native/native_stack.hpp"
+
+#include <unistd.h>
+
+#include <future>
+#include <mutex>
+#include <random>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
+#include "harness/common/timeouts.hpp"
+#include "harness/stack/native/connect_worker.hpp"
+#include "harness/stack/native/kafka_broker.hpp"
+#include "harness/stack/native/ports.hpp"
+#include "harness/stack/native/postgres_server.hpp"
+#include "harness/stack/native/process.hpp"
+#include "harness/stack/native/toolchain.hpp"
+
+namespace cdc::native {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string random_password() {
+  static const char* alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+  std::random_device random;
+  std::string password;
+  for (int i = 0; i < 24; ++i) password += alphabet[random() % 56];
+  return password;
+}
+
+// The run directory's record of what is running. Written before each process starts and
+// after, so that `down` (or the next `up`) finds everything even after a crash.
+class StateFile {
+ public:
+  explicit StateFile(fs::path path) : path_(std::move(path)) {}
+
+  json load() const {
+    std::lock_guard lock(mutex_);
+    if (!fs::exists(path_)) return json::object();
+    return json::parse(read_file(path_), nullptr, false);
+  }
+  void update(const std::function<void(json&)>& change) {
+    std::lock_guard lock(mutex_);
+    json state = fs::exists(path_) ? json::parse(read_file(path_), nullptr, false) : json::object();
+    if (!state.is_object()) state = json::object();
+    change(state);
+    write_file(path_, state.dump(2) + "\n");
+  }
+  bool exists() const { return fs::exists(path_); }
+
+ private:
+  fs::path path_;
+  mutable std::mutex mutex_;
+};
+
+PostgresServer postgres_from_state(const json& pg) {
+  PostgresServer server;
+  server.bindir = pg.at("bindir").get<std::string>();
+  if (pg.contains("os_user")) server.os_user = pg.at("os_user").get<std::string>();
+  server.dir = pg.at("dir").get<std::string>();
+  server.log = pg.at("log").get<std::string>();
+  server.port = pg.at("port");
+  return server;
+}
+
+json postgres_to_state(const PostgresServer& server) {
+  json pg = {{"bindir", server.bindir}, {"dir", server.dir}, {"log", server.log}, {"port", server.port}};
+  if (server.os_user) pg["os_user"] = *server.os_user;
+  return pg;
+}
+
+class NativeStack final : public StackBackend {
+ public:
+  explicit NativeStack(fs::path run_dir) : run_dir_(fs::absolute(run_dir)), state_(run_dir_ / "state.json") {}
+
+  StackEndpoints up(const Progress& progress) override {
+    const Toolchain tools = locate_toolchain();
+    prepare_run_dir();
+    state_.update([&](json& s) {
+      s["backend"] = "native";
+      s["run_dir"] = run_dir_;
+      s["owner_pid"] = ::getpid();
+    });
+    try {
+      return bring_up(tools, progress);
+    } catch (...) {
+      progress.stage("stack", "bring-up failed: stopping what was started");
+      down(Progress(true));
+      throw;
+    }
+  }
+
+  void down(const Progress& progress) override {
+    const json state = state_.load();
+    const auto grace = scaled(30s);
+    if (state.contains("connect")) {
+      progress.stage("connect", "stopping");
+      if (!stop_process(state["connect"]["pid"], state["connect"]["marker"], grace))
+        progress.stage("connect", "did not stop in time: killed");
+    }
+    if (state.contains("kafka")) {
+      progress.stage("kafka", "stopping");
+      if (!stop_process(state["kafka"]["pid"], state["kafka"]["marker"], grace))
+        progress.stage("kafka", "did not stop in time: killed");
+    }
+    if (state.contains("postgres")) {
+      progress.stage("postgres", "stopping");
+      stop_postgres(postgres_from_state(state["postgres"]));
+    }
+    // Data goes; logs stay for whoever wants to read what happened.
+    for (const char* dir : {"postgres", "kafka", "connect", "secrets"}) fs::remove_all(run_dir_ / dir);
+    fs::remove(run_dir_ / "endpoints.json");
+    fs::remove(run_dir_ / "connector.json");
+    fs::remove(run_dir_ / "state.json");
+  }
+
+  std::vector<ComponentStatus> status() const override {
+    const json state = state_.load();
+    std::vector<ComponentStatus> out;
+    if (state.contains("postgres")) {
+      const auto server = postgres_from_state(state["postgres"]);
+      out.push_back({"postgres", postgres_running(server), "127.0.0.1:" + std::to_string(server.port)});
+    } else {
+      out.push_back({"postgres", false, "not started"});
+    }
+    for (const char* name : {"kafka", "connect"}) {
+      if (!state.contains(name)) {
+        out.push_back({name, false, "not started"});
+        continue;
+      }
+      const json& c = state[name];
+      out.push_back({name, is_alive(c["pid"], c["marker"]),
+                     c["endpoint"].get<std::string>() + " (pid " + std::to_string(c["pid"].get<int>()) + ")"});
+    }
+    return out;
+  }
+
+  bool has_leftovers() const override { return state_.exists(); }
+
+ private:
+  void prepare_run_dir() {
+    fs::create_directories(run_dir_);
+    fs::remove_all(run_dir_ / "logs");
+    fs::create_directories(run_dir_ / "logs");
+    fs::create_directories(run_dir_ / "secrets");
+    fs::permissions(run_dir_ / "secrets", fs::perms::owner_all);
+  }
+
+  StackEndpoints bring_up(const Toolchain& tools, const Progress& progress) {
+    StackEndpoints endpoints;
+    const int pg_port = pick_free_port();
+    endpoints.admin = {"127.0.0.1", pg_port, "postgres", "cdc_admin", random_password()};
+    endpoints.app = {"127.0.0.1", pg_port, "cdctest", "cdc_app", random_password()};
+    endpoints.debezium = {"127.0.0.1", pg_port, "cdctest", "debezium", random_password()};
+    // Written first: Connect's config provider reads the Debezium password from here.
+    save_endpoints(run_dir_, endpoints);
+    endpoints.debezium_password_ref = "${file:" + credentials_file(run_dir_).string() + ":debezium.password}";
+
+    PostgresServer pg{tools.pg_bindir, tools.pg_os_user, run_dir_ / "postgres", run_dir_ / "logs" / "postgres.log",
+                      pg_port};
+    state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
+
+    // Postgres comes up beside Kafka; Connect needs only Kafka to start.
+    auto postgres_ready = std::async(std::launch::async, [&] {
+      progress.stage("postgres", "initdb + start on 127.0.0.1:" + std::to_string(pg_port));
+      start_postgres(pg, endpoints.admin, progress);
+      provision_postgres(endpoints, fs::path(CDC_SOURCE_DIR) / "postgres" / "init.sql");
+      progress.stage("postgres", "ready, postgres/init.sql applied");
+    });
+
+    try {
+      KafkaBroker broker{run_dir_ / "kafka", run_dir_ / "logs" / "kafka.log", pick_free_port(), pick_free_port()};
+      progress.stage("kafka", "starting KRaft node on " + broker.bootstrap());
+      const std::string broker_marker = (broker.dir / "server.properties").string();
+      start_kafka(tools, broker, progress, [&](int pid) {
+        state_.update([&](json& s) {
+          s["kafka"] = {{"pid", pid}, {"marker", broker_marker}, {"endpoint", broker.bootstrap()}};
+        });
+      });
+      endpoints.kafka_bootstrap = broker.bootstrap();
+      progress.stage("kafka", "broker ready");
+
+      ConnectWorker worker{run_dir_ / "connect", run_dir_ / "logs" / "connect.log", run_dir_ / "secrets",
+                           broker.bootstrap(), pick_free_port()};
+      progress.stage("connect", "starting worker, REST on " + worker.url());
+      const std::string worker_marker = (worker.dir / "worker.properties").string();
+      start_connect(tools, worker, progress, [&](int pid) {
+        state_.update([&](json& s) {
+          s["connect"] = {{"pid", pid}, {"marker", worker_marker}, {"endpoint", worker.url()}};
+        });
+      });
+      endpoints.connect_url = worker.url();
+      progress.stage("connect", "REST ready, Debezium's Postgres connector is on the plugin path");
+    } catch (...) {
+      // Let Postgres finish (or fail) before the caller tears everything down.
+      try {
+        postgres_ready.get();
+      } catch (...) {
+      }
+      throw;
+    }
+    postgres_ready.get();
+    save_endpoints(run_dir_, endpoints);
+    return endpoints;
+  }
+
+  fs::path run_dir_;
+  StateFile state_;
+};
+
+}  // namespace
+
+std::unique_ptr<StackBackend> make_native_backend(const fs::path& run_dir) {
+  return std::make_unique<NativeStack>(run_dir);
+}
+
+}  // namespace cdc::native

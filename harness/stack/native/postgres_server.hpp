@@ -1,0 +1,34 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "harness/common/progress.hpp"
+#include "harness/stack/endpoints.hpp"
+
+namespace cdc::native {
+
+struct PostgresServer {
+  std::filesystem::path bindir;
+  std::optional<std::string> os_user;  // runs as this user when the harness is root
+  std::filesystem::path dir;           // data directory lives in dir/data
+  std::filesystem::path log;
+  int port = 0;
+
+  std::filesystem::path data_dir() const { return dir / "data"; }
+};
+
+// initdb with the superuser's password from a file (never on a command line), server
+// settings from postgres/postgresql.conf, then pg_ctl start and wait until SQL answers.
+void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin, const Progress& progress);
+
+// Creates the pipeline's database and runs postgres/init.sql in it, then gives the app and
+// Debezium roles their passwords as SCRAM verifiers (the plain text never reaches the server).
+void provision_postgres(const StackEndpoints& endpoints, const std::filesystem::path& init_sql);
+
+// pg_ctl stop -m fast; if that fails, kills the postmaster. Safe when nothing runs.
+void stop_postgres(const PostgresServer& server);
+
+bool postgres_running(const PostgresServer& server);
+
+}  // namespace cdc::native

@@ -1,0 +1,118 @@
+#include "harness/stack/native/process.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <fstream>
+#include <thread>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
+#include "harness/common/interrupt.hpp"
+
+namespace cdc::native {
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct NewSession : bp::extend::handler {
+  template <typename Executor>
+  void on_exec_setup(Executor&) const {
+    ::setsid();
+  }
+};
+
+std::vector<std::string> full_command(const ProcessSpec& spec, std::string& exe) {
+  std::vector<std::string> args;
+  if (spec.run_as) {
+    exe = "/usr/sbin/runuser";
+    args = {"-u", *spec.run_as, "--", spec.exe.string()};
+  } else {
+    exe = spec.exe.string();
+  }
+  args.insert(args.end(), spec.args.begin(), spec.args.end());
+  return args;
+}
+
+bp::child launch(const ProcessSpec& spec) {
+  std::string exe;
+  const auto args = full_command(spec, exe);
+  fs::create_directories(spec.log.parent_path());
+  try {
+    return bp::child(bp::exe = exe, bp::args = args, bp::std_in<bp::null, (bp::std_out & bp::std_err)> spec.log.string(),
+                     bp::start_dir = spec.cwd.string(), NewSession{});
+  } catch (const std::exception& e) {
+    throw HarnessError("cannot start " + spec.name + " (" + exe + "): " + e.what());
+  }
+}
+
+// Reaps the pid if it is our exited child, so a dead server does not linger as a zombie.
+void reap(int pid) {
+  int status = 0;
+  ::waitpid(pid, &status, WNOHANG);
+}
+
+}  // namespace
+
+int spawn_server(const ProcessSpec& spec) {
+  bp::child child = launch(spec);
+  const int pid = child.id();
+  child.detach();
+  return pid;
+}
+
+void run_command(const ProcessSpec& spec, std::chrono::milliseconds timeout) {
+  bp::child child = launch(spec);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (child.running()) {
+    if (interrupted()) {
+      child.terminate();
+      throw Interrupted();
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      child.terminate();
+      throw HarnessError(spec.name + " did not finish within " +
+                         std::to_string(timeout.count() / 1000) + "s; its log (" + spec.log.string() +
+                         ") ends:\n" + tail_of_file(spec.log));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (child.exit_code() != 0) {
+    throw HarnessError(spec.name + " failed with exit code " + std::to_string(child.exit_code()) +
+                       "; its log (" + spec.log.string() + ") ends:\n" + tail_of_file(spec.log));
+  }
+}
+
+bool is_alive(int pid, const std::string& marker) {
+  if (pid <= 0) return false;
+  reap(pid);
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat_line;
+  if (!std::getline(stat, stat_line)) return false;
+  const auto paren = stat_line.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat_line.size() || stat_line[paren + 2] == 'Z')
+    return false;
+  std::ifstream cmdline_file("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::string cmdline((std::istreambuf_iterator<char>(cmdline_file)), std::istreambuf_iterator<char>());
+  return cmdline.find(marker) != std::string::npos;
+}
+
+bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds grace) {
+  if (!is_alive(pid, marker)) return true;
+  ::kill(pid, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!is_alive(pid, marker)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(pid, SIGKILL);
+  for (int i = 0; i < 100 && is_alive(pid, marker); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return false;
+}
+
+}  // namespace cdc::native

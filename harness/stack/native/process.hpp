@@ -1,0 +1,35 @@
+#pragma once
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cdc::native {
+
+struct ProcessSpec {
+  std::string name;  // for messages: "kafka", "initdb", ...
+  std::filesystem::path exe;
+  std::vector<std::string> args;
+  std::filesystem::path log;  // stdout and stderr go here
+  std::filesystem::path cwd;
+  std::optional<std::string> run_as;  // OS user, via runuser (Postgres refuses to run as root)
+};
+
+// Starts a long-running server in a session of its own (so a Ctrl-C in the terminal reaches
+// only the harness, which then stops the servers in order) and lets it outlive the harness
+// process: `up --detach` hands running servers to later test processes. Returns its pid.
+int spawn_server(const ProcessSpec& spec);
+
+// Runs a short command to completion; throws a HarnessError with the tail of its log when
+// it fails or outlives `timeout`.
+void run_command(const ProcessSpec& spec, std::chrono::milliseconds timeout);
+
+// Alive and still the process we started: `marker` (a path only our process has on its
+// command line) guards against a recycled pid.
+bool is_alive(int pid, const std::string& marker);
+
+// SIGTERM, up to `grace` for it to exit, then SIGKILL. Returns false if it had to kill.
+bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds grace);
+
+}  // namespace cdc::native

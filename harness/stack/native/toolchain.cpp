@@ -1,0 +1,108 @@
+#include "harness/stack/native/toolchain.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/process/search_path.hpp>
+#include <cstdlib>
+#include <vector>
+
+#include "harness/common/errors.hpp"
+
+namespace cdc::native {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return (value != nullptr && *value != '\0') ? std::string(value) : fallback;
+}
+
+bool has_file_starting(const fs::path& dir, const std::string& prefix) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return false;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+fs::path locate_java() {
+  if (const char* home = std::getenv("JAVA_HOME"); home != nullptr && *home != '\0') {
+    const fs::path java = fs::path(home) / "bin" / "java";
+    if (fs::exists(java)) return java;
+    throw HarnessError("JAVA_HOME=" + std::string(home) +
+                       " has no bin/java: point JAVA_HOME at a JDK 17+ or unset it");
+  }
+  const auto found = boost::process::search_path("java");
+  if (found.empty()) {
+    throw HarnessError(
+        "Java not found: Kafka 4 and Debezium 3 need Java 17+; install it with "
+        "`apt-get install openjdk-17-jre-headless` (or run ci/setup.sh)");
+  }
+  return found.string();
+}
+
+fs::path locate_pg_bindir() {
+  if (const char* dir = std::getenv("CDC_HARNESS_PG_BINDIR"); dir != nullptr && *dir != '\0') {
+    if (fs::exists(fs::path(dir) / "initdb")) return dir;
+    throw HarnessError("CDC_HARNESS_PG_BINDIR=" + std::string(dir) +
+                       " has no initdb: point it at a PostgreSQL bin directory or unset it");
+  }
+  // Debian keeps server binaries off PATH, one directory per major version; take the newest.
+  std::vector<fs::path> candidates;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    if (fs::exists(entry.path() / "bin" / "initdb")) candidates.push_back(entry.path() / "bin");
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const fs::path& a, const fs::path& b) {
+    return std::atoi(a.parent_path().filename().c_str()) < std::atoi(b.parent_path().filename().c_str());
+  });
+  if (!candidates.empty()) return candidates.back();
+  const auto initdb = boost::process::search_path("initdb");
+  if (!initdb.empty()) return initdb.parent_path().string();
+  throw HarnessError(
+      "PostgreSQL server binaries (initdb, pg_ctl) not found: install them with "
+      "`apt-get install postgresql-15` (or run ci/setup.sh)");
+}
+
+std::optional<std::string> postgres_os_user() {
+  if (::geteuid() != 0) return std::nullopt;
+  const std::string user = env_or("CDC_HARNESS_PG_OS_USER", "postgres");
+  if (::getpwnam(user.c_str()) == nullptr) {
+    throw HarnessError("running as root, and PostgreSQL refuses root, but OS user '" + user +
+                       "' does not exist: install postgresql (it creates 'postgres') or set "
+                       "CDC_HARNESS_PG_OS_USER to an unprivileged user");
+  }
+  return user;
+}
+
+}  // namespace
+
+fs::path jars_dir() {
+  if (const char* dir = std::getenv("CDC_HARNESS_JARS"); dir != nullptr && *dir != '\0') return dir;
+  const std::string cache =
+      env_or("XDG_CACHE_HOME", env_or("HOME", "/tmp") + "/.cache");
+  return fs::path(cache) / "cdc-harness" / "jars" / CDC_JARS_KEY;
+}
+
+Toolchain locate_toolchain() {
+  Toolchain tools;
+  tools.java = locate_java();
+  tools.pg_bindir = locate_pg_bindir();
+  tools.pg_os_user = postgres_os_user();
+  const fs::path jars = jars_dir();
+  tools.kafka_jars = jars / "kafka";
+  tools.connect_plugins = jars / "plugins";
+  if (!has_file_starting(tools.kafka_jars, "kafka_2.13-") ||
+      !has_file_starting(tools.connect_plugins / "debezium-connector-postgres",
+                         "debezium-connector-postgres-")) {
+    throw HarnessError("Kafka and Debezium jars not found in " + jars.string() +
+                       ": resolve them with `bash ci/resolve-jars.sh` (needs Maven and Maven Central)");
+  }
+  return tools;
+}
+
+}  // namespace cdc::native

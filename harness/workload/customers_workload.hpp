@@ -1,0 +1,71 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "harness/observer/change_event.hpp"
+#include "harness/stack/endpoints.hpp"
+
+
+namespace cdc {
+
+// One committed (or rolled-back) change as the workload made it: what Debezium should
+// report for it. Row images are Postgres's own row_to_json of the row.
+struct Mutation {
+  Op op = Op::Create;
+  nlohmann::json key;  // {"id": …}, as Debezium keys customers
+  std::optional<nlohmann::json> before;
+  std::optional<nlohmann::json> after;
+  int64_t tx_id = 0;  // 32-bit xid, as Debezium's source.txId
+};
+
+enum class Outcome { Commit, Rollback };
+
+// Mutates public.customers as the table's owner. `tag` makes every email it writes unique
+// to one scenario, so scenarios running side by side never touch each other's rows.
+class CustomersWorkload {
+ public:
+  CustomersWorkload(const PostgresEndpoint& app, std::string tag);
+  ~CustomersWorkload();
+
+  // Statements of one transaction.
+  class Batch {
+   public:
+    Mutation insert(const std::string& first_name, const std::string& last_name);
+    Mutation update_email(int id, const std::string& new_email);
+    Mutation remove(int id);
+    int64_t tx_id() const { return tx_id_; }
+
+   private:
+    friend class CustomersWorkload;
+    Batch(pqxx::work& tx, CustomersWorkload& owner, int64_t tx_id) : tx_(tx), owner_(owner), tx_id_(tx_id) {}
+    pqxx::work& tx_;
+    CustomersWorkload& owner_;
+    int64_t tx_id_;
+    std::vector<Mutation> mutations_;
+  };
+
+  // Runs `body` as one transaction and returns its mutations in statement order.
+  std::vector<Mutation> transaction(const std::function<void(Batch&)>& body, Outcome outcome = Outcome::Commit);
+
+  // Single statements, each in a transaction of its own.
+  Mutation insert(const std::string& first_name, const std::string& last_name);
+  Mutation update_email(int id, const std::string& new_email);
+  Mutation remove(int id);
+
+  std::string next_email();
+  const std::string& tag() const { return tag_; }
+
+ private:
+  std::unique_ptr<pqxx::connection> conn_;
+  std::string tag_;
+  int emails_ = 0;
+};
+
+}  // namespace cdc
