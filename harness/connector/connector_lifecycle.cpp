@@ -98,15 +98,16 @@ void remove_connector(const StackEndpoints& endpoints, const std::string& name, 
 
 void remove_all_connectors(const StackEndpoints& endpoints, const Progress& progress) {
   ConnectClient connect(endpoints.connect_url);
-  const auto response = connect.get("/connectors?expand=info");
-  if (response.status != 200) {
-    throw HarnessError("Kafka Connect could not list connectors (HTTP " + std::to_string(response.status) +
-                       "): " + connect_error_message(response));
+  const auto listed = connect.get("/connectors");
+  if (listed.status != 200) {
+    throw HarnessError("Kafka Connect could not list connectors (HTTP " + std::to_string(listed.status) +
+                       "): " + connect_error_message(listed));
   }
-  for (const auto& [name, entry] : json::parse(response.body).items()) {
-    const json& config = entry["info"]["config"];
-    const std::string slot = config.value("slot.name", "debezium");
-    progress.stage("connector", "deleting " + name + " and its slot " + slot);
+  for (const auto& name : json::parse(listed.body)) {
+    const auto config = connect.get("/connectors/" + name.get<std::string>() + "/config");
+    const json settings = config.status == 200 ? json::parse(config.body) : json::object();
+    const std::string slot = settings.value("slot.name", "debezium");
+    progress.stage("connector", "deleting " + name.get<std::string>() + " and its slot " + slot);
     remove_connector(endpoints, name, slot);
   }
 }

@@ -74,6 +74,8 @@ void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
   check_reachable(server.dir, server.os_user);
   fs::create_directories(server.dir);
   give_to(server.dir, server.os_user);
+  std::ofstream(server.log, std::ios::app).close();  // the server appends as its own user
+  give_to(server.log, server.os_user);
 
   const fs::path pwfile = server.dir / "admin.pw";
   write_file(pwfile, admin.password + "\n", fs::perms::owner_read | fs::perms::owner_write);
