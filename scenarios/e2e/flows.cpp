@@ -1,0 +1,98 @@
+#include "scenarios/e2e/flows.hpp"
+
+namespace cdc::scenarios {
+using nlohmann::json;
+
+namespace {
+
+struct Scene {
+  CustomersWorkload workload;
+  TopicObserver observer;
+
+  Scene(const Pipeline& pipeline, const ConnectorConfig& connector, const std::string& name)
+      : workload(pipeline.endpoints.app, unique_tag(name)),
+        observer(pipeline.endpoints.kafka_bootstrap, connector.change_topic()) {}
+};
+
+}  // namespace
+
+Verdict snapshot_flow(const Pipeline& pipeline, const std::function<void(json&)>& change) {
+  CustomersWorkload workload(pipeline.endpoints.app, unique_tag("snapshot"));
+  std::vector<ExpectedEvent> expected;
+  for (const char* name : {"Ada", "Brian", "Chen"}) {
+    expected.push_back(expected_snapshot_read(*workload.insert(name, "Snapshot").after));
+  }
+  // Started after the rows exist: its initial snapshot must read them.
+  ScopedConnector connector(pipeline, workload.tag(), change);
+  TopicObserver observer(pipeline.endpoints.kafka_bootstrap, connector.config().change_topic());
+  const auto events = read_through_fence(observer, workload);
+  Verdict verdict = check_events(events, expected);
+  for (const auto& event : events) {
+    if (event.op == Op::Read && event.source.snapshot == "false") {
+      verdict.fail("snapshot read " + brief(event) + " has source.snapshot=false");
+    }
+  }
+  return verdict;
+}
+
+Verdict insert_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
+  Scene scene(pipeline, connector, "insert");
+  const std::vector<Mutation> mutations = {scene.workload.insert("Grace", "Hopper"),
+                                           scene.workload.insert("Alan", "Turing")};
+  return check_events(read_through_fence(scene.observer, scene.workload),
+                      expected_events(mutations, event_rules(pipeline, connector)));
+}
+
+Verdict update_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
+  Scene scene(pipeline, connector, "update");
+  std::vector<Mutation> mutations = {scene.workload.insert("Edsger", "Dijkstra")};
+  const int id = mutations[0].key["id"];
+  mutations.push_back(scene.workload.update_email(id, scene.workload.next_email()));
+  mutations.push_back(scene.workload.update_email(id, scene.workload.next_email()));
+  return check_events(read_through_fence(scene.observer, scene.workload),
+                      expected_events(mutations, event_rules(pipeline, connector)));
+}
+
+Verdict delete_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
+  Scene scene(pipeline, connector, "delete");
+  std::vector<Mutation> mutations = {scene.workload.insert("Barbara", "Liskov")};
+  mutations.push_back(scene.workload.remove(mutations[0].key["id"]));
+  return check_events(read_through_fence(scene.observer, scene.workload),
+                      expected_events(mutations, event_rules(pipeline, connector)));
+}
+
+Verdict transaction_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
+  Scene scene(pipeline, connector, "transaction");
+  const int doomed = scene.workload.insert("Ken", "Thompson").key["id"];
+  const auto before = read_through_fence(scene.observer, scene.workload);
+  const auto mutations = scene.workload.transaction([&](CustomersWorkload::Batch& tx) {
+    const int first = tx.insert("Dennis", "Ritchie").key["id"];
+    tx.insert("Brian", "Kernighan");
+    tx.update_email(first, scene.workload.next_email());
+    tx.remove(doomed);
+  });
+  auto events = read_through_fence(scene.observer, scene.workload);
+  events.erase(events.begin(), events.begin() + static_cast<long>(before.size() + 1));  // this fence on
+  Verdict verdict = check_events(events, expected_events(mutations, event_rules(pipeline, connector)));
+  verdict.merge(check_transaction_order(events, mutations));
+  return verdict;
+}
+
+Verdict rollback_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
+  Scene scene(pipeline, connector, "rollback");
+  const Mutation kept = scene.workload.insert("Margaret", "Hamilton");
+  const auto undone = scene.workload.transaction(
+      [&](CustomersWorkload::Batch& tx) {
+        tx.insert("Rolled", "Back");
+        tx.update_email(kept.key["id"], "never-committed-" + scene.workload.next_email());
+        tx.remove(kept.key["id"]);
+      },
+      Outcome::Rollback);
+  std::vector<json> watched;
+  for (const auto& m : undone) watched.push_back(m.key);
+  // The committed insert must arrive, alone; nothing of the rolled-back transaction may.
+  return check_events(read_through_fence(scene.observer, scene.workload),
+                      expected_events({kept}, event_rules(pipeline, connector)), watched);
+}
+
+}  // namespace cdc::scenarios

@@ -1,0 +1,80 @@
+#include "scenarios/e2e/pipeline.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <random>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/progress.hpp"
+#include "harness/common/timeouts.hpp"
+#include "harness/connector/connector_lifecycle.hpp"
+
+namespace cdc::scenarios {
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+const Pipeline& Pipeline::shared() {
+  static const Pipeline pipeline = [] {
+    const char* run_dir = std::getenv("CDC_HARNESS_RUN_DIR");
+    if (run_dir == nullptr || *run_dir == '\0') {
+      throw HarnessError("CDC_HARNESS_RUN_DIR is not set: run e2e scenarios through ctest, which brings the "
+                         "pipeline up first (e.g. `ctest --test-dir build -R <scenario>`)");
+    }
+    return Pipeline{load_endpoints(run_dir), load_registered_connector(run_dir)};
+  }();
+  return pipeline;
+}
+
+std::string unique_tag(const std::string& scenario) {
+  static std::random_device random;
+  static const char* alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string tag = scenario + "-";
+  for (int i = 0; i < 8; ++i) tag += alphabet[random() % 36];
+  return tag;
+}
+
+EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connector) {
+  pqxx::connection conn(pipeline.endpoints.app.conninfo());
+  pqxx::nontransaction tx(conn);
+  const auto identity = tx.exec1("SELECT relreplident FROM pg_class WHERE oid = 'public.customers'::regclass");
+  return EventRules{identity[0].as<std::string>() == "f", connector.setting("tombstones.on.delete", "true") == "true"};
+}
+
+std::vector<ChangeEvent> read_through_fence(TopicObserver& observer, CustomersWorkload& workload) {
+  const Mutation fence = workload.insert("fence", workload.tag());
+  const auto& events = observer.collect_until(
+      "the fence row " + fence.key.dump() + " (written after the scenario's changes)", scaled(60s),
+      [&](const std::vector<ChangeEvent>& seen) {
+        return !seen.empty() && seen.back().op == Op::Create && seen.back().key == fence.key;
+      });
+  return std::vector<ChangeEvent>(events.begin(), events.end() - 1);
+}
+
+ConnectorConfig ScopedConnector::derive(const Pipeline& pipeline, const std::string& tag,
+                                        const std::function<void(json&)>& change) {
+  ConnectorConfig config = isolated_copy(pipeline.connector, tag);
+  if (change) change(config.config);
+  return config;
+}
+
+ScopedConnector::ScopedConnector(const Pipeline& pipeline, const std::string& tag,
+                                 const std::function<void(json&)>& change)
+    : pipeline_(pipeline), config_(derive(pipeline, tag, change)) {
+  try {
+    start_connector(pipeline.endpoints, config_, Progress(true));
+  } catch (...) {
+    remove_connector(pipeline.endpoints, config_.name, config_.slot_name());
+    throw;
+  }
+}
+
+ScopedConnector::~ScopedConnector() {
+  try {
+    remove_connector(pipeline_.endpoints, config_.name, config_.slot_name());
+  } catch (const std::exception& e) {
+    // `cdc-harness down` removes it with the stack; say so rather than throw from a destructor.
+    std::cerr << "warning: could not remove connector " << config_.name << ": " << e.what() << "\n";
+  }
+}
+
+}  // namespace cdc::scenarios

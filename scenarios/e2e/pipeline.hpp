@@ -1,0 +1,62 @@
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/checkers/event_expectations.hpp"
+#include "harness/connector/connector_config.hpp"
+#include "harness/observer/topic_observer.hpp"
+#include "harness/stack/endpoints.hpp"
+#include "harness/workload/customers_workload.hpp"
+
+namespace cdc::scenarios {
+
+// The pipeline the ctest fixture brought up (`cdc-harness up --detach`, see CMakeLists.txt),
+// found through CDC_HARNESS_RUN_DIR: endpoints plus the connector registered from
+// debezium/customer-cdc.json.
+struct Pipeline {
+  StackEndpoints endpoints;
+  ConnectorConfig connector;
+
+  static const Pipeline& shared();
+};
+
+// A name no other scenario (or earlier run) uses: scenarios run side by side.
+std::string unique_tag(const std::string& scenario);
+
+// How Debezium must render changes here: the table's REPLICA IDENTITY (read from Postgres)
+// and the connector's tombstones.on.delete.
+EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connector);
+
+// Reads `observer`'s topic until the insert of a fresh fence row arrives and returns every
+// event read before it. The change topic has one partition, so it is in commit order: once
+// the fence is read, every change committed before it has been read too, and an event that
+// is still missing is missing, not late.
+std::vector<ChangeEvent> read_through_fence(TopicObserver& observer, CustomersWorkload& workload);
+
+// A connector of the scenario's own, derived from debezium/customer-cdc.json with its own
+// name, slot and topic prefix (plus the scenario's `change` to its settings), started and
+// awaited until streaming; deleted with its slot when the scenario ends.
+class ScopedConnector {
+ public:
+  ScopedConnector(const Pipeline& pipeline, const std::string& tag,
+                  const std::function<void(nlohmann::json&)>& change = {});
+  ~ScopedConnector();
+  ScopedConnector(const ScopedConnector&) = delete;
+  ScopedConnector& operator=(const ScopedConnector&) = delete;
+
+  const ConnectorConfig& config() const { return config_; }
+
+  // Only derives the config; for scenarios that expect start-up itself to fail.
+  static ConnectorConfig derive(const Pipeline& pipeline, const std::string& tag,
+                                const std::function<void(nlohmann::json&)>& change);
+
+ private:
+  const Pipeline& pipeline_;
+  ConnectorConfig config_;
+};
+
+}  // namespace cdc::scenarios

@@ -1,0 +1,101 @@
+#include "harness/observer/envelope_decoder.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "scenarios/unit/recorded_events.hpp"
+
+namespace cdc::unit {
+namespace {
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+std::vector<std::string> ops(const std::vector<ChangeEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(to_string(e.op));
+  return out;
+}
+
+TEST(EnvelopeDecoder, DecodesEnvelopesWithEmbeddedSchemas) {
+  const auto events = recorded_events("customers-with-schemas.json");
+  EXPECT_EQ(ops(events), (std::vector<std::string>{"r", "r", "r", "r", "c", "u", "d", "tombstone", "c", "c", "u", "d",
+                                                   "tombstone"}));
+  const ChangeEvent& insert = events[4];
+  EXPECT_EQ(insert.key, json({{"id", 1005}}));
+  EXPECT_FALSE(insert.before);
+  EXPECT_EQ(*insert.after,
+            json({{"id", 1005}, {"first_name", "A"}, {"last_name", "B"}, {"email", "ab@x.org"}}));
+  EXPECT_EQ(insert.source.tx_id, 729);
+  EXPECT_EQ(insert.source.lsn, 26387696);
+  EXPECT_EQ(insert.source.snapshot, "false");
+  EXPECT_EQ(insert.source.table, "customers");
+  ASSERT_TRUE(insert.source.ts_us && insert.ts_us);
+  EXPECT_LE(*insert.source.ts_us, *insert.ts_us);  // committed before Debezium processed it
+}
+
+TEST(EnvelopeDecoder, UpdateAndDeleteCarryTheOldRowUnderReplicaIdentityFull) {
+  const auto events = recorded_events("customers-with-schemas.json");
+  const ChangeEvent& update = events[5];
+  EXPECT_EQ((*update.before)["email"], "sally.thomas@acme.com");
+  EXPECT_EQ((*update.after)["email"], "new@x.org");
+  const ChangeEvent& remove = events[6];
+  EXPECT_EQ((*remove.before)["id"], 1002);
+  EXPECT_FALSE(remove.after);
+}
+
+TEST(EnvelopeDecoder, RecognisesTombstonesByTheirNullValue) {
+  const auto events = recorded_events("customers-with-schemas.json");
+  EXPECT_TRUE(events[7].is_tombstone());
+  EXPECT_EQ(events[7].key, json({{"id", 1002}}));
+  EXPECT_FALSE(events[7].after);
+}
+
+TEST(EnvelopeDecoder, MarksSnapshotReads) {
+  const auto events = recorded_events("customers-with-schemas.json");
+  EXPECT_EQ(events[0].source.snapshot, "first");
+  EXPECT_EQ(events[1].source.snapshot, "true");
+  EXPECT_EQ(events[3].source.snapshot, "last");
+}
+
+TEST(EnvelopeDecoder, DecodesEnvelopesWithoutSchemasTheSameWay) {
+  const auto events = recorded_events("customers-schemaless.json");
+  EXPECT_EQ(ops(events), (std::vector<std::string>{"r", "r", "r", "r", "c", "c", "u", "d", "tombstone"}));
+  EXPECT_EQ(events[6].key, json({{"id", 1006}}));
+  EXPECT_EQ((*events[6].before)["last_name"], "X");
+  EXPECT_EQ((*events[6].after)["last_name"], "Z");
+  EXPECT_EQ(events[6].source.tx_id, 731);
+}
+
+TEST(EnvelopeDecoder, OlderEnvelopesWithOnlyMillisecondsStillGiveMicroseconds) {
+  const auto event = decode_change_event(R"({"id":1})", R"({"op":"c","after":{"id":1},"ts_ms":5,"source":{"ts_ms":3}})",
+                                         KafkaPosition{});
+  EXPECT_EQ(event.ts_us, 5000);
+  EXPECT_EQ(event.source.ts_us, 3000);
+}
+
+TEST(EnvelopeDecoder, RejectsARecordThatIsNotJson) {
+  KafkaPosition at{"t", 0, 42, 0, 0};
+  try {
+    decode_change_event(R"({"id":1})", "not json", at);
+    FAIL() << "decoded garbage";
+  } catch (const DecodeError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("t/0@42"));
+    EXPECT_THAT(e.what(), HasSubstr("not JSON"));
+  }
+}
+
+TEST(EnvelopeDecoder, RejectsAFlattenedRecordNamingTheLikelyCause) {
+  try {
+    decode_change_event(R"({"id":1})", R"({"id":1,"email":"x"})", KafkaPosition{});
+    FAIL() << "decoded a record without op";
+  } catch (const DecodeError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("ExtractNewRecordState"));
+  }
+}
+
+TEST(EnvelopeDecoder, RejectsAnUnknownOp) {
+  EXPECT_THROW(decode_change_event(R"({"id":1})", R"({"op":"x"})", KafkaPosition{}), DecodeError);
+}
+
+}  // namespace
+}  // namespace cdc::unit
