@@ -1,5 +1,8 @@
 // cdc-harness: bring a Postgres -> Debezium -> Kafka pipeline up, watch it, take it down.
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +18,7 @@
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 #include "harness/common/interrupt.hpp"
+#include "harness/common/process.hpp"
 #include "harness/common/progress.hpp"
 #include "harness/connector/connector_config.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
@@ -37,11 +41,12 @@ commands:
   down     stop everything an earlier `up` (or a crashed run) left in the run directory
   status   show what runs in the run directory
   tail     print each change on the change topic as one readable line
+  guard    (used by `up --detach --guard-pid`) stop the stack when a process exits
 
 `cdc-harness <command> --help` shows a command's options.
 )";
 
-const char* kUpUsage = R"(usage: cdc-harness up [--run-dir DIR] [--connector FILE] [--tail] [--detach]
+const char* kUpUsage = R"(usage: cdc-harness up [--run-dir DIR] [--connector FILE] [--tail] [--detach [--guard-pid PID]]
 
 Brings up Postgres, Kafka (KRaft) and a Kafka Connect worker as local processes on
 127.0.0.1, registers the connector and waits until it streams. Then stays until Ctrl-C,
@@ -51,6 +56,15 @@ which stops everything.
   --connector FILE  connector config (default: debezium/customer-cdc.json)
   --tail            print changes as they arrive (like `cdc-harness tail`)
   --detach          return once streaming and leave the stack running; `down` stops it
+  --guard-pid PID   with --detach: stop the stack when process PID ("parent": the
+                    caller) exits; ctest uses this, so a Ctrl-C'd run leaves nothing behind
+)";
+
+const char* kGuardUsage = R"(usage: cdc-harness guard --run-dir DIR --guard-pid PID
+
+Waits in the background until process PID exits, then stops the stack in DIR (as `down`
+would). Ends by itself when the stack is stopped some other way. Started by
+`up --detach --guard-pid`; logs to DIR/logs/guard.log.
 )";
 
 const char* kDownUsage = R"(usage: cdc-harness down [--run-dir DIR]
@@ -79,6 +93,7 @@ struct Options {
   std::string topic;
   std::string bootstrap;
   StartAt from = StartAt::Earliest;
+  int guard_pid = 0;
 };
 
 fs::path default_run_dir() {
@@ -99,7 +114,8 @@ Options parse_options(const std::string& command, const std::vector<std::string>
     return args[++i];
   };
   const std::map<std::string, std::vector<std::string>> allowed = {
-      {"up", {"--run-dir", "--connector", "--tail", "--detach"}},
+      {"up", {"--run-dir", "--connector", "--tail", "--detach", "--guard-pid"}},
+      {"guard", {"--run-dir", "--guard-pid"}},
       {"down", {"--run-dir"}},
       {"status", {"--run-dir"}},
       {"tail", {"--run-dir", "--topic", "--bootstrap", "--from"}},
@@ -118,6 +134,11 @@ Options parse_options(const std::string& command, const std::vector<std::string>
     if (arg == "--connector") options.connector_file = value_of(i);
     if (arg == "--tail") options.tail = true;
     if (arg == "--detach") options.detach = true;
+    if (arg == "--guard-pid") {
+      const std::string pid = value_of(i);
+      options.guard_pid = pid == "parent" ? static_cast<int>(::getppid()) : std::atoi(pid.c_str());
+      if (options.guard_pid <= 0) throw HarnessError("--guard-pid needs a process id, not '" + pid + "'");
+    }
     if (arg == "--topic") options.topic = value_of(i);
     if (arg == "--bootstrap") options.bootstrap = value_of(i);
     if (arg == "--from") {
@@ -129,6 +150,10 @@ Options parse_options(const std::string& command, const std::vector<std::string>
     }
   }
   if (options.tail && options.detach) throw HarnessError("--tail and --detach exclude each other: pick one");
+  if (command == "up" && options.guard_pid && !options.detach) {
+    throw HarnessError("--guard-pid only makes sense with --detach");
+  }
+  if (command == "guard" && !options.guard_pid) throw HarnessError("guard needs --guard-pid PID");
   options.run_dir = fs::absolute(options.run_dir);
   return options;
 }
@@ -146,8 +171,15 @@ std::optional<int> live_owner(const fs::path& run_dir) {
   return pid;
 }
 
+fs::path guard_file(const fs::path& run_dir) { return run_dir / "guard.pid"; }
+
 // Connectors first (they hold replication slots), then the processes.
 void tear_down(const fs::path& run_dir, const Progress& progress) {
+  clear_interrupt();
+  std::ifstream guard_in(guard_file(run_dir));
+  int guard = 0;
+  if (guard_in >> guard && guard != ::getpid()) stop_process(guard, "guard", std::chrono::seconds(5));
+  fs::remove(guard_file(run_dir));
   auto backend = make_stack_backend("native", run_dir);
   if (fs::exists(run_dir / "endpoints.json")) {
     try {
@@ -194,6 +226,32 @@ void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& con
             << std::flush;
 }
 
+void start_guard(const Options& options) {
+  const int pid = spawn_server(ProcessSpec{"guard",
+                                           fs::read_symlink("/proc/self/exe"),
+                                           {"guard", "--run-dir", options.run_dir.string(), "--guard-pid",
+                                            std::to_string(options.guard_pid)},
+                                           options.run_dir / "logs" / "guard.log",
+                                           options.run_dir,
+                                           std::nullopt});
+  write_file(guard_file(options.run_dir), std::to_string(pid) + "\n");
+}
+
+bool process_exists(int pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+int cmd_guard(const Options& options) {
+  auto backend = make_stack_backend("native", options.run_dir);
+  // Polls: the guarded process is not our child, so there is nothing to wait on.
+  while (backend->has_leftovers() && process_exists(options.guard_pid) && !interrupted()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  if (!backend->has_leftovers()) return 0;  // stopped by `down`: nothing to do
+  Progress progress;
+  progress.stage("guard", "process " + std::to_string(options.guard_pid) + " is gone: stopping the stack");
+  tear_down(options.run_dir, progress);
+  return 0;
+}
+
 int cmd_up(const Options& options) {
   Progress progress;
   // Read the connector config before anything starts: a bad file must not leave a stack.
@@ -219,15 +277,17 @@ int cmd_up(const Options& options) {
     start_connector(endpoints, registered, progress);
     save_registered_connector(options.run_dir, registered);
   } catch (...) {
-    progress.stage("stack", "stopping what was started");
-    tear_down(options.run_dir, Progress(true));
+    tear_down(options.run_dir, Progress(true));  // idempotent: the backend may have done it already
     throw;
   }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", progress.elapsed_seconds());
   std::cout << "pipeline streaming: bring-up took " << seconds << " s (start -> connector streaming)\n";
   print_endpoints(endpoints, registered, options.run_dir);
-  if (options.detach) return 0;
+  if (options.detach) {
+    if (options.guard_pid) start_guard(options);
+    return 0;
+  }
 
   int exit_code = 0;
   try {
@@ -315,6 +375,7 @@ int main(int argc, char** argv) {
     if (command == "down") return cmd_down(parse_options(command, args, kDownUsage));
     if (command == "status") return cmd_status(parse_options(command, args, kStatusUsage));
     if (command == "tail") return cmd_tail(parse_options(command, args, kTailUsage));
+    if (command == "guard") return cmd_guard(parse_options(command, args, kGuardUsage));
     std::cerr << "error: unknown command '" << command << "': the commands are up, down, status, tail (see --help)\n";
     return 2;
   } catch (const Interrupted&) {

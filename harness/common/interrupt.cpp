@@ -21,6 +21,8 @@ void install_interrupt_handlers() {
 
 bool interrupted() { return g_interrupted.load(); }
 
+void clear_interrupt() { g_interrupted.store(false); }
+
 void throw_if_interrupted() {
   if (interrupted()) throw Interrupted();
 }

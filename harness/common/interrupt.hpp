@@ -8,5 +8,8 @@ void install_interrupt_handlers();
 bool interrupted();
 // Throws cdc::Interrupted once a signal has arrived.
 void throw_if_interrupted();
+// Forgets an interrupt already acted on, so that the teardown it started can still wait
+// (with deadlines) for processes to stop. A second Ctrl-C interrupts the teardown too.
+void clear_interrupt();
 
 }  // namespace cdc

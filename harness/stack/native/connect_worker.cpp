@@ -9,7 +9,7 @@
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/stack/native/java_service.hpp"
-#include "harness/stack/native/process.hpp"
+#include "harness/common/process.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/stack/native/process.hpp"
+#include "harness/common/process.hpp"
 #include "harness/stack/native/toolchain.hpp"
 
 namespace cdc::native {

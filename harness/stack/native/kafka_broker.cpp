@@ -12,7 +12,7 @@
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/stack/native/java_service.hpp"
-#include "harness/stack/native/process.hpp"
+#include "harness/common/process.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -89,7 +89,7 @@ int start_kafka(const Toolchain& tools, const KafkaBroker& broker, const Progres
   write_server_properties(broker);
   const std::string config = (broker.dir / "server.properties").string();
   run_command(java_process(tools, "kafka storage format", "kafka.tools.StorageTool",
-                           {"format", "--cluster-id", random_cluster_id(), "--config", config},
+                           {"format", "--cluster-id=" + random_cluster_id(), "--config", config},
                            broker.dir / "format.log", broker.dir, "256m"),
               scaled(60s));
   progress.stage("kafka", "storage formatted");

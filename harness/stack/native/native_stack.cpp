@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <random>
@@ -13,7 +14,7 @@
 #include "harness/stack/native/kafka_broker.hpp"
 #include "harness/stack/native/ports.hpp"
 #include "harness/stack/native/postgres_server.hpp"
-#include "harness/stack/native/process.hpp"
+#include "harness/common/process.hpp"
 #include "harness/stack/native/toolchain.hpp"
 
 namespace cdc::native {
@@ -86,6 +87,10 @@ class NativeStack final : public StackBackend {
     });
     try {
       return bring_up(tools, progress);
+    } catch (const Interrupted&) {
+      progress.stage("stack", "interrupted: stopping what was started");
+      down(Progress(true));
+      throw;
     } catch (...) {
       progress.stage("stack", "bring-up failed: stopping what was started");
       down(Progress(true));
@@ -110,6 +115,7 @@ class NativeStack final : public StackBackend {
       progress.stage("postgres", "stopping");
       stop_postgres(postgres_from_state(state["postgres"]));
     }
+    sweep_strays(progress);
     // Data goes; logs stay for whoever wants to read what happened.
     for (const char* dir : {"postgres", "kafka", "connect", "secrets"}) fs::remove_all(run_dir_ / dir);
     fs::remove(run_dir_ / "endpoints.json");
@@ -141,6 +147,24 @@ class NativeStack final : public StackBackend {
   bool has_leftovers() const override { return state_.exists(); }
 
  private:
+  // A server whose pid never reached state.json (the harness died between spawn and
+  // record) is still ours if its command line points into the run directory.
+  void sweep_strays(const Progress& progress) const {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      const int pid = std::stoi(name);
+      std::ifstream comm_file(entry.path() / "comm");
+      std::string comm;
+      std::getline(comm_file, comm);
+      if (comm != "java" && comm != "postgres") continue;
+      if (!is_alive(pid, run_dir_.string())) continue;
+      progress.stage("stack", "stopping stray " + comm + " (pid " + std::to_string(pid) + ") of this run directory");
+      stop_process(pid, run_dir_.string(), scaled(10s));
+    }
+  }
+
   void prepare_run_dir() {
     fs::create_directories(run_dir_);
     fs::remove_all(run_dir_ / "logs");

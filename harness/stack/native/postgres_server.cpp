@@ -13,7 +13,7 @@
 #include "harness/common/files.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
-#include "harness/stack/native/process.hpp"
+#include "harness/common/process.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;

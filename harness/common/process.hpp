@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace cdc::native {
+namespace cdc {
 
 struct ProcessSpec {
   std::string name;  // for messages: "kafka", "initdb", ...
@@ -32,4 +32,4 @@ bool is_alive(int pid, const std::string& marker);
 // SIGTERM, up to `grace` for it to exit, then SIGKILL. Returns false if it had to kill.
 bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds grace);
 
-}  // namespace cdc::native
+}  // namespace cdc

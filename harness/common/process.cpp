@@ -1,4 +1,4 @@
-#include "harness/stack/native/process.hpp"
+#include "harness/common/process.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -13,7 +13,7 @@
 #include "harness/common/files.hpp"
 #include "harness/common/interrupt.hpp"
 
-namespace cdc::native {
+namespace cdc {
 namespace bp = boost::process;
 namespace fs = std::filesystem;
 
@@ -115,4 +115,4 @@ bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds 
   return false;
 }
 
-}  // namespace cdc::native
+}  // namespace cdc
