@@ -110,6 +110,13 @@ void remove_all_connectors(const StackEndpoints& endpoints, const Progress& prog
     progress.stage("connector", "deleting " + name.get<std::string>() + " and its slot " + slot);
     remove_connector(endpoints, name, slot);
   }
+  // Slots whose connector is gone pin WAL forever: drop them too, and say so. (This is the
+  // harness's own Postgres; an external backend must limit this to slots it created.)
+  for (const auto& slot : replication_slots(endpoints.admin)) {
+    progress.stage("connector", "dropping replication slot " + slot + " that no connector owns");
+    drop_replication_slot(endpoints.admin, slot);
+  }
+  progress.stage("connector", "no connectors and no replication slots left");
 }
 
 }  // namespace cdc

@@ -20,6 +20,16 @@ std::optional<SlotState> replication_slot(const PostgresEndpoint& admin, const s
   return state;
 }
 
+std::vector<std::string> replication_slots(const PostgresEndpoint& admin) {
+  pqxx::connection conn(admin.conninfo());
+  pqxx::nontransaction tx(conn);
+  std::vector<std::string> names;
+  for (const auto& row : tx.exec("SELECT slot_name FROM pg_replication_slots ORDER BY slot_name")) {
+    names.push_back(row[0].as<std::string>());
+  }
+  return names;
+}
+
 void drop_replication_slot(const PostgresEndpoint& admin, const std::string& slot) {
   wait_for("replication slot '" + slot + "' to be released by its walsender", scaled(30s), [&] {
     const auto state = replication_slot(admin, slot);

@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/stack/endpoints.hpp"
 
@@ -13,6 +14,9 @@ struct SlotState {
 
 // The slot as Postgres sees it; nullopt when no such slot exists.
 std::optional<SlotState> replication_slot(const PostgresEndpoint& admin, const std::string& slot);
+
+// Names of all replication slots in the server.
+std::vector<std::string> replication_slots(const PostgresEndpoint& admin);
 
 // Waits until no walsender holds the slot, then drops it. A slot left behind pins WAL
 // forever, so this runs at every connector teardown.

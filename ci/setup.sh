@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Everything a fresh Debian 12 machine needs to run cdc-harness: Debian packages (only the
+# missing ones), the Kafka/Debezium jars from Maven Central, and the build.
+# Usage: bash ci/setup.sh            (build directory: $CDC_HARNESS_BUILD_DIR or ./build)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${CDC_HARNESS_BUILD_DIR:-$root/build}
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+# Header/library packages, checked by name.
+packages=(build-essential cmake ninja-build pkg-config git curl
+          libpqxx-dev libpq-dev librdkafka-dev nlohmann-json3-dev libboost-dev
+          libboost-filesystem-dev libcpp-httplib-dev libgtest-dev libgmock-dev clang-format)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# Programs, checked by what is runnable (any JDK 17+, any Postgres server version will do).
+command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || missing+=(maven)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql-15)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+say "jars: $(bash "$root/ci/resolve-jars.sh")"
+
+say "building in $build"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" --parallel
+say "ready: $build/cdc-harness"
