@@ -24,20 +24,24 @@ std::string ops_of(const std::vector<const ExpectedEvent*>& events) {
 }
 
 // Column by column, so the message says which value is wrong.
-void compare_image(Verdict& verdict, const std::string& which, const ExpectedEvent& want, const ChangeEvent& got,
-                   const std::optional<json>& expected, const std::optional<json>& actual) {
+void compare_image(Verdict& verdict, const std::string& which, const ExpectedEvent& want,
+                   const ChangeEvent& got, const std::optional<json>& expected,
+                   const std::optional<json>& actual) {
   const std::string where = "op=" + to_string(want.op) + " key=" + want.key.dump();
   if (!expected) return;
   if (!actual) {
-    verdict.fail("wrong " + which + ": " + where + " has no " + which + " image; expected " + expected->dump());
+    verdict.fail("wrong " + which + ": " + where + " has no " + which + " image; expected " +
+                 expected->dump());
     return;
   }
   for (const auto& [column, value] : expected->items()) {
     if (!actual->contains(column)) {
-      verdict.fail("wrong " + which + ": " + where + " lacks column " + column + " (expected " + value.dump() + ")");
+      verdict.fail("wrong " + which + ": " + where + " lacks column " + column + " (expected " +
+                   value.dump() + ")");
     } else if ((*actual)[column] != value) {
-      verdict.fail("wrong " + which + ": " + where + " column " + column + " is " + (*actual)[column].dump() +
-                   ", expected " + value.dump() + " (offset " + std::to_string(got.kafka.offset) + ")");
+      verdict.fail("wrong " + which + ": " + where + " column " + column + " is " +
+                   (*actual)[column].dump() + ", expected " + value.dump() + " (offset " +
+                   std::to_string(got.kafka.offset) + ")");
     }
   }
 }
@@ -58,7 +62,8 @@ void compare_content(Verdict& verdict, const ExpectedEvent& want, const ChangeEv
 
 }  // namespace
 
-std::vector<ExpectedEvent> expected_events(const std::vector<Mutation>& mutations, const EventRules& rules) {
+std::vector<ExpectedEvent> expected_events(const std::vector<Mutation>& mutations,
+                                           const EventRules& rules) {
   std::vector<ExpectedEvent> out;
   for (const auto& m : mutations) {
     ExpectedEvent e{m.op, m.key, std::nullopt, false, m.after, m.tx_id};
@@ -71,7 +76,8 @@ std::vector<ExpectedEvent> expected_events(const std::vector<Mutation>& mutation
       }
     }
     out.push_back(e);
-    if (m.op == Op::Delete && rules.tombstones) out.push_back(ExpectedEvent{Op::Tombstone, m.key, {}, false, {}, {}});
+    if (m.op == Op::Delete && rules.tombstones)
+      out.push_back(ExpectedEvent{Op::Tombstone, m.key, {}, false, {}, {}});
   }
   return out;
 }
@@ -80,10 +86,11 @@ ExpectedEvent expected_snapshot_read(const json& row) {
   return ExpectedEvent{Op::Read, json{{"id", row.at("id")}}, std::nullopt, true, row, std::nullopt};
 }
 
-Verdict check_events(const std::vector<ChangeEvent>& observed, const std::vector<ExpectedEvent>& expected,
+Verdict check_events(const std::vector<ChangeEvent>& observed,
+                     const std::vector<ExpectedEvent>& expected,
                      const std::vector<json>& also_watch) {
   std::map<std::string, std::vector<const ExpectedEvent*>> want;  // by key, in order
-  std::vector<std::string> keys;                                  // first-seen order, for stable messages
+  std::vector<std::string> keys;  // first-seen order, for stable messages
   for (const auto& e : expected) {
     const auto k = e.key.dump();
     if (!want.count(k)) keys.push_back(k);
@@ -103,7 +110,8 @@ Verdict check_events(const std::vector<ChangeEvent>& observed, const std::vector
     const auto& expected_for_key = want[key];
     const auto& observed_for_key = got[key];
     std::vector<bool> used(observed_for_key.size(), false);
-    std::vector<size_t> matched_at;  // observed index of each matched expected event, in expected order
+    std::vector<size_t>
+        matched_at;  // observed index of each matched expected event, in expected order
     for (size_t i = 0; i < expected_for_key.size(); ++i) {
       const ExpectedEvent& e = *expected_for_key[i];
       size_t found = observed_for_key.size();
@@ -115,7 +123,8 @@ Verdict check_events(const std::vector<ChangeEvent>& observed, const std::vector
       }
       if (found == observed_for_key.size()) {
         verdict.fail("missing: no op=" + to_string(e.op) + " event for key " + key + " (expected " +
-                     ops_of(expected_for_key) + " for this key, observed " + ops_of(observed_for_key) + ")");
+                     ops_of(expected_for_key) + " for this key, observed " +
+                     ops_of(observed_for_key) + ")");
         continue;
       }
       used[found] = true;
@@ -127,18 +136,20 @@ Verdict check_events(const std::vector<ChangeEvent>& observed, const std::vector
       const auto& extra = *observed_for_key[j];
       const bool again = std::any_of(expected_for_key.begin(), expected_for_key.end(),
                                      [&](const ExpectedEvent* e) { return e->op == extra.op; });
-      verdict.fail(std::string(again ? "duplicate: " : "unexpected: ") + brief(extra) + " for key " + key +
-                   " (expected " + ops_of(expected_for_key) + ", observed " + ops_of(observed_for_key) + ")");
+      verdict.fail(std::string(again ? "duplicate: " : "unexpected: ") + brief(extra) +
+                   " for key " + key + " (expected " + ops_of(expected_for_key) + ", observed " +
+                   ops_of(observed_for_key) + ")");
     }
     if (!std::is_sorted(matched_at.begin(), matched_at.end())) {
-      verdict.fail("out of order: key " + key + " expected " + ops_of(expected_for_key) + " but observed " +
-                   ops_of(observed_for_key));
+      verdict.fail("out of order: key " + key + " expected " + ops_of(expected_for_key) +
+                   " but observed " + ops_of(observed_for_key));
     }
   }
   return verdict;
 }
 
-Verdict check_transaction_order(const std::vector<ChangeEvent>& observed, const std::vector<Mutation>& mutations) {
+Verdict check_transaction_order(const std::vector<ChangeEvent>& observed,
+                                const std::vector<Mutation>& mutations) {
   Verdict verdict;
   if (mutations.empty()) return verdict;
   const int64_t tx_id = mutations.front().tx_id;
@@ -159,12 +170,14 @@ Verdict check_transaction_order(const std::vector<ChangeEvent>& observed, const 
     if (nth >= it->second.size()) continue;  // a duplicate: check_events names it
     const size_t statement = it->second[nth];
     if (event.source.tx_id != tx_id) {
-      verdict.fail("split transaction: " + brief(event) + " (statement " + std::to_string(statement + 1) +
-                   ") is not in transaction " + std::to_string(tx_id));
+      verdict.fail("split transaction: " + brief(event) + " (statement " +
+                   std::to_string(statement + 1) + ") is not in transaction " +
+                   std::to_string(tx_id));
     }
     if (last_statement && statement < *last_statement) {
-      verdict.fail("out of commit order: statement " + std::to_string(statement + 1) + " (" + brief(event) +
-                   ") arrived after statement " + std::to_string(*last_statement + 1) + " (" + brief(*last_event) + ")");
+      verdict.fail("out of commit order: statement " + std::to_string(statement + 1) + " (" +
+                   brief(event) + ") arrived after statement " +
+                   std::to_string(*last_statement + 1) + " (" + brief(*last_event) + ")");
     }
     if (last_lsn && event.source.lsn && *event.source.lsn < *last_lsn) {
       verdict.fail("LSN went backwards: " + brief(event) + " after " + brief(*last_event));

@@ -28,7 +28,8 @@ struct EventRules {
   bool tombstones = true;         // tombstones.on.delete
 };
 
-std::vector<ExpectedEvent> expected_events(const std::vector<Mutation>& mutations, const EventRules& rules);
+std::vector<ExpectedEvent> expected_events(const std::vector<Mutation>& mutations,
+                                           const EventRules& rules);
 
 // A row that existed before the connector started: an op=r snapshot read of it.
 ExpectedEvent expected_snapshot_read(const nlohmann::json& row);
@@ -36,11 +37,13 @@ ExpectedEvent expected_snapshot_read(const nlohmann::json& row);
 // Compares, key by key, the events observed for the expected keys (plus `also_watch`,
 // keys that must see nothing, e.g. a rolled-back insert) with the expected ones and names
 // each anomaly: missing, duplicate, unexpected, out of order, wrong content.
-Verdict check_events(const std::vector<ChangeEvent>& observed, const std::vector<ExpectedEvent>& expected,
+Verdict check_events(const std::vector<ChangeEvent>& observed,
+                     const std::vector<ExpectedEvent>& expected,
                      const std::vector<nlohmann::json>& also_watch = {});
 
 // The events of one transaction: every one carries its txId, and across keys they arrive
 // in statement (commit LSN) order with non-decreasing LSNs.
-Verdict check_transaction_order(const std::vector<ChangeEvent>& observed, const std::vector<Mutation>& mutations);
+Verdict check_transaction_order(const std::vector<ChangeEvent>& observed,
+                                const std::vector<Mutation>& mutations);
 
 }  // namespace cdc

@@ -11,7 +11,9 @@ struct Verdict {
 
   bool ok() const { return failures.empty(); }
   void fail(std::string failure) { failures.push_back(std::move(failure)); }
-  void merge(const Verdict& other) { failures.insert(failures.end(), other.failures.begin(), other.failures.end()); }
+  void merge(const Verdict& other) {
+    failures.insert(failures.end(), other.failures.begin(), other.failures.end());
+  }
   std::string summary() const;  // one failure a line, or "ok"
 };
 

@@ -32,7 +32,8 @@ using namespace cdc;
 
 namespace {
 
-const char* kUsage = R"(cdc-harness - end-to-end harness for a PostgreSQL -> Debezium -> Kafka pipeline
+const char* kUsage =
+    R"(cdc-harness - end-to-end harness for a PostgreSQL -> Debezium -> Kafka pipeline
 
 usage: cdc-harness <command> [options]
 
@@ -46,7 +47,8 @@ commands:
 `cdc-harness <command> --help` shows a command's options.
 )";
 
-const char* kUpUsage = R"(usage: cdc-harness up [--run-dir DIR] [--connector FILE] [--tail] [--detach [--guard-pid PID]]
+const char* kUpUsage =
+    R"(usage: cdc-harness up [--run-dir DIR] [--connector FILE] [--tail] [--detach [--guard-pid PID]]
 
 Brings up Postgres, Kafka (KRaft) and a Kafka Connect worker as local processes on
 127.0.0.1, registers the connector and waits until it streams. Then stays until Ctrl-C,
@@ -78,7 +80,8 @@ const char* kStatusUsage = R"(usage: cdc-harness status [--run-dir DIR]
 Shows each component of the stack in DIR and whether it runs. Exit code 0 when all run.
 )";
 
-const char* kTailUsage = R"(usage: cdc-harness tail [--run-dir DIR] [--topic TOPIC] [--bootstrap HOST:PORT] [--from earliest|latest]
+const char* kTailUsage =
+    R"(usage: cdc-harness tail [--run-dir DIR] [--topic TOPIC] [--bootstrap HOST:PORT] [--from earliest|latest]
 
 Prints each change on the change topic as one line: time, op, table, key, columns.
 The topic and brokers come from --topic/--bootstrap, else $KAFKA_CDC_TOPIC and
@@ -97,7 +100,8 @@ struct Options {
 };
 
 fs::path default_run_dir() {
-  if (const char* dir = std::getenv("CDC_HARNESS_RUN_DIR"); dir != nullptr && *dir != '\0') return dir;
+  if (const char* dir = std::getenv("CDC_HARNESS_RUN_DIR"); dir != nullptr && *dir != '\0')
+    return dir;
   return fs::path(CDC_BUILD_DIR) / "run" / "cli";
 }
 
@@ -106,11 +110,13 @@ std::string env(const char* name) {
   return value ? value : "";
 }
 
-Options parse_options(const std::string& command, const std::vector<std::string>& args, const char* usage) {
+Options parse_options(const std::string& command, const std::vector<std::string>& args,
+                      const char* usage) {
   Options options;
   options.run_dir = default_run_dir();
   auto value_of = [&](size_t& i) -> std::string {
-    if (i + 1 >= args.size()) throw HarnessError(args[i] + " needs a value: see `cdc-harness " + command + " --help`");
+    if (i + 1 >= args.size())
+      throw HarnessError(args[i] + " needs a value: see `cdc-harness " + command + " --help`");
     return args[++i];
   };
   const std::map<std::string, std::vector<std::string>> allowed = {
@@ -128,7 +134,8 @@ Options parse_options(const std::string& command, const std::vector<std::string>
     }
     const auto& flags = allowed.at(command);
     if (std::find(flags.begin(), flags.end(), arg) == flags.end()) {
-      throw HarnessError("unknown option '" + arg + "' for " + command + ": see `cdc-harness " + command + " --help`");
+      throw HarnessError("unknown option '" + arg + "' for " + command + ": see `cdc-harness " +
+                         command + " --help`");
     }
     if (arg == "--run-dir") options.run_dir = value_of(i);
     if (arg == "--connector") options.connector_file = value_of(i);
@@ -137,7 +144,8 @@ Options parse_options(const std::string& command, const std::vector<std::string>
     if (arg == "--guard-pid") {
       const std::string pid = value_of(i);
       options.guard_pid = pid == "parent" ? static_cast<int>(::getppid()) : std::atoi(pid.c_str());
-      if (options.guard_pid <= 0) throw HarnessError("--guard-pid needs a process id, not '" + pid + "'");
+      if (options.guard_pid <= 0)
+        throw HarnessError("--guard-pid needs a process id, not '" + pid + "'");
     }
     if (arg == "--topic") options.topic = value_of(i);
     if (arg == "--bootstrap") options.bootstrap = value_of(i);
@@ -149,7 +157,8 @@ Options parse_options(const std::string& command, const std::vector<std::string>
       options.from = from == "earliest" ? StartAt::Earliest : StartAt::Latest;
     }
   }
-  if (options.tail && options.detach) throw HarnessError("--tail and --detach exclude each other: pick one");
+  if (options.tail && options.detach)
+    throw HarnessError("--tail and --detach exclude each other: pick one");
   if (command == "up" && options.guard_pid && !options.detach) {
     throw HarnessError("--guard-pid only makes sense with --detach");
   }
@@ -159,7 +168,9 @@ Options parse_options(const std::string& command, const std::vector<std::string>
 }
 
 // The foreground `up` that owns a run directory, so a second `up` does not tear it down.
-fs::path owner_file(const fs::path& run_dir) { return run_dir / "owner.pid"; }
+fs::path owner_file(const fs::path& run_dir) {
+  return run_dir / "owner.pid";
+}
 
 std::optional<int> live_owner(const fs::path& run_dir) {
   std::ifstream in(owner_file(run_dir));
@@ -171,21 +182,26 @@ std::optional<int> live_owner(const fs::path& run_dir) {
   return pid;
 }
 
-fs::path guard_file(const fs::path& run_dir) { return run_dir / "guard.pid"; }
+fs::path guard_file(const fs::path& run_dir) {
+  return run_dir / "guard.pid";
+}
 
 // Connectors first (they hold replication slots), then the processes.
 void tear_down(const fs::path& run_dir, const Progress& progress) {
   clear_interrupt();
   std::ifstream guard_in(guard_file(run_dir));
   int guard = 0;
-  if (guard_in >> guard && guard != ::getpid()) stop_process(guard, "guard", std::chrono::seconds(5));
+  if (guard_in >> guard && guard != ::getpid())
+    stop_process(guard, "guard", std::chrono::seconds(5));
   fs::remove(guard_file(run_dir));
   auto backend = make_stack_backend("native", run_dir);
   if (fs::exists(run_dir / "endpoints.json")) {
     try {
       remove_all_connectors(load_endpoints(run_dir), progress);
     } catch (const std::exception& e) {
-      progress.stage("connector", std::string("could not delete connectors (the stack goes anyway): ") + e.what());
+      progress.stage(
+          "connector",
+          std::string("could not delete connectors (the stack goes anyway): ") + e.what());
     }
   }
   backend->down(progress);
@@ -206,17 +222,19 @@ int tail_topic(TopicObserver& observer) {
   return 0;
 }
 
-void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& connector, const fs::path& run_dir) {
+void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& connector,
+                     const fs::path& run_dir) {
   const fs::path pgpass = run_dir / "secrets" / "pgpass";
   write_file(pgpass,
-             endpoints.app.host + ":" + std::to_string(endpoints.app.port) + ":" + endpoints.app.dbname + ":" +
-                 endpoints.app.user + ":" + endpoints.app.password + "\n",
+             endpoints.app.host + ":" + std::to_string(endpoints.app.port) + ":" +
+                 endpoints.app.dbname + ":" + endpoints.app.user + ":" + endpoints.app.password +
+                 "\n",
              fs::perms::owner_read | fs::perms::owner_write);
   std::cout << "postgres   " << endpoints.app.describe() << "   (debezium connects as "
             << endpoints.debezium.user << ")\n"
             << "           PGPASSFILE=" << pgpass.string() << " psql \"host=" << endpoints.app.host
-            << " port=" << endpoints.app.port << " dbname=" << endpoints.app.dbname << " user=" << endpoints.app.user
-            << "\"\n"
+            << " port=" << endpoints.app.port << " dbname=" << endpoints.app.dbname
+            << " user=" << endpoints.app.user << "\"\n"
             << "kafka      " << endpoints.kafka_bootstrap << "\n"
             << "connect    " << endpoints.connect_url << "   connector " << connector.name << "\n"
             << "topic      " << connector.change_topic() << "\n"
@@ -229,15 +247,17 @@ void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& con
 void start_guard(const Options& options) {
   const int pid = spawn_server(ProcessSpec{"guard",
                                            fs::read_symlink("/proc/self/exe"),
-                                           {"guard", "--run-dir", options.run_dir.string(), "--guard-pid",
-                                            std::to_string(options.guard_pid)},
+                                           {"guard", "--run-dir", options.run_dir.string(),
+                                            "--guard-pid", std::to_string(options.guard_pid)},
                                            options.run_dir / "logs" / "guard.log",
                                            options.run_dir,
                                            std::nullopt});
   write_file(guard_file(options.run_dir), std::to_string(pid) + "\n");
 }
 
-bool process_exists(int pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+bool process_exists(int pid) {
+  return ::kill(pid, 0) == 0 || errno == EPERM;
+}
 
 int cmd_guard(const Options& options) {
   auto backend = make_stack_backend("native", options.run_dir);
@@ -247,7 +267,8 @@ int cmd_guard(const Options& options) {
   }
   if (!backend->has_leftovers()) return 0;  // stopped by `down`: nothing to do
   Progress progress;
-  progress.stage("guard", "process " + std::to_string(options.guard_pid) + " is gone: stopping the stack");
+  progress.stage("guard",
+                 "process " + std::to_string(options.guard_pid) + " is gone: stopping the stack");
   tear_down(options.run_dir, progress);
   return 0;
 }
@@ -257,8 +278,9 @@ int cmd_up(const Options& options) {
   // Read the connector config before anything starts: a bad file must not leave a stack.
   const ConnectorConfig connector = load_connector_config(options.connector_file);
   if (auto owner = live_owner(options.run_dir)) {
-    throw HarnessError("a stack is already up in " + options.run_dir.string() + " (cdc-harness pid " +
-                       std::to_string(*owner) + "): stop it there with Ctrl-C, or use another --run-dir");
+    throw HarnessError("a stack is already up in " + options.run_dir.string() +
+                       " (cdc-harness pid " + std::to_string(*owner) +
+                       "): stop it there with Ctrl-C, or use another --run-dir");
   }
   auto backend = make_stack_backend("native", options.run_dir);
   if (backend->has_leftovers()) {
@@ -273,7 +295,8 @@ int cmd_up(const Options& options) {
   try {
     endpoints = backend->up(progress);
     registered = resolve_placeholders(connector, endpoints);
-    progress.stage("connector", "registering " + registered.name + " from " + options.connector_file.string());
+    progress.stage("connector",
+                   "registering " + registered.name + " from " + options.connector_file.string());
     start_connector(endpoints, registered, progress);
     save_registered_connector(options.run_dir, registered);
   } catch (...) {
@@ -282,7 +305,8 @@ int cmd_up(const Options& options) {
   }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", progress.elapsed_seconds());
-  std::cout << "pipeline streaming: bring-up took " << seconds << " s (start -> connector streaming)\n";
+  std::cout << "pipeline streaming: bring-up took " << seconds
+            << " s (start -> connector streaming)\n";
   print_endpoints(endpoints, registered, options.run_dir);
   if (options.detach) {
     if (options.guard_pid) start_guard(options);
@@ -292,14 +316,16 @@ int cmd_up(const Options& options) {
   int exit_code = 0;
   try {
     if (options.tail) {
-      TopicObserver observer(endpoints.kafka_bootstrap, registered.change_topic(), StartAt::Earliest);
+      TopicObserver observer(endpoints.kafka_bootstrap, registered.change_topic(),
+                             StartAt::Earliest);
       tail_topic(observer);
     } else {
       std::cerr << "up; Ctrl-C stops the stack\n";
       while (!interrupted()) {
         for (const auto& component : backend->status()) {
-          if (!component.running) throw HarnessError(component.name + " stopped unexpectedly; see " +
-                                                      (options.run_dir / "logs").string());
+          if (!component.running)
+            throw HarnessError(component.name + " stopped unexpectedly; see " +
+                               (options.run_dir / "logs").string());
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(500));  // idle until Ctrl-C, watching
       }
@@ -323,7 +349,8 @@ int cmd_down(const Options& options) {
     return 0;
   }
   if (auto owner = live_owner(options.run_dir)) {
-    progress.stage("stack", "stopping the stack of cdc-harness up (pid " + std::to_string(*owner) + ")");
+    progress.stage("stack",
+                   "stopping the stack of cdc-harness up (pid " + std::to_string(*owner) + ")");
   }
   tear_down(options.run_dir, progress);
   progress.stage("stack", "stopped; logs kept in " + (options.run_dir / "logs").string());
@@ -352,7 +379,8 @@ int cmd_status(const Options& options) {
 
 int cmd_tail(const Options& options) {
   std::string topic = !options.topic.empty() ? options.topic : env("KAFKA_CDC_TOPIC");
-  std::string bootstrap = !options.bootstrap.empty() ? options.bootstrap : env("KAFKA_CDC_BOOTSTRAP_SERVERS");
+  std::string bootstrap =
+      !options.bootstrap.empty() ? options.bootstrap : env("KAFKA_CDC_BOOTSTRAP_SERVERS");
   if (topic.empty()) topic = load_registered_connector(options.run_dir).change_topic();
   if (bootstrap.empty()) bootstrap = load_endpoints(options.run_dir).kafka_bootstrap;
   TopicObserver observer(bootstrap, topic, options.from);
@@ -376,7 +404,8 @@ int main(int argc, char** argv) {
     if (command == "status") return cmd_status(parse_options(command, args, kStatusUsage));
     if (command == "tail") return cmd_tail(parse_options(command, args, kTailUsage));
     if (command == "guard") return cmd_guard(parse_options(command, args, kGuardUsage));
-    std::cerr << "error: unknown command '" << command << "': the commands are up, down, status, tail (see --help)\n";
+    std::cerr << "error: unknown command '" << command
+              << "': the commands are up, down, status, tail (see --help)\n";
     return 2;
   } catch (const Interrupted&) {
     std::cerr << "interrupted: everything started was stopped\n";

@@ -23,8 +23,8 @@ std::string read_file(const fs::path& path) {
 
 void write_file(const fs::path& path, const std::string& content, fs::perms perms) {
   const fs::path temp = path.string() + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                        static_cast<mode_t>(perms));
+  const int fd =
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(perms));
   if (fd < 0) throw HarnessError("cannot write " + temp.string());
   ::fchmod(fd, static_cast<mode_t>(perms));
   const char* data = content.data();

@@ -9,7 +9,9 @@ namespace cdc {
 namespace {
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_signal(int) { g_interrupted.store(true); }
+extern "C" void on_signal(int) {
+  g_interrupted.store(true);
+}
 }  // namespace
 
 void install_interrupt_handlers() {
@@ -19,9 +21,13 @@ void install_interrupt_handlers() {
   for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal_number, &action, nullptr);
 }
 
-bool interrupted() { return g_interrupted.load(); }
+bool interrupted() {
+  return g_interrupted.load();
+}
 
-void clear_interrupt() { g_interrupted.store(false); }
+void clear_interrupt() {
+  g_interrupted.store(false);
+}
 
 void throw_if_interrupted() {
   if (interrupted()) throw Interrupted();

@@ -43,7 +43,8 @@ bp::child launch(const ProcessSpec& spec) {
   const auto args = full_command(spec, exe);
   fs::create_directories(spec.log.parent_path());
   try {
-    return bp::child(bp::exe = exe, bp::args = args, bp::std_in<bp::null, (bp::std_out & bp::std_err)> spec.log.string(),
+    return bp::child(bp::exe = exe, bp::args = args,
+                     bp::std_in<bp::null, (bp::std_out & bp::std_err)> spec.log.string(),
                      bp::start_dir = spec.cwd.string(), NewSession{});
   } catch (const std::exception& e) {
     throw HarnessError("cannot start " + spec.name + " (" + exe + "): " + e.what());
@@ -76,8 +77,8 @@ void run_command(const ProcessSpec& spec, std::chrono::milliseconds timeout) {
     if (std::chrono::steady_clock::now() > deadline) {
       child.terminate();
       throw HarnessError(spec.name + " did not finish within " +
-                         std::to_string(timeout.count() / 1000) + "s; its log (" + spec.log.string() +
-                         ") ends:\n" + tail_of_file(spec.log));
+                         std::to_string(timeout.count() / 1000) + "s; its log (" +
+                         spec.log.string() + ") ends:\n" + tail_of_file(spec.log));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -97,7 +98,8 @@ bool is_alive(int pid, const std::string& marker) {
   if (paren == std::string::npos || paren + 2 >= stat_line.size() || stat_line[paren + 2] == 'Z')
     return false;
   std::ifstream cmdline_file("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string cmdline((std::istreambuf_iterator<char>(cmdline_file)), std::istreambuf_iterator<char>());
+  std::string cmdline((std::istreambuf_iterator<char>(cmdline_file)),
+                      std::istreambuf_iterator<char>());
   return cmdline.find(marker) != std::string::npos;
 }
 

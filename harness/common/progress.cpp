@@ -17,8 +17,9 @@ double Progress::elapsed_seconds() const {
 void Progress::stage(std::string_view component, std::string_view message) const {
   if (quiet_) return;
   std::lock_guard lock(g_print_mutex);
-  std::fprintf(stderr, "[%6.1fs] %-9.*s %.*s\n", elapsed_seconds(), static_cast<int>(component.size()),
-               component.data(), static_cast<int>(message.size()), message.data());
+  std::fprintf(stderr, "[%6.1fs] %-9.*s %.*s\n", elapsed_seconds(),
+               static_cast<int>(component.size()), component.data(),
+               static_cast<int>(message.size()), message.data());
   std::fflush(stderr);
 }
 

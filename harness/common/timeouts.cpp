@@ -23,8 +23,8 @@ double timeout_scale() {
 }
 
 std::chrono::milliseconds scaled(std::chrono::milliseconds base) {
-  return std::chrono::milliseconds(
-      static_cast<std::chrono::milliseconds::rep>(static_cast<double>(base.count()) * timeout_scale()));
+  return std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(
+      static_cast<double>(base.count()) * timeout_scale()));
 }
 
 }  // namespace cdc

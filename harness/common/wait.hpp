@@ -18,7 +18,9 @@ struct Probe {
   std::optional<T> value;
   std::string seen;
 
-  static Probe ready(T v, std::string seen_text = "ready") { return {std::move(v), std::move(seen_text)}; }
+  static Probe ready(T v, std::string seen_text = "ready") {
+    return {std::move(v), std::move(seen_text)};
+  }
   static Probe not_yet(std::string seen_text) { return {std::nullopt, std::move(seen_text)}; }
 };
 
@@ -42,8 +44,9 @@ auto wait_for(std::string_view what, std::chrono::milliseconds timeout, F&& prob
       throw TimeoutError("timed out after " + std::to_string(static_cast<int>(seconds + 0.5)) +
                          "s waiting for " + std::string(what) + "; last seen: " + last_seen);
     }
-    std::this_thread::sleep_for(std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                    deadline - clock::now() + std::chrono::milliseconds(1))));
+    std::this_thread::sleep_for(
+        std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(
+                            deadline - clock::now() + std::chrono::milliseconds(1))));
     pause = std::min(pause * 3 / 2, std::chrono::milliseconds(500));
   }
 }

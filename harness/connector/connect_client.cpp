@@ -8,7 +8,8 @@
 
 namespace cdc {
 
-ConnectClient::ConnectClient(const std::string& url) : url_(url), client_(std::make_unique<httplib::Client>(url)) {
+ConnectClient::ConnectClient(const std::string& url)
+    : url_(url), client_(std::make_unique<httplib::Client>(url)) {
   client_->set_connection_timeout(2, 0);
   client_->set_read_timeout(30, 0);
   client_->set_write_timeout(10, 0);
@@ -17,16 +18,20 @@ ConnectClient::ConnectClient(const std::string& url) : url_(url), client_(std::m
 ConnectClient::~ConnectClient() = default;
 
 namespace {
-HttpResponse convert(const httplib::Result& result, const std::string& method, const std::string& url) {
+HttpResponse convert(const httplib::Result& result, const std::string& method,
+                     const std::string& url) {
   if (!result) {
-    throw HarnessError("Kafka Connect REST " + method + " " + url + " failed: " +
-                       httplib::to_string(result.error()) + " (is the stack up? try `cdc-harness status`)");
+    throw HarnessError("Kafka Connect REST " + method + " " + url +
+                       " failed: " + httplib::to_string(result.error()) +
+                       " (is the stack up? try `cdc-harness status`)");
   }
   return {result->status, result->body};
 }
 }  // namespace
 
-HttpResponse ConnectClient::get(const std::string& path) { return convert(client_->Get(path), "GET", url_ + path); }
+HttpResponse ConnectClient::get(const std::string& path) {
+  return convert(client_->Get(path), "GET", url_ + path);
+}
 
 HttpResponse ConnectClient::put_json(const std::string& path, const std::string& body) {
   return convert(client_->Put(path, body, "application/json"), "PUT", url_ + path);

@@ -14,25 +14,30 @@ std::string ConnectorConfig::setting(const std::string& key, const std::string& 
   return fallback;
 }
 
-fs::path default_connector_file() { return fs::path(CDC_SOURCE_DIR) / "debezium" / "customer-cdc.json"; }
+fs::path default_connector_file() {
+  return fs::path(CDC_SOURCE_DIR) / "debezium" / "customer-cdc.json";
+}
 
 ConnectorConfig load_connector_config(const fs::path& file) {
-  if (!fs::exists(file)) throw HarnessError("connector config " + file.string() + " does not exist");
+  if (!fs::exists(file))
+    throw HarnessError("connector config " + file.string() + " does not exist");
   const json doc = json::parse(read_file(file), nullptr, false);
   if (doc.is_discarded()) {
-    throw HarnessError("connector config " + file.string() + " is not valid JSON: check it with `jq . " +
-                       file.string() + "`");
-  }
-  if (!doc.is_object() || !doc.contains("name") || !doc["name"].is_string() || !doc.contains("config") ||
-      !doc["config"].is_object()) {
     throw HarnessError("connector config " + file.string() +
-                       " must be {\"name\": \"…\", \"config\": {…}} as for Connect's POST /connectors");
+                       " is not valid JSON: check it with `jq . " + file.string() + "`");
+  }
+  if (!doc.is_object() || !doc.contains("name") || !doc["name"].is_string() ||
+      !doc.contains("config") || !doc["config"].is_object()) {
+    throw HarnessError(
+        "connector config " + file.string() +
+        " must be {\"name\": \"…\", \"config\": {…}} as for Connect's POST /connectors");
   }
   ConnectorConfig connector{doc["name"], doc["config"]};
   for (auto& [key, value] : connector.config.items()) {
     if (value.is_number() || value.is_boolean()) value = value.dump();  // Connect wants strings
     if (!value.is_string()) {
-      throw HarnessError("connector config " + file.string() + ": setting '" + key + "' must be a string");
+      throw HarnessError("connector config " + file.string() + ": setting '" + key +
+                         "' must be a string");
     }
   }
   return connector;
@@ -55,8 +60,9 @@ ConnectorConfig resolve_placeholders(ConnectorConfig connector, const StackEndpo
     for (auto it = begin; it != std::sregex_iterator(); ++it) {
       const auto found = values.find((*it)[1].str());
       if (found == values.end()) {
-        throw HarnessError("connector " + connector.name + ": setting '" + key + "' uses unknown placeholder " +
-                           it->str() + "; known: postgres.host, postgres.port, postgres.dbname, "
+        throw HarnessError("connector " + connector.name + ": setting '" + key +
+                           "' uses unknown placeholder " + it->str() +
+                           "; known: postgres.host, postgres.port, postgres.dbname, "
                            "postgres.user, postgres.password");
       }
       out += text.substr(last, static_cast<size_t>(it->position()) - last) + found->second;
@@ -71,19 +77,22 @@ ConnectorConfig isolated_copy(const ConnectorConfig& connector, const std::strin
   ConnectorConfig copy = connector;
   copy.name = connector.name + "-" + suffix;
   std::string slot_suffix = suffix;
-  for (char& c : slot_suffix) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+  for (char& c : slot_suffix)
+    c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
   copy.config["slot.name"] = connector.slot_name() + "_" + slot_suffix;
   copy.config["topic.prefix"] = connector.topic_prefix() + "_" + slot_suffix;
   return copy;
 }
 
 void save_registered_connector(const fs::path& run_dir, const ConnectorConfig& connector) {
-  write_file(run_dir / "connector.json", json{{"name", connector.name}, {"config", connector.config}}.dump(2) + "\n");
+  write_file(run_dir / "connector.json",
+             json{{"name", connector.name}, {"config", connector.config}}.dump(2) + "\n");
 }
 
 ConnectorConfig load_registered_connector(const fs::path& run_dir) {
   if (!fs::exists(run_dir / "connector.json")) {
-    throw HarnessError("no connector registered in " + run_dir.string() + ": start the pipeline with `cdc-harness up`");
+    throw HarnessError("no connector registered in " + run_dir.string() +
+                       ": start the pipeline with `cdc-harness up`");
   }
   return load_connector_config(run_dir / "connector.json");
 }

@@ -40,7 +40,8 @@ ConnectorConfig isolated_copy(const ConnectorConfig& connector, const std::strin
 
 // The connector `up` registered, kept in the run directory for scenarios and `tail`
 // (the config holds a password reference, never the password).
-void save_registered_connector(const std::filesystem::path& run_dir, const ConnectorConfig& connector);
+void save_registered_connector(const std::filesystem::path& run_dir,
+                               const ConnectorConfig& connector);
 ConnectorConfig load_registered_connector(const std::filesystem::path& run_dir);
 
 }  // namespace cdc

@@ -20,7 +20,8 @@ void put_config(ConnectClient& connect, const ConnectorConfig& connector) {
     const auto response = connect.put_json(path, connector.config.dump());
     if (response.status == 200 || response.status == 201) return Probe<bool>::ready(true);
     // 409: the worker is rebalancing or has not joined its group yet; it will.
-    if (response.status == 409) return Probe<bool>::not_yet("HTTP 409: " + connect_error_message(response));
+    if (response.status == 409)
+      return Probe<bool>::not_yet("HTTP 409: " + connect_error_message(response));
     throw HarnessError("Kafka Connect rejected connector " + connector.name + " (HTTP " +
                        std::to_string(response.status) + "): " + connect_error_message(response));
   });
@@ -42,49 +43,59 @@ std::string describe_status(const json& status) {
 
 }  // namespace
 
-void start_connector(const StackEndpoints& endpoints, const ConnectorConfig& connector, const Progress& progress) {
+void start_connector(const StackEndpoints& endpoints, const ConnectorConfig& connector,
+                     const Progress& progress) {
   ConnectClient connect(endpoints.connect_url);
   put_config(connect, connector);
   progress.stage("connector", connector.name + " registered; waiting until it streams");
 
-  wait_for("connector " + connector.name + " to be RUNNING and streaming from slot '" + connector.slot_name() + "'",
-           scaled(90s), [&] {
-             const auto response = connect.get("/connectors/" + connector.name + "/status");
-             if (response.status != 200) {
-               return Probe<bool>::not_yet("status HTTP " + std::to_string(response.status) + ": " +
-                                           connect_error_message(response));
-             }
-             const json status = json::parse(response.body);
-             const auto& state = status["connector"];
-             if (state.value("state", "") == "FAILED") {
-               throw HarnessError("connector " + connector.name + " FAILED: " + state.value("trace", "(no trace)"));
-             }
-             const json tasks = tasks_of(status);
-             for (const auto& task : tasks) {
-               if (task.value("state", "") == "FAILED") {
-                 throw HarnessError("connector " + connector.name + " task " + std::to_string(task.value("id", 0)) +
-                                    " FAILED: " + task.value("trace", "(no trace)"));
-               }
-             }
-             const bool running = state.value("state", "") == "RUNNING" && !tasks.empty() &&
-                                  std::all_of(tasks.begin(), tasks.end(),
-                                              [](const json& t) { return t.value("state", "") == "RUNNING"; });
-             if (!running) return Probe<bool>::not_yet(describe_status(status));
-             // RUNNING is not streaming: Debezium holds the slot only once the snapshot is
-             // done and it has asked Postgres to stream.
-             const auto slot = replication_slot(endpoints.admin, connector.slot_name());
-             if (!slot) return Probe<bool>::not_yet(describe_status(status) + "; slot not created yet");
-             if (!slot->active) return Probe<bool>::not_yet(describe_status(status) + "; slot exists, not active yet");
-             return Probe<bool>::ready(true);
-           });
+  wait_for(
+      "connector " + connector.name + " to be RUNNING and streaming from slot '" +
+          connector.slot_name() + "'",
+      scaled(90s), [&] {
+        const auto response = connect.get("/connectors/" + connector.name + "/status");
+        if (response.status != 200) {
+          return Probe<bool>::not_yet("status HTTP " + std::to_string(response.status) + ": " +
+                                      connect_error_message(response));
+        }
+        const json status = json::parse(response.body);
+        const auto& state = status["connector"];
+        if (state.value("state", "") == "FAILED") {
+          throw HarnessError("connector " + connector.name +
+                             " FAILED: " + state.value("trace", "(no trace)"));
+        }
+        const json tasks = tasks_of(status);
+        for (const auto& task : tasks) {
+          if (task.value("state", "") == "FAILED") {
+            throw HarnessError("connector " + connector.name + " task " +
+                               std::to_string(task.value("id", 0)) +
+                               " FAILED: " + task.value("trace", "(no trace)"));
+          }
+        }
+        const bool running = state.value("state", "") == "RUNNING" && !tasks.empty() &&
+                             std::all_of(tasks.begin(), tasks.end(), [](const json& t) {
+                               return t.value("state", "") == "RUNNING";
+                             });
+        if (!running) return Probe<bool>::not_yet(describe_status(status));
+        // RUNNING is not streaming: Debezium holds the slot only once the snapshot is
+        // done and it has asked Postgres to stream.
+        const auto slot = replication_slot(endpoints.admin, connector.slot_name());
+        if (!slot) return Probe<bool>::not_yet(describe_status(status) + "; slot not created yet");
+        if (!slot->active)
+          return Probe<bool>::not_yet(describe_status(status) + "; slot exists, not active yet");
+        return Probe<bool>::ready(true);
+      });
 }
 
-void remove_connector(const StackEndpoints& endpoints, const std::string& name, const std::string& slot) {
+void remove_connector(const StackEndpoints& endpoints, const std::string& name,
+                      const std::string& slot) {
   ConnectClient connect(endpoints.connect_url);
   wait_for("Kafka Connect to delete connector " + name, scaled(60s), [&] {
     const auto response = connect.del("/connectors/" + name);
-    if (response.status == 204 || response.status == 200 || response.status == 404) return Probe<bool>::ready(true);
-    if (response.status == 409) return Probe<bool>::not_yet("HTTP 409: " + connect_error_message(response));
+    if (response.status == 204 || response.status == 200 || response.status == 404)
+      return Probe<bool>::ready(true);
+    if (response.status == 409)
+      return Probe<bool>::not_yet("HTTP 409: " + connect_error_message(response));
     throw HarnessError("Kafka Connect refused to delete connector " + name + " (HTTP " +
                        std::to_string(response.status) + "): " + connect_error_message(response));
   });
@@ -100,8 +111,8 @@ void remove_all_connectors(const StackEndpoints& endpoints, const Progress& prog
   ConnectClient connect(endpoints.connect_url);
   const auto listed = connect.get("/connectors");
   if (listed.status != 200) {
-    throw HarnessError("Kafka Connect could not list connectors (HTTP " + std::to_string(listed.status) +
-                       "): " + connect_error_message(listed));
+    throw HarnessError("Kafka Connect could not list connectors (HTTP " +
+                       std::to_string(listed.status) + "): " + connect_error_message(listed));
   }
   for (const auto& name : json::parse(listed.body)) {
     const auto config = connect.get("/connectors/" + name.get<std::string>() + "/config");

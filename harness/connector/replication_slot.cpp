@@ -8,11 +8,11 @@
 namespace cdc {
 using namespace std::chrono_literals;
 
-
 std::optional<SlotState> replication_slot(const PostgresEndpoint& admin, const std::string& slot) {
   pqxx::connection conn(admin.conninfo());
   pqxx::nontransaction tx(conn);
-  const auto rows = tx.exec_params("SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = $1", slot);
+  const auto rows = tx.exec_params(
+      "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = $1", slot);
   if (rows.empty()) return std::nullopt;
   SlotState state;
   state.active = rows[0][0].as<bool>();
@@ -37,12 +37,14 @@ void drop_replication_slot(const PostgresEndpoint& admin, const std::string& slo
     if (!state->active) {
       pqxx::connection conn(admin.conninfo());
       pqxx::nontransaction tx(conn);
-      tx.exec_params("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                     "WHERE slot_name = $1 AND NOT active",
-                     slot);
+      tx.exec_params(
+          "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+          "WHERE slot_name = $1 AND NOT active",
+          slot);
       return Probe<bool>::not_yet("dropped; checking it is gone");
     }
-    return Probe<bool>::not_yet("slot active, walsender pid " + std::to_string(state->active_pid.value_or(0)));
+    return Probe<bool>::not_yet("slot active, walsender pid " +
+                                std::to_string(state->active_pid.value_or(0)));
   });
 }
 

@@ -21,13 +21,15 @@ std::string clock_time(int64_t micros) {
 std::string key_text(const json& key) {
   if (!key.is_object()) return key.dump();
   std::string text;
-  for (const auto& [column, value] : key.items()) text += (text.empty() ? "" : ",") + column + "=" + value.dump();
+  for (const auto& [column, value] : key.items())
+    text += (text.empty() ? "" : ",") + column + "=" + value.dump();
   return text;
 }
 
 std::string columns(const json& row) {
   std::string text;
-  for (const auto& [column, value] : row.items()) text += (text.empty() ? "" : " ") + column + "=" + value.dump();
+  for (const auto& [column, value] : row.items())
+    text += (text.empty() ? "" : " ") + column + "=" + value.dump();
   return text;
 }
 
@@ -35,8 +37,8 @@ std::string changed_columns(const json& before, const json& after) {
   std::string text;
   for (const auto& [column, value] : after.items()) {
     if (before.contains(column) && before[column] == value) continue;
-    text += (text.empty() ? "" : "  ") + column + ": " + (before.contains(column) ? before[column].dump() : "?") +
-            " -> " + value.dump();
+    text += (text.empty() ? "" : "  ") + column + ": " +
+            (before.contains(column) ? before[column].dump() : "?") + " -> " + value.dump();
   }
   return text.empty() ? "(no column changed)" : text;
 }
@@ -44,21 +46,27 @@ std::string changed_columns(const json& before, const json& after) {
 }  // namespace
 
 std::string change_line(const ChangeEvent& event) {
-  const std::string table =
-      event.source.table.empty() ? event.kafka.topic : event.source.schema + "." + event.source.table;
+  const std::string table = event.source.table.empty()
+                                ? event.kafka.topic
+                                : event.source.schema + "." + event.source.table;
   std::string line = clock_time(event.kafka.received_us) + "  " +
-                     (event.is_tombstone() ? std::string("-") : to_string(event.op)) + "  " + table + "  " +
-                     key_text(event.key) + "  ";
+                     (event.is_tombstone() ? std::string("-") : to_string(event.op)) + "  " +
+                     table + "  " + key_text(event.key) + "  ";
   switch (event.op) {
     case Op::Read:
-    case Op::Create: return line + (event.after ? columns(*event.after) : "(no after image)");
+    case Op::Create:
+      return line + (event.after ? columns(*event.after) : "(no after image)");
     case Op::Update:
       if (event.before && event.after) return line + changed_columns(*event.before, *event.after);
       return line + (event.after ? columns(*event.after) : "(no after image)");
-    case Op::Delete: return line + "deleted" + (event.before ? " (was " + columns(*event.before) + ")" : "");
-    case Op::Tombstone: return line + "tombstone";
-    case Op::Truncate: return line + "table truncated";
-    case Op::Message: return line + "logical decoding message";
+    case Op::Delete:
+      return line + "deleted" + (event.before ? " (was " + columns(*event.before) + ")" : "");
+    case Op::Tombstone:
+      return line + "tombstone";
+    case Op::Truncate:
+      return line + "table truncated";
+    case Op::Message:
+      return line + "logical decoding message";
   }
   return line;
 }

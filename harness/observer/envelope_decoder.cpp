@@ -14,8 +14,9 @@ const json& unwrap(const json& doc) {
 json parse(std::string_view text, const char* what, const KafkaPosition& at) {
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded()) {
-    throw DecodeError(std::string(what) + " at " + at.topic + "/" + std::to_string(at.partition) + "@" +
-                      std::to_string(at.offset) + " is not JSON: " + std::string(text.substr(0, 120)));
+    throw DecodeError(std::string(what) + " at " + at.topic + "/" + std::to_string(at.partition) +
+                      "@" + std::to_string(at.offset) +
+                      " is not JSON: " + std::string(text.substr(0, 120)));
   }
   return doc;
 }
@@ -31,7 +32,8 @@ Op parse_op(const std::string& code) {
 }
 
 std::optional<int64_t> int_field(const json& object, const char* name) {
-  if (!object.is_object() || !object.contains(name) || !object[name].is_number_integer()) return std::nullopt;
+  if (!object.is_object() || !object.contains(name) || !object[name].is_number_integer())
+    return std::nullopt;
   return object[name].get<int64_t>();
 }
 
@@ -75,8 +77,8 @@ ChangeEvent decode_change_event(std::string_view key, std::optional<std::string_
     event.source.tx_id = int_field(source, "txId");
     event.source.ts_us = micros(source);
     if (source.contains("snapshot")) {
-      event.source.snapshot =
-          source["snapshot"].is_string() ? source["snapshot"].get<std::string>() : source["snapshot"].dump();
+      event.source.snapshot = source["snapshot"].is_string() ? source["snapshot"].get<std::string>()
+                                                             : source["snapshot"].dump();
     }
     event.source.schema = source.value("schema", "");
     event.source.table = source.value("table", "");

@@ -13,7 +13,8 @@ namespace cdc {
 namespace {
 
 int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -31,7 +32,8 @@ std::string unique_group() {
 
 }  // namespace
 
-TopicObserver::TopicObserver(const std::string& bootstrap, const std::string& topic, StartAt start) : topic_(topic) {
+TopicObserver::TopicObserver(const std::string& bootstrap, const std::string& topic, StartAt start)
+    : topic_(topic) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   set(*conf, "bootstrap.servers", bootstrap);
   set(*conf, "group.id", unique_group());
@@ -43,7 +45,8 @@ TopicObserver::TopicObserver(const std::string& bootstrap, const std::string& to
   set(*conf, "log_level", "3");
   std::string error;
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
-  if (!consumer_) throw HarnessError("cannot create a Kafka consumer for " + bootstrap + ": " + error);
+  if (!consumer_)
+    throw HarnessError("cannot create a Kafka consumer for " + bootstrap + ": " + error);
   if (const auto err = consumer_->subscribe({topic}); err != RdKafka::ERR_NO_ERROR) {
     throw HarnessError("cannot subscribe to " + topic + ": " + RdKafka::err2str(err));
   }
@@ -56,10 +59,12 @@ TopicObserver::~TopicObserver() {
 std::optional<ChangeEvent> TopicObserver::poll(std::chrono::milliseconds timeout) {
   std::unique_ptr<RdKafka::Message> message(consumer_->consume(static_cast<int>(timeout.count())));
   switch (message->err()) {
-    case RdKafka::ERR_NO_ERROR: break;
+    case RdKafka::ERR_NO_ERROR:
+      break;
     case RdKafka::ERR__TIMED_OUT:
     case RdKafka::ERR__PARTITION_EOF:
-    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:  // not created yet: Debezium creates it on first change
+    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:  // not created yet: Debezium creates it on first
+                                              // change
       return std::nullopt;
     default:
       if (message->err() == RdKafka::ERR__FATAL) {
@@ -73,9 +78,11 @@ std::optional<ChangeEvent> TopicObserver::poll(std::chrono::milliseconds timeout
   position.offset = message->offset();
   position.timestamp_ms = message->timestamp().timestamp;
   position.received_us = now_us();
-  const std::string_view key = message->key() ? std::string_view(*message->key()) : std::string_view();
+  const std::string_view key =
+      message->key() ? std::string_view(*message->key()) : std::string_view();
   std::optional<std::string_view> value;
-  if (message->payload() != nullptr) value = std::string_view(static_cast<const char*>(message->payload()), message->len());
+  if (message->payload() != nullptr)
+    value = std::string_view(static_cast<const char*>(message->payload()), message->len());
   ChangeEvent event = decode_change_event(key, value, position);
   events_.push_back(event);
   return event;
@@ -90,10 +97,11 @@ const std::vector<ChangeEvent>& TopicObserver::collect_until(
     if (std::chrono::steady_clock::now() >= deadline) {
       std::string last = events_.empty() ? "no events at all" : "";
       const size_t from = events_.size() > 8 ? events_.size() - 8 : 0;
-      for (size_t i = from; i < events_.size(); ++i) last += (i > from ? "; " : "") + brief(events_[i]);
-      throw TimeoutError("timed out after " + std::to_string(timeout.count() / 1000) + "s waiting for " + what +
-                         " on topic " + topic_ + " (" + std::to_string(events_.size()) + " events read); last seen: " +
-                         last);
+      for (size_t i = from; i < events_.size(); ++i)
+        last += (i > from ? "; " : "") + brief(events_[i]);
+      throw TimeoutError("timed out after " + std::to_string(timeout.count() / 1000) +
+                         "s waiting for " + what + " on topic " + topic_ + " (" +
+                         std::to_string(events_.size()) + " events read); last seen: " + last);
     }
     poll(std::chrono::milliseconds(100));
   }

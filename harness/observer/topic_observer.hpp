@@ -20,7 +20,8 @@ enum class StartAt { Earliest, Latest };
 // topic order. Each observer is its own consumer group, so observers never share work.
 class TopicObserver {
  public:
-  TopicObserver(const std::string& bootstrap, const std::string& topic, StartAt start = StartAt::Earliest);
+  TopicObserver(const std::string& bootstrap, const std::string& topic,
+                StartAt start = StartAt::Earliest);
   ~TopicObserver();
   TopicObserver(const TopicObserver&) = delete;
   TopicObserver& operator=(const TopicObserver&) = delete;
@@ -31,8 +32,9 @@ class TopicObserver {
 
   // Everything read so far plus whatever arrives until `done(events)` holds. Past the
   // deadline: TimeoutError naming `what` and the last events seen.
-  const std::vector<ChangeEvent>& collect_until(const std::string& what, std::chrono::milliseconds timeout,
-                                                const std::function<bool(const std::vector<ChangeEvent>&)>& done);
+  const std::vector<ChangeEvent>& collect_until(
+      const std::string& what, std::chrono::milliseconds timeout,
+      const std::function<bool(const std::vector<ChangeEvent>&)>& done);
 
   const std::vector<ChangeEvent>& events() const { return events_; }
   const std::string& topic() const { return topic_; }

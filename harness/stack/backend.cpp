@@ -5,7 +5,8 @@
 
 namespace cdc {
 
-std::unique_ptr<StackBackend> make_stack_backend(std::string_view name, const std::filesystem::path& run_dir) {
+std::unique_ptr<StackBackend> make_stack_backend(std::string_view name,
+                                                 const std::filesystem::path& run_dir) {
   if (name == "native") return native::make_native_backend(run_dir);
   throw HarnessError("unknown stack backend '" + std::string(name) +
                      "': the backends are native (compose and external are planned)");

@@ -25,7 +25,8 @@ json postgres_to_json(const PostgresEndpoint& pg) {
   return {{"host", pg.host}, {"port", pg.port}, {"dbname", pg.dbname}, {"user", pg.user}};
 }
 
-PostgresEndpoint postgres_from_json(const json& j, const std::map<std::string, std::string>& passwords,
+PostgresEndpoint postgres_from_json(const json& j,
+                                    const std::map<std::string, std::string>& passwords,
                                     const std::string& role) {
   PostgresEndpoint pg{j.at("host"), j.at("port"), j.at("dbname"), j.at("user"), ""};
   if (auto it = passwords.find(role + ".password"); it != passwords.end()) pg.password = it->second;
@@ -49,14 +50,17 @@ std::map<std::string, std::string> read_properties(const fs::path& path) {
 std::string PostgresEndpoint::conninfo() const {
   return "host=" + quote_conninfo(host) + " port=" + std::to_string(port) +
          " dbname=" + quote_conninfo(dbname) + " user=" + quote_conninfo(user) +
-         " password=" + quote_conninfo(password) + " connect_timeout=10 application_name=cdc-harness";
+         " password=" + quote_conninfo(password) +
+         " connect_timeout=10 application_name=cdc-harness";
 }
 
 std::string PostgresEndpoint::describe() const {
   return user + "@" + host + ":" + std::to_string(port) + "/" + dbname;
 }
 
-fs::path credentials_file(const fs::path& run_dir) { return run_dir / "secrets" / "credentials.properties"; }
+fs::path credentials_file(const fs::path& run_dir) {
+  return run_dir / "secrets" / "credentials.properties";
+}
 
 json endpoints_to_json(const StackEndpoints& e) {
   return {{"postgres",
@@ -90,7 +94,9 @@ StackEndpoints load_endpoints(const fs::path& run_dir) {
   return StackEndpoints{postgres_from_json(pg.at("admin"), passwords, "admin"),
                         postgres_from_json(pg.at("app"), passwords, "app"),
                         postgres_from_json(pg.at("debezium"), passwords, "debezium"),
-                        j.at("debezium_password_ref"), j.at("kafka_bootstrap"), j.at("connect_url")};
+                        j.at("debezium_password_ref"),
+                        j.at("kafka_bootstrap"),
+                        j.at("connect_url")};
 }
 
 }  // namespace cdc

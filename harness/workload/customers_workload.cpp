@@ -9,25 +9,34 @@ using nlohmann::json;
 
 namespace {
 
-json row(const pqxx::field& field) { return json::parse(field.c_str()); }
+json row(const pqxx::field& field) {
+  return json::parse(field.c_str());
+}
 
-json key_of(const json& customer) { return {{"id", customer.at("id")}}; }
+json key_of(const json& customer) {
+  return {{"id", customer.at("id")}};
+}
 
 }  // namespace
 
-CustomersWorkload::CustomersWorkload(const PostgresEndpoint& app, std::string tag) : tag_(std::move(tag)) {
+CustomersWorkload::CustomersWorkload(const PostgresEndpoint& app, std::string tag)
+    : tag_(std::move(tag)) {
   try {
     conn_ = std::make_unique<pqxx::connection>(app.conninfo());
   } catch (const std::exception& e) {
-    throw HarnessError("workload cannot connect to Postgres as " + app.describe() + ": " + e.what());
+    throw HarnessError("workload cannot connect to Postgres as " + app.describe() + ": " +
+                       e.what());
   }
 }
 
 CustomersWorkload::~CustomersWorkload() = default;
 
-std::string CustomersWorkload::next_email() { return tag_ + "-" + std::to_string(++emails_) + "@example.com"; }
+std::string CustomersWorkload::next_email() {
+  return tag_ + "-" + std::to_string(++emails_) + "@example.com";
+}
 
-Mutation CustomersWorkload::Batch::insert(const std::string& first_name, const std::string& last_name) {
+Mutation CustomersWorkload::Batch::insert(const std::string& first_name,
+                                          const std::string& last_name) {
   const auto result = tx_.exec_params1(
       "INSERT INTO public.customers (first_name, last_name, email) VALUES ($1, $2, $3) "
       "RETURNING row_to_json(customers)",
@@ -39,10 +48,12 @@ Mutation CustomersWorkload::Batch::insert(const std::string& first_name, const s
 
 Mutation CustomersWorkload::Batch::update_email(int id, const std::string& new_email) {
   const auto result = tx_.exec_params(
-      "UPDATE public.customers c SET email = $2 FROM (SELECT * FROM public.customers WHERE id = $1 FOR UPDATE) old "
+      "UPDATE public.customers c SET email = $2 FROM (SELECT * FROM public.customers WHERE id = $1 "
+      "FOR UPDATE) old "
       "WHERE c.id = old.id RETURNING row_to_json(old), row_to_json(c)",
       id, new_email);
-  if (result.size() != 1) throw HarnessError("workload: no customer with id " + std::to_string(id) + " to update");
+  if (result.size() != 1)
+    throw HarnessError("workload: no customer with id " + std::to_string(id) + " to update");
   const json before = row(result[0][0]);
   const json after = row(result[0][1]);
   mutations_.push_back({Op::Update, key_of(after), before, after, tx_id_});
@@ -50,15 +61,17 @@ Mutation CustomersWorkload::Batch::update_email(int id, const std::string& new_e
 }
 
 Mutation CustomersWorkload::Batch::remove(int id) {
-  const auto result =
-      tx_.exec_params("DELETE FROM public.customers WHERE id = $1 RETURNING row_to_json(customers)", id);
-  if (result.size() != 1) throw HarnessError("workload: no customer with id " + std::to_string(id) + " to delete");
+  const auto result = tx_.exec_params(
+      "DELETE FROM public.customers WHERE id = $1 RETURNING row_to_json(customers)", id);
+  if (result.size() != 1)
+    throw HarnessError("workload: no customer with id " + std::to_string(id) + " to delete");
   const json before = row(result[0][0]);
   mutations_.push_back({Op::Delete, key_of(before), before, std::nullopt, tx_id_});
   return mutations_.back();
 }
 
-std::vector<Mutation> CustomersWorkload::transaction(const std::function<void(Batch&)>& body, Outcome outcome) {
+std::vector<Mutation> CustomersWorkload::transaction(const std::function<void(Batch&)>& body,
+                                                     Outcome outcome) {
   pqxx::work tx(*conn_);
   // Debezium reports the 32-bit xid; txid_current() adds the epoch on top.
   const auto tx_id = tx.exec1("SELECT txid_current() % 4294967296")[0].as<int64_t>();

@@ -12,7 +12,6 @@
 #include "harness/observer/change_event.hpp"
 #include "harness/stack/endpoints.hpp"
 
-
 namespace cdc {
 
 // One committed (or rolled-back) change as the workload made it: what Debezium should
@@ -44,7 +43,8 @@ class CustomersWorkload {
 
    private:
     friend class CustomersWorkload;
-    Batch(pqxx::work& tx, CustomersWorkload& owner, int64_t tx_id) : tx_(tx), owner_(owner), tx_id_(tx_id) {}
+    Batch(pqxx::work& tx, CustomersWorkload& owner, int64_t tx_id)
+        : tx_(tx), owner_(owner), tx_id_(tx_id) {}
     pqxx::work& tx_;
     CustomersWorkload& owner_;
     int64_t tx_id_;
@@ -52,7 +52,8 @@ class CustomersWorkload {
   };
 
   // Runs `body` as one transaction and returns its mutations in statement order.
-  std::vector<Mutation> transaction(const std::function<void(Batch&)>& body, Outcome outcome = Outcome::Commit);
+  std::vector<Mutation> transaction(const std::function<void(Batch&)>& body,
+                                    Outcome outcome = Outcome::Commit);
 
   // Single statements, each in a transaction of its own.
   Mutation insert(const std::string& first_name, const std::string& last_name);

@@ -26,15 +26,16 @@ TEST(BrokenPipeline, ConnectorThatSkipsDeletesIsReportedAsMissingTheDelete) {
 
 TEST(BrokenPipeline, ConnectorThatDropsAColumnIsReportedAsWrongAfterImage) {
   const auto& pipeline = Pipeline::shared();
-  ScopedConnector dropping(pipeline, unique_tag("drop-email"),
-                           [](nlohmann::json& config) { config["column.exclude.list"] = "public.customers.email"; });
+  ScopedConnector dropping(pipeline, unique_tag("drop-email"), [](nlohmann::json& config) {
+    config["column.exclude.list"] = "public.customers.email";
+  });
   const Verdict verdict = insert_flow(pipeline, dropping.config());
   EXPECT_THAT(verdict.failures, Contains(HasSubstr("lacks column email"))) << verdict.summary();
 }
 
 TEST(BrokenPipeline, ConnectorWithoutSnapshotIsReportedAsMissingTheReads) {
-  const Verdict verdict =
-      snapshot_flow(Pipeline::shared(), [](nlohmann::json& config) { config["snapshot.mode"] = "no_data"; });
+  const Verdict verdict = snapshot_flow(
+      Pipeline::shared(), [](nlohmann::json& config) { config["snapshot.mode"] = "no_data"; });
   EXPECT_THAT(verdict.failures, Contains(HasSubstr("missing: no op=r event"))) << verdict.summary();
 }
 
@@ -42,7 +43,8 @@ TEST(BrokenPipeline, TaskThatFailsAtStartStopsTheWaitWithConnectsTrace) {
   const auto& pipeline = Pipeline::shared();
   // Passes Connect's validation; the task fails when it looks for its publication.
   const ConnectorConfig config = ScopedConnector::derive(
-      pipeline, unique_tag("no-publication"), [](nlohmann::json& c) { c["publication.name"] = "no_such_publication"; });
+      pipeline, unique_tag("no-publication"),
+      [](nlohmann::json& c) { c["publication.name"] = "no_such_publication"; });
   const auto start = std::chrono::steady_clock::now();
   try {
     start_connector(pipeline.endpoints, config, Progress(true));
@@ -60,7 +62,8 @@ TEST(BrokenPipeline, TaskThatFailsAtStartStopsTheWaitWithConnectsTrace) {
 TEST(BrokenPipeline, WrongPasswordIsRejectedWithConnectsMessageAndNotEchoed) {
   const auto& pipeline = Pipeline::shared();
   const ConnectorConfig config = ScopedConnector::derive(
-      pipeline, unique_tag("bad-login"), [](nlohmann::json& c) { c["database.password"] = "not-the-password"; });
+      pipeline, unique_tag("bad-login"),
+      [](nlohmann::json& c) { c["database.password"] = "not-the-password"; });
   try {
     start_connector(pipeline.endpoints, config, Progress(true));
     ADD_FAILURE() << "a connector with a wrong password reached streaming";
@@ -75,8 +78,9 @@ TEST(BrokenPipeline, WrongPasswordIsRejectedWithConnectsMessageAndNotEchoed) {
 
 TEST(BrokenPipeline, ConfigThatConnectRejectsFailsWithConnectsMessage) {
   const auto& pipeline = Pipeline::shared();
-  const ConnectorConfig config = ScopedConnector::derive(
-      pipeline, unique_tag("bad-config"), [](nlohmann::json& c) { c["plugin.name"] = "no-such-decoder"; });
+  const ConnectorConfig config =
+      ScopedConnector::derive(pipeline, unique_tag("bad-config"),
+                              [](nlohmann::json& c) { c["plugin.name"] = "no-such-decoder"; });
   try {
     start_connector(pipeline.endpoints, config, Progress(true));
     ADD_FAILURE() << "Connect accepted plugin.name=no-such-decoder";

@@ -72,8 +72,10 @@ Verdict transaction_flow(const Pipeline& pipeline, const ConnectorConfig& connec
     tx.remove(doomed);
   });
   auto events = read_through_fence(scene.observer, scene.workload);
-  events.erase(events.begin(), events.begin() + static_cast<long>(before.size() + 1));  // this fence on
-  Verdict verdict = check_events(events, expected_events(mutations, event_rules(pipeline, connector)));
+  events.erase(events.begin(),
+               events.begin() + static_cast<long>(before.size() + 1));  // this fence on
+  Verdict verdict =
+      check_events(events, expected_events(mutations, event_rules(pipeline, connector)));
   verdict.merge(check_transaction_order(events, mutations));
   return verdict;
 }

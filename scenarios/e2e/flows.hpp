@@ -11,7 +11,8 @@ namespace cdc::scenarios {
 
 // Rows inserted before `connector` starts arrive as op=r reads. Starts its own connector
 // (derived from `connector`) after the inserts.
-Verdict snapshot_flow(const Pipeline& pipeline, const std::function<void(nlohmann::json&)>& change = {});
+Verdict snapshot_flow(const Pipeline& pipeline,
+                      const std::function<void(nlohmann::json&)>& change = {});
 Verdict insert_flow(const Pipeline& pipeline, const ConnectorConfig& connector);
 Verdict update_flow(const Pipeline& pipeline, const ConnectorConfig& connector);
 Verdict delete_flow(const Pipeline& pipeline, const ConnectorConfig& connector);

@@ -17,8 +17,9 @@ const Pipeline& Pipeline::shared() {
   static const Pipeline pipeline = [] {
     const char* run_dir = std::getenv("CDC_HARNESS_RUN_DIR");
     if (run_dir == nullptr || *run_dir == '\0') {
-      throw HarnessError("CDC_HARNESS_RUN_DIR is not set: run e2e scenarios through ctest, which brings the "
-                         "pipeline up first (e.g. `ctest --test-dir build -R <scenario>`)");
+      throw HarnessError(
+          "CDC_HARNESS_RUN_DIR is not set: run e2e scenarios through ctest, which brings the "
+          "pipeline up first (e.g. `ctest --test-dir build -R <scenario>`)");
     }
     return Pipeline{load_endpoints(run_dir), load_registered_connector(run_dir)};
   }();
@@ -36,8 +37,10 @@ std::string unique_tag(const std::string& scenario) {
 EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connector) {
   pqxx::connection conn(pipeline.endpoints.app.conninfo());
   pqxx::nontransaction tx(conn);
-  const auto identity = tx.exec1("SELECT relreplident FROM pg_class WHERE oid = 'public.customers'::regclass");
-  return EventRules{identity[0].as<std::string>() == "f", connector.setting("tombstones.on.delete", "true") == "true"};
+  const auto identity =
+      tx.exec1("SELECT relreplident FROM pg_class WHERE oid = 'public.customers'::regclass");
+  return EventRules{identity[0].as<std::string>() == "f",
+                    connector.setting("tombstones.on.delete", "true") == "true"};
 }
 
 std::vector<ChangeEvent> read_through_fence(TopicObserver& observer, CustomersWorkload& workload) {

@@ -13,14 +13,18 @@ using ::testing::Not;
 
 TEST(ChangeLine, InsertListsTheRow) {
   const auto events = recorded_events("customers-with-schemas.json");
-  EXPECT_THAT(change_line(events[4]),
-              EndsWith(R"(c  public.customers  id=1005  email="ab@x.org" first_name="A" id=1005 last_name="B")"));
+  EXPECT_THAT(
+      change_line(events[4]),
+      EndsWith(
+          R"(c  public.customers  id=1005  email="ab@x.org" first_name="A" id=1005 last_name="B")"));
 }
 
 TEST(ChangeLine, UpdateShowsOnlyTheChangedColumns) {
   const auto events = recorded_events("customers-with-schemas.json");
   const std::string line = change_line(events[5]);
-  EXPECT_THAT(line, EndsWith(R"(u  public.customers  id=1001  email: "sally.thomas@acme.com" -> "new@x.org")"));
+  EXPECT_THAT(
+      line,
+      EndsWith(R"(u  public.customers  id=1001  email: "sally.thomas@acme.com" -> "new@x.org")"));
   EXPECT_THAT(line, Not(HasSubstr("first_name")));
 }
 

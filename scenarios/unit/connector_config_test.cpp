@@ -27,14 +27,16 @@ std::filesystem::path write_temp(const std::string& name, const std::string& tex
 TEST(ConnectorConfig, TheShippedConfigIsTheSeedsShapeWithPgoutput) {
   const auto connector = load_connector_config(default_connector_file());
   EXPECT_EQ(connector.name, "customer-cdc");
-  EXPECT_EQ(connector.setting("connector.class", ""), "io.debezium.connector.postgresql.PostgresConnector");
+  EXPECT_EQ(connector.setting("connector.class", ""),
+            "io.debezium.connector.postgresql.PostgresConnector");
   EXPECT_EQ(connector.setting("plugin.name", ""), "pgoutput");
   EXPECT_EQ(connector.setting("table.include.list", ""), "public.customers");
   EXPECT_EQ(connector.change_topic(), "cdctest.public.customers");
 }
 
 TEST(ConnectorConfig, PlaceholdersGetTheEndpointsAndAPasswordReferenceNeverThePassword) {
-  const auto connector = resolve_placeholders(load_connector_config(default_connector_file()), endpoints());
+  const auto connector =
+      resolve_placeholders(load_connector_config(default_connector_file()), endpoints());
   EXPECT_EQ(connector.setting("database.hostname", ""), "127.0.0.1");
   EXPECT_EQ(connector.setting("database.port", ""), "6543");
   EXPECT_EQ(connector.setting("database.user", ""), "debezium");
@@ -43,15 +45,17 @@ TEST(ConnectorConfig, PlaceholdersGetTheEndpointsAndAPasswordReferenceNeverThePa
 }
 
 TEST(ConnectorConfig, SettingsWithoutPlaceholdersAreLeftAsWritten) {
-  const auto path = write_temp("cdc-literal.json",
-                               R"({"name":"x","config":{"database.hostname":"db.internal","poll.interval.ms":250}})");
+  const auto path = write_temp(
+      "cdc-literal.json",
+      R"({"name":"x","config":{"database.hostname":"db.internal","poll.interval.ms":250}})");
   const auto connector = resolve_placeholders(load_connector_config(path), endpoints());
   EXPECT_EQ(connector.setting("database.hostname", ""), "db.internal");
   EXPECT_EQ(connector.setting("poll.interval.ms", ""), "250");  // numbers become Connect's strings
 }
 
 TEST(ConnectorConfig, AnUnknownPlaceholderIsNamed) {
-  const auto path = write_temp("cdc-unknown.json", R"({"name":"x","config":{"a":"${harness:postgres.hots}"}})");
+  const auto path =
+      write_temp("cdc-unknown.json", R"({"name":"x","config":{"a":"${harness:postgres.hots}"}})");
   try {
     resolve_placeholders(load_connector_config(path), endpoints());
     FAIL() << "resolved an unknown placeholder";

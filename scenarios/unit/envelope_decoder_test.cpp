@@ -18,8 +18,8 @@ std::vector<std::string> ops(const std::vector<ChangeEvent>& events) {
 
 TEST(EnvelopeDecoder, DecodesEnvelopesWithEmbeddedSchemas) {
   const auto events = recorded_events("customers-with-schemas.json");
-  EXPECT_EQ(ops(events), (std::vector<std::string>{"r", "r", "r", "r", "c", "u", "d", "tombstone", "c", "c", "u", "d",
-                                                   "tombstone"}));
+  EXPECT_EQ(ops(events), (std::vector<std::string>{"r", "r", "r", "r", "c", "u", "d", "tombstone",
+                                                   "c", "c", "u", "d", "tombstone"}));
   const ChangeEvent& insert = events[4];
   EXPECT_EQ(insert.key, json({{"id", 1005}}));
   EXPECT_FALSE(insert.before);
@@ -59,7 +59,8 @@ TEST(EnvelopeDecoder, MarksSnapshotReads) {
 
 TEST(EnvelopeDecoder, DecodesEnvelopesWithoutSchemasTheSameWay) {
   const auto events = recorded_events("customers-schemaless.json");
-  EXPECT_EQ(ops(events), (std::vector<std::string>{"r", "r", "r", "r", "c", "c", "u", "d", "tombstone"}));
+  EXPECT_EQ(ops(events),
+            (std::vector<std::string>{"r", "r", "r", "r", "c", "c", "u", "d", "tombstone"}));
   EXPECT_EQ(events[6].key, json({{"id", 1006}}));
   EXPECT_EQ((*events[6].before)["last_name"], "X");
   EXPECT_EQ((*events[6].after)["last_name"], "Z");
@@ -67,8 +68,9 @@ TEST(EnvelopeDecoder, DecodesEnvelopesWithoutSchemasTheSameWay) {
 }
 
 TEST(EnvelopeDecoder, OlderEnvelopesWithOnlyMillisecondsStillGiveMicroseconds) {
-  const auto event = decode_change_event(R"({"id":1})", R"({"op":"c","after":{"id":1},"ts_ms":5,"source":{"ts_ms":3}})",
-                                         KafkaPosition{});
+  const auto event = decode_change_event(
+      R"({"id":1})", R"({"op":"c","after":{"id":1},"ts_ms":5,"source":{"ts_ms":3}})",
+      KafkaPosition{});
   EXPECT_EQ(event.ts_us, 5000);
   EXPECT_EQ(event.source.ts_us, 3000);
 }

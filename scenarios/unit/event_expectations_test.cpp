@@ -23,9 +23,16 @@ json customer(int id, const char* first, const char* last, const char* email) {
 std::vector<Mutation> first_statements() {
   return {
       {Op::Create, {{"id", 1005}}, std::nullopt, customer(1005, "A", "B", "ab@x.org"), 729},
-      {Op::Update, {{"id", 1001}}, customer(1001, "Sally", "Thomas", "sally.thomas@acme.com"),
-       customer(1001, "Sally", "Thomas", "new@x.org"), 729},
-      {Op::Delete, {{"id", 1002}}, customer(1002, "George", "Bailey", "gbailey@foobar.com"), std::nullopt, 729},
+      {Op::Update,
+       {{"id", 1001}},
+       customer(1001, "Sally", "Thomas", "sally.thomas@acme.com"),
+       customer(1001, "Sally", "Thomas", "new@x.org"),
+       729},
+      {Op::Delete,
+       {{"id", 1002}},
+       customer(1002, "George", "Bailey", "gbailey@foobar.com"),
+       std::nullopt,
+       729},
   };
 }
 
@@ -33,7 +40,11 @@ std::vector<Mutation> transaction_731() {
   return {
       {Op::Create, {{"id", 1006}}, std::nullopt, customer(1006, "T", "X", "tx1@x.org"), 731},
       {Op::Create, {{"id", 1007}}, std::nullopt, customer(1007, "T", "Y", "tx2@x.org"), 731},
-      {Op::Update, {{"id", 1006}}, customer(1006, "T", "X", "tx1@x.org"), customer(1006, "T", "Z", "tx1@x.org"), 731},
+      {Op::Update,
+       {{"id", 1006}},
+       customer(1006, "T", "X", "tx1@x.org"),
+       customer(1006, "T", "Z", "tx1@x.org"),
+       731},
   };
 }
 
@@ -76,14 +87,17 @@ TEST_F(EventExpectations, NameADuplicate) {
 
 TEST_F(EventExpectations, NameEventsOutOfOrder) {
   std::swap(events[2], events[3]);  // tombstone before the delete
-  EXPECT_THAT(check_events(events, expected).failures,
-              Contains(HasSubstr(R"(out of order: key {"id":1002} expected [d, tombstone] but observed [tombstone, d])")));
+  EXPECT_THAT(
+      check_events(events, expected).failures,
+      Contains(HasSubstr(
+          R"(out of order: key {"id":1002} expected [d, tombstone] but observed [tombstone, d])")));
 }
 
 TEST_F(EventExpectations, NameAWrongColumnValue) {
   (*events[1].after)["email"] = "someone-else@x.org";
-  EXPECT_THAT(check_events(events, expected).failures,
-              Contains(AllOf(HasSubstr("wrong after"), HasSubstr("column email"), HasSubstr("new@x.org"))));
+  EXPECT_THAT(
+      check_events(events, expected).failures,
+      Contains(AllOf(HasSubstr("wrong after"), HasSubstr("column email"), HasSubstr("new@x.org"))));
 }
 
 TEST_F(EventExpectations, NameAMissingBeforeImage) {
@@ -116,21 +130,24 @@ TEST_F(EventExpectations, ReportEveryFailureNotJustTheFirst) {
 }
 
 TEST_F(EventExpectations, AcceptSnapshotReadsOfRowsThatExistedBefore) {
-  const std::vector<ExpectedEvent> reads = {expected_snapshot_read(customer(1003, "Edward", "Walker", "ed@walker.com")),
-                                            expected_snapshot_read(customer(1004, "Anne", "Kretchmar", "annek@noanswer.org"))};
+  const std::vector<ExpectedEvent> reads = {
+      expected_snapshot_read(customer(1003, "Edward", "Walker", "ed@walker.com")),
+      expected_snapshot_read(customer(1004, "Anne", "Kretchmar", "annek@noanswer.org"))};
   const std::vector<ChangeEvent> snapshot{all.begin(), all.begin() + 4};
   EXPECT_TRUE(check_events(snapshot, reads).ok()) << check_events(snapshot, reads).summary();
 }
 
 TEST_F(EventExpectations, TransactionInCommitOrderPasses) {
-  const Verdict verdict = check_events(transaction, expected_events(transaction_731(), EventRules{}));
+  const Verdict verdict =
+      check_events(transaction, expected_events(transaction_731(), EventRules{}));
   EXPECT_TRUE(verdict.ok()) << verdict.summary();
   EXPECT_TRUE(check_transaction_order(transaction, transaction_731()).ok())
       << check_transaction_order(transaction, transaction_731()).summary();
 }
 
 TEST_F(EventExpectations, TransactionOutOfCommitOrderIsNamed) {
-  std::swap(transaction[0], transaction[1]);  // insert 1007 before insert 1006: per-key order still fine
+  std::swap(transaction[0],
+            transaction[1]);  // insert 1007 before insert 1006: per-key order still fine
   EXPECT_TRUE(check_events(transaction, expected_events(transaction_731(), EventRules{})).ok());
   EXPECT_THAT(check_transaction_order(transaction, transaction_731()).failures,
               Contains(HasSubstr("out of commit order: statement 1")));

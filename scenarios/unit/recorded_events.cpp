@@ -13,7 +13,8 @@ std::vector<ChangeEvent> recorded_events(const std::string& file) {
     const std::string key = record["key"].dump();
     const std::string value = record["value"].dump();
     events.push_back(decode_change_event(
-        key, record["value"].is_null() ? std::nullopt : std::optional<std::string_view>(value), position));
+        key, record["value"].is_null() ? std::nullopt : std::optional<std::string_view>(value),
+        position));
   }
   return events;
 }

@@ -6,10 +6,10 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
+#include "harness/common/process.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/stack/native/java_service.hpp"
-#include "harness/common/process.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -21,43 +21,59 @@ int start_connect(const Toolchain& tools, const ConnectWorker& worker, const Pro
   const fs::path config = worker.dir / "worker.properties";
   write_file(config, read_file(fs::path(CDC_SOURCE_DIR) / "debezium" / "worker.properties") +
                          "\n# --- cdc-harness ---\n"
-                         "bootstrap.servers=" + worker.bootstrap + "\n"
-                         "listeners=http://127.0.0.1:" + std::to_string(worker.port) + "\n"
+                         "bootstrap.servers=" +
+                         worker.bootstrap +
+                         "\n"
+                         "listeners=http://127.0.0.1:" +
+                         std::to_string(worker.port) +
+                         "\n"
                          "rest.advertised.host.name=127.0.0.1\n"
-                         "rest.advertised.port=" + std::to_string(worker.port) + "\n"
-                         "plugin.path=" + tools.connect_plugins.string() + "\n"
-                         "config.providers.file.param.allowed.paths=" + worker.secrets_dir.string() + "\n");
+                         "rest.advertised.port=" +
+                         std::to_string(worker.port) +
+                         "\n"
+                         "plugin.path=" +
+                         tools.connect_plugins.string() +
+                         "\n"
+                         "config.providers.file.param.allowed.paths=" +
+                         worker.secrets_dir.string() + "\n");
 
-  const int pid = spawn_server(java_process(tools, "kafka connect", "org.apache.kafka.connect.cli.ConnectDistributed",
+  const int pid = spawn_server(java_process(tools, "kafka connect",
+                                            "org.apache.kafka.connect.cli.ConnectDistributed",
                                             {config.string()}, worker.log, worker.dir, "1g"));
   on_spawned(pid);
-  progress.stage("connect", "worker started (pid " + std::to_string(pid) + "), waiting for its REST API");
+  progress.stage("connect",
+                 "worker started (pid " + std::to_string(pid) + "), waiting for its REST API");
 
   httplib::Client client("127.0.0.1", worker.port);
   client.set_connection_timeout(1, 0);
   client.set_read_timeout(5, 0);
-  wait_for("Kafka Connect on " + worker.url() + " to list " + kDebeziumPostgresConnectorClass, scaled(90s), [&] {
-    if (!is_alive(pid, config.string())) {
-      throw HarnessError("the Kafka Connect worker exited during start-up; its log (" + worker.log.string() +
-                         ") ends:\n" + tail_of_file(worker.log));
-    }
-    auto response = client.Get("/connector-plugins");
-    if (!response) return Probe<bool>::not_yet("REST: " + httplib::to_string(response.error()));
-    if (response->status != 200) {
-      return Probe<bool>::not_yet("GET /connector-plugins -> HTTP " + std::to_string(response->status));
-    }
-    const auto plugins = nlohmann::json::parse(response->body, nullptr, false);
-    if (plugins.is_array()) {
-      for (const auto& plugin : plugins) {
-        if (plugin.value("class", "") == kDebeziumPostgresConnectorClass) return Probe<bool>::ready(true);
-      }
-    }
-    // Plugins are scanned before REST serves, so a list without it will not change.
-    throw HarnessError(std::string("Kafka Connect does not list ") + kDebeziumPostgresConnectorClass +
-                       " (plugin.path=" + tools.connect_plugins.string() +
-                       "): re-resolve the jars with `bash ci/resolve-jars.sh`; it lists: " +
-                       response->body.substr(0, 300));
-  });
+  wait_for("Kafka Connect on " + worker.url() + " to list " + kDebeziumPostgresConnectorClass,
+           scaled(90s), [&] {
+             if (!is_alive(pid, config.string())) {
+               throw HarnessError("the Kafka Connect worker exited during start-up; its log (" +
+                                  worker.log.string() + ") ends:\n" + tail_of_file(worker.log));
+             }
+             auto response = client.Get("/connector-plugins");
+             if (!response)
+               return Probe<bool>::not_yet("REST: " + httplib::to_string(response.error()));
+             if (response->status != 200) {
+               return Probe<bool>::not_yet("GET /connector-plugins -> HTTP " +
+                                           std::to_string(response->status));
+             }
+             const auto plugins = nlohmann::json::parse(response->body, nullptr, false);
+             if (plugins.is_array()) {
+               for (const auto& plugin : plugins) {
+                 if (plugin.value("class", "") == kDebeziumPostgresConnectorClass)
+                   return Probe<bool>::ready(true);
+               }
+             }
+             // Plugins are scanned before REST serves, so a list without it will not change.
+             throw HarnessError(
+                 std::string("Kafka Connect does not list ") + kDebeziumPostgresConnectorClass +
+                 " (plugin.path=" + tools.connect_plugins.string() +
+                 "): re-resolve the jars with `bash ci/resolve-jars.sh`; it lists: " +
+                 response->body.substr(0, 300));
+           });
   return pid;
 }
 

@@ -9,10 +9,10 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
+#include "harness/common/process.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/stack/native/java_service.hpp"
-#include "harness/common/process.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -26,7 +26,8 @@ std::string random_cluster_id() {
   std::random_device random;
   std::string id;
   for (int i = 0; i < 22; ++i) id += alphabet[random() % 64];
-  id[21] = alphabet[(random() % 16) * 4];  // the last char carries only 2 of 128 bits: low bits zero
+  id[21] =
+      alphabet[(random() % 16) * 4];  // the last char carries only 2 of 128 bits: low bits zero
   return id;
 }
 
@@ -35,26 +36,34 @@ void write_server_properties(const KafkaBroker& broker) {
   write_file(broker.dir / "server.properties",
              "process.roles=broker,controller\n"
              "node.id=1\n"
-             "controller.quorum.voters=1@" + host + std::to_string(broker.controller_port) + "\n"
-             "listeners=PLAINTEXT://" + host + std::to_string(broker.port) +
-                 ",CONTROLLER://" + host + std::to_string(broker.controller_port) + "\n"
-             "advertised.listeners=PLAINTEXT://" + host + std::to_string(broker.port) + "\n"
-             "controller.listener.names=CONTROLLER\n"
-             "inter.broker.listener.name=PLAINTEXT\n"
-             "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n"
-             "log.dirs=" + (broker.dir / "data").string() + "\n"
-             // One node: every internal topic has a single replica.
-             "offsets.topic.replication.factor=1\n"
-             "offsets.topic.num.partitions=1\n"
-             "transaction.state.log.replication.factor=1\n"
-             "transaction.state.log.min.isr=1\n"
-             "share.coordinator.state.topic.replication.factor=1\n"
-             "share.coordinator.state.topic.min.isr=1\n"
-             // A change topic has one partition, so the whole topic is in commit order.
-             "num.partitions=1\n"
-             "auto.create.topics.enable=true\n"
-             // Consumers join at once instead of waiting 3 s for company.
-             "group.initial.rebalance.delay.ms=0\n");
+             "controller.quorum.voters=1@" +
+                 host + std::to_string(broker.controller_port) +
+                 "\n"
+                 "listeners=PLAINTEXT://" +
+                 host + std::to_string(broker.port) + ",CONTROLLER://" + host +
+                 std::to_string(broker.controller_port) +
+                 "\n"
+                 "advertised.listeners=PLAINTEXT://" +
+                 host + std::to_string(broker.port) +
+                 "\n"
+                 "controller.listener.names=CONTROLLER\n"
+                 "inter.broker.listener.name=PLAINTEXT\n"
+                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n"
+                 "log.dirs=" +
+                 (broker.dir / "data").string() +
+                 "\n"
+                 // One node: every internal topic has a single replica.
+                 "offsets.topic.replication.factor=1\n"
+                 "offsets.topic.num.partitions=1\n"
+                 "transaction.state.log.replication.factor=1\n"
+                 "transaction.state.log.min.isr=1\n"
+                 "share.coordinator.state.topic.replication.factor=1\n"
+                 "share.coordinator.state.topic.min.isr=1\n"
+                 // A change topic has one partition, so the whole topic is in commit order.
+                 "num.partitions=1\n"
+                 "auto.create.topics.enable=true\n"
+                 // Consumers join at once instead of waiting 3 s for company.
+                 "group.initial.rebalance.delay.ms=0\n");
 }
 
 class MetadataProbe {
@@ -94,16 +103,18 @@ int start_kafka(const Toolchain& tools, const KafkaBroker& broker, const Progres
               scaled(60s));
   progress.stage("kafka", "storage formatted");
 
-  const int pid = spawn_server(java_process(tools, "kafka", "kafka.Kafka", {config}, broker.log, broker.dir, "1g"));
+  const int pid = spawn_server(
+      java_process(tools, "kafka", "kafka.Kafka", {config}, broker.log, broker.dir, "1g"));
   on_spawned(pid);
   MetadataProbe probe(broker.bootstrap());
-  wait_for("the Kafka broker on " + broker.bootstrap() + " to answer a metadata request", scaled(60s), [&] {
-    if (!is_alive(pid, config)) {
-      throw HarnessError("the Kafka broker exited during start-up; its log (" + broker.log.string() +
-                         ") ends:\n" + tail_of_file(broker.log));
-    }
-    return probe();
-  });
+  wait_for("the Kafka broker on " + broker.bootstrap() + " to answer a metadata request",
+           scaled(60s), [&] {
+             if (!is_alive(pid, config)) {
+               throw HarnessError("the Kafka broker exited during start-up; its log (" +
+                                  broker.log.string() + ") ends:\n" + tail_of_file(broker.log));
+             }
+             return probe();
+           });
   return pid;
 }
 

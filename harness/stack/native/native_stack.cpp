@@ -9,12 +9,12 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
+#include "harness/common/process.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/stack/native/connect_worker.hpp"
 #include "harness/stack/native/kafka_broker.hpp"
 #include "harness/stack/native/ports.hpp"
 #include "harness/stack/native/postgres_server.hpp"
-#include "harness/common/process.hpp"
 #include "harness/stack/native/toolchain.hpp"
 
 namespace cdc::native {
@@ -68,14 +68,16 @@ PostgresServer postgres_from_state(const json& pg) {
 }
 
 json postgres_to_state(const PostgresServer& server) {
-  json pg = {{"bindir", server.bindir}, {"dir", server.dir}, {"log", server.log}, {"port", server.port}};
+  json pg = {
+      {"bindir", server.bindir}, {"dir", server.dir}, {"log", server.log}, {"port", server.port}};
   if (server.os_user) pg["os_user"] = *server.os_user;
   return pg;
 }
 
 class NativeStack final : public StackBackend {
  public:
-  explicit NativeStack(fs::path run_dir) : run_dir_(fs::absolute(run_dir)), state_(run_dir_ / "state.json") {}
+  explicit NativeStack(fs::path run_dir)
+      : run_dir_(fs::absolute(run_dir)), state_(run_dir_ / "state.json") {}
 
   StackEndpoints up(const Progress& progress) override {
     const Toolchain tools = locate_toolchain();
@@ -117,7 +119,8 @@ class NativeStack final : public StackBackend {
     }
     sweep_strays(progress);
     // Data goes; logs stay for whoever wants to read what happened.
-    for (const char* dir : {"postgres", "kafka", "connect", "secrets"}) fs::remove_all(run_dir_ / dir);
+    for (const char* dir : {"postgres", "kafka", "connect", "secrets"})
+      fs::remove_all(run_dir_ / dir);
     fs::remove(run_dir_ / "endpoints.json");
     fs::remove(run_dir_ / "connector.json");
     fs::remove(run_dir_ / "state.json");
@@ -128,7 +131,8 @@ class NativeStack final : public StackBackend {
     std::vector<ComponentStatus> out;
     if (state.contains("postgres")) {
       const auto server = postgres_from_state(state["postgres"]);
-      out.push_back({"postgres", postgres_running(server), "127.0.0.1:" + std::to_string(server.port)});
+      out.push_back(
+          {"postgres", postgres_running(server), "127.0.0.1:" + std::to_string(server.port)});
     } else {
       out.push_back({"postgres", false, "not started"});
     }
@@ -139,7 +143,8 @@ class NativeStack final : public StackBackend {
       }
       const json& c = state[name];
       out.push_back({name, is_alive(c["pid"], c["marker"]),
-                     c["endpoint"].get<std::string>() + " (pid " + std::to_string(c["pid"].get<int>()) + ")"});
+                     c["endpoint"].get<std::string>() + " (pid " +
+                         std::to_string(c["pid"].get<int>()) + ")"});
     }
     return out;
   }
@@ -160,7 +165,8 @@ class NativeStack final : public StackBackend {
       std::getline(comm_file, comm);
       if (comm != "java" && comm != "postgres") continue;
       if (!is_alive(pid, run_dir_.string())) continue;
-      progress.stage("stack", "stopping stray " + comm + " (pid " + std::to_string(pid) + ") of this run directory");
+      progress.stage("stack", "stopping stray " + comm + " (pid " + std::to_string(pid) +
+                                  ") of this run directory");
       stop_process(pid, run_dir_.string(), scaled(10s));
     }
   }
@@ -181,10 +187,11 @@ class NativeStack final : public StackBackend {
     endpoints.debezium = {"127.0.0.1", pg_port, "cdctest", "debezium", random_password()};
     // Written first: Connect's config provider reads the Debezium password from here.
     save_endpoints(run_dir_, endpoints);
-    endpoints.debezium_password_ref = "${file:" + credentials_file(run_dir_).string() + ":debezium.password}";
+    endpoints.debezium_password_ref =
+        "${file:" + credentials_file(run_dir_).string() + ":debezium.password}";
 
-    PostgresServer pg{tools.pg_bindir, tools.pg_os_user, run_dir_ / "postgres", run_dir_ / "logs" / "postgres.log",
-                      pg_port};
+    PostgresServer pg{tools.pg_bindir, tools.pg_os_user, run_dir_ / "postgres",
+                      run_dir_ / "logs" / "postgres.log", pg_port};
     state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
 
     // Postgres comes up beside Kafka; Connect needs only Kafka to start.
@@ -196,7 +203,8 @@ class NativeStack final : public StackBackend {
     });
 
     try {
-      KafkaBroker broker{run_dir_ / "kafka", run_dir_ / "logs" / "kafka.log", pick_free_port(), pick_free_port()};
+      KafkaBroker broker{run_dir_ / "kafka", run_dir_ / "logs" / "kafka.log", pick_free_port(),
+                         pick_free_port()};
       progress.stage("kafka", "starting KRaft node on " + broker.bootstrap());
       const std::string broker_marker = (broker.dir / "server.properties").string();
       start_kafka(tools, broker, progress, [&](int pid) {
@@ -207,8 +215,8 @@ class NativeStack final : public StackBackend {
       endpoints.kafka_bootstrap = broker.bootstrap();
       progress.stage("kafka", "broker ready");
 
-      ConnectWorker worker{run_dir_ / "connect", run_dir_ / "logs" / "connect.log", run_dir_ / "secrets",
-                           broker.bootstrap(), pick_free_port()};
+      ConnectWorker worker{run_dir_ / "connect", run_dir_ / "logs" / "connect.log",
+                           run_dir_ / "secrets", broker.bootstrap(), pick_free_port()};
       progress.stage("connect", "starting worker, REST on " + worker.url());
       const std::string worker_marker = (worker.dir / "worker.properties").string();
       start_connect(tools, worker, progress, [&](int pid) {

@@ -11,9 +11,9 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
+#include "harness/common/process.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
-#include "harness/common/process.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -33,18 +33,20 @@ void give_to(const fs::path& path, const std::optional<std::string>& user) {
 // searchable by that user, or initdb fails with a confusing permission error.
 void check_reachable(const fs::path& dir, const std::optional<std::string>& user) {
   if (!user) return;
-  for (fs::path p = fs::absolute(dir).parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+  for (fs::path p = fs::absolute(dir).parent_path(); !p.empty() && p != p.root_path();
+       p = p.parent_path()) {
     const auto perms = fs::status(p).permissions();
     if ((perms & fs::perms::others_exec) == fs::perms::none) {
-      throw HarnessError("OS user " + *user + " cannot reach " + dir.string() + " because " + p.string() +
+      throw HarnessError("OS user " + *user + " cannot reach " + dir.string() + " because " +
+                         p.string() +
                          " is not searchable by others: use --run-dir (or CDC_HARNESS_RUN_DIR) "
                          "under a directory it can reach, e.g. /tmp/cdc-harness");
     }
   }
 }
 
-ProcessSpec pg_tool(const PostgresServer& server, const std::string& tool, std::vector<std::string> args,
-                    const fs::path& log) {
+ProcessSpec pg_tool(const PostgresServer& server, const std::string& tool,
+                    std::vector<std::string> args, const fs::path& log) {
   return ProcessSpec{tool, server.bindir / tool, std::move(args), log, server.dir, server.os_user};
 }
 
@@ -57,20 +59,23 @@ std::optional<int> postmaster_pid(const PostgresServer& server) {
 
 std::string scram_verifier(const PostgresEndpoint& admin, const std::string& role,
                            const std::string& password) {
-  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(admin.conninfo().c_str()), &PQfinish);
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(admin.conninfo().c_str()),
+                                                    &PQfinish);
   if (PQstatus(conn.get()) != CONNECTION_OK) {
     throw HarnessError("cannot connect to Postgres as " + admin.describe() + ": " +
                        PQerrorMessage(conn.get()));
   }
   std::unique_ptr<char, decltype(&PQfreemem)> verifier(
-      PQencryptPasswordConn(conn.get(), password.c_str(), role.c_str(), "scram-sha-256"), &PQfreemem);
+      PQencryptPasswordConn(conn.get(), password.c_str(), role.c_str(), "scram-sha-256"),
+      &PQfreemem);
   if (!verifier) throw HarnessError("cannot hash the password of role " + role);
   return verifier.get();
 }
 
 }  // namespace
 
-void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin, const Progress& progress) {
+void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
+                    const Progress& progress) {
   check_reachable(server.dir, server.os_user);
   fs::create_directories(server.dir);
   give_to(server.dir, server.os_user);
@@ -81,12 +86,13 @@ void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
   write_file(pwfile, admin.password + "\n", fs::perms::owner_read | fs::perms::owner_write);
   give_to(pwfile, server.os_user);
   try {
-    run_command(pg_tool(server, "initdb",
-                        {"-D", server.data_dir().string(), "--username=" + admin.user,
-                         "--pwfile=" + pwfile.string(), "--auth-host=scram-sha-256", "--auth-local=peer",
-                         "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"},
-                        server.dir / "initdb.log"),
-                scaled(60s));
+    run_command(
+        pg_tool(server, "initdb",
+                {"-D", server.data_dir().string(), "--username=" + admin.user,
+                 "--pwfile=" + pwfile.string(), "--auth-host=scram-sha-256", "--auth-local=peer",
+                 "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+                server.dir / "initdb.log"),
+        scaled(60s));
   } catch (...) {
     fs::remove(pwfile);
     throw;
@@ -96,31 +102,32 @@ void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
 
   std::ofstream conf(server.data_dir() / "postgresql.conf", std::ios::app);
   conf << "\n# --- cdc-harness ---\n"
-       << read_file(fs::path(CDC_SOURCE_DIR) / "postgres" / "postgresql.conf") << "port = " << server.port
-       << "\n";
+       << read_file(fs::path(CDC_SOURCE_DIR) / "postgres" / "postgresql.conf")
+       << "port = " << server.port << "\n";
   conf.close();
 
   const auto start_timeout = scaled(60s);
   run_command(pg_tool(server, "pg_ctl",
-                      {"start", "-D", server.data_dir().string(), "-l", server.log.string(), "-w", "-t",
-                       std::to_string(start_timeout.count() / 1000)},
+                      {"start", "-D", server.data_dir().string(), "-l", server.log.string(), "-w",
+                       "-t", std::to_string(start_timeout.count() / 1000)},
                       server.dir / "pg_ctl.log"),
               start_timeout + 5s);
 
-  wait_for("Postgres on 127.0.0.1:" + std::to_string(server.port) + " to answer SQL", scaled(30s), [&] {
-    try {
-      pqxx::connection conn(admin.conninfo());
-      pqxx::nontransaction tx(conn);
-      tx.exec1("SELECT 1");
-      return Probe<bool>::ready(true);
-    } catch (const std::exception& e) {
-      if (!postgres_running(server)) {
-        throw HarnessError("Postgres exited during start-up; its log (" + server.log.string() + ") ends:\n" +
-                           tail_of_file(server.log));
-      }
-      return Probe<bool>::not_yet(e.what());
-    }
-  });
+  wait_for("Postgres on 127.0.0.1:" + std::to_string(server.port) + " to answer SQL", scaled(30s),
+           [&] {
+             try {
+               pqxx::connection conn(admin.conninfo());
+               pqxx::nontransaction tx(conn);
+               tx.exec1("SELECT 1");
+               return Probe<bool>::ready(true);
+             } catch (const std::exception& e) {
+               if (!postgres_running(server)) {
+                 throw HarnessError("Postgres exited during start-up; its log (" +
+                                    server.log.string() + ") ends:\n" + tail_of_file(server.log));
+               }
+               return Probe<bool>::not_yet(e.what());
+             }
+           });
 }
 
 void provision_postgres(const StackEndpoints& endpoints, const fs::path& init_sql) {
@@ -165,7 +172,8 @@ void stop_postgres(const PostgresServer& server) {
                 timeout + 5s);
   } catch (const HarnessError&) {
     // pg_ctl could not stop it (or is gone): take the postmaster down directly.
-    if (const auto pid = postmaster_pid(server)) stop_process(*pid, server.data_dir().string(), scaled(10s));
+    if (const auto pid = postmaster_pid(server))
+      stop_process(*pid, server.data_dir().string(), scaled(10s));
   }
 }
 

@@ -20,7 +20,8 @@ struct PostgresServer {
 
 // initdb with the superuser's password from a file (never on a command line), server
 // settings from postgres/postgresql.conf, then pg_ctl start and wait until SQL answers.
-void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin, const Progress& progress);
+void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
+                    const Progress& progress);
 
 // Creates the pipeline's database and runs postgres/init.sql in it, then gives the app and
 // Debezium roles their passwords as SCRAM verifiers (the plain text never reaches the server).

@@ -58,7 +58,8 @@ fs::path locate_pg_bindir() {
     if (fs::exists(entry.path() / "bin" / "initdb")) candidates.push_back(entry.path() / "bin");
   }
   std::sort(candidates.begin(), candidates.end(), [](const fs::path& a, const fs::path& b) {
-    return std::atoi(a.parent_path().filename().c_str()) < std::atoi(b.parent_path().filename().c_str());
+    return std::atoi(a.parent_path().filename().c_str()) <
+           std::atoi(b.parent_path().filename().c_str());
   });
   if (!candidates.empty()) return candidates.back();
   const auto initdb = boost::process::search_path("initdb");
@@ -83,8 +84,7 @@ std::optional<std::string> postgres_os_user() {
 
 fs::path jars_dir() {
   if (const char* dir = std::getenv("CDC_HARNESS_JARS"); dir != nullptr && *dir != '\0') return dir;
-  const std::string cache =
-      env_or("XDG_CACHE_HOME", env_or("HOME", "/tmp") + "/.cache");
+  const std::string cache = env_or("XDG_CACHE_HOME", env_or("HOME", "/tmp") + "/.cache");
   return fs::path(cache) / "cdc-harness" / "jars" / CDC_JARS_KEY;
 }
 
@@ -99,8 +99,9 @@ Toolchain locate_toolchain() {
   if (!has_file_starting(tools.kafka_jars, "kafka_2.13-") ||
       !has_file_starting(tools.connect_plugins / "debezium-connector-postgres",
                          "debezium-connector-postgres-")) {
-    throw HarnessError("Kafka and Debezium jars not found in " + jars.string() +
-                       ": resolve them with `bash ci/resolve-jars.sh` (needs Maven and Maven Central)");
+    throw HarnessError(
+        "Kafka and Debezium jars not found in " + jars.string() +
+        ": resolve them with `bash ci/resolve-jars.sh` (needs Maven and Maven Central)");
   }
   return tools;
 }
