@@ -21,7 +21,7 @@ const Pipeline& Pipeline::shared() {
           "CDC_HARNESS_RUN_DIR is not set: run e2e scenarios through ctest, which brings the "
           "pipeline up first (e.g. `ctest --test-dir build -R <scenario>`)");
     }
-    return Pipeline{load_endpoints(run_dir), load_registered_connector(run_dir)};
+    return Pipeline{run_dir, load_endpoints(run_dir), load_registered_connector(run_dir)};
   }();
   return pipeline;
 }

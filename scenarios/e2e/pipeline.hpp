@@ -18,6 +18,7 @@ namespace cdc::scenarios {
 // found through CDC_HARNESS_RUN_DIR: endpoints plus the connector registered from
 // debezium/customer-cdc.json.
 struct Pipeline {
+  std::filesystem::path run_dir;
   StackEndpoints endpoints;
   ConnectorConfig connector;
 

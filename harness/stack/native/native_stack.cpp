@@ -119,6 +119,15 @@ class NativeStack final : public StackBackend {
     }
     sweep_strays(progress);
     // Data goes; logs stay for whoever wants to read what happened.
+    if (state.contains("postgres")) {
+      const auto pg = postgres_from_state(state["postgres"]);
+      const fs::path kept_log = run_dir_ / "logs" / "postgres.log";
+      std::error_code ec;
+      if (pg.log != kept_log && fs::exists(pg.log, ec)) {
+        fs::copy_file(pg.log, kept_log, fs::copy_options::overwrite_existing, ec);
+      }
+      fs::remove_all(pg.dir, ec);
+    }
     for (const char* dir : {"postgres", "kafka", "connect", "secrets"})
       fs::remove_all(run_dir_ / dir);
     fs::remove(run_dir_ / "endpoints.json");
@@ -192,6 +201,17 @@ class NativeStack final : public StackBackend {
 
     PostgresServer pg{tools.pg_bindir, tools.pg_os_user, run_dir_ / "postgres",
                       run_dir_ / "logs" / "postgres.log", pg_port};
+    if (tools.pg_os_user && !reachable_by_others(run_dir_)) {
+      // Root runs Postgres as another user, who cannot reach this run directory (e.g. under
+      // /root): its data and log go to a directory of their own under /tmp instead.
+      pg.dir = fs::temp_directory_path() /
+               ("cdc-harness-pg-" + std::to_string(std::hash<std::string>{}(run_dir_.string())));
+      fs::remove_all(pg.dir);
+      pg.log = pg.dir / "postgres.log";
+      progress.stage("postgres", "user " + *tools.pg_os_user + " cannot reach " +
+                                     run_dir_.string() + ": its data and log go to " +
+                                     pg.dir.string());
+    }
     state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
 
     // Postgres comes up beside Kafka; Connect needs only Kafka to start.

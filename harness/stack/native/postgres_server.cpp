@@ -29,22 +29,6 @@ void give_to(const fs::path& path, const std::optional<std::string>& user) {
   }
 }
 
-// Postgres runs as another user when we are root: every directory above its data must be
-// searchable by that user, or initdb fails with a confusing permission error.
-void check_reachable(const fs::path& dir, const std::optional<std::string>& user) {
-  if (!user) return;
-  for (fs::path p = fs::absolute(dir).parent_path(); !p.empty() && p != p.root_path();
-       p = p.parent_path()) {
-    const auto perms = fs::status(p).permissions();
-    if ((perms & fs::perms::others_exec) == fs::perms::none) {
-      throw HarnessError("OS user " + *user + " cannot reach " + dir.string() + " because " +
-                         p.string() +
-                         " is not searchable by others: use --run-dir (or CDC_HARNESS_RUN_DIR) "
-                         "under a directory it can reach, e.g. /tmp/cdc-harness");
-    }
-  }
-}
-
 ProcessSpec pg_tool(const PostgresServer& server, const std::string& tool,
                     std::vector<std::string> args, const fs::path& log) {
   return ProcessSpec{tool, server.bindir / tool, std::move(args), log, server.dir, server.os_user};
@@ -74,9 +58,17 @@ std::string scram_verifier(const PostgresEndpoint& admin, const std::string& rol
 
 }  // namespace
 
+bool reachable_by_others(const fs::path& dir) {
+  for (fs::path p = fs::absolute(dir); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+    std::error_code ec;
+    const auto perms = fs::status(p, ec).permissions();
+    if (!ec && (perms & fs::perms::others_exec) == fs::perms::none) return false;
+  }
+  return true;
+}
+
 void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
                     const Progress& progress) {
-  check_reachable(server.dir, server.os_user);
   fs::create_directories(server.dir);
   give_to(server.dir, server.os_user);
   std::ofstream(server.log, std::ios::app).close();  // the server appends as its own user

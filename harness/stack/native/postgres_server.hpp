@@ -32,4 +32,8 @@ void stop_postgres(const PostgresServer& server);
 
 bool postgres_running(const PostgresServer& server);
 
+// Whether a user other than the owner can reach `dir` (every directory on the way is
+// searchable by others): Postgres, run as another user when the harness is root, needs that.
+bool reachable_by_others(const std::filesystem::path& dir);
+
 }  // namespace cdc::native

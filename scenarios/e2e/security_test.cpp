@@ -1,0 +1,68 @@
+// What the pipeline must not give away: passwords, and more privilege than CDC needs.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include "harness/common/files.hpp"
+#include "harness/connector/connect_client.hpp"
+#include "scenarios/e2e/pipeline.hpp"
+
+namespace cdc::scenarios {
+namespace {
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(Security, NoPasswordAppearsInAnyLogOrInConnectsAnswers) {
+  const auto& pipeline = Pipeline::shared();
+  const auto& e = pipeline.endpoints;
+  std::vector<std::string> texts;
+  for (const auto& entry : std::filesystem::directory_iterator(pipeline.run_dir / "logs")) {
+    texts.push_back(read_file(entry.path()));
+  }
+  ASSERT_GE(texts.size(), 3u) << "expected postgres, kafka and connect logs in "
+                              << pipeline.run_dir;
+  ConnectClient connect(e.connect_url);
+  texts.push_back(connect.get("/connectors/" + pipeline.connector.name + "/config").body);
+  texts.push_back(read_file(pipeline.run_dir / "connector.json"));
+  texts.push_back(read_file(pipeline.run_dir / "endpoints.json"));
+  for (const auto* role : {&e.admin, &e.app, &e.debezium}) {
+    ASSERT_GE(role->password.size(), 16u) << "no real password for " << role->user;
+    for (const auto& text : texts) EXPECT_THAT(text, Not(HasSubstr(role->password))) << role->user;
+  }
+}
+
+TEST(Security, DebeziumConnectsAsALeastPrivilegeReplicationRole) {
+  const auto& pipeline = Pipeline::shared();
+  EXPECT_EQ(pipeline.connector.setting("database.user", ""), pipeline.endpoints.debezium.user);
+  PostgresEndpoint admin = pipeline.endpoints.admin;
+  admin.dbname = pipeline.endpoints.debezium.dbname;
+  pqxx::connection conn(admin.conninfo());
+  pqxx::nontransaction tx(conn);
+  const auto role = tx.exec_params1(
+      "SELECT rolsuper, rolreplication, rolcreatedb, rolcreaterole, "
+      "has_table_privilege($1, 'public.customers', 'SELECT'), "
+      "has_table_privilege($1, 'public.customers', 'INSERT, UPDATE, DELETE, TRUNCATE'), "
+      "has_database_privilege($1, $2, 'CREATE') FROM pg_roles WHERE rolname = $1",
+      pipeline.endpoints.debezium.user, pipeline.endpoints.debezium.dbname);
+  EXPECT_FALSE(role[0].as<bool>()) << "superuser";
+  EXPECT_TRUE(role[1].as<bool>()) << "replication";
+  EXPECT_FALSE(role[2].as<bool>()) << "createdb";
+  EXPECT_FALSE(role[3].as<bool>()) << "createrole";
+  EXPECT_TRUE(role[4].as<bool>()) << "SELECT on customers";
+  EXPECT_FALSE(role[5].as<bool>()) << "writes to customers";
+  EXPECT_FALSE(role[6].as<bool>()) << "CREATE on the database";
+}
+
+TEST(Security, EveryServerListensOnLoopbackOnly) {
+  const auto& e = Pipeline::shared().endpoints;
+  EXPECT_EQ(e.admin.host, "127.0.0.1");
+  EXPECT_THAT(e.kafka_bootstrap, ::testing::StartsWith("127.0.0.1:"));
+  EXPECT_THAT(e.connect_url, ::testing::StartsWith("http://127.0.0.1:"));
+  pqxx::connection conn(e.admin.conninfo());
+  pqxx::nontransaction tx(conn);
+  EXPECT_EQ(tx.exec1("SHOW listen_addresses")[0].as<std::string>(), "127.0.0.1");
+}
+
+}  // namespace
+}  // namespace cdc::scenarios
