@@ -288,7 +288,9 @@ int cmd_up(const Options& options) {
     tear_down(options.run_dir, progress);
   }
   fs::create_directories(options.run_dir);
-  if (!options.detach) write_file(owner_file(options.run_dir), std::to_string(::getpid()) + "\n");
+  // Claims the run directory while this process brings the stack up (and, in the
+  // foreground, while it runs), so a second `up` cannot tear it down under us.
+  write_file(owner_file(options.run_dir), std::to_string(::getpid()) + "\n");
 
   ConnectorConfig registered;
   StackEndpoints endpoints;
@@ -310,6 +312,7 @@ int cmd_up(const Options& options) {
   print_endpoints(endpoints, registered, options.run_dir);
   if (options.detach) {
     if (options.guard_pid) start_guard(options);
+    fs::remove(owner_file(options.run_dir));  // handed over: `down` or the guard owns it now
     return 0;
   }
 
