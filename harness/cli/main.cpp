@@ -210,10 +210,15 @@ void tear_down(const fs::path& run_dir, const Progress& progress) {
 
 int tail_topic(TopicObserver& observer) {
   std::cerr << "tailing " << observer.topic() << " (Ctrl-C stops)\n";
+  std::string told;
   while (!interrupted()) {
     try {
       if (auto event = observer.poll(std::chrono::milliseconds(200))) {
         std::cout << change_line(*event) << std::endl;
+      }
+      if (observer.last_trouble() != told) {
+        told = observer.last_trouble();
+        if (!told.empty()) std::cerr << "(kafka: " << told << " - still trying)\n";
       }
     } catch (const DecodeError& e) {
       std::cout << "(undecodable record) " << e.what() << std::endl;

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/interrupt.hpp"
@@ -29,7 +30,7 @@ struct Probe {
 // knows the wait is hopeless (a process died, a task failed) throws its own error.
 template <typename F>
 auto wait_for(std::string_view what, std::chrono::milliseconds timeout, F&& probe)
-    -> decltype(*probe().value) {
+    -> std::decay_t<decltype(*probe().value)> {
   using clock = std::chrono::steady_clock;
   const auto deadline = clock::now() + timeout;
   auto pause = std::chrono::milliseconds(20);

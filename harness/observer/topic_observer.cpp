@@ -32,6 +32,18 @@ std::string unique_group() {
 
 }  // namespace
 
+// librdkafka reports broker trouble through events, served on the consuming thread.
+class TopicObserver::TroubleRecorder : public RdKafka::EventCb {
+ public:
+  explicit TroubleRecorder(std::string& trouble) : trouble_(trouble) {}
+  void event_cb(RdKafka::Event& event) override {
+    if (event.type() == RdKafka::Event::EVENT_ERROR) trouble_ = event.str();
+  }
+
+ private:
+  std::string& trouble_;
+};
+
 TopicObserver::TopicObserver(const std::string& bootstrap, const std::string& topic, StartAt start)
     : topic_(topic) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
@@ -42,8 +54,12 @@ TopicObserver::TopicObserver(const std::string& bootstrap, const std::string& to
   // A topic that Debezium has not created yet is noticed within a second, not five minutes.
   set(*conf, "topic.metadata.refresh.interval.ms", "1000");
   set(*conf, "fetch.wait.max.ms", "10");
-  set(*conf, "log_level", "3");
+  set(*conf, "log_level", "0");  // trouble is reported through last_trouble(), not stderr
+  trouble_recorder_ = std::make_unique<TroubleRecorder>(last_trouble_);
   std::string error;
+  if (conf->set("event_cb", trouble_recorder_.get(), error) != RdKafka::Conf::CONF_OK) {
+    throw HarnessError("cannot set the Kafka consumer's event callback: " + error);
+  }
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer_)
     throw HarnessError("cannot create a Kafka consumer for " + bootstrap + ": " + error);

@@ -37,12 +37,19 @@ class TopicObserver {
       const std::function<bool(const std::vector<ChangeEvent>&)>& done);
 
   const std::vector<ChangeEvent>& events() const { return events_; }
+  // The last transient trouble (broker unreachable, topic not there yet), or "" once a
+  // record arrives: librdkafka retries by itself, a person watching wants to know why.
+  const std::string& last_trouble() const { return last_trouble_; }
   const std::string& topic() const { return topic_; }
 
  private:
+  class TroubleRecorder;
+
   std::string topic_;
+  std::unique_ptr<TroubleRecorder> trouble_recorder_;  // must outlive consumer_
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::vector<ChangeEvent> events_;
+  std::string last_trouble_;
 };
 
 }  // namespace cdc
