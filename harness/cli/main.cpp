@@ -270,7 +270,8 @@ int cmd_guard(const Options& options) {
   while (backend->has_leftovers() && process_exists(options.guard_pid) && !interrupted()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  if (!backend->has_leftovers()) return 0;  // stopped by `down`: nothing to do
+  // Stopped by `down` (which signals the guard first, then stops the stack itself).
+  if (!backend->has_leftovers() || interrupted()) return 0;
   Progress progress;
   progress.stage("guard",
                  "process " + std::to_string(options.guard_pid) + " is gone: stopping the stack");

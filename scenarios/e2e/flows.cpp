@@ -8,6 +8,7 @@ namespace {
 struct Scene {
   CustomersWorkload workload;
   TopicObserver observer;
+  FencedReader reader{observer, workload};
 
   Scene(const Pipeline& pipeline, const ConnectorConfig& connector, const std::string& name)
       : workload(pipeline.endpoints.app, unique_tag(name)),
@@ -25,7 +26,7 @@ Verdict snapshot_flow(const Pipeline& pipeline, const std::function<void(json&)>
   // Started after the rows exist: its initial snapshot must read them.
   ScopedConnector connector(pipeline, workload.tag(), change);
   TopicObserver observer(pipeline.endpoints.kafka_bootstrap, connector.config().change_topic());
-  const auto events = read_through_fence(observer, workload);
+  const auto events = FencedReader(observer, workload).next();
   Verdict verdict = check_events(events, expected);
   for (const auto& event : events) {
     if (event.op == Op::Read && event.source.snapshot == "false") {
@@ -39,7 +40,7 @@ Verdict insert_flow(const Pipeline& pipeline, const ConnectorConfig& connector) 
   Scene scene(pipeline, connector, "insert");
   const std::vector<Mutation> mutations = {scene.workload.insert("Grace", "Hopper"),
                                            scene.workload.insert("Alan", "Turing")};
-  return check_events(read_through_fence(scene.observer, scene.workload),
+  return check_events(scene.reader.next(),
                       expected_events(mutations, event_rules(pipeline, connector)));
 }
 
@@ -49,7 +50,7 @@ Verdict update_flow(const Pipeline& pipeline, const ConnectorConfig& connector) 
   const int id = mutations[0].key["id"];
   mutations.push_back(scene.workload.update_email(id, scene.workload.next_email()));
   mutations.push_back(scene.workload.update_email(id, scene.workload.next_email()));
-  return check_events(read_through_fence(scene.observer, scene.workload),
+  return check_events(scene.reader.next(),
                       expected_events(mutations, event_rules(pipeline, connector)));
 }
 
@@ -57,23 +58,21 @@ Verdict delete_flow(const Pipeline& pipeline, const ConnectorConfig& connector) 
   Scene scene(pipeline, connector, "delete");
   std::vector<Mutation> mutations = {scene.workload.insert("Barbara", "Liskov")};
   mutations.push_back(scene.workload.remove(mutations[0].key["id"]));
-  return check_events(read_through_fence(scene.observer, scene.workload),
+  return check_events(scene.reader.next(),
                       expected_events(mutations, event_rules(pipeline, connector)));
 }
 
 Verdict transaction_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
   Scene scene(pipeline, connector, "transaction");
   const int doomed = scene.workload.insert("Ken", "Thompson").key["id"];
-  const auto before = read_through_fence(scene.observer, scene.workload);
+  scene.reader.next();  // the insert above is not part of the transaction under test
   const auto mutations = scene.workload.transaction([&](CustomersWorkload::Batch& tx) {
     const int first = tx.insert("Dennis", "Ritchie").key["id"];
     tx.insert("Brian", "Kernighan");
     tx.update_email(first, scene.workload.next_email());
     tx.remove(doomed);
   });
-  auto events = read_through_fence(scene.observer, scene.workload);
-  events.erase(events.begin(),
-               events.begin() + static_cast<long>(before.size() + 1));  // this fence on
+  const auto events = scene.reader.next();
   Verdict verdict =
       check_events(events, expected_events(mutations, event_rules(pipeline, connector)));
   verdict.merge(check_transaction_order(events, mutations));
@@ -93,7 +92,7 @@ Verdict rollback_flow(const Pipeline& pipeline, const ConnectorConfig& connector
   std::vector<json> watched;
   for (const auto& m : undone) watched.push_back(m.key);
   // The committed insert must arrive, alone; nothing of the rolled-back transaction may.
-  return check_events(read_through_fence(scene.observer, scene.workload),
+  return check_events(scene.reader.next(),
                       expected_events({kept}, event_rules(pipeline, connector)), watched);
 }
 

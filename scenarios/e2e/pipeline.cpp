@@ -43,14 +43,17 @@ EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connecto
                     connector.setting("tombstones.on.delete", "true") == "true"};
 }
 
-std::vector<ChangeEvent> read_through_fence(TopicObserver& observer, CustomersWorkload& workload) {
-  const Mutation fence = workload.insert("fence", workload.tag());
-  const auto& events = observer.collect_until(
+std::vector<ChangeEvent> FencedReader::next() {
+  const Mutation fence = workload_.insert("fence", workload_.tag());
+  const auto& events = observer_.collect_until(
       "the fence row " + fence.key.dump() + " (written after the scenario's changes)", scaled(60s),
       [&](const std::vector<ChangeEvent>& seen) {
-        return !seen.empty() && seen.back().op == Op::Create && seen.back().key == fence.key;
+        return seen.size() > consumed_ && seen.back().op == Op::Create &&
+               seen.back().key == fence.key;
       });
-  return std::vector<ChangeEvent>(events.begin(), events.end() - 1);
+  std::vector<ChangeEvent> step(events.begin() + static_cast<long>(consumed_), events.end() - 1);
+  consumed_ = events.size();
+  return step;
 }
 
 ConnectorConfig ScopedConnector::derive(const Pipeline& pipeline, const std::string& tag,

@@ -32,11 +32,24 @@ std::string unique_tag(const std::string& scenario);
 // and the connector's tombstones.on.delete.
 EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connector);
 
-// Reads `observer`'s topic until the insert of a fresh fence row arrives and returns every
-// event read before it. The change topic has one partition, so it is in commit order: once
-// the fence is read, every change committed before it has been read too, and an event that
-// is still missing is missing, not late.
-std::vector<ChangeEvent> read_through_fence(TopicObserver& observer, CustomersWorkload& workload);
+// Reads a change topic in steps, each ending at a fence: a row inserted after the
+// scenario's changes. The change topic has one partition, so it is in commit order: once
+// the fence's insert is read, every change committed before it has been read too, and an
+// event still missing is missing, not late. (A duplicate that Kafka delivers after the
+// fence is not seen; at-least-once duplicates come with faults, which later scenarios add.)
+class FencedReader {
+ public:
+  FencedReader(TopicObserver& observer, CustomersWorkload& workload)
+      : observer_(observer), workload_(workload) {}
+
+  // The events since the previous fence (or the topic's start), up to a new fence.
+  std::vector<ChangeEvent> next();
+
+ private:
+  TopicObserver& observer_;
+  CustomersWorkload& workload_;
+  size_t consumed_ = 0;
+};
 
 // A connector of the scenario's own, derived from debezium/customer-cdc.json with its own
 // name, slot and topic prefix (plus the scenario's `change` to its settings), started and
