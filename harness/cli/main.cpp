@@ -69,10 +69,13 @@ would). Ends by itself when the stack is stopped some other way. Started by
 `up --detach --guard-pid`; logs to DIR/logs/guard.log.
 )";
 
-const char* kDownUsage = R"(usage: cdc-harness down [--run-dir DIR]
+const char* kDownUsage = R"(usage: cdc-harness down [--run-dir DIR] [--guard-pid PID]
 
 Deletes the connectors (and their replication slots), stops Connect, Kafka and Postgres,
 and removes their data. Logs stay in DIR/logs. Safe to run when nothing runs.
+
+  --guard-pid PID   only stop a stack brought up for process PID ("parent": the caller);
+                    leave one that a live guard keeps for another test run (ctest uses this)
 )";
 
 const char* kStatusUsage = R"(usage: cdc-harness status [--run-dir DIR]
@@ -122,7 +125,7 @@ Options parse_options(const std::string& command, const std::vector<std::string>
   const std::map<std::string, std::vector<std::string>> allowed = {
       {"up", {"--run-dir", "--connector", "--tail", "--detach", "--guard-pid"}},
       {"guard", {"--run-dir", "--guard-pid"}},
-      {"down", {"--run-dir"}},
+      {"down", {"--run-dir", "--guard-pid"}},
       {"status", {"--run-dir"}},
       {"tail", {"--run-dir", "--topic", "--bootstrap", "--from"}},
   };
@@ -172,14 +175,16 @@ fs::path owner_file(const fs::path& run_dir) {
   return run_dir / "owner.pid";
 }
 
-std::optional<int> live_owner(const fs::path& run_dir) {
-  std::ifstream in(owner_file(run_dir));
+// The pid in `file`, if that process still runs and its command line has `marker`.
+std::optional<int> live_pid_in(const fs::path& file, const std::string& marker) {
+  std::ifstream in(file);
   int pid = 0;
-  if (!(in >> pid) || pid <= 0 || pid == ::getpid()) return std::nullopt;
-  std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
-  std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
-  if (text.find("cdc-harness") == std::string::npos) return std::nullopt;
+  if (!(in >> pid) || pid <= 0 || pid == ::getpid() || !is_alive(pid, marker)) return std::nullopt;
   return pid;
+}
+
+std::optional<int> live_owner(const fs::path& run_dir) {
+  return live_pid_in(owner_file(run_dir), "cdc-harness");
 }
 
 fs::path guard_file(const fs::path& run_dir) {
@@ -192,7 +197,7 @@ void tear_down(const fs::path& run_dir, const Progress& progress) {
   std::ifstream guard_in(guard_file(run_dir));
   int guard = 0;
   if (guard_in >> guard && guard != ::getpid())
-    stop_process(guard, "guard", std::chrono::seconds(5));
+    stop_process(guard, run_dir.string(), std::chrono::seconds(5));
   fs::remove(guard_file(run_dir));
   auto backend = make_stack_backend("native", run_dir);
   if (fs::exists(run_dir / "endpoints.json")) {
@@ -257,7 +262,8 @@ void start_guard(const Options& options) {
                                            options.run_dir / "logs" / "guard.log",
                                            options.run_dir,
                                            std::nullopt});
-  write_file(guard_file(options.run_dir), std::to_string(pid) + "\n");
+  write_file(guard_file(options.run_dir),
+             std::to_string(pid) + " " + std::to_string(options.guard_pid) + "\n");
 }
 
 bool process_exists(int pid) {
@@ -287,6 +293,12 @@ int cmd_up(const Options& options) {
     throw HarnessError("a stack is already up in " + options.run_dir.string() +
                        " (cdc-harness pid " + std::to_string(*owner) +
                        "): stop it there with Ctrl-C, or use another --run-dir");
+  }
+  if (auto guard = live_pid_in(guard_file(options.run_dir), options.run_dir.string())) {
+    throw HarnessError("the stack in " + options.run_dir.string() +
+                       " is in use by a running test run (guard pid " + std::to_string(*guard) +
+                       "): wait for it, or stop it with `cdc-harness down --run-dir " +
+                       options.run_dir.string() + "`");
   }
   auto backend = make_stack_backend("native", options.run_dir);
   if (backend->has_leftovers()) {
@@ -350,8 +362,26 @@ int cmd_up(const Options& options) {
   return exit_code;
 }
 
+// The process a live guard keeps the stack for, if a guard runs.
+std::optional<int> guarded_process(const fs::path& run_dir) {
+  if (!live_pid_in(guard_file(run_dir), run_dir.string())) return std::nullopt;
+  std::ifstream in(guard_file(run_dir));
+  int guard = 0, guarded = 0;
+  in >> guard >> guarded;
+  return guarded;
+}
+
 int cmd_down(const Options& options) {
   Progress progress;
+  if (options.guard_pid) {
+    const auto guarded = guarded_process(options.run_dir);
+    const auto owner = live_owner(options.run_dir);
+    if ((guarded && *guarded != options.guard_pid) || (!guarded && owner)) {
+      std::cout << "the stack in " << options.run_dir.string() << " belongs to another run (pid "
+                << (guarded ? *guarded : *owner) << "): leaving it\n";
+      return 0;
+    }
+  }
   auto backend = make_stack_backend("native", options.run_dir);
   if (!backend->has_leftovers()) {
     std::cout << "nothing running in " << options.run_dir.string() << "\n";
