@@ -39,58 +39,48 @@ TEST(BrokenPipeline, ConnectorWithoutSnapshotIsReportedAsMissingTheReads) {
   EXPECT_THAT(verdict.failures, Contains(HasSubstr("missing: no op=r event"))) << verdict.summary();
 }
 
-TEST(BrokenPipeline, TaskThatFailsAtStartStopsTheWaitWithConnectsTrace) {
+// Starts a connector derived with `change`, which must make Connect refuse it or its task
+// fail, and returns the harness's error. Reaching streaming fails the test, and so does
+// noticing the failure only at a timeout: a broken connector must stop the wait at once.
+std::string start_failure(const std::string& name,
+                          const std::function<void(nlohmann::json&)>& change) {
   const auto& pipeline = Pipeline::shared();
-  // Passes Connect's validation; the task fails when it looks for its publication.
-  const ConnectorConfig config = ScopedConnector::derive(
-      pipeline, unique_tag("no-publication"),
-      [](nlohmann::json& c) { c["publication.name"] = "no_such_publication"; });
+  const ConnectorConfig config = ScopedConnector::derive(pipeline, unique_tag(name), change);
   const auto start = std::chrono::steady_clock::now();
+  std::string error;
   try {
     start_connector(pipeline.endpoints, config, Progress(true));
-    ADD_FAILURE() << "a connector without its publication reached streaming";
+    ADD_FAILURE() << "connector " << config.name << " reached streaming";
   } catch (const TimeoutError& e) {
-    ADD_FAILURE() << "waited for the timeout instead of stopping at the FAILED task: " << e.what();
+    ADD_FAILURE() << "waited for the timeout instead of stopping at the failure: " << e.what();
   } catch (const HarnessError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("FAILED"));
-    EXPECT_THAT(e.what(), HasSubstr("Publication autocreation is disabled"));
+    error = e.what();
   }
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
   remove_connector(pipeline.endpoints, config.name, config.slot_name());
+  return error;
+}
+
+TEST(BrokenPipeline, TaskThatFailsAtStartStopsTheWaitWithConnectsTrace) {
+  // Passes Connect's validation; the task fails when it looks for its publication.
+  const std::string error = start_failure(
+      "no-publication", [](nlohmann::json& c) { c["publication.name"] = "no_such_publication"; });
+  EXPECT_THAT(error, HasSubstr("FAILED"));
+  EXPECT_THAT(error, HasSubstr("Publication autocreation is disabled"));
 }
 
 TEST(BrokenPipeline, WrongPasswordIsRejectedWithConnectsMessageAndNotEchoed) {
-  const auto& pipeline = Pipeline::shared();
-  const ConnectorConfig config = ScopedConnector::derive(
-      pipeline, unique_tag("bad-login"),
-      [](nlohmann::json& c) { c["database.password"] = "not-the-password"; });
-  try {
-    start_connector(pipeline.endpoints, config, Progress(true));
-    ADD_FAILURE() << "a connector with a wrong password reached streaming";
-  } catch (const TimeoutError& e) {
-    ADD_FAILURE() << "waited for the timeout instead of failing at once: " << e.what();
-  } catch (const HarnessError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("password authentication failed"));
-    EXPECT_THAT(e.what(), ::testing::Not(HasSubstr("not-the-password")));
-  }
-  remove_connector(pipeline.endpoints, config.name, config.slot_name());
+  const std::string error = start_failure(
+      "bad-login", [](nlohmann::json& c) { c["database.password"] = "not-the-password"; });
+  EXPECT_THAT(error, HasSubstr("password authentication failed"));
+  EXPECT_THAT(error, ::testing::Not(HasSubstr("not-the-password")));
 }
 
 TEST(BrokenPipeline, ConfigThatConnectRejectsFailsWithConnectsMessage) {
-  const auto& pipeline = Pipeline::shared();
-  const ConnectorConfig config =
-      ScopedConnector::derive(pipeline, unique_tag("bad-config"),
-                              [](nlohmann::json& c) { c["plugin.name"] = "no-such-decoder"; });
-  try {
-    start_connector(pipeline.endpoints, config, Progress(true));
-    ADD_FAILURE() << "Connect accepted plugin.name=no-such-decoder";
-  } catch (const TimeoutError& e) {
-    ADD_FAILURE() << "waited for the timeout instead of failing at once: " << e.what();
-  } catch (const HarnessError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("rejected connector"));
-    EXPECT_THAT(e.what(), HasSubstr("plugin.name"));
-  }
-  remove_connector(pipeline.endpoints, config.name, config.slot_name());
+  const std::string error =
+      start_failure("bad-config", [](nlohmann::json& c) { c["plugin.name"] = "no-such-decoder"; });
+  EXPECT_THAT(error, HasSubstr("rejected connector"));
+  EXPECT_THAT(error, HasSubstr("plugin.name"));
 }
 
 }  // namespace
