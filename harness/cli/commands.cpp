@@ -1,0 +1,258 @@
+#include "harness/cli/commands.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "harness/cli/run_dir_claims.hpp"
+#include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
+#include "harness/common/interrupt.hpp"
+#include "harness/common/process.hpp"
+#include "harness/common/progress.hpp"
+#include "harness/connector/connector_config.hpp"
+#include "harness/connector/connector_lifecycle.hpp"
+#include "harness/observer/change_line.hpp"
+#include "harness/observer/envelope_decoder.hpp"
+#include "harness/observer/topic_observer.hpp"
+#include "harness/stack/backend.hpp"
+
+namespace cdc::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Connectors first (they hold replication slots), then the processes.
+void tear_down(const fs::path& run_dir, const Progress& progress) {
+  clear_interrupt();
+  std::ifstream guard_in(guard_file(run_dir));
+  int guard = 0;
+  if (guard_in >> guard && guard != ::getpid())
+    stop_process(guard, run_dir.string(), std::chrono::seconds(5));
+  fs::remove(guard_file(run_dir));
+  auto backend = make_stack_backend("native", run_dir);
+  if (fs::exists(run_dir / "endpoints.json")) {
+    try {
+      remove_all_connectors(load_endpoints(run_dir), progress);
+    } catch (const std::exception& e) {
+      progress.stage(
+          "connector",
+          std::string("could not delete connectors (the stack goes anyway): ") + e.what());
+    }
+  }
+  backend->down(progress);
+  fs::remove(owner_file(run_dir));
+}
+
+int tail_topic(TopicObserver& observer) {
+  std::cerr << "tailing " << observer.topic() << " (Ctrl-C stops)\n";
+  std::string told;
+  while (!interrupted()) {
+    try {
+      if (auto event = observer.poll(std::chrono::milliseconds(200))) {
+        std::cout << change_line(*event) << std::endl;
+      }
+      if (observer.last_trouble() != told) {
+        told = observer.last_trouble();
+        if (!told.empty()) std::cerr << "(kafka: " << told << " - still trying)\n";
+      }
+    } catch (const DecodeError& e) {
+      std::cout << "(undecodable record) " << e.what() << std::endl;
+    }
+  }
+  return 0;
+}
+
+void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& connector,
+                     const fs::path& run_dir) {
+  const fs::path pgpass = run_dir / "secrets" / "pgpass";
+  write_file(pgpass,
+             endpoints.app.host + ":" + std::to_string(endpoints.app.port) + ":" +
+                 endpoints.app.dbname + ":" + endpoints.app.user + ":" + endpoints.app.password +
+                 "\n",
+             fs::perms::owner_read | fs::perms::owner_write);
+  std::cout << "postgres   " << endpoints.app.describe() << "   (debezium connects as "
+            << endpoints.debezium.user << ")\n"
+            << "           PGPASSFILE=" << pgpass.string() << " psql \"host=" << endpoints.app.host
+            << " port=" << endpoints.app.port << " dbname=" << endpoints.app.dbname
+            << " user=" << endpoints.app.user << "\"\n"
+            << "kafka      " << endpoints.kafka_bootstrap << "\n"
+            << "connect    " << endpoints.connect_url << "   connector " << connector.name << "\n"
+            << "topic      " << connector.change_topic() << "\n"
+            << "logs       " << (run_dir / "logs").string() << "\n"
+            << "tail it    KAFKA_CDC_BOOTSTRAP_SERVERS=" << endpoints.kafka_bootstrap
+            << " KAFKA_CDC_TOPIC=" << connector.change_topic() << " cdc-harness tail\n"
+            << std::flush;
+}
+
+void start_guard(const Options& options) {
+  const int pid = spawn_server(ProcessSpec{"guard",
+                                           fs::read_symlink("/proc/self/exe"),
+                                           {"guard", "--run-dir", options.run_dir.string(),
+                                            "--guard-pid", std::to_string(options.guard_pid)},
+                                           options.run_dir / "logs" / "guard.log",
+                                           options.run_dir,
+                                           std::nullopt});
+  write_file(guard_file(options.run_dir),
+             std::to_string(pid) + " " + std::to_string(options.guard_pid) + "\n");
+}
+
+bool process_exists(int pid) {
+  return ::kill(pid, 0) == 0 || errno == EPERM;
+}
+
+}  // namespace
+
+int cmd_guard(const Options& options) {
+  auto backend = make_stack_backend("native", options.run_dir);
+  // Polls: the guarded process is not our child, so there is nothing to wait on.
+  while (backend->has_leftovers() && process_exists(options.guard_pid) && !interrupted()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  // Stopped by `down` (which signals the guard first, then stops the stack itself).
+  if (!backend->has_leftovers() || interrupted()) return 0;
+  Progress progress;
+  progress.stage("guard",
+                 "process " + std::to_string(options.guard_pid) + " is gone: stopping the stack");
+  tear_down(options.run_dir, progress);
+  return 0;
+}
+
+int cmd_up(const Options& options) {
+  Progress progress;
+  // Read the connector config before anything starts: a bad file must not leave a stack.
+  const ConnectorConfig connector = load_connector_config(options.connector_file);
+  if (auto owner = live_owner(options.run_dir)) {
+    throw HarnessError("a stack is already up in " + options.run_dir.string() +
+                       " (cdc-harness pid " + std::to_string(*owner) +
+                       "): stop it there with Ctrl-C, or use another --run-dir");
+  }
+  if (auto guard = live_pid_in(guard_file(options.run_dir), options.run_dir.string())) {
+    throw HarnessError("the stack in " + options.run_dir.string() +
+                       " is in use by a running test run (guard pid " + std::to_string(*guard) +
+                       "): wait for it, or stop it with `cdc-harness down --run-dir " +
+                       options.run_dir.string() + "`");
+  }
+  auto backend = make_stack_backend("native", options.run_dir);
+  if (backend->has_leftovers()) {
+    progress.stage("stack", "cleaning up what an earlier run left in " + options.run_dir.string());
+    tear_down(options.run_dir, progress);
+  }
+  fs::create_directories(options.run_dir);
+  // Claims the run directory while this process brings the stack up (and, in the
+  // foreground, while it runs), so a second `up` cannot tear it down under us.
+  write_file(owner_file(options.run_dir), std::to_string(::getpid()) + "\n");
+
+  ConnectorConfig registered;
+  StackEndpoints endpoints;
+  try {
+    endpoints = backend->up(progress);
+    registered = resolve_placeholders(connector, endpoints);
+    progress.stage("connector",
+                   "registering " + registered.name + " from " + options.connector_file.string());
+    start_connector(endpoints, registered, progress);
+    save_registered_connector(options.run_dir, registered);
+  } catch (...) {
+    tear_down(options.run_dir, Progress(true));  // idempotent: the backend may have done it already
+    throw;
+  }
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f", progress.elapsed_seconds());
+  std::cout << "pipeline streaming: bring-up took " << seconds
+            << " s (start -> connector streaming)\n";
+  print_endpoints(endpoints, registered, options.run_dir);
+  if (options.detach) {
+    if (options.guard_pid) start_guard(options);
+    fs::remove(owner_file(options.run_dir));  // handed over: `down` or the guard owns it now
+    return 0;
+  }
+
+  int exit_code = 0;
+  try {
+    if (options.tail) {
+      TopicObserver observer(endpoints.kafka_bootstrap, registered.change_topic(),
+                             StartAt::Earliest);
+      tail_topic(observer);
+    } else {
+      std::cerr << "up; Ctrl-C stops the stack\n";
+      while (!interrupted()) {
+        for (const auto& component : backend->status()) {
+          if (!component.running)
+            throw HarnessError(component.name + " stopped unexpectedly; see " +
+                               (options.run_dir / "logs").string());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));  // idle until Ctrl-C, watching
+      }
+    }
+  } catch (const HarnessError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    exit_code = 1;
+  }
+  Progress teardown;
+  teardown.stage("stack", "stopping");
+  tear_down(options.run_dir, teardown);
+  teardown.stage("stack", "stopped");
+  return exit_code;
+}
+
+int cmd_down(const Options& options) {
+  Progress progress;
+  if (options.guard_pid) {
+    const auto guarded = guarded_process(options.run_dir);
+    const auto owner = live_owner(options.run_dir);
+    if ((guarded && *guarded != options.guard_pid) || (!guarded && owner)) {
+      std::cout << "the stack in " << options.run_dir.string() << " belongs to another run (pid "
+                << (guarded ? *guarded : *owner) << "): leaving it\n";
+      return 0;
+    }
+  }
+  auto backend = make_stack_backend("native", options.run_dir);
+  if (!backend->has_leftovers()) {
+    std::cout << "nothing running in " << options.run_dir.string() << "\n";
+    return 0;
+  }
+  if (auto owner = live_owner(options.run_dir)) {
+    progress.stage("stack",
+                   "stopping the stack of cdc-harness up (pid " + std::to_string(*owner) + ")");
+  }
+  tear_down(options.run_dir, progress);
+  progress.stage("stack", "stopped; logs kept in " + (options.run_dir / "logs").string());
+  return 0;
+}
+
+int cmd_status(const Options& options) {
+  auto backend = make_stack_backend("native", options.run_dir);
+  if (!backend->has_leftovers()) {
+    std::cout << "nothing running in " << options.run_dir.string() << "\n";
+    return 1;
+  }
+  bool all = true;
+  for (const auto& component : backend->status()) {
+    std::printf("%-9s %-8s %s\n", component.name.c_str(), component.running ? "running" : "DOWN",
+                component.detail.c_str());
+    all = all && component.running;
+  }
+  if (fs::exists(options.run_dir / "connector.json")) {
+    const auto connector = load_registered_connector(options.run_dir);
+    std::printf("%-9s %-8s %s -> topic %s\n", "connector", "", connector.name.c_str(),
+                connector.change_topic().c_str());
+  }
+  return all ? 0 : 1;
+}
+
+int cmd_tail(const Options& options) {
+  std::string topic = !options.topic.empty() ? options.topic : env("KAFKA_CDC_TOPIC");
+  std::string bootstrap =
+      !options.bootstrap.empty() ? options.bootstrap : env("KAFKA_CDC_BOOTSTRAP_SERVERS");
+  if (topic.empty()) topic = load_registered_connector(options.run_dir).change_topic();
+  if (bootstrap.empty()) bootstrap = load_endpoints(options.run_dir).kafka_bootstrap;
+  TopicObserver observer(bootstrap, topic, options.from);
+  return tail_topic(observer);
+}
+
+}  // namespace cdc::cli

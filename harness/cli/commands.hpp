@@ -1,0 +1,13 @@
+#pragma once
+#include "harness/cli/options.hpp"
+
+// The commands of `cdc-harness`; each returns the process's exit code.
+namespace cdc::cli {
+
+int cmd_up(const Options& options);
+int cmd_down(const Options& options);
+int cmd_status(const Options& options);
+int cmd_tail(const Options& options);
+int cmd_guard(const Options& options);
+
+}  // namespace cdc::cli

@@ -1,0 +1,31 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/connector/connector_config.hpp"
+#include "harness/observer/topic_observer.hpp"
+
+namespace cdc::cli {
+
+// Every command's options; each command accepts only its own (see usage.hpp).
+struct Options {
+  std::filesystem::path run_dir;
+  std::filesystem::path connector_file = default_connector_file();
+  bool tail = false;
+  bool detach = false;
+  std::string topic;
+  std::string bootstrap;
+  StartAt from = StartAt::Earliest;
+  int guard_pid = 0;
+};
+
+// Parses `args` for `command`; --help prints `usage` and exits 0; anything unknown or
+// malformed is a HarnessError naming it.
+Options parse_options(const std::string& command, const std::vector<std::string>& args,
+                      const char* usage);
+
+// An environment variable, or "" when unset.
+std::string env(const char* name);
+
+}  // namespace cdc::cli

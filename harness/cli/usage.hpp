@@ -1,0 +1,66 @@
+#pragma once
+
+// What `cdc-harness --help` and `cdc-harness <command> --help` print.
+namespace cdc::cli {
+
+inline constexpr const char* kUsage =
+    R"(cdc-harness - end-to-end harness for a PostgreSQL -> Debezium -> Kafka pipeline
+
+usage: cdc-harness <command> [options]
+
+commands:
+  up       bring the stack up, register the connector, print endpoints; stay until Ctrl-C
+  down     stop everything an earlier `up` (or a crashed run) left in the run directory
+  status   show what runs in the run directory
+  tail     print each change on the change topic as one readable line
+  guard    (used by `up --detach --guard-pid`) stop the stack when a process exits
+
+`cdc-harness <command> --help` shows a command's options.
+)";
+
+inline constexpr const char* kUpUsage =
+    R"(usage: cdc-harness up [--run-dir DIR] [--connector FILE] [--tail] [--detach [--guard-pid PID]]
+
+Brings up Postgres, Kafka (KRaft) and a Kafka Connect worker as local processes on
+127.0.0.1, registers the connector and waits until it streams. Then stays until Ctrl-C,
+which stops everything.
+
+  --run-dir DIR     data and logs go here (default: $CDC_HARNESS_RUN_DIR or <build>/run/cli)
+  --connector FILE  connector config (default: debezium/customer-cdc.json)
+  --tail            print changes as they arrive (like `cdc-harness tail`)
+  --detach          return once streaming and leave the stack running; `down` stops it
+  --guard-pid PID   with --detach: stop the stack when process PID ("parent": the
+                    caller) exits; ctest uses this, so a Ctrl-C'd run leaves nothing behind
+)";
+
+inline constexpr const char* kGuardUsage = R"(usage: cdc-harness guard --run-dir DIR --guard-pid PID
+
+Waits in the background until process PID exits, then stops the stack in DIR (as `down`
+would). Ends by itself when the stack is stopped some other way. Started by
+`up --detach --guard-pid`; logs to DIR/logs/guard.log.
+)";
+
+inline constexpr const char* kDownUsage =
+    R"(usage: cdc-harness down [--run-dir DIR] [--guard-pid PID]
+
+Deletes the connectors (and their replication slots), stops Connect, Kafka and Postgres,
+and removes their data. Logs stay in DIR/logs. Safe to run when nothing runs.
+
+  --guard-pid PID   only stop a stack brought up for process PID ("parent": the caller);
+                    leave one that a live guard keeps for another test run (ctest uses this)
+)";
+
+inline constexpr const char* kStatusUsage = R"(usage: cdc-harness status [--run-dir DIR]
+
+Shows each component of the stack in DIR and whether it runs. Exit code 0 when all run.
+)";
+
+inline constexpr const char* kTailUsage =
+    R"(usage: cdc-harness tail [--run-dir DIR] [--topic TOPIC] [--bootstrap HOST:PORT] [--from earliest|latest]
+
+Prints each change on the change topic as one line: time, op, table, key, columns.
+The topic and brokers come from --topic/--bootstrap, else $KAFKA_CDC_TOPIC and
+$KAFKA_CDC_BOOTSTRAP_SERVERS, else the stack in the run directory. Ctrl-C stops.
+)";
+
+}  // namespace cdc::cli
