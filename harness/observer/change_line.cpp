@@ -26,10 +26,13 @@ std::string key_text(const json& key) {
   return text;
 }
 
-std::string columns(const json& row) {
+// The row's columns but the key's, which the line already shows.
+std::string columns(const json& row, const json& key) {
   std::string text;
-  for (const auto& [column, value] : row.items())
+  for (const auto& [column, value] : row.items()) {
+    if (key.is_object() && key.contains(column)) continue;
     text += (text.empty() ? "" : " ") + column + "=" + value.dump();
+  }
   return text;
 }
 
@@ -55,12 +58,13 @@ std::string change_line(const ChangeEvent& event) {
   switch (event.op) {
     case Op::Read:
     case Op::Create:
-      return line + (event.after ? columns(*event.after) : "(no after image)");
+      return line + (event.after ? columns(*event.after, event.key) : "(no after image)");
     case Op::Update:
       if (event.before && event.after) return line + changed_columns(*event.before, *event.after);
-      return line + (event.after ? columns(*event.after) : "(no after image)");
+      return line + (event.after ? columns(*event.after, event.key) : "(no after image)");
     case Op::Delete:
-      return line + "deleted" + (event.before ? " (was " + columns(*event.before) + ")" : "");
+      return line + "deleted" +
+             (event.before ? " (was " + columns(*event.before, event.key) + ")" : "");
     case Op::Tombstone:
       return line + "tombstone";
     case Op::Truncate:

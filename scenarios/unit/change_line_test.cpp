@@ -15,8 +15,7 @@ TEST(ChangeLine, InsertListsTheRow) {
   const auto events = recorded_events("customers-with-schemas.json");
   EXPECT_THAT(
       change_line(events[4]),
-      EndsWith(
-          R"(c  public.customers  id=1005  email="ab@x.org" first_name="A" id=1005 last_name="B")"));
+      EndsWith(R"(c  public.customers  id=1005  email="ab@x.org" first_name="A" last_name="B")"));
 }
 
 TEST(ChangeLine, UpdateShowsOnlyTheChangedColumns) {
