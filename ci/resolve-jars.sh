@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 command -v mvn >/dev/null || { echo "error: Maven (mvn) not found: apt-get install maven" >&2; exit 1; }
 
 key=$(cat "$here/jars/pom.xml" "$here/jars/kafka/pom.xml" "$here/jars/debezium-postgres/pom.xml" | sha256sum | cut -c1-16)
-cache="${CDC_HARNESS_JARS:-${XDG_CACHE_HOME:-$HOME/.cache}/cdc-harness/jars/$key}"
+cache="${CDC_HARNESS_JARS:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/cdc-harness/jars/$key}"
 if [ -f "$cache/.complete" ]; then
   echo "$cache"
   exit 0
