@@ -37,6 +37,10 @@ HttpResponse ConnectClient::put_json(const std::string& path, const std::string&
   return convert(client_->Put(path, body, "application/json"), "PUT", url_ + path);
 }
 
+HttpResponse ConnectClient::post(const std::string& path) {
+  return convert(client_->Post(path, "", "application/json"), "POST", url_ + path);
+}
+
 HttpResponse ConnectClient::del(const std::string& path) {
   return convert(client_->Delete(path), "DELETE", url_ + path);
 }

@@ -24,6 +24,7 @@ class ConnectClient {
 
   HttpResponse get(const std::string& path);
   HttpResponse put_json(const std::string& path, const std::string& body);
+  HttpResponse post(const std::string& path);
   HttpResponse del(const std::string& path);
   const std::string& url() const { return url_; }
 

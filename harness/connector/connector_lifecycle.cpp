@@ -45,10 +45,18 @@ std::string describe_status(const json& status) {
 
 void start_connector(const StackEndpoints& endpoints, const ConnectorConfig& connector,
                      const Progress& progress) {
+  register_connector(endpoints, connector);
+  progress.stage("connector", connector.name + " registered; waiting until it streams");
+  wait_until_streaming(endpoints, connector);
+}
+
+void register_connector(const StackEndpoints& endpoints, const ConnectorConfig& connector) {
   ConnectClient connect(endpoints.connect_url);
   put_config(connect, connector);
-  progress.stage("connector", connector.name + " registered; waiting until it streams");
+}
 
+void wait_until_streaming(const StackEndpoints& endpoints, const ConnectorConfig& connector) {
+  ConnectClient connect(endpoints.connect_url);
   wait_for(
       "connector " + connector.name + " to be RUNNING and streaming from slot '" +
           connector.slot_name() + "'",
@@ -85,6 +93,29 @@ void start_connector(const StackEndpoints& endpoints, const ConnectorConfig& con
           return Probe<bool>::not_yet(describe_status(status) + "; slot exists, not active yet");
         return Probe<bool>::ready(true);
       });
+}
+
+void apply_to_connector(const StackEndpoints& endpoints, const std::string& name,
+                        ConnectorAction action) {
+  ConnectClient connect(endpoints.connect_url);
+  const std::string base = "/connectors/" + name;
+  const auto [what, response] = [&]() -> std::pair<std::string, HttpResponse> {
+    switch (action) {
+      case ConnectorAction::Restart:
+        return {"restart", connect.post(base + "/restart?includeTasks=true")};
+      case ConnectorAction::Pause:
+        return {"pause", connect.put_json(base + "/pause", "")};
+      case ConnectorAction::Resume:
+        return {"resume", connect.put_json(base + "/resume", "")};
+      case ConnectorAction::Stop:
+        return {"stop", connect.put_json(base + "/stop", "")};
+    }
+    throw HarnessError("unknown connector action");
+  }();
+  if (response.status < 200 || response.status >= 300) {
+    throw HarnessError("Kafka Connect refused to " + what + " connector " + name + " (HTTP " +
+                       std::to_string(response.status) + "): " + connect_error_message(response));
+  }
 }
 
 void remove_connector(const StackEndpoints& endpoints, const std::string& name,

@@ -14,6 +14,17 @@ namespace cdc {
 void start_connector(const StackEndpoints& endpoints, const ConnectorConfig& connector,
                      const Progress& progress);
 
+// The two halves of start_connector, for scenarios that act while a connector starts
+// (e.g. write during its initial snapshot).
+void register_connector(const StackEndpoints& endpoints, const ConnectorConfig& connector);
+void wait_until_streaming(const StackEndpoints& endpoints, const ConnectorConfig& connector);
+
+enum class ConnectorAction { Restart, Pause, Resume, Stop };
+
+// Connect's REST verbs on a running connector: restart (with its tasks), pause, resume, stop.
+void apply_to_connector(const StackEndpoints& endpoints, const std::string& name,
+                        ConnectorAction action);
+
 // Deletes the connector, waits until Connect has let go of it and drops its slot.
 void remove_connector(const StackEndpoints& endpoints, const std::string& name,
                       const std::string& slot);

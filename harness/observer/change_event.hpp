@@ -30,6 +30,13 @@ struct KafkaPosition {
   int64_t received_us = 0;   // wall clock when the observer got it
 };
 
+// The envelope's "transaction" block, present with provide.transaction.metadata=true.
+struct TransactionRef {
+  std::string id;  // "<txId>:<lsn>"
+  int64_t total_order = 0;
+  int64_t data_collection_order = 0;
+};
+
 // One change event, decoded from Debezium's JSON envelope (with or without embedded schema).
 struct ChangeEvent {
   Op op = Op::Read;
@@ -38,6 +45,7 @@ struct ChangeEvent {
   std::optional<nlohmann::json> after;
   SourceInfo source;
   std::optional<int64_t> ts_us;  // when Debezium processed it
+  std::optional<TransactionRef> transaction;
   KafkaPosition kafka;
 
   bool is_tombstone() const { return op == Op::Tombstone; }

@@ -71,6 +71,11 @@ ChangeEvent decode_change_event(std::string_view key, std::optional<std::string_
   event.before = row_image(payload, "before");
   event.after = row_image(payload, "after");
   event.ts_us = micros(payload);
+  if (payload.contains("transaction") && payload["transaction"].is_object()) {
+    const json& tx = payload["transaction"];
+    event.transaction = TransactionRef{tx.value("id", ""), int_field(tx, "total_order").value_or(0),
+                                       int_field(tx, "data_collection_order").value_or(0)};
+  }
   if (payload.contains("source") && payload["source"].is_object()) {
     const json& source = payload["source"];
     event.source.lsn = int_field(source, "lsn");
@@ -84,6 +89,27 @@ ChangeEvent decode_change_event(std::string_view key, std::optional<std::string_
     event.source.table = source.value("table", "");
   }
   return event;
+}
+
+int64_t TransactionMarker::tx_id() const {
+  return std::stoll(id.substr(0, id.find(':')));
+}
+
+TransactionMarker decode_transaction_marker(std::string_view value, const KafkaPosition& position) {
+  const json doc = parse(value, "transaction record", position);
+  const json& payload = unwrap(doc);
+  if (!payload.is_object() || !payload.contains("status") || !payload.contains("id")) {
+    throw DecodeError("record at " + position.topic + "@" + std::to_string(position.offset) +
+                      " is not a Debezium transaction marker (no status/id)");
+  }
+  TransactionMarker marker{payload["status"], payload["id"], int_field(payload, "event_count"), {}};
+  if (payload.contains("data_collections") && payload["data_collections"].is_array()) {
+    for (const auto& collection : payload["data_collections"]) {
+      marker.data_collections[collection.value("data_collection", "")] =
+          collection.value("event_count", int64_t{0});
+    }
+  }
+  return marker;
 }
 
 }  // namespace cdc

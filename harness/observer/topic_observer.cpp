@@ -1,107 +1,18 @@
 #include "harness/observer/topic_observer.hpp"
 
-#include <librdkafka/rdkafkacpp.h>
-
-#include <random>
-
 #include "harness/common/errors.hpp"
 #include "harness/common/interrupt.hpp"
 #include "harness/observer/envelope_decoder.hpp"
 
 namespace cdc {
 
-namespace {
-
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-void set(RdKafka::Conf& conf, const std::string& name, const std::string& value) {
-  std::string error;
-  if (conf.set(name, value, error) != RdKafka::Conf::CONF_OK) {
-    throw HarnessError("Kafka consumer setting " + name + "=" + value + " rejected: " + error);
-  }
-}
-
-std::string unique_group() {
-  std::random_device random;
-  return "cdc-harness-observer-" + std::to_string(random()) + std::to_string(random());
-}
-
-}  // namespace
-
-// librdkafka reports broker trouble through events, served on the consuming thread.
-class TopicObserver::TroubleRecorder : public RdKafka::EventCb {
- public:
-  explicit TroubleRecorder(std::string& trouble) : trouble_(trouble) {}
-  void event_cb(RdKafka::Event& event) override {
-    if (event.type() == RdKafka::Event::EVENT_ERROR) trouble_ = event.str();
-  }
-
- private:
-  std::string& trouble_;
-};
-
-TopicObserver::TopicObserver(const std::string& bootstrap, const std::string& topic, StartAt start)
-    : topic_(topic) {
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  set(*conf, "bootstrap.servers", bootstrap);
-  set(*conf, "group.id", unique_group());
-  set(*conf, "enable.auto.commit", "false");
-  set(*conf, "auto.offset.reset", start == StartAt::Earliest ? "earliest" : "latest");
-  // A topic that Debezium has not created yet is noticed within a second, not five minutes.
-  set(*conf, "topic.metadata.refresh.interval.ms", "1000");
-  set(*conf, "fetch.wait.max.ms", "10");
-  set(*conf, "log_level", "0");  // trouble is reported through last_trouble(), not stderr
-  trouble_recorder_ = std::make_unique<TroubleRecorder>(last_trouble_);
-  std::string error;
-  if (conf->set("event_cb", trouble_recorder_.get(), error) != RdKafka::Conf::CONF_OK) {
-    throw HarnessError("cannot set the Kafka consumer's event callback: " + error);
-  }
-  consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
-  if (!consumer_)
-    throw HarnessError("cannot create a Kafka consumer for " + bootstrap + ": " + error);
-  if (const auto err = consumer_->subscribe({topic}); err != RdKafka::ERR_NO_ERROR) {
-    throw HarnessError("cannot subscribe to " + topic + ": " + RdKafka::err2str(err));
-  }
-}
-
-TopicObserver::~TopicObserver() {
-  if (consumer_) consumer_->close();
-}
-
 std::optional<ChangeEvent> TopicObserver::poll(std::chrono::milliseconds timeout) {
-  std::unique_ptr<RdKafka::Message> message(consumer_->consume(static_cast<int>(timeout.count())));
-  switch (message->err()) {
-    case RdKafka::ERR_NO_ERROR:
-      break;
-    case RdKafka::ERR__TIMED_OUT:
-    case RdKafka::ERR__PARTITION_EOF:
-    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:  // not created yet: Debezium creates it on first
-                                              // change
-      return std::nullopt;
-    default:
-      if (message->err() == RdKafka::ERR__FATAL) {
-        throw HarnessError("Kafka consumer on " + topic_ + " failed: " + message->errstr());
-      }
-      return std::nullopt;  // transient (broker connection etc.): librdkafka retries
-  }
-  KafkaPosition position;
-  position.topic = message->topic_name();
-  position.partition = message->partition();
-  position.offset = message->offset();
-  position.timestamp_ms = message->timestamp().timestamp;
-  position.received_us = now_us();
-  const std::string_view key =
-      message->key() ? std::string_view(*message->key()) : std::string_view();
+  auto record = reader_.poll(timeout);
+  if (!record) return std::nullopt;
   std::optional<std::string_view> value;
-  if (message->payload() != nullptr)
-    value = std::string_view(static_cast<const char*>(message->payload()), message->len());
-  ChangeEvent event = decode_change_event(key, value, position);
-  events_.push_back(event);
-  return event;
+  if (record->value) value = *record->value;
+  events_.push_back(decode_change_event(record->key, value, record->position));
+  return events_.back();
 }
 
 const std::vector<ChangeEvent>& TopicObserver::collect_until(
@@ -115,8 +26,9 @@ const std::vector<ChangeEvent>& TopicObserver::collect_until(
       const size_t from = events_.size() > 8 ? events_.size() - 8 : 0;
       for (size_t i = from; i < events_.size(); ++i)
         last += (i > from ? "; " : "") + brief(events_[i]);
+      if (!reader_.last_trouble().empty()) last += " (kafka: " + reader_.last_trouble() + ")";
       throw TimeoutError("timed out after " + std::to_string(timeout.count() / 1000) +
-                         "s waiting for " + what + " on topic " + topic_ + " (" +
+                         "s waiting for " + what + " on topic " + topic() + " (" +
                          std::to_string(events_.size()) + " events read); last seen: " + last);
     }
     poll(std::chrono::milliseconds(100));

@@ -1,30 +1,22 @@
 #pragma once
 #include <chrono>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/observer/change_event.hpp"
-
-namespace RdKafka {
-class KafkaConsumer;
-}
+#include "harness/observer/topic_reader.hpp"
 
 namespace cdc {
 
-enum class StartAt { Earliest, Latest };
-
-// Reads a Debezium change topic with librdkafka and hands out decoded change events in
-// topic order. Each observer is its own consumer group, so observers never share work.
+// Reads a Debezium change topic and hands out decoded change events in topic order,
+// keeping every event it has read.
 class TopicObserver {
  public:
   TopicObserver(const std::string& bootstrap, const std::string& topic,
-                StartAt start = StartAt::Earliest);
-  ~TopicObserver();
-  TopicObserver(const TopicObserver&) = delete;
-  TopicObserver& operator=(const TopicObserver&) = delete;
+                StartAt start = StartAt::Earliest)
+      : reader_(bootstrap, topic, start) {}
 
   // The next event, or nullopt when none arrived within `timeout`. A record that does not
   // decode throws DecodeError.
@@ -37,19 +29,12 @@ class TopicObserver {
       const std::function<bool(const std::vector<ChangeEvent>&)>& done);
 
   const std::vector<ChangeEvent>& events() const { return events_; }
-  // The last transient trouble (broker unreachable, topic not there yet), or "" once a
-  // record arrives: librdkafka retries by itself, a person watching wants to know why.
-  const std::string& last_trouble() const { return last_trouble_; }
-  const std::string& topic() const { return topic_; }
+  const std::string& topic() const { return reader_.topic(); }
+  const std::string& last_trouble() const { return reader_.last_trouble(); }
 
  private:
-  class TroubleRecorder;
-
-  std::string topic_;
-  std::unique_ptr<TroubleRecorder> trouble_recorder_;  // must outlive consumer_
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  TopicReader reader_;
   std::vector<ChangeEvent> events_;
-  std::string last_trouble_;
 };
 
 }  // namespace cdc

@@ -44,12 +44,11 @@ EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connecto
 }
 
 std::vector<ChangeEvent> FencedReader::next() {
-  const Mutation fence = workload_.insert("fence", workload_.tag());
+  const json fence = write_fence_();
   const auto& events = observer_.collect_until(
-      "the fence row " + fence.key.dump() + " (written after the scenario's changes)", scaled(60s),
+      "the fence row " + fence.dump() + " (written after the scenario's changes)", scaled(60s),
       [&](const std::vector<ChangeEvent>& seen) {
-        return seen.size() > consumed_ && seen.back().op == Op::Create &&
-               seen.back().key == fence.key;
+        return seen.size() > consumed_ && seen.back().op == Op::Create && seen.back().key == fence;
       });
   std::vector<ChangeEvent> step(events.begin() + static_cast<long>(consumed_), events.end() - 1);
   consumed_ = events.size();
@@ -64,10 +63,11 @@ ConnectorConfig ScopedConnector::derive(const Pipeline& pipeline, const std::str
 }
 
 ScopedConnector::ScopedConnector(const Pipeline& pipeline, const std::string& tag,
-                                 const std::function<void(json&)>& change)
+                                 const std::function<void(json&)>& change, WaitFor wait)
     : pipeline_(pipeline), config_(derive(pipeline, tag, change)) {
   try {
-    start_connector(pipeline.endpoints, config_, Progress(true));
+    register_connector(pipeline.endpoints, config_);
+    if (wait == WaitFor::Streaming) wait_until_streaming(pipeline.endpoints, config_);
   } catch (...) {
     remove_connector(pipeline.endpoints, config_.name, config_.slot_name());
     throw;

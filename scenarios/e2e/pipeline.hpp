@@ -39,25 +39,32 @@ EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connecto
 // fence is not seen; at-least-once duplicates come with faults, which later scenarios add.)
 class FencedReader {
  public:
+  // `write_fence` commits a fresh row to the observed table and returns its key.
+  FencedReader(TopicObserver& observer, std::function<nlohmann::json()> write_fence)
+      : observer_(observer), write_fence_(std::move(write_fence)) {}
   FencedReader(TopicObserver& observer, CustomersWorkload& workload)
-      : observer_(observer), workload_(workload) {}
+      : FencedReader(observer,
+                     [&workload] { return workload.insert("fence", workload.tag()).key; }) {}
 
   // The events since the previous fence (or the topic's start), up to a new fence.
   std::vector<ChangeEvent> next();
 
  private:
   TopicObserver& observer_;
-  CustomersWorkload& workload_;
+  std::function<nlohmann::json()> write_fence_;
   size_t consumed_ = 0;
 };
 
 // A connector of the scenario's own, derived from debezium/customer-cdc.json with its own
 // name, slot and topic prefix (plus the scenario's `change` to its settings), started and
 // awaited until streaming; deleted with its slot when the scenario ends.
+enum class WaitFor { Streaming, Registration };
+
 class ScopedConnector {
  public:
   ScopedConnector(const Pipeline& pipeline, const std::string& tag,
-                  const std::function<void(nlohmann::json&)>& change = {});
+                  const std::function<void(nlohmann::json&)>& change = {},
+                  WaitFor wait = WaitFor::Streaming);
   ~ScopedConnector();
   ScopedConnector(const ScopedConnector&) = delete;
   ScopedConnector& operator=(const ScopedConnector&) = delete;
