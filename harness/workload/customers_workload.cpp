@@ -70,6 +70,22 @@ Mutation CustomersWorkload::Batch::remove(int id) {
   return mutations_.back();
 }
 
+int CustomersWorkload::Batch::change_id(int id) {
+  const auto result = tx_.exec_params(
+      "WITH old AS (SELECT * FROM public.customers WHERE id = $1 FOR UPDATE) "
+      "UPDATE public.customers c SET id = nextval(pg_get_serial_sequence('public.customers', "
+      "'id')) "
+      "FROM old WHERE c.id = old.id RETURNING row_to_json(old), row_to_json(c)",
+      id);
+  if (result.size() != 1)
+    throw HarnessError("workload: no customer with id " + std::to_string(id) + " to re-key");
+  const json before = row(result[0][0]);
+  const json after = row(result[0][1]);
+  mutations_.push_back({Op::Delete, key_of(before), before, std::nullopt, tx_id_});
+  mutations_.push_back({Op::Create, key_of(after), std::nullopt, after, tx_id_});
+  return after.at("id").get<int>();
+}
+
 std::vector<Mutation> CustomersWorkload::transaction(const std::function<void(Batch&)>& body,
                                                      Outcome outcome) {
   pqxx::work tx(*conn_);

@@ -39,6 +39,9 @@ class CustomersWorkload {
     Mutation insert(const std::string& first_name, const std::string& last_name);
     Mutation update_email(int id, const std::string& new_email);
     Mutation remove(int id);
+    // Changes a row's primary key to a fresh one: Debezium reports a delete of the old key
+    // and a create of the new one. Returns the new id.
+    int change_id(int id);
     int64_t tx_id() const { return tx_id_; }
 
    private:
