@@ -86,6 +86,22 @@ int CustomersWorkload::Batch::change_id(int id) {
   return after.at("id").get<int>();
 }
 
+std::vector<Mutation> CustomersWorkload::Batch::savepoint(const std::function<void(Batch&)>& body,
+                                                          Outcome outcome) {
+  const std::string name = "sp" + std::to_string(++savepoints_);
+  tx_.exec0("SAVEPOINT " + name);
+  const size_t mark = mutations_.size();
+  body(*this);
+  std::vector<Mutation> made(mutations_.begin() + static_cast<long>(mark), mutations_.end());
+  if (outcome == Outcome::Rollback) {
+    tx_.exec0("ROLLBACK TO SAVEPOINT " + name);
+    mutations_.resize(mark);
+  } else {
+    tx_.exec0("RELEASE SAVEPOINT " + name);
+  }
+  return made;
+}
+
 std::vector<Mutation> CustomersWorkload::transaction(const std::function<void(Batch&)>& body,
                                                      Outcome outcome) {
   pqxx::work tx(*conn_);

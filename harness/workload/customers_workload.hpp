@@ -42,6 +42,9 @@ class CustomersWorkload {
     // Changes a row's primary key to a fresh one: Debezium reports a delete of the old key
     // and a create of the new one. Returns the new id.
     int change_id(int id);
+    // Runs `body` inside a savepoint. Rolled back, its statements never happened: their
+    // mutations leave the batch and are returned, for the caller to watch for.
+    std::vector<Mutation> savepoint(const std::function<void(Batch&)>& body, Outcome outcome);
     int64_t tx_id() const { return tx_id_; }
 
    private:
@@ -51,6 +54,7 @@ class CustomersWorkload {
     pqxx::work& tx_;
     CustomersWorkload& owner_;
     int64_t tx_id_;
+    int savepoints_ = 0;
     std::vector<Mutation> mutations_;
   };
 

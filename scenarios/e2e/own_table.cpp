@@ -22,6 +22,13 @@ std::string with_table(const std::string& sql, const std::string& table) {
 
 }  // namespace
 
+OwnTableSpec table_with(const std::string& columns, std::function<void(json&)> connector_change) {
+  OwnTableSpec spec;
+  spec.columns = columns;
+  spec.connector_change = std::move(connector_change);
+  return spec;
+}
+
 OwnTable::OwnTable(const Pipeline& pipeline, const std::string& name, OwnTableSpec spec)
     : pipeline_(pipeline),
       name_(table_name(name)),

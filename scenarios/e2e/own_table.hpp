@@ -27,6 +27,10 @@ struct OwnTableSpec {
   WaitFor wait = WaitFor::Streaming;
 };
 
+// The common case: just columns, and perhaps a change to the connector's settings.
+OwnTableSpec table_with(const std::string& columns,
+                        std::function<void(nlohmann::json&)> connector_change = {});
+
 // A table of the scenario's own in the pipeline's database, owned by the app role and
 // published, captured by a connector of its own derived from debezium/customer-cdc.json
 // (table.include.list and publication.name point at it). For scenarios that change a
