@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/observer/change_event.hpp"
 
@@ -47,5 +48,8 @@ class TopicReader {
   std::unique_ptr<TroubleRecorder> trouble_recorder_;  // must outlive consumer_
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
 };
+
+// The names of the topics the cluster has now.
+std::vector<std::string> list_topics(const std::string& bootstrap);
 
 }  // namespace cdc
