@@ -148,6 +148,39 @@ Verdict check_events(const std::vector<ChangeEvent>& observed,
   return verdict;
 }
 
+Verdict check_each_row_once(const std::vector<ChangeEvent>& observed, const std::vector<int>& ids) {
+  std::map<int, std::vector<const ChangeEvent*>> seen;
+  for (const int id : ids) seen[id];
+  for (const auto& event : observed) {
+    if (!event.key.is_object() || !event.key.contains("id") || event.is_tombstone()) continue;
+    const auto it = seen.find(event.key["id"].get<int>());
+    if (it != seen.end()) it->second.push_back(&event);
+  }
+  Verdict verdict;
+  for (const auto& [id, events] : seen) {
+    if (events.empty()) {
+      verdict.fail("missing: row id=" + std::to_string(id) + " arrived neither as op=r nor as op=c");
+    } else if (events.size() > 1) {
+      verdict.fail("duplicate: row id=" + std::to_string(id) + " arrived " + std::to_string(events.size()) +
+                   " times, as " + ops_of(events));
+    } else if (events[0]->op != Op::Read && events[0]->op != Op::Create) {
+      verdict.fail("unexpected: " + brief(*events[0]) + " where op=r or op=c was due");
+    }
+  }
+  return verdict;
+}
+
+std::map<std::string, json> table_state(const std::vector<ChangeEvent>& events) {
+  std::map<std::string, json> state;
+  for (const auto& event : events) {
+    if (event.op == Op::Delete) state.erase(event.key.dump());
+    if ((event.op == Op::Read || event.op == Op::Create || event.op == Op::Update) && event.after) {
+      state[event.key.dump()] = *event.after;
+    }
+  }
+  return state;
+}
+
 Verdict check_transaction_order(const std::vector<ChangeEvent>& observed,
                                 const std::vector<Mutation>& mutations) {
   Verdict verdict;

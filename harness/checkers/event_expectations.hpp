@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -40,6 +41,14 @@ ExpectedEvent expected_snapshot_read(const nlohmann::json& row);
 Verdict check_events(const std::vector<ChangeEvent>& observed,
                      const std::vector<ExpectedEvent>& expected,
                      const std::vector<nlohmann::json>& also_watch = {});
+
+// Each row in `ids` arrives exactly once, as a snapshot read (op=r) or a create (op=c),
+// whichever side of the snapshot/stream boundary it fell on: a missing row is named, and so
+// is a row seen twice (e.g. both as r and as c).
+Verdict check_each_row_once(const std::vector<ChangeEvent>& observed, const std::vector<int>& ids);
+
+// The table as the events say it is: for each key, the last after image (deletes remove it).
+std::map<std::string, nlohmann::json> table_state(const std::vector<ChangeEvent>& events);
 
 // The events of one transaction: every one carries its txId, and across keys they arrive
 // in statement (commit LSN) order with non-decreasing LSNs.

@@ -118,6 +118,49 @@ void apply_to_connector(const StackEndpoints& endpoints, const std::string& name
   }
 }
 
+void wait_for_connector_state(const StackEndpoints& endpoints, const std::string& name,
+                              const std::string& state) {
+  ConnectClient connect(endpoints.connect_url);
+  wait_for("connector " + name + " to be " + state, scaled(60s), [&] {
+    const auto response = connect.get("/connectors/" + name + "/status");
+    if (response.status != 200)
+      return Probe<bool>::not_yet("status HTTP " + std::to_string(response.status));
+    const json status = json::parse(response.body);
+    const json tasks = tasks_of(status);
+    for (const auto& task : tasks) {
+      if (task.value("state", "") == "FAILED") {
+        throw HarnessError("connector " + name +
+                           " task FAILED: " + task.value("trace", "(no trace)"));
+      }
+    }
+    // A stopped connector has no tasks; otherwise every task must have arrived too.
+    const bool there =
+        status["connector"].value("state", "") == state &&
+        (state == "STOPPED" ||
+         (!tasks.empty() && std::all_of(tasks.begin(), tasks.end(), [&](const json& t) {
+           return t.value("state", "") == state;
+         })));
+    return there ? Probe<bool>::ready(true) : Probe<bool>::not_yet(describe_status(status));
+  });
+}
+
+void wait_until_snapshot_committed(const StackEndpoints& endpoints, const std::string& name) {
+  ConnectClient connect(endpoints.connect_url);
+  wait_for("connector " + name + " to commit an offset past its initial snapshot", scaled(60s),
+           [&] {
+             const auto response = connect.get("/connectors/" + name + "/offsets");
+             if (response.status != 200)
+               return Probe<bool>::not_yet("offsets HTTP " + std::to_string(response.status));
+             const json offsets = json::parse(response.body).value("offsets", json::array());
+             for (const auto& entry : offsets) {
+               const json offset = entry.value("offset", json::object());
+               if (!offset.contains("snapshot") || offset.value("snapshot_completed", false))
+                 return Probe<bool>::ready(true);
+             }
+             return Probe<bool>::not_yet(response.body.substr(0, 300));
+           });
+}
+
 void remove_connector(const StackEndpoints& endpoints, const std::string& name,
                       const std::string& slot) {
   ConnectClient connect(endpoints.connect_url);

@@ -25,6 +25,15 @@ enum class ConnectorAction { Restart, Pause, Resume, Stop };
 void apply_to_connector(const StackEndpoints& endpoints, const std::string& name,
                         ConnectorAction action);
 
+// Waits until Connect reports the connector and all its tasks in `state` (RUNNING, PAUSED,
+// STOPPED); a FAILED task ends the wait with its trace.
+void wait_for_connector_state(const StackEndpoints& endpoints, const std::string& name,
+                              const std::string& state);
+
+// Waits until Connect has committed a source offset that says the initial snapshot is
+// complete: from then on a restart resumes streaming instead of snapshotting again.
+void wait_until_snapshot_committed(const StackEndpoints& endpoints, const std::string& name);
+
 // Deletes the connector, waits until Connect has let go of it and drops its slot.
 void remove_connector(const StackEndpoints& endpoints, const std::string& name,
                       const std::string& slot);

@@ -49,6 +49,9 @@ OwnTable::OwnTable(const Pipeline& pipeline, const std::string& name, OwnTableSp
         config["table.include.list"] = table;
         config["publication.name"] = publication;
         if (spec.connector_change) spec.connector_change(config);
+        for (auto& [key, value] : config.items()) {
+          if (value.is_string()) value = with_table(value.get<std::string>(), name_);
+        }
       },
       spec.wait);
   observer_ = std::make_unique<TopicObserver>(pipeline.endpoints.kafka_bootstrap,
