@@ -159,10 +159,11 @@ Verdict check_each_row_once(const std::vector<ChangeEvent>& observed, const std:
   Verdict verdict;
   for (const auto& [id, events] : seen) {
     if (events.empty()) {
-      verdict.fail("missing: row id=" + std::to_string(id) + " arrived neither as op=r nor as op=c");
+      verdict.fail("missing: row id=" + std::to_string(id) +
+                   " arrived neither as op=r nor as op=c");
     } else if (events.size() > 1) {
-      verdict.fail("duplicate: row id=" + std::to_string(id) + " arrived " + std::to_string(events.size()) +
-                   " times, as " + ops_of(events));
+      verdict.fail("duplicate: row id=" + std::to_string(id) + " arrived " +
+                   std::to_string(events.size()) + " times, as " + ops_of(events));
     } else if (events[0]->op != Op::Read && events[0]->op != Op::Create) {
       verdict.fail("unexpected: " + brief(*events[0]) + " where op=r or op=c was due");
     }
