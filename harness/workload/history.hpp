@@ -1,0 +1,35 @@
+#pragma once
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "harness/workload/customers_workload.hpp"
+
+namespace cdc {
+
+// One change the workload made, with what happened to its transaction and when: the
+// oracle the observed events are judged against (Jepsen-style, after the fact).
+struct HistoryEntry {
+  Mutation change;
+  bool committed = true;              // false: its transaction rolled back, so no event may exist
+  std::optional<int64_t> commit_lsn;  // WAL position right after COMMIT returned, when known
+  int64_t intended_start_us = 0;      // open loop: when it was due; closed loop: when it began
+  int64_t commit_return_us = 0;       // when COMMIT (or ROLLBACK) returned to the client
+};
+
+// Thread-safe: several workload sessions record into one history.
+class History {
+ public:
+  void record(HistoryEntry entry);
+  void record_transaction(const std::vector<Mutation>& changes, bool committed,
+                          int64_t intended_start_us, int64_t commit_return_us,
+                          std::optional<int64_t> commit_lsn = std::nullopt);
+  std::vector<HistoryEntry> entries() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<HistoryEntry> entries_;
+};
+
+}  // namespace cdc
