@@ -1,0 +1,90 @@
+#include "harness/checkers/latency.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cdc {
+
+std::string to_string(Stage stage) {
+  switch (stage) {
+    case Stage::CommitToCapture:
+      return "commit_to_capture";
+    case Stage::CaptureToKafka:
+      return "capture_to_kafka";
+    case Stage::KafkaToConsumer:
+      return "kafka_to_consumer";
+    case Stage::EndToEnd:
+      return "commit_return_to_receive";
+    case Stage::IntendedToReceive:
+      return "intended_start_to_receive";
+  }
+  return "?";
+}
+
+const std::vector<Stage>& all_stages() {
+  static const std::vector<Stage> stages = {Stage::CommitToCapture, Stage::CaptureToKafka,
+                                            Stage::KafkaToConsumer, Stage::EndToEnd,
+                                            Stage::IntendedToReceive};
+  return stages;
+}
+
+StageLatency summarize(std::vector<int64_t> samples) {
+  StageLatency s;
+  std::sort(samples.begin(), samples.end());
+  s.count = samples.size();
+  if (samples.empty()) return s;
+  s.non_positive = static_cast<size_t>(
+      std::count_if(samples.begin(), samples.end(), [](int64_t v) { return v <= 0; }));
+  auto rank = [&](double p) {
+    const auto index = static_cast<size_t>(std::ceil(p * static_cast<double>(samples.size()))) - 1;
+    return samples[std::min(index, samples.size() - 1)];
+  };
+  s.p50 = rank(0.50);
+  s.p90 = rank(0.90);
+  s.p99 = rank(0.99);
+  s.p999 = rank(0.999);
+  s.max = samples.back();
+  s.samples = std::move(samples);
+  return s;
+}
+
+LatencyReport measure_latency(const std::vector<HistoryEntry>& history,
+                              const std::vector<ChangeEvent>& observed) {
+  std::map<std::string, std::vector<const HistoryEntry*>> pending;  // key|op|tx -> entries in order
+  auto id = [](const nlohmann::json& key, Op op, int64_t tx) {
+    return key.dump() + "|" + to_string(op) + "|" + std::to_string(tx);
+  };
+  for (const auto& h : history) {
+    if (h.committed) pending[id(h.change.key, h.change.op, h.change.tx_id)].push_back(&h);
+  }
+  LatencyReport report;
+  std::map<Stage, std::vector<int64_t>> samples;
+  for (const auto& e : observed) {
+    if (e.op == Op::Read || e.is_tombstone() || !e.source.tx_id) continue;
+    auto it = pending.find(id(e.key, e.op, *e.source.tx_id));
+    if (it == pending.end() || it->second.empty()) {
+      ++report.unmatched_events;  // a duplicate, or not the workload's
+      continue;
+    }
+    const HistoryEntry& h = *it->second.front();
+    it->second.erase(it->second.begin());
+    LatencySample sample{e.kafka.received_us, {}};
+    const int64_t kafka_us = e.kafka.timestamp_ms * 1000;
+    if (e.source.ts_us && e.ts_us)
+      sample.stages[Stage::CommitToCapture] = *e.ts_us - *e.source.ts_us;
+    if (e.ts_us && e.kafka.timestamp_ms > 0)
+      sample.stages[Stage::CaptureToKafka] = kafka_us - *e.ts_us;
+    if (e.kafka.timestamp_ms > 0)
+      sample.stages[Stage::KafkaToConsumer] = e.kafka.received_us - kafka_us;
+    if (h.commit_return_us > 0)
+      sample.stages[Stage::EndToEnd] = e.kafka.received_us - h.commit_return_us;
+    if (h.intended_start_us > 0)
+      sample.stages[Stage::IntendedToReceive] = e.kafka.received_us - h.intended_start_us;
+    for (const auto& [stage, value] : sample.stages) samples[stage].push_back(value);
+    report.over_time.push_back(std::move(sample));
+  }
+  for (auto& [stage, values] : samples) report.stages[stage] = summarize(std::move(values));
+  return report;
+}
+
+}  // namespace cdc

@@ -1,0 +1,54 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/observer/change_event.hpp"
+#include "harness/workload/history.hpp"
+
+namespace cdc {
+
+// Where an event's time goes, from five timestamps: the client's commit return, Postgres's
+// commit (source.ts_us), Debezium's processing (envelope ts_us), the Kafka record timestamp
+// (milliseconds: stages touching it are ±1 ms) and the harness's receive time.
+enum class Stage {
+  CommitToCapture,    // source.ts_us -> envelope ts_us
+  CaptureToKafka,     // envelope ts_us -> Kafka timestamp
+  KafkaToConsumer,    // Kafka timestamp -> received
+  EndToEnd,           // client commit return -> received
+  IntendedToReceive,  // open loop: when the change was due -> received (coordinated omission shows
+                      // here)
+};
+
+std::string to_string(Stage stage);
+const std::vector<Stage>& all_stages();
+
+// Exact percentiles (nearest rank) over all samples, in microseconds. Samples <= 0 happen
+// when clocks of different domains disagree; they stay in the distribution and are counted.
+struct StageLatency {
+  size_t count = 0;
+  size_t non_positive = 0;
+  int64_t p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
+  std::vector<int64_t> samples;  // sorted, for CDF charts
+};
+
+struct LatencySample {
+  int64_t received_us = 0;
+  std::map<Stage, int64_t> stages;
+};
+
+struct LatencyReport {
+  std::map<Stage, StageLatency> stages;
+  std::vector<LatencySample> over_time;  // one per matched event, in receive order
+  size_t unmatched_events = 0;           // events with no committed change in the history
+};
+
+// Matches each committed history entry to its first observed event (key, op, txId) and
+// measures every stage it can.
+LatencyReport measure_latency(const std::vector<HistoryEntry>& history,
+                              const std::vector<ChangeEvent>& observed);
+
+StageLatency summarize(std::vector<int64_t> samples);
+
+}  // namespace cdc
