@@ -8,7 +8,7 @@ namespace {
 struct Scene {
   CustomersWorkload workload;
   TopicObserver observer;
-  FencedReader reader{observer, workload};
+  FencedReader reader{observer, fence_with(workload)};
 
   Scene(const Pipeline& pipeline, const ConnectorConfig& connector, const std::string& name)
       : workload(pipeline.endpoints.app, unique_tag(name)),
@@ -26,7 +26,7 @@ Verdict snapshot_flow(const Pipeline& pipeline, const std::function<void(json&)>
   // Started after the rows exist: its initial snapshot must read them.
   ScopedConnector connector(pipeline, workload.tag(), change);
   TopicObserver observer(pipeline.endpoints.kafka_bootstrap, connector.config().change_topic());
-  const auto events = FencedReader(observer, workload).next();
+  const auto events = FencedReader(observer, fence_with(workload)).next();
   Verdict verdict = check_events(events, expected);
   for (const auto& event : events) {
     if (event.op == Op::Read && event.source.snapshot == "false") {

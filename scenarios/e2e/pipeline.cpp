@@ -43,18 +43,6 @@ EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connecto
                     connector.setting("tombstones.on.delete", "true") == "true"};
 }
 
-std::vector<ChangeEvent> FencedReader::next() {
-  const json fence = write_fence_();
-  const auto& events = observer_.collect_until(
-      "the fence row " + fence.dump() + " (written after the scenario's changes)", scaled(60s),
-      [&](const std::vector<ChangeEvent>& seen) {
-        return seen.size() > consumed_ && seen.back().op == Op::Create && seen.back().key == fence;
-      });
-  std::vector<ChangeEvent> step(events.begin() + static_cast<long>(consumed_), events.end() - 1);
-  consumed_ = events.size();
-  return step;
-}
-
 ConnectorConfig ScopedConnector::derive(const Pipeline& pipeline, const std::string& tag,
                                         const std::function<void(json&)>& change) {
   ConnectorConfig config = isolated_copy(pipeline.connector, tag);

@@ -8,6 +8,7 @@
 
 #include "harness/checkers/event_expectations.hpp"
 #include "harness/connector/connector_config.hpp"
+#include "harness/observer/fenced_reader.hpp"
 #include "harness/observer/topic_observer.hpp"
 #include "harness/stack/endpoints.hpp"
 #include "harness/workload/customers_workload.hpp"
@@ -32,28 +33,10 @@ std::string unique_tag(const std::string& scenario);
 // and the connector's tombstones.on.delete.
 EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connector);
 
-// Reads a change topic in steps, each ending at a fence: a row inserted after the
-// scenario's changes. The change topic has one partition, so it is in commit order: once
-// the fence's insert is read, every change committed before it has been read too, and an
-// event still missing is missing, not late. (A duplicate that Kafka delivers after the
-// fence is not seen; at-least-once duplicates come with faults, which later scenarios add.)
-class FencedReader {
- public:
-  // `write_fence` commits a fresh row to the observed table and returns its key.
-  FencedReader(TopicObserver& observer, std::function<nlohmann::json()> write_fence)
-      : observer_(observer), write_fence_(std::move(write_fence)) {}
-  FencedReader(TopicObserver& observer, CustomersWorkload& workload)
-      : FencedReader(observer,
-                     [&workload] { return workload.insert("fence", workload.tag()).key; }) {}
-
-  // The events since the previous fence (or the topic's start), up to a new fence.
-  std::vector<ChangeEvent> next();
-
- private:
-  TopicObserver& observer_;
-  std::function<nlohmann::json()> write_fence_;
-  size_t consumed_ = 0;
-};
+// A fence for FencedReader on customers: a row of the scenario's own.
+inline std::function<nlohmann::json()> fence_with(CustomersWorkload& workload) {
+  return [&workload] { return workload.insert("fence", workload.tag()).key; };
+}
 
 // A connector of the scenario's own, derived from debezium/customer-cdc.json with its own
 // name, slot and topic prefix (plus the scenario's `change` to its settings), started and

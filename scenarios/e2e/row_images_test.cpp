@@ -125,7 +125,7 @@ TEST(PrimaryKeyChange, IsADeleteAndTombstoneOfTheOldKeyThenACreateOfTheNew) {
   const auto& pipeline = Pipeline::shared();
   CustomersWorkload workload(pipeline.endpoints.app, unique_tag("rekey"));
   TopicObserver observer(pipeline.endpoints.kafka_bootstrap, pipeline.connector.change_topic());
-  FencedReader reader(observer, workload);
+  FencedReader reader(observer, fence_with(workload));
   const Mutation inserted = workload.insert("Rosalind", "Franklin");
   const auto rekeyed =
       workload.transaction([&](CustomersWorkload::Batch& tx) { tx.change_id(inserted.key["id"]); });

@@ -16,7 +16,7 @@ TEST(Savepoints, ChangesRolledBackToASavepointNeverAppearTheRestDoes) {
   const auto& pipeline = Pipeline::shared();
   CustomersWorkload workload(pipeline.endpoints.app, unique_tag("savepoint"));
   TopicObserver observer(pipeline.endpoints.kafka_bootstrap, pipeline.connector.change_topic());
-  FencedReader reader(observer, workload);
+  FencedReader reader(observer, fence_with(workload));
   const Mutation existing = workload.insert("Frances", "Allen");
   std::vector<json> undone;
   const auto kept = workload.transaction([&](CustomersWorkload::Batch& tx) {
@@ -49,8 +49,8 @@ TEST(TwoConnectors, OnTheSameDatabaseEachSeesEveryChangeWithoutInterfering) {
   CustomersWorkload workload(pipeline.endpoints.app, tag);
   TopicObserver first_topic(pipeline.endpoints.kafka_bootstrap, pipeline.connector.change_topic());
   TopicObserver second_topic(pipeline.endpoints.kafka_bootstrap, second.config().change_topic());
-  FencedReader first(first_topic, workload);
-  FencedReader second_reader(second_topic, workload);
+  FencedReader first(first_topic, fence_with(workload));
+  FencedReader second_reader(second_topic, fence_with(workload));
   std::vector<Mutation> mutations = {workload.insert("Joan", "Clarke")};
   const int id = mutations[0].key["id"];
   mutations.push_back(workload.update_email(id, workload.next_email()));

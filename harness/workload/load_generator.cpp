@@ -1,0 +1,110 @@
+#include "harness/workload/load_generator.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/interrupt.hpp"
+#include "harness/workload/customers_workload.hpp"
+
+namespace cdc {
+
+namespace {
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct SessionTotals {
+  size_t transactions = 0, changes = 0, late = 0;
+  int64_t max_delay_us = 0;
+  std::string error;
+};
+
+void run_session(const PostgresEndpoint& app, const std::string& tag, const LoadProfile& profile,
+                 int session, std::chrono::system_clock::time_point start, History& history,
+                 SessionTotals& totals) {
+  CustomersWorkload workload(app, tag + "-s" + std::to_string(session));
+  std::mt19937 random(static_cast<unsigned>(session) * 7919u + 17u);
+  std::vector<int> live;  // this session's rows
+  const auto interval = std::chrono::duration<double>(profile.sessions / profile.rate);
+  const auto end = start + profile.duration;
+  for (long k = 0;; ++k) {
+    const auto due =
+        start +
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            interval * (static_cast<double>(k) + static_cast<double>(session) / profile.sessions));
+    if (due >= end || interrupted()) break;
+    std::this_thread::sleep_until(due);  // pacing the schedule, not synchronising
+    const int64_t due_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count();
+    const int64_t delay = now_us() - due_us;
+    if (delay > 10'000) ++totals.late;
+    totals.max_delay_us = std::max(totals.max_delay_us, delay);
+    const auto changes = workload.transaction([&](CustomersWorkload::Batch& tx) {
+      for (int c = 0; c < profile.transaction_size; ++c) {
+        const int roll = static_cast<int>(random() % 100);
+        if (live.empty() || roll < profile.mix.insert) {
+          live.push_back(tx.insert("Load", tag).key["id"]);
+        } else if (roll < profile.mix.insert + profile.mix.update) {
+          tx.update_email(live[random() % live.size()], workload.next_email());
+        } else {
+          const size_t at = random() % live.size();
+          tx.remove(live[at]);
+          live.erase(live.begin() + static_cast<long>(at));
+        }
+      }
+    });
+    history.record_transaction(changes, true, due_us, now_us());
+    ++totals.transactions;
+    totals.changes += changes.size();
+  }
+}
+
+}  // namespace
+
+LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
+                         const LoadProfile& profile, History& history, const Progress& progress) {
+  if (profile.rate <= 0 || profile.sessions <= 0 || profile.transaction_size <= 0) {
+    throw HarnessError("load profile needs a positive rate, sessions and transaction size");
+  }
+  progress.stage("load", "offering " + std::to_string(static_cast<int>(profile.rate)) +
+                             " tx/s for " + std::to_string(profile.duration.count() / 1000) +
+                             " s over " + std::to_string(profile.sessions) + " sessions");
+  const auto start = std::chrono::system_clock::now() + std::chrono::milliseconds(200);
+  std::vector<SessionTotals> totals(static_cast<size_t>(profile.sessions));
+  std::vector<std::thread> sessions;
+  for (int s = 0; s < profile.sessions; ++s) {
+    sessions.emplace_back([&, s] {
+      try {
+        run_session(app, tag, profile, s, start, history, totals[static_cast<size_t>(s)]);
+      } catch (const std::exception& e) {
+        totals[static_cast<size_t>(s)].error = e.what();
+      }
+    });
+  }
+  for (auto& session : sessions) session.join();
+  throw_if_interrupted();
+  LoadResult result;
+  result.offered_rate = profile.rate;
+  for (const auto& t : totals) {
+    if (!t.error.empty()) throw HarnessError("load session failed: " + t.error);
+    result.transactions += t.transactions;
+    result.changes += t.changes;
+    result.late_starts += t.late;
+    result.max_start_delay_us = std::max(result.max_start_delay_us, t.max_delay_us);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::system_clock::now() - start).count();
+  result.achieved_rate = static_cast<double>(result.transactions) / std::max(seconds, 1e-3);
+  progress.stage("load", std::to_string(result.transactions) +
+                             " transactions committed, achieved " +
+                             std::to_string(static_cast<int>(result.achieved_rate)) + " tx/s");
+  return result;
+}
+
+}  // namespace cdc

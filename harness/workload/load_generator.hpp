@@ -1,0 +1,39 @@
+#pragma once
+#include <chrono>
+#include <string>
+
+#include "harness/common/progress.hpp"
+#include "harness/stack/endpoints.hpp"
+#include "harness/workload/history.hpp"
+
+namespace cdc {
+
+struct ChangeMix {
+  int insert = 60, update = 30, remove = 10;  // percentages
+};
+
+struct LoadProfile {
+  double rate = 100;  // transactions per second offered, over all sessions
+  std::chrono::milliseconds duration{10000};
+  int sessions = 2;
+  int transaction_size = 1;
+  ChangeMix mix;
+};
+
+struct LoadResult {
+  double offered_rate = 0;
+  double achieved_rate = 0;  // committed transactions per second actually reached
+  size_t transactions = 0;
+  size_t changes = 0;
+  size_t late_starts = 0;          // transactions that began > 10 ms after they were due
+  int64_t max_start_delay_us = 0;  // the worst of those: the generator's own lag
+};
+
+// Open loop: each session's transactions are due on a fixed schedule, whatever the
+// pipeline does; a transaction that starts late still records when it was due, so latency
+// measured from the intended start shows stalls that a closed loop would hide. Every change
+// goes into `history`. Sessions use their own rows of customers, tagged with `tag`.
+LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
+                         const LoadProfile& profile, History& history, const Progress& progress);
+
+}  // namespace cdc
