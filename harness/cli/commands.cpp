@@ -5,8 +5,10 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "harness/cli/run_dir_claims.hpp"
@@ -20,6 +22,8 @@
 #include "harness/observer/change_line.hpp"
 #include "harness/observer/envelope_decoder.hpp"
 #include "harness/observer/topic_observer.hpp"
+#include "harness/report/report_run.hpp"
+#include "harness/report/report_writers.hpp"
 #include "harness/stack/backend.hpp"
 
 namespace cdc::cli {
@@ -253,6 +257,108 @@ int cmd_tail(const Options& options) {
   if (bootstrap.empty()) bootstrap = load_endpoints(options.run_dir).kafka_bootstrap;
   TopicObserver observer(bootstrap, topic, options.from);
   return tail_topic(observer);
+}
+
+}  // namespace cdc::cli
+
+namespace cdc::cli {
+
+namespace {
+
+ChangeMix parse_mix(const std::string& text) {
+  ChangeMix mix;
+  char slash1 = 0, slash2 = 0;
+  std::istringstream in(text);
+  if (!(in >> mix.insert >> slash1 >> mix.update >> slash2 >> mix.remove) || slash1 != '/' ||
+      slash2 != '/' || mix.insert < 0 || mix.update < 0 || mix.remove < 0 ||
+      mix.insert + mix.update + mix.remove != 100) {
+    throw HarnessError("--mix needs three percentages that add up to 100, like 60/30/10, not '" +
+                       text + "'");
+  }
+  return mix;
+}
+
+std::vector<ConnectorProfile> pick_profiles(const std::string& names) {
+  std::vector<ConnectorProfile> picked;
+  std::istringstream in(names);
+  for (std::string name; std::getline(in, name, ',');) {
+    bool found = false;
+    for (const auto& p : builtin_profiles()) {
+      if (p.name == name) {
+        picked.push_back(p);
+        found = true;
+      }
+    }
+    if (!found)
+      throw HarnessError("unknown profile '" + name +
+                         "': the profiles are debezium-defaults, low-latency");
+  }
+  return picked;
+}
+
+fs::path default_report_dir() {
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  return fs::path(CDC_SOURCE_DIR) / "reports" / "out" / stamp;
+}
+
+bool stack_running(const fs::path& run_dir) {
+  auto backend = make_stack_backend("native", run_dir);
+  if (!backend->has_leftovers() || !fs::exists(run_dir / "endpoints.json")) return false;
+  for (const auto& component : backend->status()) {
+    if (!component.running) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int cmd_report(const Options& options) {
+  Progress progress;
+  ReportOptions report_options;
+  report_options.rates = options.rates;
+  report_options.load.duration = std::chrono::seconds(options.duration_s);
+  report_options.load.sessions = options.sessions;
+  report_options.load.mix = parse_mix(options.mix);
+  report_options.profiles = pick_profiles(options.profiles);
+  const ConnectorConfig connector = load_connector_config(options.connector_file);
+  const fs::path out = options.out.empty() ? default_report_dir() : fs::absolute(options.out);
+
+  const bool reuse = stack_running(options.run_dir);
+  if (!reuse) {
+    if (auto owner = live_owner(options.run_dir)) {
+      throw HarnessError("a stack is being brought up in " + options.run_dir.string() +
+                         " (cdc-harness pid " + std::to_string(*owner) +
+                         "): wait for it or use another --run-dir");
+    }
+    auto backend = make_stack_backend("native", options.run_dir);
+    if (backend->has_leftovers()) tear_down(options.run_dir, progress);
+    fs::create_directories(options.run_dir);
+    write_file(owner_file(options.run_dir), std::to_string(::getpid()) + "\n");
+  } else {
+    progress.stage("report", "using the stack already running in " + options.run_dir.string());
+  }
+  int exit_code = 0;
+  try {
+    const StackEndpoints endpoints =
+        reuse ? load_endpoints(options.run_dir)
+              : make_stack_backend("native", options.run_dir)->up(progress);
+    const ReportData report =
+        run_report(endpoints, resolve_placeholders(connector, endpoints), report_options, progress);
+    write_report(report, out);
+    std::cout << "report written to " << out.string() << "/ (index.html, report.md, report.json)\n";
+    if (!report.correct()) {
+      std::cerr << "error: the correctness checkers found anomalies; see "
+                << (out / "report.md").string() << "\n";
+      exit_code = 1;
+    }
+  } catch (...) {
+    if (!reuse) tear_down(options.run_dir, Progress(true));
+    throw;
+  }
+  if (!reuse) tear_down(options.run_dir, progress);
+  return exit_code;
 }
 
 }  // namespace cdc::cli

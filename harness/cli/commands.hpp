@@ -9,5 +9,6 @@ int cmd_down(const Options& options);
 int cmd_status(const Options& options);
 int cmd_tail(const Options& options);
 int cmd_guard(const Options& options);
+int cmd_report(const Options& options);
 
 }  // namespace cdc::cli

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 #include "harness/common/errors.hpp"
 #include "harness/connector/connector_config.hpp"
@@ -14,6 +15,15 @@ namespace cdc::cli {
 namespace fs = std::filesystem;
 
 namespace {
+
+int positive_int(const std::string& flag, const std::string& text) {
+  char* end = nullptr;
+  const long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || value <= 0 || value > 1000000) {
+    throw HarnessError(flag + " needs a positive whole number, not '" + text + "'");
+  }
+  return static_cast<int>(value);
+}
 
 fs::path default_run_dir() {
   if (const char* dir = std::getenv("CDC_HARNESS_RUN_DIR"); dir != nullptr && *dir != '\0')
@@ -43,6 +53,9 @@ Options parse_options(const std::string& command, const std::vector<std::string>
       {"down", {"--run-dir", "--guard-pid"}},
       {"status", {"--run-dir"}},
       {"tail", {"--run-dir", "--topic", "--bootstrap", "--from"}},
+      {"report",
+       {"--run-dir", "--connector", "--duration", "--rate", "--mix", "--sessions", "--profiles",
+        "--out"}},
   };
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -66,6 +79,17 @@ Options parse_options(const std::string& command, const std::vector<std::string>
         throw HarnessError("--guard-pid needs a process id, not '" + pid + "'");
     }
     if (arg == "--topic") options.topic = value_of(i);
+    if (arg == "--duration") options.duration_s = positive_int(arg, value_of(i));
+    if (arg == "--sessions") options.sessions = positive_int(arg, value_of(i));
+    if (arg == "--mix") options.mix = value_of(i);
+    if (arg == "--profiles") options.profiles = value_of(i);
+    if (arg == "--out") options.out = value_of(i);
+    if (arg == "--rate") {
+      options.rates.clear();
+      std::stringstream list(value_of(i));
+      for (std::string item; std::getline(list, item, ',');)
+        options.rates.push_back(positive_int(arg, item));
+    }
     if (arg == "--bootstrap") options.bootstrap = value_of(i);
     if (arg == "--from") {
       const std::string from = value_of(i);

@@ -18,6 +18,13 @@ struct Options {
   std::string bootstrap;
   StartAt from = StartAt::Earliest;
   int guard_pid = 0;
+  // report
+  std::vector<double> rates = {50, 200};
+  int duration_s = 10;
+  int sessions = 2;
+  std::string mix = "60/30/10";
+  std::string profiles = "debezium-defaults,low-latency";
+  std::filesystem::path out;
 };
 
 // Parses `args` for `command`; --help prints `usage` and exits 0; anything unknown or

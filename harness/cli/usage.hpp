@@ -13,6 +13,7 @@ commands:
   down     stop everything an earlier `up` (or a crashed run) left in the run directory
   status   show what runs in the run directory
   tail     print each change on the change topic as one readable line
+  report   run a load against the pipeline and write a latency and correctness report
   guard    (used by `up --detach --guard-pid`) stop the stack when a process exits
 
 `cdc-harness <command> --help` shows a command's options.
@@ -61,6 +62,24 @@ inline constexpr const char* kTailUsage =
 Prints each change on the change topic as one line: time, op, table, key, columns.
 The topic and brokers come from --topic/--bootstrap, else $KAFKA_CDC_TOPIC and
 $KAFKA_CDC_BOOTSTRAP_SERVERS, else the stack in the run directory. Ctrl-C stops.
+)";
+
+inline constexpr const char* kReportUsage =
+    R"(usage: cdc-harness report [--run-dir DIR] [--connector FILE] [--duration S] [--rate R[,R...]]
+                          [--mix I/U/D] [--sessions N] [--profiles P[,P...]] [--out DIR]
+
+Runs an open-loop load of customers changes through the pipeline (the stack in DIR if one
+runs, else one brought up and stopped for the report), once per connector profile and
+offered rate, judges every event against the recorded history and measures latency stage by
+stage. Writes report.json, report.md and index.html. Exits 1 when a correctness checker
+finds an anomaly. Defaults finish in about a minute.
+
+  --duration S     seconds of load per rate (default 10)
+  --rate R,...     offered transactions per second, one step each (default 50,200)
+  --mix I/U/D      percent inserts/updates/deletes (default 60/30/10)
+  --sessions N     concurrent database sessions (default 2)
+  --profiles P,... connector profiles: debezium-defaults, low-latency (default both)
+  --out DIR        report directory (default reports/out/<time>)
 )";
 
 }  // namespace cdc::cli

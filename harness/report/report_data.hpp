@@ -1,0 +1,46 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/checkers/history_checker.hpp"
+#include "harness/checkers/latency.hpp"
+#include "harness/workload/load_generator.hpp"
+
+namespace cdc {
+
+// A named set of connector settings layered on debezium/customer-cdc.json, so one report
+// can show what settings cost (e.g. Debezium's defaults vs. a low-latency profile).
+struct ConnectorProfile {
+  std::string name;
+  std::string description;
+  nlohmann::json overrides;  // setting -> value; null removes the setting
+};
+
+struct RateResult {
+  LoadResult load;
+  size_t events = 0;  // change events observed for this step (tombstones excluded)
+  HistoryVerdict verdict;
+  LatencyReport latency;
+};
+
+struct ProfileResult {
+  ConnectorProfile profile;
+  nlohmann::json connector_config;  // as registered, secrets redacted
+  std::vector<RateResult> rates;
+};
+
+// Everything a report shows; report.json is its faithful serialisation.
+struct ReportData {
+  nlohmann::json metadata;  // versions, latency-shaping settings, load profile, timestamps
+  std::vector<ProfileResult> profiles;
+
+  // No lost, phantom, order, image or transaction anomaly anywhere (duplicates are legal
+  // for at-least-once delivery and only counted).
+  bool correct() const;
+};
+
+nlohmann::json to_json(const ReportData& report);
+
+}  // namespace cdc

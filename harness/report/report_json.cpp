@@ -1,0 +1,73 @@
+#include "harness/report/report_data.hpp"
+
+namespace cdc {
+using nlohmann::json;
+
+bool ReportData::correct() const {
+  for (const auto& p : profiles) {
+    for (const auto& r : p.rates) {
+      if (!r.verdict.ok(true)) return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+json stage_json(const StageLatency& s) {
+  return {{"count", s.count}, {"non_positive", s.non_positive},
+          {"p50_us", s.p50},  {"p90_us", s.p90},
+          {"p99_us", s.p99},  {"p999_us", s.p999},
+          {"max_us", s.max}};
+}
+
+json verdict_json(const HistoryVerdict& v) {
+  json counts = json::object();
+  json examples = json::object();
+  for (const auto kind : {AnomalyKind::Lost, AnomalyKind::Phantom, AnomalyKind::Duplicate,
+                          AnomalyKind::Order, AnomalyKind::Image, AnomalyKind::Transaction}) {
+    counts[to_string(kind)] = v.count(kind);
+    json first = json::array();
+    for (const auto& a : v.anomalies) {
+      if (a.kind == kind && first.size() < 5) first.push_back(a.evidence);
+    }
+    examples[to_string(kind)] = first;
+  }
+  return {
+      {"matched", v.matched}, {"counts", counts}, {"examples", examples}, {"correct", v.ok(true)}};
+}
+
+}  // namespace
+
+json to_json(const ReportData& report) {
+  json profiles = json::array();
+  for (const auto& p : report.profiles) {
+    json rates = json::array();
+    for (const auto& r : p.rates) {
+      json stages = json::object();
+      for (const auto& [stage, latency] : r.latency.stages)
+        stages[to_string(stage)] = stage_json(latency);
+      rates.push_back({{"offered_rate_tps", r.load.offered_rate},
+                       {"achieved_rate_tps", r.load.achieved_rate},
+                       {"transactions", r.load.transactions},
+                       {"changes", r.load.changes},
+                       {"late_starts", r.load.late_starts},
+                       {"max_start_delay_us", r.load.max_start_delay_us},
+                       {"events", r.events},
+                       {"unmatched_events", r.latency.unmatched_events},
+                       {"latency", stages},
+                       {"checkers", verdict_json(r.verdict)}});
+    }
+    profiles.push_back({{"name", p.profile.name},
+                        {"description", p.profile.description},
+                        {"overrides", p.profile.overrides},
+                        {"connector_config", p.connector_config},
+                        {"rates", rates}});
+  }
+  return {{"schema_version", 1},
+          {"metadata", report.metadata},
+          {"profiles", profiles},
+          {"correct", report.correct()}};
+}
+
+}  // namespace cdc

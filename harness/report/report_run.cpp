@@ -1,0 +1,166 @@
+#include "harness/report/report_run.hpp"
+
+#include <atomic>
+#include <pqxx/pqxx>
+#include <random>
+#include <thread>
+
+#include "harness/common/errors.hpp"
+
+#include "harness/connector/connect_client.hpp"
+#include "harness/connector/connector_lifecycle.hpp"
+#include "harness/observer/fenced_reader.hpp"
+#include "harness/workload/customers_workload.hpp"
+
+namespace cdc {
+using nlohmann::json;
+
+std::vector<ConnectorProfile> builtin_profiles() {
+  return {
+      {"debezium-defaults",
+       "Debezium's and Kafka's defaults: poll.interval.ms=500, producer linger.ms=5",
+       json{{"poll.interval.ms", "500"}, {"producer.override.linger.ms", "5"}}},
+      {"low-latency", "poll.interval.ms=10 and producer linger.ms=0",
+       json{{"poll.interval.ms", "10"}, {"producer.override.linger.ms", "0"}}},
+  };
+}
+
+namespace {
+
+std::string run_tag() {
+  std::random_device random;
+  return "report" + std::to_string(random() % 100000);
+}
+
+json redacted(const json& config) {
+  json out = config;
+  for (auto& [key, value] : out.items()) {
+    if (key.find("password") != std::string::npos) value = "[redacted]";
+  }
+  return out;
+}
+
+std::string sql_value(const PostgresEndpoint& pg, const std::string& query) {
+  pqxx::connection conn(pg.conninfo());
+  pqxx::nontransaction tx(conn);
+  return tx.exec1(query)[0].c_str();
+}
+
+json metadata(const StackEndpoints& endpoints, const ConnectorConfig& base,
+              const ReportOptions& options) {
+  ConnectClient connect(endpoints.connect_url);
+  const json worker = json::parse(connect.get("/").body, nullptr, false);
+  std::string debezium = "?";
+  const json plugins = json::parse(connect.get("/connector-plugins").body, nullptr, false);
+  for (const auto& plugin : plugins) {
+    if (plugin.value("class", "") == "io.debezium.connector.postgresql.PostgresConnector") {
+      debezium = plugin.value("version", "?");
+    }
+  }
+  json rates = json::array();
+  for (double r : options.rates) rates.push_back(r);
+  return {{"generated_at_us", std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count()},
+          {"versions",
+           {{"postgres", sql_value(endpoints.app, "SHOW server_version")},
+            {"kafka", worker.is_object() ? worker.value("version", "?") : "?"},
+            {"debezium", debezium}}},
+          {"postgres_settings",
+           {{"synchronous_commit", sql_value(endpoints.app, "SHOW synchronous_commit")},
+            {"wal_level", sql_value(endpoints.app, "SHOW wal_level")}}},
+          {"base_connector", base.name},
+          {"load",
+           {{"rates_tps", rates},
+            {"duration_s", static_cast<double>(options.load.duration.count()) / 1000.0},
+            {"sessions", options.load.sessions},
+            {"transaction_size", options.load.transaction_size},
+            {"mix",
+             {{"insert", options.load.mix.insert},
+              {"update", options.load.mix.update},
+              {"delete", options.load.mix.remove}}}}}};
+}
+
+ProfileResult run_profile(const StackEndpoints& endpoints, const ConnectorConfig& base,
+                          const ConnectorProfile& profile, const ReportOptions& options,
+                          const Progress& progress) {
+  const std::string tag = run_tag() + "-" + profile.name;
+  ConnectorConfig connector = isolated_copy(base, tag);
+  for (const auto& [key, value] : profile.overrides.items()) {
+    if (value.is_null()) {
+      connector.config.erase(key);
+    } else {
+      connector.config[key] = value;
+    }
+  }
+  ProfileResult result{profile, redacted(connector.config), {}};
+  progress.stage("report", "profile " + profile.name + ": starting connector " + connector.name);
+  start_connector(endpoints, connector, progress);
+  try {
+    TopicObserver observer(endpoints.kafka_bootstrap, connector.change_topic());
+    CustomersWorkload fences(endpoints.app, tag + "-fence");
+    FencedReader reader(observer, [&] { return fences.insert("fence", tag).key; });
+    reader.next();  // the snapshot of what customers already holds: not part of any step
+    for (const double rate : options.rates) {
+      History history;
+      LoadProfile load = options.load;
+      load.rate = rate;
+      RateResult step;
+      // Events are received while the load runs: receive time is when they arrive, not
+      // when somebody gets round to reading them.
+      std::atomic<bool> load_done{false};
+      std::string consumer_error;
+      std::thread consumer([&] {
+        try {
+          while (!load_done) observer.poll(std::chrono::milliseconds(50));
+        } catch (const std::exception& e) {
+          consumer_error = e.what();
+        }
+      });
+      try {
+        step.load = run_open_loop(endpoints.app, tag + "-" + std::to_string(static_cast<int>(rate)),
+                                  load, history, progress);
+      } catch (...) {
+        load_done = true;
+        consumer.join();
+        throw;
+      }
+      load_done = true;
+      consumer.join();
+      if (!consumer_error.empty())
+        throw HarnessError("consuming " + observer.topic() + " failed: " + consumer_error);
+      const auto events = reader.next();
+      for (const auto& e : events) step.events += e.is_tombstone() ? 0 : 1;
+      const auto entries = history.entries();
+      step.verdict = check_history(entries, events, HistoryCheckOptions{EventRules{true, true}});
+      step.latency = measure_latency(entries, events);
+      const auto& e2e = step.latency.stages[Stage::EndToEnd];
+      progress.stage("report", profile.name + " @ " + std::to_string(static_cast<int>(rate)) +
+                                   " tx/s: " + std::to_string(step.events) +
+                                   " events, commit->receive p50 " +
+                                   std::to_string(e2e.p50 / 1000) + " ms, p99 " +
+                                   std::to_string(e2e.p99 / 1000) + " ms; " +
+                                   (step.verdict.ok(true) ? "correct" : step.verdict.summary()));
+      result.rates.push_back(std::move(step));
+    }
+  } catch (...) {
+    remove_connector(endpoints, connector.name, connector.slot_name());
+    throw;
+  }
+  remove_connector(endpoints, connector.name, connector.slot_name());
+  return result;
+}
+
+}  // namespace
+
+ReportData run_report(const StackEndpoints& endpoints, const ConnectorConfig& base,
+                      const ReportOptions& options, const Progress& progress) {
+  ReportData report;
+  report.metadata = metadata(endpoints, base, options);
+  for (const auto& profile : options.profiles) {
+    report.profiles.push_back(run_profile(endpoints, base, profile, options, progress));
+  }
+  return report;
+}
+
+}  // namespace cdc

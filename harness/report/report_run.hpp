@@ -1,0 +1,26 @@
+#pragma once
+#include <vector>
+
+#include "harness/common/progress.hpp"
+#include "harness/connector/connector_config.hpp"
+#include "harness/report/report_data.hpp"
+#include "harness/stack/endpoints.hpp"
+
+namespace cdc {
+
+// Debezium's defaults (poll.interval.ms=500, the producer's linger.ms=5) and a low-latency
+// profile (poll.interval.ms=10, linger.ms=0).
+std::vector<ConnectorProfile> builtin_profiles();
+
+struct ReportOptions {
+  std::vector<double> rates = {50, 200};  // transactions per second, one step each
+  LoadProfile load;                       // duration, sessions, mix; rate set per step
+  std::vector<ConnectorProfile> profiles = builtin_profiles();
+};
+
+// For each profile: a connector of its own derived from `base`, then one load step per
+// rate, each judged by the history checker and measured stage by stage.
+ReportData run_report(const StackEndpoints& endpoints, const ConnectorConfig& base,
+                      const ReportOptions& options, const Progress& progress);
+
+}  // namespace cdc
