@@ -320,6 +320,7 @@ int cmd_report(const Options& options) {
   report_options.rates = options.rates;
   report_options.load.duration = std::chrono::seconds(options.duration_s);
   report_options.load.sessions = options.sessions;
+  report_options.load.transaction_size = options.transaction_size;
   report_options.load.mix = parse_mix(options.mix);
   report_options.profiles = pick_profiles(options.profiles);
   const ConnectorConfig connector = load_connector_config(options.connector_file);

@@ -54,8 +54,8 @@ Options parse_options(const std::string& command, const std::vector<std::string>
       {"status", {"--run-dir"}},
       {"tail", {"--run-dir", "--topic", "--bootstrap", "--from"}},
       {"report",
-       {"--run-dir", "--connector", "--duration", "--rate", "--mix", "--sessions", "--profiles",
-        "--out"}},
+       {"--run-dir", "--connector", "--duration", "--rate", "--mix", "--sessions", "--tx-size",
+        "--profiles", "--out"}},
   };
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -82,6 +82,7 @@ Options parse_options(const std::string& command, const std::vector<std::string>
     if (arg == "--duration") options.duration_s = positive_int(arg, value_of(i));
     if (arg == "--sessions") options.sessions = positive_int(arg, value_of(i));
     if (arg == "--mix") options.mix = value_of(i);
+    if (arg == "--tx-size") options.transaction_size = positive_int(arg, value_of(i));
     if (arg == "--profiles") options.profiles = value_of(i);
     if (arg == "--out") options.out = value_of(i);
     if (arg == "--rate") {

@@ -22,6 +22,7 @@ struct Options {
   std::vector<double> rates = {50, 200};
   int duration_s = 10;
   int sessions = 2;
+  int transaction_size = 1;
   std::string mix = "60/30/10";
   std::string profiles = "debezium-defaults,low-latency";
   std::filesystem::path out;

@@ -66,7 +66,7 @@ $KAFKA_CDC_BOOTSTRAP_SERVERS, else the stack in the run directory. Ctrl-C stops.
 
 inline constexpr const char* kReportUsage =
     R"(usage: cdc-harness report [--run-dir DIR] [--connector FILE] [--duration S] [--rate R[,R...]]
-                          [--mix I/U/D] [--sessions N] [--profiles P[,P...]] [--out DIR]
+                          [--mix I/U/D] [--sessions N] [--tx-size N] [--profiles P[,P...]] [--out DIR]
 
 Runs an open-loop load of customers changes through the pipeline (the stack in DIR if one
 runs, else one brought up and stopped for the report), once per connector profile and
@@ -75,9 +75,11 @@ stage. Writes report.json, report.md and index.html. Exits 1 when a correctness 
 finds an anomaly. Defaults finish in about a minute.
 
   --duration S     seconds of load per rate (default 10)
-  --rate R,...     offered transactions per second, one step each (default 50,200)
+  --rate R,...     offered transactions per second, one step each (default 50,200); the
+                   report names the first rate a profile could not hold (saturation)
   --mix I/U/D      percent inserts/updates/deletes (default 60/30/10)
   --sessions N     concurrent database sessions (default 2)
+  --tx-size N      changes per transaction (default 1)
   --profiles P,... connector profiles: debezium-defaults, low-latency (default both)
   --out DIR        report directory (default reports/out/<time>)
 )";

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ struct ProfileResult {
   ConnectorProfile profile;
   nlohmann::json connector_config;  // as registered, secrets redacted
   std::vector<RateResult> rates;
+
+  // The lowest offered rate the pipeline did not hold: the generator fell short of it (the
+  // database is the limit) or intended-start→receive p99 grew past 10x its value at the
+  // lowest rate (the pipeline fell behind). Nullopt: every step held.
+  std::optional<double> saturation_rate() const;
 };
 
 // Everything a report shows; report.json is its faithful serialisation.

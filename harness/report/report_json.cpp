@@ -12,6 +12,20 @@ bool ReportData::correct() const {
   return true;
 }
 
+std::optional<double> ProfileResult::saturation_rate() const {
+  if (rates.empty()) return std::nullopt;
+  auto p99 = [](const RateResult& r) {
+    const auto it = r.latency.stages.find(Stage::IntendedToReceive);
+    return it == r.latency.stages.end() ? int64_t{0} : it->second.p99;
+  };
+  const int64_t baseline = std::max<int64_t>(p99(rates.front()), 1000);
+  for (const auto& r : rates) {
+    if (r.load.achieved_rate < 0.95 * r.load.offered_rate || p99(r) > 10 * baseline)
+      return r.load.offered_rate;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 json stage_json(const StageLatency& s) {
@@ -58,7 +72,9 @@ json to_json(const ReportData& report) {
                        {"latency", stages},
                        {"checkers", verdict_json(r.verdict)}});
     }
+    const auto saturation = p.saturation_rate();
     profiles.push_back({{"name", p.profile.name},
+                        {"saturation_rate_tps", saturation ? json(*saturation) : json(nullptr)},
                         {"description", p.profile.description},
                         {"overrides", p.profile.overrides},
                         {"connector_config", p.connector_config},

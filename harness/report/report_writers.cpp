@@ -125,10 +125,16 @@ std::string markdown_report(const ReportData& report) {
   }
   md += "\n## Profiles\n\n";
   for (const auto& p : report.profiles) {
+    const auto saturation = p.saturation_rate();
     md += "- **" + p.profile.name + "**: " + p.profile.description +
           " (`poll.interval.ms`=" + p.connector_config.value("poll.interval.ms", "500 (default)") +
           ", producer `linger.ms`=" +
-          p.connector_config.value("producer.override.linger.ms", "5 (default)") + ")\n";
+          p.connector_config.value("producer.override.linger.ms", "5 (default)") + "). " +
+          (saturation
+               ? "Saturates at " + fixed(*saturation, 0) + " tx/s offered."
+               : "Held every offered rate, up to " +
+                     fixed(p.rates.empty() ? 0 : p.rates.back().load.offered_rate, 0) + " tx/s.") +
+          "\n";
   }
   return md;
 }
