@@ -4,17 +4,12 @@
 
 #include <random>
 
+#include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 
 namespace cdc {
 
 namespace {
-
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void set(RdKafka::Conf& conf, const std::string& name, const std::string& value) {
   std::string error;

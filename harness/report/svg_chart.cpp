@@ -11,7 +11,9 @@ namespace {
 
 const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
 
-std::string escape(const std::string& text) {
+}  // namespace
+
+std::string html_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     if (c == '<')
@@ -25,6 +27,8 @@ std::string escape(const std::string& text) {
   }
   return out;
 }
+
+namespace {
 
 std::string number(double v) {
   char text[32];
@@ -52,12 +56,12 @@ std::string render_svg(const Chart& chart) {
     }
   }
   std::string svg = "<svg xmlns='http://www.w3.org/2000/svg' width='" + number(kWidth) +
-                    "' height='" + number(kHeight) + "' role='img'><title>" + escape(chart.title) +
-                    "</title>";
+                    "' height='" + number(kHeight) + "' role='img'><title>" +
+                    html_escape(chart.title) + "</title>";
   svg += "<rect width='100%' height='100%' fill='white'/>";
   svg += "<text x='" + number(kWidth / 2) +
-         "' y='20' text-anchor='middle' font-size='14' font-weight='bold'>" + escape(chart.title) +
-         "</text>";
+         "' y='20' text-anchor='middle' font-size='14' font-weight='bold'>" +
+         html_escape(chart.title) + "</text>";
   if (x_max < x_min) return svg + "<text x='50%' y='50%' text-anchor='middle'>no data</text></svg>";
   if (x_max == x_min) x_max = x_min + 1;
   if (y_max <= y_min) y_max = y_min + 1;
@@ -82,9 +86,10 @@ std::string render_svg(const Chart& chart) {
            number(kLeft + plot_w) + "' y2='" + number(y_pos) + "' stroke='#eee'/>";
   }
   svg += "<text x='" + number(kLeft + plot_w / 2) + "' y='" + number(kHeight - 8) +
-         "' text-anchor='middle' font-size='12'>" + escape(chart.x_label) + "</text>";
+         "' text-anchor='middle' font-size='12'>" + html_escape(chart.x_label) + "</text>";
   svg += "<text transform='translate(14," + number(kTop + plot_h / 2) +
-         ") rotate(-90)' text-anchor='middle' font-size='12'>" + escape(chart.y_label) + "</text>";
+         ") rotate(-90)' text-anchor='middle' font-size='12'>" + html_escape(chart.y_label) +
+         "</text>";
   for (size_t i = 0; i < chart.series.size(); ++i) {
     const auto& s = chart.series[i];
     const std::string color = kColors[i % 6];
@@ -103,7 +108,7 @@ std::string render_svg(const Chart& chart) {
            number(kTop + 6 + 16.0 * static_cast<double>(i)) + "' width='10' height='10' fill='" +
            color + "'/><text x='" + number(kLeft + 26) + "' y='" +
            number(kTop + 15 + 16.0 * static_cast<double>(i)) + "' font-size='11'>" +
-           escape(s.name) + "</text>";
+           html_escape(s.name) + "</text>";
   }
   return svg + "</svg>";
 }

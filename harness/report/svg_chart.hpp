@@ -22,4 +22,7 @@ struct Chart {
 
 std::string render_svg(const Chart& chart);
 
+// Text made safe to place in HTML or SVG.
+std::string html_escape(const std::string& text);
+
 }  // namespace cdc

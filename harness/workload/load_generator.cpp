@@ -5,6 +5,7 @@
 #include <random>
 #include <thread>
 
+#include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/interrupt.hpp"
 #include "harness/workload/customers_workload.hpp"
@@ -12,12 +13,6 @@
 namespace cdc {
 
 namespace {
-
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 struct SessionTotals {
   size_t transactions = 0, changes = 0, late = 0;

@@ -15,37 +15,15 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-json customer(int id, const char* first, const char* last, const char* email) {
-  return {{"id", id}, {"first_name", first}, {"last_name", last}, {"email", email}};
-}
-
-// What the workload did to produce customers-with-schemas.json after its snapshot.
+// The recorded history's first transaction (729) and transaction 731.
 std::vector<Mutation> first_statements() {
-  return {
-      {Op::Create, {{"id", 1005}}, std::nullopt, customer(1005, "A", "B", "ab@x.org"), 729},
-      {Op::Update,
-       {{"id", 1001}},
-       customer(1001, "Sally", "Thomas", "sally.thomas@acme.com"),
-       customer(1001, "Sally", "Thomas", "new@x.org"),
-       729},
-      {Op::Delete,
-       {{"id", 1002}},
-       customer(1002, "George", "Bailey", "gbailey@foobar.com"),
-       std::nullopt,
-       729},
-  };
+  const auto all = recorded_mutations();
+  return {all.begin(), all.begin() + 3};
 }
 
 std::vector<Mutation> transaction_731() {
-  return {
-      {Op::Create, {{"id", 1006}}, std::nullopt, customer(1006, "T", "X", "tx1@x.org"), 731},
-      {Op::Create, {{"id", 1007}}, std::nullopt, customer(1007, "T", "Y", "tx2@x.org"), 731},
-      {Op::Update,
-       {{"id", 1006}},
-       customer(1006, "T", "X", "tx1@x.org"),
-       customer(1006, "T", "Z", "tx1@x.org"),
-       731},
-  };
+  const auto all = recorded_mutations();
+  return {all.begin() + 3, all.begin() + 6};
 }
 
 class EventExpectations : public ::testing::Test {

@@ -21,35 +21,10 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-json customer(int id, const char* first, const char* last, const char* email) {
-  return {{"id", id}, {"first_name", first}, {"last_name", last}, {"email", email}};
-}
-
-// What the workload did to produce customers-with-schemas.json after its snapshot.
 std::vector<HistoryEntry> recorded_history() {
-  const std::vector<Mutation> changes = {
-      {Op::Create, {{"id", 1005}}, std::nullopt, customer(1005, "A", "B", "ab@x.org"), 729},
-      {Op::Update,
-       {{"id", 1001}},
-       customer(1001, "Sally", "Thomas", "sally.thomas@acme.com"),
-       customer(1001, "Sally", "Thomas", "new@x.org"),
-       729},
-      {Op::Delete,
-       {{"id", 1002}},
-       customer(1002, "George", "Bailey", "gbailey@foobar.com"),
-       std::nullopt,
-       729},
-      {Op::Create, {{"id", 1006}}, std::nullopt, customer(1006, "T", "X", "tx1@x.org"), 731},
-      {Op::Create, {{"id", 1007}}, std::nullopt, customer(1007, "T", "Y", "tx2@x.org"), 731},
-      {Op::Update,
-       {{"id", 1006}},
-       customer(1006, "T", "X", "tx1@x.org"),
-       customer(1006, "T", "Z", "tx1@x.org"),
-       731},
-      {Op::Delete, {{"id", 1005}}, customer(1005, "A", "B", "ab@x.org"), std::nullopt, 732},
-  };
   std::vector<HistoryEntry> history;
-  for (const auto& c : changes) history.push_back(HistoryEntry{c, true, std::nullopt, 0, 0});
+  for (const auto& c : recorded_mutations())
+    history.push_back(HistoryEntry{c, true, std::nullopt, 0, 0});
   return history;
 }
 

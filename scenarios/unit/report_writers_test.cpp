@@ -1,0 +1,77 @@
+// Report writers on a report built from recorded events and the history behind them.
+#include "harness/report/report_writers.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "scenarios/unit/recorded_events.hpp"
+
+namespace cdc::unit {
+namespace {
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+ReportData recorded_report() {
+  std::vector<HistoryEntry> history;
+  for (const auto& c : recorded_mutations())
+    history.push_back(HistoryEntry{c, true, std::nullopt, 0, 0});
+  const auto events = recorded_events("customers-with-schemas.json");
+  RateResult step;
+  step.load.offered_rate = 50;
+  step.load.achieved_rate = 49.5;
+  step.load.transactions = 3;
+  step.load.changes = history.size();
+  step.events = 11;
+  step.verdict = check_history(history, events);
+  step.latency = measure_latency(history, events);
+  ReportData report;
+  report.metadata = {
+      {"versions", {{"postgres", "15"}, {"kafka", "4.1.1"}, {"debezium", "3.4.1.Final"}}},
+      {"postgres_settings", {{"synchronous_commit", "on"}}},
+      {"load",
+       {{"rates_tps", {50}},
+        {"duration_s", 10},
+        {"sessions", 2},
+        {"mix", {{"insert", 60}, {"update", 30}, {"delete", 10}}}}}};
+  report.profiles.push_back(
+      ProfileResult{ConnectorProfile{"low-latency", "fast", {}},
+                    {{"poll.interval.ms", "10"}, {"database.password", "[redacted]"}},
+                    {step}});
+  return report;
+}
+
+TEST(ReportWriters, MarkdownCarriesTheVerdictAndEveryTable) {
+  const std::string md = markdown_report(recorded_report());
+  EXPECT_THAT(md, HasSubstr("**Correct**"));
+  EXPECT_THAT(md, HasSubstr("| low-latency | 50 | 49.5 | 11 |"));
+  EXPECT_THAT(md, HasSubstr("| low-latency | 50 | 7 | 7 | 0 | 0 | 0 | 0 | 0 | 0 |"));
+  EXPECT_THAT(md, HasSubstr("Held every offered rate"));
+}
+
+TEST(ReportWriters, MarkdownNamesAnomalies) {
+  ReportData report = recorded_report();
+  report.profiles[0].rates[0].verdict.anomalies.push_back(
+      {AnomalyKind::Lost, "op=c key={\"id\":9} never observed"});
+  const std::string md = markdown_report(report);
+  EXPECT_THAT(md, HasSubstr("ANOMALIES FOUND"));
+  EXPECT_THAT(md, HasSubstr("lost: op=c key={\"id\":9} never observed"));
+  EXPECT_FALSE(to_json(report)["correct"].get<bool>());
+}
+
+TEST(ReportWriters, HtmlIsSelfContainedWithCharts) {
+  const std::string html = html_report(recorded_report());
+  EXPECT_THAT(html, HasSubstr("<svg"));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  // No resource from the network: the only URL is SVG's namespace.
+  const std::regex url(R"((https?:)?//[a-z])");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), url); it != std::sregex_iterator();
+       ++it) {
+    const auto context = html.substr(static_cast<size_t>(it->position()), 30);
+    EXPECT_THAT(context, HasSubstr("//www.w3.org/2000/svg")) << context;
+  }
+}
+
+}  // namespace
+}  // namespace cdc::unit
