@@ -1,5 +1,6 @@
 #include "harness/checkers/history_checker.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -85,6 +86,14 @@ HistoryVerdict check_history(const std::vector<HistoryEntry>& history,
   std::map<std::string, std::vector<const HistoryEntry*>>
       by_key;  // committed and not, in history order
   for (const auto& h : history) by_key[h.change.key.dump()].push_back(&h);
+  // Commit order per key: by commit LSN where the history knows it (sessions may record
+  // out of order), else as recorded.
+  for (auto& [key, entries] : by_key) {
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const HistoryEntry* a, const HistoryEntry* b) {
+                       return a->commit_lsn && b->commit_lsn && *a->commit_lsn < *b->commit_lsn;
+                     });
+  }
   std::map<std::string, std::vector<const ChangeEvent*>> seen;
   for (const auto& e : observed) {
     if (e.op == Op::Read || e.is_tombstone()) continue;

@@ -110,6 +110,9 @@ std::vector<Mutation> CustomersWorkload::transaction(const std::function<void(Ba
   Batch batch(tx, *this, tx_id);
   body(batch);
   if (outcome == Outcome::Commit) {
+    const auto lsn =
+        tx.exec1("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")[0].as<int64_t>();
+    for (auto& m : batch.mutations_) m.commit_lsn = lsn;
     tx.commit();
   } else {
     tx.abort();

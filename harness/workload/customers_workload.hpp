@@ -22,6 +22,9 @@ struct Mutation {
   std::optional<nlohmann::json> before;
   std::optional<nlohmann::json> after;
   int64_t tx_id = 0;  // 32-bit xid, as Debezium's source.txId
+  // The WAL insert position just before COMMIT: the commit record lies at or after it, so
+  // ordering transactions by it is ordering them by commit.
+  std::optional<int64_t> commit_lsn;
 };
 
 enum class Outcome { Commit, Rollback };

@@ -54,7 +54,8 @@ void run_session(const PostgresEndpoint& app, const std::string& tag, const Load
         }
       }
     });
-    history.record_transaction(changes, true, due_us, now_us());
+    history.record_transaction(changes, true, due_us, now_us(),
+                               changes.empty() ? std::nullopt : changes.front().commit_lsn);
     ++totals.transactions;
     totals.changes += changes.size();
   }
