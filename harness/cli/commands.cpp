@@ -156,7 +156,7 @@ int cmd_up(const Options& options) {
   StackEndpoints endpoints;
   try {
     endpoints = backend->up(progress);
-    registered = resolve_placeholders(connector, endpoints);
+    registered = connector;
     progress.stage("connector",
                    "registering " + registered.name + " from " + options.connector_file.string());
     start_connector(endpoints, registered, progress);
@@ -345,8 +345,7 @@ int cmd_report(const Options& options) {
     const StackEndpoints endpoints =
         reuse ? load_endpoints(options.run_dir)
               : make_stack_backend("native", options.run_dir)->up(progress);
-    const ReportData report =
-        run_report(endpoints, resolve_placeholders(connector, endpoints), report_options, progress);
+    const ReportData report = run_report(endpoints, connector, report_options, progress);
     write_report(report, out);
     std::cout << "report written to " << out.string() << "/ (index.html, report.md, report.json)\n";
     if (!report.correct()) {

@@ -42,10 +42,12 @@ bp::child launch(const ProcessSpec& spec) {
   std::string exe;
   const auto args = full_command(spec, exe);
   fs::create_directories(spec.log.parent_path());
+  bp::environment env = boost::this_process::environment();
+  for (const auto& [name, value] : spec.env) env[name] = value;
   try {
     return bp::child(bp::exe = exe, bp::args = args,
                      bp::std_in<bp::null, (bp::std_out & bp::std_err)> spec.log.string(),
-                     bp::start_dir = spec.cwd.string(), NewSession{});
+                     bp::start_dir = spec.cwd.string(), env, NewSession{});
   } catch (const std::exception& e) {
     throw HarnessError("cannot start " + spec.name + " (" + exe + "): " + e.what());
   }

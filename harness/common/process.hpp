@@ -14,6 +14,7 @@ struct ProcessSpec {
   std::filesystem::path log;  // stdout and stderr go here
   std::filesystem::path cwd;
   std::optional<std::string> run_as;  // OS user, via runuser (Postgres refuses to run as root)
+  std::vector<std::pair<std::string, std::string>> env;  // added to the harness's environment
 };
 
 // Starts a long-running server in a session of its own (so a Ctrl-C in the terminal reaches

@@ -1,7 +1,5 @@
 #include "harness/connector/connector_config.hpp"
 
-#include <regex>
-
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 
@@ -39,36 +37,6 @@ ConnectorConfig load_connector_config(const fs::path& file) {
       throw HarnessError("connector config " + file.string() + ": setting '" + key +
                          "' must be a string");
     }
-  }
-  return connector;
-}
-
-ConnectorConfig resolve_placeholders(ConnectorConfig connector, const StackEndpoints& endpoints) {
-  const std::map<std::string, std::string> values = {
-      {"postgres.host", endpoints.debezium.host},
-      {"postgres.port", std::to_string(endpoints.debezium.port)},
-      {"postgres.dbname", endpoints.debezium.dbname},
-      {"postgres.user", endpoints.debezium.user},
-      {"postgres.password", endpoints.debezium_password_ref},
-  };
-  static const std::regex placeholder(R"(\$\{harness:([a-z.]+)\})");
-  for (auto& [key, value] : connector.config.items()) {
-    std::string text = value.get<std::string>();
-    std::string out;
-    auto begin = std::sregex_iterator(text.begin(), text.end(), placeholder);
-    size_t last = 0;
-    for (auto it = begin; it != std::sregex_iterator(); ++it) {
-      const auto found = values.find((*it)[1].str());
-      if (found == values.end()) {
-        throw HarnessError("connector " + connector.name + ": setting '" + key +
-                           "' uses unknown placeholder " + it->str() +
-                           "; known: postgres.host, postgres.port, postgres.dbname, "
-                           "postgres.user, postgres.password");
-      }
-      out += text.substr(last, static_cast<size_t>(it->position()) - last) + found->second;
-      last = static_cast<size_t>(it->position() + it->length());
-    }
-    value = out + text.substr(last);
   }
   return connector;
 }

@@ -9,9 +9,8 @@
 namespace cdc {
 
 // A connector as debezium/*.json describes it: {"name": …, "config": {…}}. The file is the
-// single source of the connector's settings; the harness only fills ${harness:…}
-// placeholders (where Postgres is, and the password reference) and never overrides a
-// setting the file spells out.
+// single source of the connector's settings and is registered as written: where Postgres is
+// comes from ${env:CDC_PG_*} references that Connect itself resolves (debezium/worker.properties).
 struct ConnectorConfig {
   std::string name;
   nlohmann::json config;  // string -> string
@@ -28,10 +27,6 @@ struct ConnectorConfig {
 std::filesystem::path default_connector_file();  // debezium/customer-cdc.json
 
 ConnectorConfig load_connector_config(const std::filesystem::path& file);
-
-// Replaces ${harness:postgres.host|port|dbname|user|password}; an unknown placeholder is
-// an error naming it.
-ConnectorConfig resolve_placeholders(ConnectorConfig connector, const StackEndpoints& endpoints);
 
 // A copy with its own name, replication slot and topic prefix, for a scenario that needs a
 // fresh connector beside the shared one. These three settings (and only these) change,

@@ -67,7 +67,6 @@ json endpoints_to_json(const StackEndpoints& e) {
            {{"admin", postgres_to_json(e.admin)},
             {"app", postgres_to_json(e.app)},
             {"debezium", postgres_to_json(e.debezium)}}},
-          {"debezium_password_ref", e.debezium_password_ref},
           {"kafka_bootstrap", e.kafka_bootstrap},
           {"connect_url", e.connect_url}};
 }
@@ -94,9 +93,8 @@ StackEndpoints load_endpoints(const fs::path& run_dir) {
   return StackEndpoints{postgres_from_json(pg.at("admin"), passwords, "admin"),
                         postgres_from_json(pg.at("app"), passwords, "app"),
                         postgres_from_json(pg.at("debezium"), passwords, "debezium"),
-                        j.at("debezium_password_ref"),
-                        j.at("kafka_bootstrap"),
-                        j.at("connect_url")};
+
+                        j.at("kafka_bootstrap"), j.at("connect_url")};
 }
 
 }  // namespace cdc

@@ -23,9 +23,6 @@ struct StackEndpoints {
   PostgresEndpoint admin;     // superuser: schema set-up and replication-slot clean-up
   PostgresEndpoint app;       // owns public.customers: the workload writes as this role
   PostgresEndpoint debezium;  // least-privilege replication role, as Connect reaches Postgres
-  // What the connector config carries instead of the Debezium password: a Connect config
-  // provider reference, so the password is in neither Connect's REST answers nor its topics.
-  std::string debezium_password_ref;
   std::string kafka_bootstrap;
   std::string connect_url;
 };

@@ -34,11 +34,18 @@ TEST(Security, NoPasswordAppearsInAnyLogOrInConnectsAnswers) {
 
 TEST(Security, DebeziumConnectsAsALeastPrivilegeReplicationRole) {
   const auto& pipeline = Pipeline::shared();
-  EXPECT_EQ(pipeline.connector.setting("database.user", ""), pipeline.endpoints.debezium.user);
   PostgresEndpoint admin = pipeline.endpoints.admin;
   admin.dbname = pipeline.endpoints.debezium.dbname;
   pqxx::connection conn(admin.conninfo());
   pqxx::nontransaction tx(conn);
+  // Who streams from the connector's slot, as Postgres sees it.
+  const auto streamer = tx.exec_params(
+      "SELECT r.usename FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = "
+      "r.pid "
+      "WHERE s.slot_name = $1",
+      pipeline.connector.slot_name());
+  ASSERT_EQ(streamer.size(), 1u) << "no walsender holds slot " << pipeline.connector.slot_name();
+  EXPECT_EQ(streamer[0][0].as<std::string>(), pipeline.endpoints.debezium.user);
   const auto role = tx.exec_params1(
       "SELECT rolsuper, rolreplication, rolcreatedb, rolcreaterole, "
       "has_table_privilege($1, 'public.customers', 'SELECT'), "

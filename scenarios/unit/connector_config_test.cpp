@@ -11,13 +11,6 @@ namespace cdc::unit {
 namespace {
 using ::testing::HasSubstr;
 
-StackEndpoints endpoints() {
-  StackEndpoints e;
-  e.debezium = {"127.0.0.1", 6543, "cdctest", "debezium", "s3cret"};
-  e.debezium_password_ref = "${file:/run/secrets/credentials.properties:debezium.password}";
-  return e;
-}
-
 std::filesystem::path write_temp(const std::string& name, const std::string& text) {
   const auto path = std::filesystem::temp_directory_path() / name;
   std::ofstream(path) << text;
@@ -34,34 +27,22 @@ TEST(ConnectorConfig, TheShippedConfigIsTheSeedsShapeWithPgoutput) {
   EXPECT_EQ(connector.change_topic(), "cdctest.public.customers");
 }
 
-TEST(ConnectorConfig, PlaceholdersGetTheEndpointsAndAPasswordReferenceNeverThePassword) {
-  const auto connector =
-      resolve_placeholders(load_connector_config(default_connector_file()), endpoints());
-  EXPECT_EQ(connector.setting("database.hostname", ""), "127.0.0.1");
-  EXPECT_EQ(connector.setting("database.port", ""), "6543");
-  EXPECT_EQ(connector.setting("database.user", ""), "debezium");
-  EXPECT_EQ(connector.setting("database.password", ""), endpoints().debezium_password_ref);
-  EXPECT_THAT(connector.config.dump(), ::testing::Not(HasSubstr("s3cret")));
+TEST(ConnectorConfig, WhereThePostgresIsComesFromConnectsEnvironmentNeverAPassword) {
+  const auto connector = load_connector_config(default_connector_file());
+  EXPECT_EQ(connector.setting("database.hostname", ""), "${env:CDC_PG_HOST}");
+  EXPECT_EQ(connector.setting("database.port", ""), "${env:CDC_PG_PORT}");
+  EXPECT_EQ(connector.setting("database.dbname", ""), "${env:CDC_PG_DBNAME}");
+  EXPECT_EQ(connector.setting("database.user", ""), "${env:CDC_PG_USER}");
+  EXPECT_EQ(connector.setting("database.password", ""), "${env:CDC_PG_PASSWORD}");
 }
 
-TEST(ConnectorConfig, SettingsWithoutPlaceholdersAreLeftAsWritten) {
+TEST(ConnectorConfig, NumbersBecomeTheStringsConnectWants) {
   const auto path = write_temp(
       "cdc-literal.json",
       R"({"name":"x","config":{"database.hostname":"db.internal","poll.interval.ms":250}})");
-  const auto connector = resolve_placeholders(load_connector_config(path), endpoints());
+  const auto connector = load_connector_config(path);
   EXPECT_EQ(connector.setting("database.hostname", ""), "db.internal");
-  EXPECT_EQ(connector.setting("poll.interval.ms", ""), "250");  // numbers become Connect's strings
-}
-
-TEST(ConnectorConfig, AnUnknownPlaceholderIsNamed) {
-  const auto path =
-      write_temp("cdc-unknown.json", R"({"name":"x","config":{"a":"${harness:postgres.hots}"}})");
-  try {
-    resolve_placeholders(load_connector_config(path), endpoints());
-    FAIL() << "resolved an unknown placeholder";
-  } catch (const HarnessError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("${harness:postgres.hots}"));
-  }
+  EXPECT_EQ(connector.setting("poll.interval.ms", ""), "250");
 }
 
 TEST(ConnectorConfig, BadFilesGetOneLineThatNamesTheProblem) {

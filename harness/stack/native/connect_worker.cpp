@@ -32,14 +32,18 @@ int start_connect(const Toolchain& tools, const ConnectWorker& worker, const Pro
                          std::to_string(worker.port) +
                          "\n"
                          "plugin.path=" +
-                         tools.connect_plugins.string() +
-                         "\n"
-                         "config.providers.file.param.allowed.paths=" +
-                         worker.secrets_dir.string() + "\n");
+                         tools.connect_plugins.string() + "\n");
 
-  const int pid = spawn_server(java_process(tools, "kafka connect",
-                                            "org.apache.kafka.connect.cli.ConnectDistributed",
-                                            {config.string()}, worker.log, worker.dir, "1g"));
+  ProcessSpec spec =
+      java_process(tools, "kafka connect", "org.apache.kafka.connect.cli.ConnectDistributed",
+                   {config.string()}, worker.log, worker.dir, "1g");
+  // What debezium/customer-cdc.json's ${env:CDC_PG_*} references resolve to, inside Connect.
+  spec.env = {{"CDC_PG_HOST", worker.postgres.host},
+              {"CDC_PG_PORT", std::to_string(worker.postgres.port)},
+              {"CDC_PG_DBNAME", worker.postgres.dbname},
+              {"CDC_PG_USER", worker.postgres.user},
+              {"CDC_PG_PASSWORD", worker.postgres.password}};
+  const int pid = spawn_server(spec);
   on_spawned(pid);
   progress.stage("connect",
                  "worker started (pid " + std::to_string(pid) + "), waiting for its REST API");

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "harness/common/progress.hpp"
+#include "harness/stack/endpoints.hpp"
 #include "harness/stack/native/toolchain.hpp"
 
 namespace cdc::native {
@@ -11,9 +12,9 @@ namespace cdc::native {
 struct ConnectWorker {
   std::filesystem::path dir;  // worker.properties
   std::filesystem::path log;
-  std::filesystem::path secrets_dir;  // the only place the file config provider may read
   std::string bootstrap;
-  int port = 0;  // REST, 127.0.0.1
+  int port = 0;               // REST, 127.0.0.1
+  PostgresEndpoint postgres;  // Debezium's role: handed to Connect as environment variables
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
 };

@@ -194,10 +194,7 @@ class NativeStack final : public StackBackend {
     endpoints.admin = {"127.0.0.1", pg_port, "postgres", "cdc_admin", random_password()};
     endpoints.app = {"127.0.0.1", pg_port, "cdctest", "cdc_app", random_password()};
     endpoints.debezium = {"127.0.0.1", pg_port, "cdctest", "debezium", random_password()};
-    // Written first: Connect's config provider reads the Debezium password from here.
     save_endpoints(run_dir_, endpoints);
-    endpoints.debezium_password_ref =
-        "${file:" + credentials_file(run_dir_).string() + ":debezium.password}";
 
     PostgresServer pg{tools.pg_bindir, tools.pg_os_user, run_dir_ / "postgres",
                       run_dir_ / "logs" / "postgres.log", pg_port};
@@ -236,7 +233,7 @@ class NativeStack final : public StackBackend {
       progress.stage("kafka", "broker ready");
 
       ConnectWorker worker{run_dir_ / "connect", run_dir_ / "logs" / "connect.log",
-                           run_dir_ / "secrets", broker.bootstrap(), pick_free_port()};
+                           broker.bootstrap(), pick_free_port(), endpoints.debezium};
       progress.stage("connect", "starting worker, REST on " + worker.url());
       const std::string worker_marker = (worker.dir / "worker.properties").string();
       start_connect(tools, worker, progress, [&](int pid) {
