@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# What can be checked here without a Docker engine: the compose file validates and the
+# GitHub Actions workflow is clean under actionlint. (The compose stack itself runs in
+# GitHub Actions.)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+say() { printf '[static] %s\n' "$*" >&2; }
+
+if ! command -v docker-compose >/dev/null; then
+  say "installing docker-compose (for 'config' validation only)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq docker-compose >/dev/null
+fi
+docker-compose -f "$root/compose/docker-compose.yml" config --quiet
+say "compose/docker-compose.yml: valid"
+
+bin="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/cdc-harness/bin"
+if [ ! -x "$bin/actionlint" ]; then
+  command -v go >/dev/null || { echo "error: Go is needed to install actionlint: apt-get install golang" >&2; exit 1; }
+  say "installing actionlint v1.7.12"
+  GOBIN="$bin" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+fi
+(cd "$root" && "$bin/actionlint")
+say "workflows: actionlint clean"
