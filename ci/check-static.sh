@@ -6,11 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 say() { printf '[static] %s\n' "$*" >&2; }
 
-if ! command -v docker-compose >/dev/null; then
-  say "installing docker-compose (for 'config' validation only)"
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq docker-compose >/dev/null
-fi
+command -v docker-compose >/dev/null || { echo "error: docker-compose not found: run ci/setup.sh" >&2; exit 1; }
 docker-compose -f "$root/compose/docker-compose.yml" config --quiet
 say "compose/docker-compose.yml: valid"
 
