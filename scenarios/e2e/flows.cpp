@@ -3,20 +3,6 @@
 namespace cdc::scenarios {
 using nlohmann::json;
 
-namespace {
-
-struct Scene {
-  CustomersWorkload workload;
-  TopicObserver observer;
-  FencedReader reader{observer, fence_with(workload)};
-
-  Scene(const Pipeline& pipeline, const ConnectorConfig& connector, const std::string& name)
-      : workload(pipeline.endpoints.app, unique_tag(name)),
-        observer(pipeline.endpoints.kafka_bootstrap, connector.change_topic()) {}
-};
-
-}  // namespace
-
 Verdict snapshot_flow(const Pipeline& pipeline, const std::function<void(json&)>& change) {
   CustomersWorkload workload(pipeline.endpoints.app, unique_tag("snapshot"));
   std::vector<ExpectedEvent> expected;
@@ -37,7 +23,7 @@ Verdict snapshot_flow(const Pipeline& pipeline, const std::function<void(json&)>
 }
 
 Verdict insert_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
-  Scene scene(pipeline, connector, "insert");
+  CustomersScene scene(pipeline, connector, "insert");
   const std::vector<Mutation> mutations = {scene.workload.insert("Grace", "Hopper"),
                                            scene.workload.insert("Alan", "Turing")};
   return check_events(scene.reader.next(),
@@ -45,7 +31,7 @@ Verdict insert_flow(const Pipeline& pipeline, const ConnectorConfig& connector) 
 }
 
 Verdict update_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
-  Scene scene(pipeline, connector, "update");
+  CustomersScene scene(pipeline, connector, "update");
   std::vector<Mutation> mutations = {scene.workload.insert("Edsger", "Dijkstra")};
   const int id = mutations[0].key["id"];
   mutations.push_back(scene.workload.update_email(id, scene.workload.next_email()));
@@ -55,7 +41,7 @@ Verdict update_flow(const Pipeline& pipeline, const ConnectorConfig& connector) 
 }
 
 Verdict delete_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
-  Scene scene(pipeline, connector, "delete");
+  CustomersScene scene(pipeline, connector, "delete");
   std::vector<Mutation> mutations = {scene.workload.insert("Barbara", "Liskov")};
   mutations.push_back(scene.workload.remove(mutations[0].key["id"]));
   return check_events(scene.reader.next(),
@@ -63,7 +49,7 @@ Verdict delete_flow(const Pipeline& pipeline, const ConnectorConfig& connector) 
 }
 
 Verdict transaction_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
-  Scene scene(pipeline, connector, "transaction");
+  CustomersScene scene(pipeline, connector, "transaction");
   const int doomed = scene.workload.insert("Ken", "Thompson").key["id"];
   scene.reader.next();  // the insert above is not part of the transaction under test
   const auto mutations = scene.workload.transaction([&](CustomersWorkload::Batch& tx) {
@@ -80,7 +66,7 @@ Verdict transaction_flow(const Pipeline& pipeline, const ConnectorConfig& connec
 }
 
 Verdict rollback_flow(const Pipeline& pipeline, const ConnectorConfig& connector) {
-  Scene scene(pipeline, connector, "rollback");
+  CustomersScene scene(pipeline, connector, "rollback");
   const Mutation kept = scene.workload.insert("Margaret", "Hamilton");
   const auto undone = scene.workload.transaction(
       [&](CustomersWorkload::Batch& tx) {

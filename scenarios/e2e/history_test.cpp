@@ -20,9 +20,7 @@ struct LoadRun {
 
 LoadRun run_load(const std::string& name) {
   const auto& pipeline = Pipeline::shared();
-  TopicObserver observer(pipeline.endpoints.kafka_bootstrap, pipeline.connector.change_topic());
-  CustomersWorkload fences(pipeline.endpoints.app, unique_tag(name + "-fence"));
-  FencedReader reader(observer, fence_with(fences));
+  CustomersScene fenced(pipeline, pipeline.connector, name + "-fence");
   History history;
   LoadProfile load;
   load.rate = 100;
@@ -30,7 +28,7 @@ LoadRun run_load(const std::string& name) {
   load.sessions = 3;
   load.transaction_size = 2;
   run_open_loop(pipeline.endpoints.app, unique_tag(name), load, history, Progress(true));
-  return LoadRun{history.entries(), reader.next()};
+  return LoadRun{history.entries(), fenced.reader.next()};
 }
 
 TEST(History, AnOpenLoopLoadThroughTheSharedConnectorHasNoAnomaly) {

@@ -43,6 +43,11 @@ EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connecto
                     connector.setting("tombstones.on.delete", "true") == "true"};
 }
 
+CustomersScene::CustomersScene(const Pipeline& pipeline, const ConnectorConfig& connector,
+                               const std::string& name)
+    : workload(pipeline.endpoints.app, unique_tag(name)),
+      observer(pipeline.endpoints.kafka_bootstrap, connector.change_topic()) {}
+
 ConnectorConfig ScopedConnector::derive(const Pipeline& pipeline, const std::string& tag,
                                         const std::function<void(json&)>& change) {
   ConnectorConfig config = isolated_copy(pipeline.connector, tag);

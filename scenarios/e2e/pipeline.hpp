@@ -38,6 +38,17 @@ inline std::function<nlohmann::json()> fence_with(CustomersWorkload& workload) {
   return [&workload] { return workload.insert("fence", workload.tag()).key; };
 }
 
+// What most scenarios on customers start from: rows of their own, and a reader of a
+// connector's change topic fenced by those rows.
+struct CustomersScene {
+  CustomersWorkload workload;
+  TopicObserver observer;
+  FencedReader reader{observer, fence_with(workload)};
+
+  CustomersScene(const Pipeline& pipeline, const ConnectorConfig& connector,
+                 const std::string& name);
+};
+
 // A connector of the scenario's own, derived from debezium/customer-cdc.json with its own
 // name, slot and topic prefix (plus the scenario's `change` to its settings), started and
 // awaited until streaming; deleted with its slot when the scenario ends.

@@ -123,16 +123,15 @@ TEST(Toast, ExpectingTheWholeValueUnderDefaultFails) {
 
 TEST(PrimaryKeyChange, IsADeleteAndTombstoneOfTheOldKeyThenACreateOfTheNew) {
   const auto& pipeline = Pipeline::shared();
-  CustomersWorkload workload(pipeline.endpoints.app, unique_tag("rekey"));
-  TopicObserver observer(pipeline.endpoints.kafka_bootstrap, pipeline.connector.change_topic());
-  FencedReader reader(observer, fence_with(workload));
+  CustomersScene scene(pipeline, pipeline.connector, "rekey");
+  auto& workload = scene.workload;
   const Mutation inserted = workload.insert("Rosalind", "Franklin");
   const auto rekeyed =
       workload.transaction([&](CustomersWorkload::Batch& tx) { tx.change_id(inserted.key["id"]); });
   std::vector<Mutation> mutations = {inserted};
   mutations.insert(mutations.end(), rekeyed.begin(), rekeyed.end());
   const Verdict verdict = check_events(
-      reader.next(), expected_events(mutations, event_rules(pipeline, pipeline.connector)));
+      scene.reader.next(), expected_events(mutations, event_rules(pipeline, pipeline.connector)));
   EXPECT_TRUE(verdict.ok()) << verdict.summary();
 }
 

@@ -14,9 +14,8 @@ using ::testing::HasSubstr;
 
 TEST(Savepoints, ChangesRolledBackToASavepointNeverAppearTheRestDoes) {
   const auto& pipeline = Pipeline::shared();
-  CustomersWorkload workload(pipeline.endpoints.app, unique_tag("savepoint"));
-  TopicObserver observer(pipeline.endpoints.kafka_bootstrap, pipeline.connector.change_topic());
-  FencedReader reader(observer, fence_with(workload));
+  CustomersScene scene(pipeline, pipeline.connector, "savepoint");
+  auto& workload = scene.workload;
   const Mutation existing = workload.insert("Frances", "Allen");
   std::vector<json> undone;
   const auto kept = workload.transaction([&](CustomersWorkload::Batch& tx) {
@@ -33,8 +32,9 @@ TEST(Savepoints, ChangesRolledBackToASavepointNeverAppearTheRestDoes) {
   });
   std::vector<Mutation> mutations = {existing};
   mutations.insert(mutations.end(), kept.begin(), kept.end());
-  const Verdict verdict = check_events(
-      reader.next(), expected_events(mutations, event_rules(pipeline, pipeline.connector)), undone);
+  const Verdict verdict =
+      check_events(scene.reader.next(),
+                   expected_events(mutations, event_rules(pipeline, pipeline.connector)), undone);
   EXPECT_TRUE(verdict.ok()) << verdict.summary();
 }
 

@@ -194,7 +194,6 @@ class NativeStack final : public StackBackend {
     endpoints.admin = {"127.0.0.1", pg_port, "postgres", "cdc_admin", random_password()};
     endpoints.app = {"127.0.0.1", pg_port, "cdctest", "cdc_app", random_password()};
     endpoints.debezium = {"127.0.0.1", pg_port, "cdctest", "debezium", random_password()};
-    save_endpoints(run_dir_, endpoints);
 
     PostgresServer pg{tools.pg_bindir, tools.pg_os_user, run_dir_ / "postgres",
                       run_dir_ / "logs" / "postgres.log", pg_port};
@@ -252,6 +251,7 @@ class NativeStack final : public StackBackend {
       throw;
     }
     postgres_ready.get();
+    // Only a stack that is up has endpoints: `down` and scenarios never see half of one.
     save_endpoints(run_dir_, endpoints);
     return endpoints;
   }
