@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "harness/cleanup/run_objects.hpp"
+#include "harness/cleanup/stack_inventory.hpp"
 #include "harness/cli/run_dir_claims.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
@@ -25,13 +27,32 @@
 #include "harness/report/report_run.hpp"
 #include "harness/report/report_writers.hpp"
 #include "harness/stack/backend.hpp"
+#include "harness/stack/external/external_endpoints.hpp"
 
 namespace cdc::cli {
 namespace fs = std::filesystem;
 
 namespace {
 
-// Connectors first (they hold replication slots), then the processes.
+// What the run created on the stack first (connectors hold replication slots), then the
+// stack itself. A stack the harness runs goes whole; on an external one only the run's own
+// objects go, found by the run id in their names.
+void remove_pipeline_objects(const StackChoice& choice, const fs::path& run_dir,
+                             const Progress& progress) {
+  if (!fs::exists(run_dir / "endpoints.json")) return;
+  try {
+    if (choice.backend == "external") {
+      remove_run_objects(load_endpoints(run_dir), choice.run_id, progress);
+    } else if (choice.backend == "native") {
+      remove_all_connectors(load_endpoints(run_dir), progress);
+    }  // compose: the project goes with its volumes
+  } catch (const std::exception& e) {
+    progress.stage(
+        "connector",
+        std::string("could not remove what the run created (the stack goes anyway): ") + e.what());
+  }
+}
+
 void tear_down(const fs::path& run_dir, const Progress& progress) {
   clear_interrupt();
   std::ifstream guard_in(guard_file(run_dir));
@@ -39,18 +60,17 @@ void tear_down(const fs::path& run_dir, const Progress& progress) {
   if (guard_in >> guard && guard != ::getpid())
     stop_process(guard, run_dir.string(), std::chrono::seconds(5));
   fs::remove(guard_file(run_dir));
-  auto backend = make_stack_backend("native", run_dir);
-  if (fs::exists(run_dir / "endpoints.json")) {
-    try {
-      remove_all_connectors(load_endpoints(run_dir), progress);
-    } catch (const std::exception& e) {
-      progress.stage(
-          "connector",
-          std::string("could not delete connectors (the stack goes anyway): ") + e.what());
-    }
-  }
-  backend->down(progress);
+  const StackChoice choice = load_stack_choice(run_dir).value_or(StackChoice{});
+  remove_pipeline_objects(choice, run_dir, progress);
+  make_stack_backend(choice, run_dir)->down(progress);
+  forget_stack_choice(run_dir);
   fs::remove(owner_file(run_dir));
+}
+
+// On a stack others share, the run's connector carries the run id in its name, slot and
+// topic prefix (and so does every connector a scenario derives from it).
+ConnectorConfig connector_for_run(const ConnectorConfig& connector, const StackChoice& choice) {
+  return choice.backend == "external" ? isolated_copy(connector, choice.run_id) : connector;
 }
 
 int tail_topic(TopicObserver& observer) {
@@ -73,7 +93,7 @@ int tail_topic(TopicObserver& observer) {
 }
 
 void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& connector,
-                     const fs::path& run_dir) {
+                     const fs::path& run_dir, const std::optional<fs::path>& external_file) {
   const fs::path pgpass = run_dir / "secrets" / "pgpass";
   write_file(pgpass,
              endpoints.app.host + ":" + std::to_string(endpoints.app.port) + ":" +
@@ -90,8 +110,12 @@ void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& con
             << "topic      " << connector.change_topic() << "\n"
             << "logs       " << (run_dir / "logs").string() << "\n"
             << "tail it    KAFKA_CDC_BOOTSTRAP_SERVERS=" << endpoints.kafka_bootstrap
-            << " KAFKA_CDC_TOPIC=" << connector.change_topic() << " cdc-harness tail\n"
-            << std::flush;
+            << " KAFKA_CDC_TOPIC=" << connector.change_topic() << " cdc-harness tail\n";
+  if (external_file) {
+    std::cout << "share it   CDC_STACK=external CDC_EXTERNAL_CONFIG=" << external_file->string()
+              << " ctest ...   (another run, on this stack)\n";
+  }
+  std::cout << std::flush;
 }
 
 void start_guard(const Options& options) {
@@ -113,7 +137,7 @@ bool process_exists(int pid) {
 }  // namespace
 
 int cmd_guard(const Options& options) {
-  auto backend = make_stack_backend("native", options.run_dir);
+  auto backend = recorded_stack_backend(options.run_dir);
   // Polls: the guarded process is not our child, so there is nothing to wait on.
   while (backend->has_leftovers() && process_exists(options.guard_pid) && !interrupted()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -142,8 +166,8 @@ int cmd_up(const Options& options) {
                        "): wait for it, or stop it with `cdc-harness down --run-dir " +
                        options.run_dir.string() + "`");
   }
-  auto backend = make_stack_backend("native", options.run_dir);
-  if (backend->has_leftovers()) {
+  const StackChoice choice = choose_stack(options.stack, options.stack_config);
+  if (recorded_stack_backend(options.run_dir)->has_leftovers()) {
     progress.stage("stack", "cleaning up what an earlier run left in " + options.run_dir.string());
     tear_down(options.run_dir, progress);
   }
@@ -154,13 +178,23 @@ int cmd_up(const Options& options) {
 
   ConnectorConfig registered;
   StackEndpoints endpoints;
+  auto backend = make_stack_backend(choice, options.run_dir);
+  std::optional<fs::path> external_file;
   try {
+    // Recorded first: whatever happens next, `down` knows which stack and which run.
+    save_stack_choice(options.run_dir, choice);
+    progress.stage("stack", choice.backend + " stack, run " + choice.run_id);
     endpoints = backend->up(progress);
-    registered = connector;
+    registered = connector_for_run(connector, choice);
     progress.stage("connector",
                    "registering " + registered.name + " from " + options.connector_file.string());
     start_connector(endpoints, registered, progress);
     save_registered_connector(options.run_dir, registered);
+    if (choice.backend != "external") {
+      external_file = options.run_dir / "secrets" / "external.env";
+      write_file(*external_file, external::external_settings_text(endpoints),
+                 fs::perms::owner_read | fs::perms::owner_write);
+    }
   } catch (...) {
     tear_down(options.run_dir, Progress(true));  // idempotent: the backend may have done it already
     throw;
@@ -169,7 +203,7 @@ int cmd_up(const Options& options) {
   std::snprintf(seconds, sizeof seconds, "%.1f", progress.elapsed_seconds());
   std::cout << "pipeline streaming: bring-up took " << seconds
             << " s (start -> connector streaming)\n";
-  print_endpoints(endpoints, registered, options.run_dir);
+  print_endpoints(endpoints, registered, options.run_dir, external_file);
   if (options.detach) {
     if (options.guard_pid) start_guard(options);
     fs::remove(owner_file(options.run_dir));  // handed over: `down` or the guard owns it now
@@ -215,8 +249,8 @@ int cmd_down(const Options& options) {
       return 0;
     }
   }
-  auto backend = make_stack_backend("native", options.run_dir);
-  if (!backend->has_leftovers()) {
+  auto backend = recorded_stack_backend(options.run_dir);
+  if (!backend->has_leftovers() && !load_stack_choice(options.run_dir)) {
     std::cout << "nothing running in " << options.run_dir.string() << "\n";
     return 0;
   }
@@ -230,7 +264,7 @@ int cmd_down(const Options& options) {
 }
 
 int cmd_status(const Options& options) {
-  auto backend = make_stack_backend("native", options.run_dir);
+  auto backend = recorded_stack_backend(options.run_dir);
   if (!backend->has_leftovers()) {
     std::cout << "nothing running in " << options.run_dir.string() << "\n";
     return 1;
@@ -246,7 +280,16 @@ int cmd_status(const Options& options) {
     std::printf("%-9s %-8s %s -> topic %s\n", "connector", "", connector.name.c_str(),
                 connector.change_topic().c_str());
   }
+  if (const auto choice = load_stack_choice(options.run_dir)) {
+    std::printf("%-9s %-8s %s, run %s\n", "stack", "", choice->backend.c_str(),
+                choice->run_id.c_str());
+  }
   return all ? 0 : 1;
+}
+
+int cmd_inventory(const Options& options) {
+  std::cout << stack_inventory(load_endpoints(options.run_dir)).dump(2) << "\n";
+  return 0;
 }
 
 int cmd_tail(const Options& options) {
@@ -304,7 +347,7 @@ fs::path default_report_dir() {
 }
 
 bool stack_running(const fs::path& run_dir) {
-  auto backend = make_stack_backend("native", run_dir);
+  auto backend = recorded_stack_backend(run_dir);
   if (!backend->has_leftovers() || !fs::exists(run_dir / "endpoints.json")) return false;
   for (const auto& component : backend->status()) {
     if (!component.running) return false;
@@ -327,14 +370,17 @@ int cmd_report(const Options& options) {
   const fs::path out = options.out.empty() ? default_report_dir() : fs::absolute(options.out);
 
   const bool reuse = stack_running(options.run_dir);
+  const StackChoice choice = reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
+                                   : choose_stack(options.stack, options.stack_config);
+  report_options.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
   if (!reuse) {
     if (auto owner = live_owner(options.run_dir)) {
       throw HarnessError("a stack is being brought up in " + options.run_dir.string() +
                          " (cdc-harness pid " + std::to_string(*owner) +
                          "): wait for it or use another --run-dir");
     }
-    auto backend = make_stack_backend("native", options.run_dir);
-    if (backend->has_leftovers()) tear_down(options.run_dir, progress);
+    if (recorded_stack_backend(options.run_dir)->has_leftovers())
+      tear_down(options.run_dir, progress);
     fs::create_directories(options.run_dir);
     write_file(owner_file(options.run_dir), std::to_string(::getpid()) + "\n");
   } else {
@@ -342,9 +388,10 @@ int cmd_report(const Options& options) {
   }
   int exit_code = 0;
   try {
+    if (!reuse) save_stack_choice(options.run_dir, choice);
     const StackEndpoints endpoints =
         reuse ? load_endpoints(options.run_dir)
-              : make_stack_backend("native", options.run_dir)->up(progress);
+              : make_stack_backend(choice, options.run_dir)->up(progress);
     const ReportData report = run_report(endpoints, connector, report_options, progress);
     write_report(report, out);
     std::cout << "report written to " << out.string() << "/ (index.html, report.md, report.json)\n";

@@ -8,6 +8,7 @@ int cmd_up(const Options& options);
 int cmd_down(const Options& options);
 int cmd_status(const Options& options);
 int cmd_tail(const Options& options);
+int cmd_inventory(const Options& options);
 int cmd_guard(const Options& options);
 int cmd_report(const Options& options);
 

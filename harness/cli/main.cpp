@@ -26,10 +26,11 @@ int main(int argc, char** argv) {
     if (command == "down") return cmd_down(parse_options(command, args, kDownUsage));
     if (command == "status") return cmd_status(parse_options(command, args, kStatusUsage));
     if (command == "tail") return cmd_tail(parse_options(command, args, kTailUsage));
+    if (command == "inventory") return cmd_inventory(parse_options(command, args, kInventoryUsage));
     if (command == "guard") return cmd_guard(parse_options(command, args, kGuardUsage));
     if (command == "report") return cmd_report(parse_options(command, args, kReportUsage));
     std::cerr << "error: unknown command '" << command
-              << "': the commands are up, down, status, tail, report (see --help)\n";
+              << "': the commands are up, down, status, tail, report, inventory (see --help)\n";
     return 2;
   } catch (const Interrupted&) {
     std::cerr << "interrupted: everything started was stopped\n";

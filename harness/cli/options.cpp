@@ -48,14 +48,17 @@ Options parse_options(const std::string& command, const std::vector<std::string>
     return args[++i];
   };
   const std::map<std::string, std::vector<std::string>> allowed = {
-      {"up", {"--run-dir", "--connector", "--tail", "--detach", "--guard-pid"}},
+      {"up",
+       {"--run-dir", "--connector", "--tail", "--detach", "--guard-pid", "--stack",
+        "--stack-config"}},
       {"guard", {"--run-dir", "--guard-pid"}},
       {"down", {"--run-dir", "--guard-pid"}},
       {"status", {"--run-dir"}},
+      {"inventory", {"--run-dir"}},
       {"tail", {"--run-dir", "--topic", "--bootstrap", "--from"}},
       {"report",
        {"--run-dir", "--connector", "--duration", "--rate", "--mix", "--sessions", "--tx-size",
-        "--profiles", "--out"}},
+        "--profiles", "--out", "--stack", "--stack-config"}},
   };
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -79,6 +82,8 @@ Options parse_options(const std::string& command, const std::vector<std::string>
         throw HarnessError("--guard-pid needs a process id, not '" + pid + "'");
     }
     if (arg == "--topic") options.topic = value_of(i);
+    if (arg == "--stack") options.stack = value_of(i);
+    if (arg == "--stack-config") options.stack_config = value_of(i);
     if (arg == "--duration") options.duration_s = positive_int(arg, value_of(i));
     if (arg == "--sessions") options.sessions = positive_int(arg, value_of(i));
     if (arg == "--mix") options.mix = value_of(i);

@@ -18,6 +18,9 @@ struct Options {
   std::string bootstrap;
   StartAt from = StartAt::Earliest;
   int guard_pid = 0;
+  // up, report: which stack (--stack, else $CDC_STACK, else native) and its config file
+  std::string stack;
+  std::filesystem::path stack_config;
   // report
   std::vector<double> rates = {50, 200};
   int duration_s = 10;

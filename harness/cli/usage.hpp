@@ -14,17 +14,26 @@ commands:
   status   show what runs in the run directory
   tail     print each change on the change topic as one readable line
   report   run a load against the pipeline and write a latency and correctness report
+  inventory  print what the stack holds (connectors, slots, topics, tables, rows) as JSON
   guard    (used by `up --detach --guard-pid`) stop the stack when a process exits
 
 `cdc-harness <command> --help` shows a command's options.
 )";
 
 inline constexpr const char* kUpUsage =
-    R"(usage: cdc-harness up [--run-dir DIR] [--connector FILE] [--tail] [--detach [--guard-pid PID]]
+    R"(usage: cdc-harness up [--run-dir DIR] [--stack native|compose|external] [--stack-config FILE]
+                      [--connector FILE] [--tail] [--detach [--guard-pid PID]]
 
-Brings up Postgres, Kafka (KRaft) and a Kafka Connect worker as local processes on
-127.0.0.1, registers the connector and waits until it streams. Then stays until Ctrl-C,
-which stops everything.
+Brings up Postgres, Kafka (KRaft) and a Kafka Connect worker, registers the connector and
+waits until it streams. Then stays until Ctrl-C, which stops everything.
+
+  --stack NAME      where the stack comes from (default: $CDC_STACK, else native):
+                      native    local processes on 127.0.0.1 (Debian packages + Maven jars)
+                      compose   docker compose -f compose/docker-compose.yml, a project per run
+                      external  a stack someone else runs, named by CDC_EXTERNAL_* settings;
+                                the run touches and removes only what it creates there
+  --stack-config FILE  compose: the compose file ($CDC_COMPOSE_FILE); external: a file of
+                    CDC_EXTERNAL_* lines ($CDC_EXTERNAL_CONFIG)
 
   --run-dir DIR     data and logs go here (default: $CDC_HARNESS_RUN_DIR or <build>/run/cli)
   --connector FILE  connector config (default: debezium/customer-cdc.json)
@@ -45,7 +54,9 @@ inline constexpr const char* kDownUsage =
     R"(usage: cdc-harness down [--run-dir DIR] [--guard-pid PID]
 
 Deletes the connectors (and their replication slots), stops Connect, Kafka and Postgres,
-and removes their data. Logs stay in DIR/logs. Safe to run when nothing runs.
+and removes their data. Logs stay in DIR/logs. Safe to run when nothing runs. On an
+external stack it stops nothing: it removes only what the run created there (connectors,
+slots, topics, tables, rows carrying the run id).
 
   --guard-pid PID   only stop a stack brought up for process PID ("parent": the caller);
                     leave one that a live guard keeps for another test run (ctest uses this)
@@ -54,6 +65,14 @@ and removes their data. Logs stay in DIR/logs. Safe to run when nothing runs.
 inline constexpr const char* kStatusUsage = R"(usage: cdc-harness status [--run-dir DIR]
 
 Shows each component of the stack in DIR and whether it runs. Exit code 0 when all run.
+)";
+
+inline constexpr const char* kInventoryUsage = R"(usage: cdc-harness inventory [--run-dir DIR]
+
+Prints, as JSON, what the stack in DIR holds that a run could create or change: connectors,
+replication slots, topics, consumer groups, tables and publications in public, and a digest
+of public.customers. Equal output before and after a run on a shared stack shows that the
+run left nothing behind.
 )";
 
 inline constexpr const char* kTailUsage =
@@ -67,6 +86,7 @@ $KAFKA_CDC_BOOTSTRAP_SERVERS, else the stack in the run directory. Ctrl-C stops.
 inline constexpr const char* kReportUsage =
     R"(usage: cdc-harness report [--run-dir DIR] [--connector FILE] [--duration S] [--rate R[,R...]]
                           [--mix I/U/D] [--sessions N] [--tx-size N] [--profiles P[,P...]] [--out DIR]
+                          [--stack native|compose|external] [--stack-config FILE]
 
 Runs an open-loop load of customers changes through the pipeline (the stack in DIR if one
 runs, else one brought up and stopped for the report), once per connector profile and
@@ -82,6 +102,7 @@ finds an anomaly. Defaults finish in about a minute.
   --tx-size N      changes per transaction (default 1)
   --profiles P,... connector profiles: debezium-defaults, low-latency (default both)
   --out DIR        report directory (default reports/out/<time>)
+  --stack, --stack-config  which stack to bring up when none runs in DIR (see `up --help`)
 )";
 
 }  // namespace cdc::cli

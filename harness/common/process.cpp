@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 #include <fstream>
@@ -88,6 +89,48 @@ void run_command(const ProcessSpec& spec, std::chrono::milliseconds timeout) {
     throw HarnessError(spec.name + " failed with exit code " + std::to_string(child.exit_code()) +
                        "; its log (" + spec.log.string() + ") ends:\n" + tail_of_file(spec.log));
   }
+}
+
+CommandOutput run_captured(const ProcessSpec& spec, std::chrono::milliseconds timeout) {
+  static std::atomic<int> counter{0};
+  const fs::path base = fs::temp_directory_path() / ("cdc-harness-" + std::to_string(::getpid()) +
+                                                     "-" + std::to_string(++counter));
+  const fs::path out_file = base.string() + ".out";
+  const fs::path err_file = base.string() + ".err";
+  struct Cleanup {
+    fs::path a, b;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove(a, ec);
+      fs::remove(b, ec);
+    }
+  } cleanup{out_file, err_file};
+  std::string exe;
+  const auto args = full_command(spec, exe);
+  bp::environment env = boost::this_process::environment();
+  for (const auto& [name, value] : spec.env) env[name] = value;
+  bp::child child;
+  try {
+    child = bp::child(bp::exe = exe, bp::args = args,
+                      bp::std_in<bp::null, bp::std_out> out_file.string(),
+                      bp::std_err > err_file.string(), bp::start_dir = spec.cwd.string(), env);
+  } catch (const std::exception& e) {
+    throw HarnessError("cannot start " + spec.name + " (" + exe + "): " + e.what());
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (child.running()) {
+    if (interrupted()) {
+      child.terminate();
+      throw Interrupted();
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      child.terminate();
+      throw TimeoutError(spec.name + " did not finish within " +
+                         std::to_string(timeout.count() / 1000) + "s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return CommandOutput{child.exit_code(), read_file(out_file), read_file(err_file)};
 }
 
 bool is_alive(int pid, const std::string& marker) {

@@ -26,6 +26,19 @@ int spawn_server(const ProcessSpec& spec);
 // it fails or outlives `timeout`.
 void run_command(const ProcessSpec& spec, std::chrono::milliseconds timeout);
 
+// A short command's exit code and what it printed on each stream.
+struct CommandOutput {
+  int exit_code = 0;
+  std::string out;
+  std::string err;
+};
+
+// Runs a short command to completion and returns what it printed; a non-zero exit is the
+// caller's to judge. Past `timeout` it kills the command and throws a TimeoutError; Ctrl-C
+// kills it and throws Interrupted. A command that cannot start throws a HarnessError.
+// (spec.log is unused: the output comes back instead.)
+CommandOutput run_captured(const ProcessSpec& spec, std::chrono::milliseconds timeout);
+
 // Alive and still the process we started: `marker` (a path only our process has on its
 // command line) guards against a recycled pid.
 bool is_alive(int pid, const std::string& marker);

@@ -18,9 +18,11 @@ void set(RdKafka::Conf& conf, const std::string& name, const std::string& value)
   }
 }
 
-std::string unique_group() {
+// Named after the topic, so a run's cleanup on a shared cluster finds the groups that read
+// its topics (which carry the run id) and deletes them with the topics.
+std::string unique_group(const std::string& topic) {
   std::random_device random;
-  return "cdc-harness-reader-" + std::to_string(random()) + std::to_string(random());
+  return "cdc-harness-reader." + topic + "." + std::to_string(random()) + std::to_string(random());
 }
 
 }  // namespace
@@ -41,7 +43,7 @@ TopicReader::TopicReader(const std::string& bootstrap, const std::string& topic,
     : topic_(topic) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   set(*conf, "bootstrap.servers", bootstrap);
-  set(*conf, "group.id", unique_group());
+  set(*conf, "group.id", unique_group(topic));
   set(*conf, "enable.auto.commit", "false");
   set(*conf, "auto.offset.reset", start == StartAt::Earliest ? "earliest" : "latest");
   // A topic that Debezium has not created yet is noticed within a second, not five minutes.

@@ -84,7 +84,7 @@ json metadata(const StackEndpoints& endpoints, const ConnectorConfig& base,
 ProfileResult run_profile(const StackEndpoints& endpoints, const ConnectorConfig& base,
                           const ConnectorProfile& profile, const ReportOptions& options,
                           const Progress& progress) {
-  const std::string tag = run_tag() + "-" + profile.name;
+  const std::string tag = run_tag() + "-" + options.run_id + "-" + profile.name;
   ConnectorConfig connector = isolated_copy(base, tag);
   for (const auto& [key, value] : profile.overrides.items()) {
     if (value.is_null()) {

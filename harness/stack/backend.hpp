@@ -7,6 +7,7 @@
 
 #include "harness/common/progress.hpp"
 #include "harness/stack/endpoints.hpp"
+#include "harness/stack/stack_choice.hpp"
 
 namespace cdc {
 
@@ -30,9 +31,15 @@ class StackBackend {
   virtual std::vector<ComponentStatus> status() const = 0;
   // True when the run directory records a stack (running or left behind by a dead run).
   virtual bool has_leftovers() const = 0;
+  // Makes the components' logs readable under <run dir>/logs (native writes them there
+  // anyway; compose copies them out of its containers). False when the backend has none.
+  virtual bool collect_logs() const { return true; }
 };
 
-std::unique_ptr<StackBackend> make_stack_backend(std::string_view name,
+std::unique_ptr<StackBackend> make_stack_backend(const StackChoice& choice,
                                                  const std::filesystem::path& run_dir);
+
+// The backend that brought up the stack recorded in `run_dir` (native when none is).
+std::unique_ptr<StackBackend> recorded_stack_backend(const std::filesystem::path& run_dir);
 
 }  // namespace cdc

@@ -1,6 +1,7 @@
 #include "harness/stack/endpoints.hpp"
 
 #include <map>
+#include <random>
 #include <sstream>
 
 #include "harness/common/errors.hpp"
@@ -46,6 +47,14 @@ std::map<std::string, std::string> read_properties(const fs::path& path) {
 }
 
 }  // namespace
+
+std::string random_password() {
+  static const char* alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+  std::random_device random;
+  std::string password;
+  for (int i = 0; i < 24; ++i) password += alphabet[random() % 56];
+  return password;
+}
 
 std::string PostgresEndpoint::conninfo() const {
   return "host=" + quote_conninfo(host) + " port=" + std::to_string(port) +

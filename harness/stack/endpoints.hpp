@@ -33,6 +33,9 @@ nlohmann::json endpoints_to_json(const StackEndpoints& endpoints);  // no passwo
 void save_endpoints(const std::filesystem::path& run_dir, const StackEndpoints& endpoints);
 StackEndpoints load_endpoints(const std::filesystem::path& run_dir);
 
+// A fresh password for a role of a stack the harness creates: 24 letters and digits.
+std::string random_password();
+
 std::filesystem::path credentials_file(const std::filesystem::path& run_dir);
 
 }  // namespace cdc

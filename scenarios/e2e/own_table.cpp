@@ -75,7 +75,8 @@ OwnTable::~OwnTable() {
 
 pqxx::result OwnTable::exec(const std::string& sql) {
   pqxx::work tx(sql_);
-  auto result = tx.exec(with_table(sql, name_));
+  auto result = tx.exec(std::regex_replace(with_table(sql, name_), std::regex(R"(\{debezium\})"),
+                                           tx.quote_name(pipeline_.endpoints.debezium.user)));
   tx.commit();
   return result;
 }

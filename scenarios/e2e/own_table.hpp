@@ -46,7 +46,8 @@ class OwnTable {
   const std::string& name() const { return name_; }  // unqualified
   std::string qualified() const { return "public." + name_; }
 
-  // Runs `sql` (statements; {t} is the table's name) in a transaction of its own.
+  // Runs `sql` (statements; {t} is the table's name, {debezium} Debezium's role) in a
+  // transaction of its own.
   pqxx::result exec(const std::string& sql);
   // Postgres's own view of a row: row_to_json.
   nlohmann::json row(int id);

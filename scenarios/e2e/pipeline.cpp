@@ -21,7 +21,12 @@ const Pipeline& Pipeline::shared() {
           "CDC_HARNESS_RUN_DIR is not set: run e2e scenarios through ctest, which brings the "
           "pipeline up first (e.g. `ctest --test-dir build -R <scenario>`)");
     }
-    return Pipeline{run_dir, load_endpoints(run_dir), load_registered_connector(run_dir)};
+    const auto stack = load_stack_choice(run_dir);
+    if (!stack) {
+      throw HarnessError(std::string("no stack recorded in ") + run_dir +
+                         ": bring one up with `cdc-harness up --detach --run-dir " + run_dir + "`");
+    }
+    return Pipeline{run_dir, load_endpoints(run_dir), load_registered_connector(run_dir), *stack};
   }();
   return pipeline;
 }
@@ -29,8 +34,8 @@ const Pipeline& Pipeline::shared() {
 std::string unique_tag(const std::string& scenario) {
   static std::random_device random;
   static const char* alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string tag = scenario + "-";
-  for (int i = 0; i < 8; ++i) tag += alphabet[random() % 36];
+  std::string tag = scenario + "-" + Pipeline::shared().stack.run_id;
+  for (int i = 0; i < 6; ++i) tag += alphabet[random() % 36];
   return tag;
 }
 

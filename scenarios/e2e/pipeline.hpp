@@ -11,6 +11,7 @@
 #include "harness/observer/fenced_reader.hpp"
 #include "harness/observer/topic_observer.hpp"
 #include "harness/stack/endpoints.hpp"
+#include "harness/stack/stack_choice.hpp"
 #include "harness/workload/customers_workload.hpp"
 
 namespace cdc::scenarios {
@@ -22,11 +23,13 @@ struct Pipeline {
   std::filesystem::path run_dir;
   StackEndpoints endpoints;
   ConnectorConfig connector;
+  StackChoice stack;  // which backend, and the run id every name the suite creates carries
 
   static const Pipeline& shared();
 };
 
-// A name no other scenario (or earlier run) uses: scenarios run side by side.
+// A name no other scenario (or other run) uses: scenarios run side by side, and on an
+// external stack the run's cleanup finds everything by the run id inside it.
 std::string unique_tag(const std::string& scenario);
 
 // How Debezium must render changes here: the table's REPLICA IDENTITY (read from Postgres)

@@ -6,6 +6,7 @@
 
 #include "harness/common/files.hpp"
 #include "harness/connector/connect_client.hpp"
+#include "harness/stack/backend.hpp"
 #include "scenarios/e2e/pipeline.hpp"
 
 namespace cdc::scenarios {
@@ -17,17 +18,22 @@ TEST(Security, NoPasswordAppearsInAnyLogOrInConnectsAnswers) {
   const auto& pipeline = Pipeline::shared();
   const auto& e = pipeline.endpoints;
   std::vector<std::string> texts;
-  for (const auto& entry : std::filesystem::directory_iterator(pipeline.run_dir / "logs")) {
-    texts.push_back(read_file(entry.path()));
+  // The components' logs where the harness runs them (an external stack's are its operator's).
+  if (make_stack_backend(pipeline.stack, pipeline.run_dir)->collect_logs()) {
+    for (const auto& entry : std::filesystem::directory_iterator(pipeline.run_dir / "logs")) {
+      texts.push_back(read_file(entry.path()));
+    }
+    ASSERT_GE(texts.size(), 3u) << "expected postgres, kafka and connect logs in "
+                                << pipeline.run_dir;
   }
-  ASSERT_GE(texts.size(), 3u) << "expected postgres, kafka and connect logs in "
-                              << pipeline.run_dir;
   ConnectClient connect(e.connect_url);
   texts.push_back(connect.get("/connectors/" + pipeline.connector.name + "/config").body);
   texts.push_back(read_file(pipeline.run_dir / "connector.json"));
   texts.push_back(read_file(pipeline.run_dir / "endpoints.json"));
   for (const auto* role : {&e.admin, &e.app, &e.debezium}) {
-    ASSERT_GE(role->password.size(), 16u) << "no real password for " << role->user;
+    // Ours are random and long; a short one of an external stack would match by chance.
+    if (pipeline.stack.backend == "external" && role->password.size() < 8) continue;
+    ASSERT_GE(role->password.size(), 8u) << "no real password for " << role->user;
     for (const auto& text : texts) EXPECT_THAT(text, Not(HasSubstr(role->password))) << role->user;
   }
 }
@@ -62,10 +68,16 @@ TEST(Security, DebeziumConnectsAsALeastPrivilegeReplicationRole) {
 }
 
 TEST(Security, EveryServerListensOnLoopbackOnly) {
-  const auto& e = Pipeline::shared().endpoints;
+  const auto& pipeline = Pipeline::shared();
+  if (pipeline.stack.backend == "external") {
+    GTEST_SKIP() << "an external stack's listeners are its operator's choice";
+  }
+  const auto& e = pipeline.endpoints;
   EXPECT_EQ(e.admin.host, "127.0.0.1");
   EXPECT_THAT(e.kafka_bootstrap, ::testing::StartsWith("127.0.0.1:"));
   EXPECT_THAT(e.connect_url, ::testing::StartsWith("http://127.0.0.1:"));
+  // In containers Postgres listens on its own network; compose publishes it on loopback only.
+  if (pipeline.stack.backend == "compose") return;
   pqxx::connection conn(e.admin.conninfo());
   pqxx::nontransaction tx(conn);
   EXPECT_EQ(tx.exec1("SHOW listen_addresses")[0].as<std::string>(), "127.0.0.1");

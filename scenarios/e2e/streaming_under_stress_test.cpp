@@ -146,7 +146,7 @@ TEST(Heartbeats, ArriveAndAdvanceTheSlotWhileTheTableIsIdle) {
   spec.before_connector =
       "CREATE TABLE {t}_noise (id serial PRIMARY KEY, a text);"  // not published: WAL only
       "CREATE TABLE {t}_beat (id integer PRIMARY KEY, ts timestamptz);"
-      "GRANT SELECT, INSERT, UPDATE ON {t}_beat TO debezium; ALTER PUBLICATION {t}_pub ADD TABLE "
+      "GRANT SELECT, INSERT, UPDATE ON {t}_beat TO {debezium}; ALTER PUBLICATION {t}_pub ADD TABLE "
       "{t}_beat";
   spec.after_drop = "DROP TABLE IF EXISTS {t}_noise; DROP TABLE IF EXISTS {t}_beat";
   OwnTable table(pipeline, "heartbeat", spec);

@@ -129,7 +129,7 @@ OwnTableSpec two_tables(const std::string& include) {
       table_with("a text", [include](json& c) { c["table.include.list"] = include; });
   spec.before_connector =
       "CREATE TABLE {t}_other (id integer PRIMARY KEY, a text); GRANT SELECT ON {t}_other TO "
-      "debezium; "
+      "{debezium}; "
       "ALTER PUBLICATION {t}_pub ADD TABLE {t}_other";
   spec.after_drop = "DROP TABLE IF EXISTS {t}_other";
   return spec;

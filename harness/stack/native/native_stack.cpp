@@ -5,7 +5,6 @@
 #include <fstream>
 #include <future>
 #include <mutex>
-#include <random>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
@@ -13,9 +12,9 @@
 #include "harness/common/timeouts.hpp"
 #include "harness/stack/native/connect_worker.hpp"
 #include "harness/stack/native/kafka_broker.hpp"
-#include "harness/stack/native/ports.hpp"
 #include "harness/stack/native/postgres_server.hpp"
 #include "harness/stack/native/toolchain.hpp"
+#include "harness/stack/ports.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -23,14 +22,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string random_password() {
-  static const char* alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
-  std::random_device random;
-  std::string password;
-  for (int i = 0; i < 24; ++i) password += alphabet[random() % 56];
-  return password;
-}
 
 // The run directory's record of what is running. Written before each process starts and
 // after, so that `down` (or the next `up`) finds everything even after a crash.

@@ -1,4 +1,4 @@
-#include "harness/stack/native/ports.hpp"
+#include "harness/stack/ports.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,7 +10,7 @@
 
 #include "harness/common/errors.hpp"
 
-namespace cdc::native {
+namespace cdc {
 
 int pick_free_port() {
   // The kernel may hand out a port again once its socket is closed; remember what this
@@ -36,4 +36,4 @@ int pick_free_port() {
   throw HarnessError("could not find a free TCP port on 127.0.0.1: is the loopback interface up?");
 }
 
-}  // namespace cdc::native
+}  // namespace cdc

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The external backend's real test: the whole e2e suite with CDC_STACK=external, pointed at a
+# native stack that `cdc-harness up` runs in another process. Afterwards that stack must hold
+# exactly what it held before: no connector, slot, topic, consumer group, table or row the
+# suite created, and its own rows unchanged.
+# Usage: ci/external-check.sh BUILD_DIR
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+harness="$build/cdc-harness"
+host="$build/run/external-host"
+work=$(mktemp -d)
+cleanup() {
+  "$harness" down --run-dir "$host" > "$work/down.log" 2>&1 || cat "$work/down.log"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== a native stack in another process (the 'external' one)"
+"$harness" up --detach --run-dir "$host" > "$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+"$harness" inventory --run-dir "$host" > "$work/before.json"
+
+echo "== the e2e suite with CDC_STACK=external"
+CDC_STACK=external CDC_EXTERNAL_CONFIG="$host/secrets/external.env" \
+  ctest --test-dir "$build" -L e2e -j2 --output-on-failure --output-junit external-results.xml
+
+echo "== what the suite left on that stack"
+"$harness" inventory --run-dir "$host" > "$work/after.json"
+if ! diff -u "$work/before.json" "$work/after.json"; then
+  echo "the suite left something on the external stack (diff above: - before, + after)"
+  exit 1
+fi
+echo "nothing left: connectors, slots, topics, consumer groups, tables and customers rows as before"

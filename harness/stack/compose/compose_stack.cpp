@@ -1,0 +1,168 @@
+#include "harness/stack/compose/compose_stack.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
+#include "harness/common/timeouts.hpp"
+#include "harness/common/wait.hpp"
+#include "harness/stack/compose/docker_compose.hpp"
+#include "harness/stack/ports.hpp"
+
+namespace cdc::compose {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+// What compose/docker-compose.yml names: the database, its roles, the services.
+constexpr const char* kDatabase = "cdctest";
+const std::vector<std::string> kServices = {"postgres", "kafka", "connect"};
+
+class ComposeStack final : public StackBackend {
+ public:
+  ComposeStack(fs::path run_dir, StackChoice choice)
+      : run_dir_(fs::absolute(run_dir)), choice_(std::move(choice)) {}
+
+  StackEndpoints up(const Progress& progress) override {
+    fs::create_directories(run_dir_ / "logs");
+    // Before anything is recorded: without Docker nothing starts, so nothing is left.
+    DockerCompose::require_available(docker_log());
+    StackEndpoints endpoints;
+    const int pg_port = pick_free_port();
+    endpoints.admin = {"127.0.0.1", pg_port, kDatabase, "cdc_admin", random_password()};
+    endpoints.app = {"127.0.0.1", pg_port, kDatabase, "cdc_app", random_password()};
+    endpoints.debezium = {"127.0.0.1", pg_port, kDatabase, "debezium", random_password()};
+    const int kafka_port = pick_free_port();
+    const int connect_port = pick_free_port();
+    endpoints.kafka_bootstrap = "127.0.0.1:" + std::to_string(kafka_port);
+    endpoints.connect_url = "http://127.0.0.1:" + std::to_string(connect_port);
+    const json state = {{"project", "cdc-harness-" + choice_.run_id},
+                        {"file", choice_.config.string()},
+                        {"ports", {pg_port, kafka_port, connect_port}}};
+    // Recorded before `compose up`, so `down` finds the project even if this process dies.
+    write_file(state_file(), state.dump(2) + "\n");
+    const DockerCompose compose(state["project"], choice_.config, docker_log(),
+                                {{"CDC_PG_PORT", std::to_string(pg_port)},
+                                 {"CDC_KAFKA_PORT", std::to_string(kafka_port)},
+                                 {"CDC_CONNECT_PORT", std::to_string(connect_port)},
+                                 {"CDC_ADMIN_PASSWORD", endpoints.admin.password},
+                                 {"CDC_APP_PASSWORD", endpoints.app.password},
+                                 {"CDC_DEBEZIUM_PASSWORD", endpoints.debezium.password}});
+    try {
+      progress.stage("stack", "docker compose project " + compose.project() + " from " +
+                                  choice_.config.string() + " (pulls images on first use)");
+      compose.run({"up", "--detach", "--quiet-pull"}, scaled(900s));
+      wait_until_healthy(compose, progress);
+    } catch (...) {
+      progress.stage("stack", "bring-up failed: removing project " + compose.project());
+      down(Progress(true));
+      throw;
+    }
+    save_endpoints(run_dir_, endpoints);
+    return endpoints;
+  }
+
+  void down(const Progress& progress) override {
+    if (!fs::exists(state_file())) return;
+    const auto compose = recorded_project();
+    progress.stage("stack",
+                   "saving logs and removing project " + compose.project() + " with its volumes");
+    try {
+      save_logs(compose);
+    } catch (const std::exception& e) {
+      progress.stage("stack", std::string("could not save the services' logs: ") + e.what());
+    }
+    compose.run({"down", "--volumes", "--remove-orphans", "--timeout", "10"}, scaled(180s));
+    fs::remove_all(run_dir_ / "secrets");
+    fs::remove(run_dir_ / "endpoints.json");
+    fs::remove(run_dir_ / "connector.json");
+    fs::remove(state_file());
+  }
+
+  std::vector<ComponentStatus> status() const override {
+    if (!fs::exists(state_file())) return {{"compose", false, "no project recorded"}};
+    const auto compose = recorded_project();
+    const auto services =
+        parse_compose_ps(compose.run({"ps", "--all", "--format", "json"}, scaled(30s)));
+    std::vector<ComponentStatus> out;
+    for (const auto& name : kServices) {
+      ComponentStatus component{name, false, "no container in project " + compose.project()};
+      for (const auto& s : services) {
+        if (s.service == name) component = {name, s.healthy(), s.describe()};
+      }
+      out.push_back(component);
+    }
+    return out;
+  }
+
+  bool has_leftovers() const override { return fs::exists(state_file()); }
+
+  bool collect_logs() const override {
+    if (!fs::exists(state_file())) return false;
+    save_logs(recorded_project());
+    return true;
+  }
+
+ private:
+  fs::path state_file() const { return run_dir_ / "compose.json"; }
+  fs::path docker_log() const { return run_dir_ / "logs" / "docker.log"; }
+
+  DockerCompose recorded_project() const {
+    const json state = json::parse(read_file(state_file()));
+    return DockerCompose(state.at("project"), state.at("file").get<std::string>(), docker_log());
+  }
+
+  void save_logs(const DockerCompose& compose) const {
+    for (const auto& service : kServices) {
+      const auto output =
+          compose.try_run({"logs", "--no-color", "--timestamps", service}, scaled(60s));
+      if (output.exit_code == 0) write_file(run_dir_ / "logs" / (service + ".log"), output.out);
+    }
+  }
+
+  void wait_until_healthy(const DockerCompose& compose, const Progress& progress) const {
+    std::vector<ServiceState> last;
+    try {
+      wait_for("compose services " + compose.project() + " to become healthy", scaled(300s), [&] {
+        last = parse_compose_ps(compose.run({"ps", "--all", "--format", "json"}, scaled(30s)));
+        std::string seen;
+        bool all = !last.empty();
+        for (const auto& s : last) {
+          if (s.gone()) {
+            throw HarnessError(
+                "compose service " + s.describe() + "; its log ends:\n" +
+                compose.try_run({"logs", "--no-color", "--tail", "25", s.service}, scaled(30s))
+                    .out);
+          }
+          seen += (seen.empty() ? "" : ", ") + s.describe();
+          all = all && s.healthy();
+        }
+        if (all) return Probe<bool>::ready(true, seen);
+        return Probe<bool>::not_yet(last.empty() ? "no containers yet" : seen);
+      });
+    } catch (const TimeoutError& e) {
+      std::string logs;
+      for (const auto& s : last) {
+        if (s.healthy()) continue;
+        logs += "\n" + s.service + "'s log ends:\n" +
+                compose.try_run({"logs", "--no-color", "--tail", "15", s.service}, scaled(30s)).out;
+      }
+      throw TimeoutError(e.what() + logs);
+    }
+    progress.stage("stack", "all services healthy");
+  }
+
+  fs::path run_dir_;
+  StackChoice choice_;
+};
+
+}  // namespace
+
+std::unique_ptr<StackBackend> make_compose_backend(const fs::path& run_dir,
+                                                   const StackChoice& choice) {
+  return std::make_unique<ComposeStack>(run_dir, choice);
+}
+
+}  // namespace cdc::compose

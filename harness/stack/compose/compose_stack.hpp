@@ -1,0 +1,17 @@
+#pragma once
+#include <filesystem>
+#include <memory>
+
+#include "harness/stack/backend.hpp"
+#include "harness/stack/stack_choice.hpp"
+
+namespace cdc::compose {
+
+// The stack of compose/docker-compose.yml, run by `docker compose` as a project of its own
+// (cdc-harness-<run id>) on ports the harness picks, so parallel runs do not collide. `up`
+// waits until every service is healthy; `down` saves the services' logs to <run dir>/logs
+// and removes the project with its volumes.
+std::unique_ptr<StackBackend> make_compose_backend(const std::filesystem::path& run_dir,
+                                                   const StackChoice& choice);
+
+}  // namespace cdc::compose

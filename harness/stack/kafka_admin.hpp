@@ -1,0 +1,24 @@
+#pragma once
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace cdc {
+
+// Kafka's admin side, through librdkafka's admin API: what a cluster holds, and removal of
+// what a run created on a cluster it shares. Each call has its own deadline and throws a
+// HarnessError naming the broker and Kafka's answer.
+std::vector<std::string> kafka_topics(const std::string& bootstrap,
+                                      std::chrono::milliseconds timeout);
+std::vector<std::string> kafka_consumer_groups(const std::string& bootstrap,
+                                               std::chrono::milliseconds timeout);
+// Deletes the topics and waits until the controller has; a topic already gone is fine.
+void delete_kafka_topics(const std::string& bootstrap, const std::vector<std::string>& topics,
+                         std::chrono::milliseconds timeout);
+
+// Deletes consumer groups that have no members left; a group already gone is fine.
+void delete_kafka_consumer_groups(const std::string& bootstrap,
+                                  const std::vector<std::string>& groups,
+                                  std::chrono::milliseconds timeout);
+
+}  // namespace cdc

@@ -1,0 +1,32 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace cdc {
+
+// Which backend brings the stack up, and the run's id. `up` records it in the run directory
+// before anything starts, so every later command (down, status, guard, the scenarios) acts
+// on the same stack, also after a crash.
+struct StackChoice {
+  std::string backend = "native";  // native | compose | external
+  // In the name of everything the run creates on a stack it shares with others (connectors,
+  // slots, topics, tables, the rows' emails): cleanup removes exactly what carries it.
+  std::string run_id;
+  // external: the endpoints file (else only environment variables); compose: the compose
+  // file (else compose/docker-compose.yml).
+  std::filesystem::path config;
+};
+
+// --stack, else $CDC_STACK, else native; --stack-config, else $CDC_EXTERNAL_CONFIG or
+// $CDC_COMPOSE_FILE. A name that is not a backend is a one-line error. Draws a new run id.
+StackChoice choose_stack(const std::string& flag, const std::filesystem::path& config_flag);
+
+std::string new_run_id();
+
+void save_stack_choice(const std::filesystem::path& run_dir, const StackChoice& choice);
+// What `up` recorded; nullopt for a run directory without a stack.
+std::optional<StackChoice> load_stack_choice(const std::filesystem::path& run_dir);
+void forget_stack_choice(const std::filesystem::path& run_dir);
+
+}  // namespace cdc

@@ -1,0 +1,16 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include "harness/stack/endpoints.hpp"
+
+namespace cdc {
+
+// One quick look at a component someone else runs: nullopt when it answers as the pipeline
+// needs, else what is wrong in one line (never a password).
+std::optional<std::string> postgres_problem(const PostgresEndpoint& endpoint);
+std::optional<std::string> kafka_problem(const std::string& bootstrap);
+// Connect answers and has Debezium's Postgres connector on its plugin path.
+std::optional<std::string> connect_problem(const std::string& url);
+
+}  // namespace cdc
