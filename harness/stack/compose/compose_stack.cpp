@@ -4,6 +4,7 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
+#include "harness/common/interrupt.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/stack/compose/docker_compose.hpp"
@@ -22,8 +23,10 @@ const std::vector<std::string> kServices = {"postgres", "kafka", "connect"};
 
 class ComposeStack final : public StackBackend {
  public:
-  ComposeStack(fs::path run_dir, StackChoice choice)
-      : run_dir_(fs::absolute(run_dir)), choice_(std::move(choice)) {}
+  ComposeStack(fs::path run_dir, StackChoice choice, std::chrono::milliseconds health_timeout)
+      : run_dir_(fs::absolute(run_dir)),
+        choice_(std::move(choice)),
+        health_timeout_(health_timeout) {}
 
   StackEndpoints up(const Progress& progress) override {
     fs::create_directories(run_dir_ / "logs");
@@ -56,7 +59,9 @@ class ComposeStack final : public StackBackend {
       compose.run({"up", "--detach", "--quiet-pull"}, scaled(900s));
       wait_until_healthy(compose, progress);
     } catch (...) {
-      progress.stage("stack", "bring-up failed: removing project " + compose.project());
+      progress.stage("stack",
+                     "bring-up failed or interrupted: removing project " + compose.project());
+      clear_interrupt();  // acted on: the removal below must still get to run docker
       down(Progress(true));
       throw;
     }
@@ -125,23 +130,24 @@ class ComposeStack final : public StackBackend {
   void wait_until_healthy(const DockerCompose& compose, const Progress& progress) const {
     std::vector<ServiceState> last;
     try {
-      wait_for("compose services " + compose.project() + " to become healthy", scaled(300s), [&] {
-        last = parse_compose_ps(compose.run({"ps", "--all", "--format", "json"}, scaled(30s)));
-        std::string seen;
-        bool all = !last.empty();
-        for (const auto& s : last) {
-          if (s.gone()) {
-            throw HarnessError(
-                "compose service " + s.describe() + "; its log ends:\n" +
-                compose.try_run({"logs", "--no-color", "--tail", "25", s.service}, scaled(30s))
-                    .out);
-          }
-          seen += (seen.empty() ? "" : ", ") + s.describe();
-          all = all && s.healthy();
-        }
-        if (all) return Probe<bool>::ready(true, seen);
-        return Probe<bool>::not_yet(last.empty() ? "no containers yet" : seen);
-      });
+      wait_for(
+          "compose services " + compose.project() + " to become healthy", health_timeout_, [&] {
+            last = parse_compose_ps(compose.run({"ps", "--all", "--format", "json"}, scaled(30s)));
+            std::string seen;
+            bool all = !last.empty();
+            for (const auto& s : last) {
+              if (s.gone()) {
+                throw HarnessError(
+                    "compose service " + s.describe() + "; its log ends:\n" +
+                    compose.try_run({"logs", "--no-color", "--tail", "25", s.service}, scaled(30s))
+                        .out);
+              }
+              seen += (seen.empty() ? "" : ", ") + s.describe();
+              all = all && s.healthy();
+            }
+            if (all) return Probe<bool>::ready(true, seen);
+            return Probe<bool>::not_yet(last.empty() ? "no containers yet" : seen);
+          });
     } catch (const TimeoutError& e) {
       std::string logs;
       for (const auto& s : last) {
@@ -156,13 +162,20 @@ class ComposeStack final : public StackBackend {
 
   fs::path run_dir_;
   StackChoice choice_;
+  std::chrono::milliseconds health_timeout_;
 };
 
 }  // namespace
 
 std::unique_ptr<StackBackend> make_compose_backend(const fs::path& run_dir,
+                                                   const StackChoice& choice,
+                                                   std::chrono::milliseconds health_timeout) {
+  return std::make_unique<ComposeStack>(run_dir, choice, health_timeout);
+}
+
+std::unique_ptr<StackBackend> make_compose_backend(const fs::path& run_dir,
                                                    const StackChoice& choice) {
-  return std::make_unique<ComposeStack>(run_dir, choice);
+  return make_compose_backend(run_dir, choice, scaled(300s));
 }
 
 }  // namespace cdc::compose

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <filesystem>
 #include <memory>
 
@@ -11,6 +12,11 @@ namespace cdc::compose {
 // (cdc-harness-<run id>) on ports the harness picks, so parallel runs do not collide. `up`
 // waits until every service is healthy; `down` saves the services' logs to <run dir>/logs
 // and removes the project with its volumes.
+// `health_timeout` bounds the wait for healthy services once `compose up` has returned
+// (images are pulled before that, under a deadline of their own).
+std::unique_ptr<StackBackend> make_compose_backend(const std::filesystem::path& run_dir,
+                                                   const StackChoice& choice,
+                                                   std::chrono::milliseconds health_timeout);
 std::unique_ptr<StackBackend> make_compose_backend(const std::filesystem::path& run_dir,
                                                    const StackChoice& choice);
 

@@ -115,15 +115,18 @@ DockerCompose::DockerCompose(std::string project, fs::path file, fs::path log,
       env_(std::move(env)) {}
 
 void DockerCompose::require_available(const fs::path& log) {
-  const auto info = run_docker({"info", "--format", "{{.ServerVersion}}"}, {}, log, scaled(30s));
-  if (info.exit_code != 0) {
-    throw HarnessError("the Docker daemon does not answer (" + first_line(info.err + info.out) +
+  // `docker version` states a missing daemon in one line (`docker info --format` does not).
+  const auto server =
+      run_docker({"version", "--format", "{{.Server.Version}}"}, {}, log, scaled(30s));
+  if (server.exit_code != 0) {
+    throw HarnessError("the Docker daemon does not answer (" +
+                       first_line(server.err + "\n" + server.out) +
                        "): start it (e.g. `sudo systemctl start docker`), or use --stack native");
   }
   const auto version = run_docker({"compose", "version", "--short"}, {}, log, scaled(30s));
   if (version.exit_code != 0) {
     throw HarnessError("docker compose (v2) is not available (" +
-                       first_line(version.err + version.out) +
+                       first_line(version.err + "\n" + version.out) +
                        "): install Docker's compose plugin (docker-compose-plugin)");
   }
 }
