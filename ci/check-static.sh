@@ -16,5 +16,10 @@ if [ ! -x "$bin/actionlint" ]; then
   say "installing actionlint v1.7.12"
   GOBIN="$bin" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 fi
+# actionlint runs shellcheck on the workflow's run: blocks when it is installed (setup does).
 (cd "$root" && "$bin/actionlint")
 say "workflows: actionlint clean"
+
+command -v shellcheck >/dev/null || { echo "error: shellcheck not found: run ci/setup.sh" >&2; exit 1; }
+(cd "$root" && shellcheck ci/*.sh .ci/run scenarios/unit/stand_in/docker)
+say "scripts: shellcheck clean"

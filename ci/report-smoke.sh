@@ -10,4 +10,4 @@ rm -rf "$out"
 /usr/bin/python3 "$here/validate-report.py" "$out/report.json"
 grep -q '<svg' "$out/index.html" || { echo "index.html has no charts"; exit 1; }
 grep -q '^| debezium-defaults |' "$out/report.md" || { echo "report.md has no results table"; exit 1; }
-echo "report files: $(ls "$out" | tr '\n' ' ')"
+echo "report files: $(find "$out" -maxdepth 1 -type f -printf '%f ')"

@@ -11,7 +11,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 packages=(build-essential cmake ninja-build pkg-config git curl
           libpqxx-dev libpq-dev librdkafka-dev nlohmann-json3-dev libboost-dev
           libboost-filesystem-dev libcpp-httplib-dev libgtest-dev libgmock-dev clang-format
-          python3-jsonschema docker-compose)
+          python3-jsonschema docker-compose shellcheck)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
