@@ -373,6 +373,7 @@ int cmd_report(const Options& options) {
   const StackChoice choice = reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
                                    : choose_stack(options.stack, options.stack_config);
   report_options.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
+  report_options.stack = choice.backend;
   if (!reuse) {
     if (auto owner = live_owner(options.run_dir)) {
       throw HarnessError("a stack is being brought up in " + options.run_dir.string() +

@@ -18,6 +18,7 @@ struct ReportOptions {
   std::vector<ConnectorProfile> profiles = builtin_profiles();
   // In the names of the report's connectors and rows, so an external stack's cleanup finds them.
   std::string run_id = "report";
+  std::string stack = "native";  // the backend the report ran on, for the reader
 };
 
 // For each profile: a connector of its own derived from `base`, then one load step per

@@ -55,8 +55,9 @@ std::string verdict_line(const ReportData& report) {
 std::string markdown_report(const ReportData& report) {
   const auto& m = report.metadata;
   std::string md = "# cdc-harness report\n\n";
-  md += "PostgreSQL " + m["versions"].value("postgres", "?") + " · Kafka " +
-        m["versions"].value("kafka", "?") + " · Debezium " + m["versions"].value("debezium", "?") +
+  md += "Stack: " + m.value("stack", "native") + " · PostgreSQL " +
+        m["versions"].value("postgres", "?") + " · Kafka " + m["versions"].value("kafka", "?") +
+        " · Debezium " + m["versions"].value("debezium", "?") +
         " · synchronous_commit=" + m["postgres_settings"].value("synchronous_commit", "?") + "\n\n";
   md += "Load: open loop, " + m["load"]["rates_tps"].dump() + " transactions/s, " +
         fixed(m["load"].value("duration_s", 0.0), 0) + " s per rate, " +

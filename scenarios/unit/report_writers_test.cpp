@@ -28,6 +28,7 @@ ReportData recorded_report() {
   step.latency = measure_latency(history, events);
   ReportData report;
   report.metadata = {
+      {"stack", "compose"},
       {"versions", {{"postgres", "15"}, {"kafka", "4.1.1"}, {"debezium", "3.4.1.Final"}}},
       {"postgres_settings", {{"synchronous_commit", "on"}}},
       {"load",
@@ -48,6 +49,7 @@ TEST(ReportWriters, MarkdownCarriesTheVerdictAndEveryTable) {
   EXPECT_THAT(md, HasSubstr("| low-latency | 50 | 49.5 | 11 |"));
   EXPECT_THAT(md, HasSubstr("| low-latency | 50 | 7 | 7 | 0 | 0 | 0 | 0 | 0 | 0 |"));
   EXPECT_THAT(md, HasSubstr("Held every offered rate"));
+  EXPECT_THAT(md, HasSubstr("Stack: compose · PostgreSQL 15"));
 }
 
 TEST(ReportWriters, MarkdownNamesAnomalies) {
