@@ -82,7 +82,9 @@ void remove_run_objects(const StackEndpoints& endpoints, const std::string& run_
     try {
       body();
     } catch (const std::exception& e) {
-      failures += std::string(failures.empty() ? "" : "; ") + what + ": " + e.what();
+      std::string message = e.what();
+      message = message.substr(0, message.find('\n'));  // libpq adds a hint line
+      failures += std::string(failures.empty() ? "" : "; ") + what + ": " + message;
     }
   };
   step("connectors", [&] { remove_connectors(endpoints, run_id, progress); });

@@ -36,10 +36,11 @@ namespace {
 
 // What the run created on the stack first (connectors hold replication slots), then the
 // stack itself. A stack the harness runs goes whole; on an external one only the run's own
-// objects go, found by the run id in their names.
-void remove_pipeline_objects(const StackChoice& choice, const fs::path& run_dir,
-                             const Progress& progress) {
-  if (!fs::exists(run_dir / "endpoints.json")) return;
+// objects go, found by the run id in their names. Returns what could not be removed.
+std::optional<std::string> remove_pipeline_objects(const StackChoice& choice,
+                                                   const fs::path& run_dir,
+                                                   const Progress& progress) {
+  if (!fs::exists(run_dir / "endpoints.json")) return std::nullopt;
   try {
     if (choice.backend == "external") {
       remove_run_objects(load_endpoints(run_dir), choice.run_id, progress);
@@ -47,13 +48,14 @@ void remove_pipeline_objects(const StackChoice& choice, const fs::path& run_dir,
       remove_all_connectors(load_endpoints(run_dir), progress);
     }  // compose: the project goes with its volumes
   } catch (const std::exception& e) {
-    progress.stage(
-        "connector",
-        std::string("could not remove what the run created (the stack goes anyway): ") + e.what());
+    return e.what();
   }
+  return std::nullopt;
 }
 
-void tear_down(const fs::path& run_dir, const Progress& progress) {
+// Returns false when an external stack still holds objects of the run: then the run
+// directory keeps its record (run id, endpoints), so that `down` can try again.
+bool tear_down(const fs::path& run_dir, const Progress& progress) {
   clear_interrupt();
   std::ifstream guard_in(guard_file(run_dir));
   int guard = 0;
@@ -61,10 +63,27 @@ void tear_down(const fs::path& run_dir, const Progress& progress) {
     stop_process(guard, run_dir.string(), std::chrono::seconds(5));
   fs::remove(guard_file(run_dir));
   const StackChoice choice = load_stack_choice(run_dir).value_or(StackChoice{});
-  remove_pipeline_objects(choice, run_dir, progress);
+  if (const auto problem = remove_pipeline_objects(choice, run_dir, progress)) {
+    if (choice.backend == "external") {
+      progress.stage("cleanup", *problem);
+      progress.stage("cleanup", "the external stack still holds objects of run " + choice.run_id +
+                                    ": run `cdc-harness down --run-dir " + run_dir.string() +
+                                    "` again once it answers");
+      fs::remove(owner_file(run_dir));
+      return false;
+    }
+    progress.stage("connector", "could not delete connectors (the stack goes anyway): " + *problem);
+  }
   make_stack_backend(choice, run_dir)->down(progress);
   forget_stack_choice(run_dir);
   fs::remove(owner_file(run_dir));
+  return true;
+}
+
+HarnessError earlier_run_not_cleaned(const fs::path& run_dir) {
+  return HarnessError("an earlier run's objects are still on the external stack recorded in " +
+                      run_dir.string() + ": remove them with `cdc-harness down --run-dir " +
+                      run_dir.string() + "` once that stack answers, or use another --run-dir");
 }
 
 // On a stack others share, the run's connector carries the run id in its name, slot and
@@ -169,7 +188,7 @@ int cmd_up(const Options& options) {
   const StackChoice choice = choose_stack(options.stack, options.stack_config);
   if (recorded_stack_backend(options.run_dir)->has_leftovers()) {
     progress.stage("stack", "cleaning up what an earlier run left in " + options.run_dir.string());
-    tear_down(options.run_dir, progress);
+    if (!tear_down(options.run_dir, progress)) throw earlier_run_not_cleaned(options.run_dir);
   }
   fs::create_directories(options.run_dir);
   // Claims the run directory while this process brings the stack up (and, in the
@@ -258,7 +277,7 @@ int cmd_down(const Options& options) {
     progress.stage("stack",
                    "stopping the stack of cdc-harness up (pid " + std::to_string(*owner) + ")");
   }
-  tear_down(options.run_dir, progress);
+  if (!tear_down(options.run_dir, progress)) return 1;
   progress.stage("stack", "stopped; logs kept in " + (options.run_dir / "logs").string());
   return 0;
 }
@@ -380,8 +399,9 @@ int cmd_report(const Options& options) {
                          " (cdc-harness pid " + std::to_string(*owner) +
                          "): wait for it or use another --run-dir");
     }
-    if (recorded_stack_backend(options.run_dir)->has_leftovers())
-      tear_down(options.run_dir, progress);
+    if (recorded_stack_backend(options.run_dir)->has_leftovers() &&
+        !tear_down(options.run_dir, progress))
+      throw earlier_run_not_cleaned(options.run_dir);
     fs::create_directories(options.run_dir);
     write_file(owner_file(options.run_dir), std::to_string(::getpid()) + "\n");
   } else {
