@@ -21,5 +21,5 @@ fi
 say "workflows: actionlint clean"
 
 command -v shellcheck >/dev/null || { echo "error: shellcheck not found: run ci/setup.sh" >&2; exit 1; }
-(cd "$root" && shellcheck ci/*.sh .ci/run scenarios/unit/stand_in/docker)
+(cd "$root" && shellcheck ci/*.sh .ci/run scenarios/unit/stand_in/*)
 say "scripts: shellcheck clean"

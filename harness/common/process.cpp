@@ -91,7 +91,8 @@ void run_command(const ProcessSpec& spec, std::chrono::milliseconds timeout) {
   }
 }
 
-CommandOutput run_captured(const ProcessSpec& spec, std::chrono::milliseconds timeout) {
+CommandOutput run_captured(const ProcessSpec& spec, std::chrono::milliseconds timeout,
+                           const std::function<void(std::chrono::seconds)>& still_running) {
   static std::atomic<int> counter{0};
   const fs::path base = fs::temp_directory_path() / ("cdc-harness-" + std::to_string(::getpid()) +
                                                      "-" + std::to_string(++counter));
@@ -117,13 +118,20 @@ CommandOutput run_captured(const ProcessSpec& spec, std::chrono::milliseconds ti
   } catch (const std::exception& e) {
     throw HarnessError("cannot start " + spec.name + " (" + exe + "): " + e.what());
   }
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + timeout;
+  auto next_tick = start + std::chrono::seconds(15);
   while (child.running()) {
     if (interrupted()) {
       child.terminate();
       throw Interrupted();
     }
-    if (std::chrono::steady_clock::now() > deadline) {
+    const auto now = std::chrono::steady_clock::now();
+    if (still_running && now >= next_tick) {
+      still_running(std::chrono::duration_cast<std::chrono::seconds>(now - start));
+      next_tick += std::chrono::seconds(15);
+    }
+    if (now > deadline) {
       child.terminate();
       throw TimeoutError(spec.name + " did not finish within " +
                          std::to_string(timeout.count() / 1000) + "s");

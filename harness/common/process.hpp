@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,7 +38,11 @@ struct CommandOutput {
 // caller's to judge. Past `timeout` it kills the command and throws a TimeoutError; Ctrl-C
 // kills it and throws Interrupted. A command that cannot start throws a HarnessError.
 // (spec.log is unused: the output comes back instead.)
-CommandOutput run_captured(const ProcessSpec& spec, std::chrono::milliseconds timeout);
+// `still_running`, if given, hears every 15 s how long the command has run, so long work
+// (an image pull) shows progress.
+CommandOutput run_captured(
+    const ProcessSpec& spec, std::chrono::milliseconds timeout,
+    const std::function<void(std::chrono::seconds)>& still_running = nullptr);
 
 // Alive and still the process we started: `marker` (a path only our process has on its
 // command line) guards against a recycled pid.

@@ -56,7 +56,10 @@ class ComposeStack final : public StackBackend {
     try {
       progress.stage("stack", "docker compose project " + compose.project() + " from " +
                                   choice_.config.string() + " (pulls images on first use)");
-      compose.run({"up", "--detach", "--quiet-pull"}, scaled(900s));
+      compose.run({"up", "--detach", "--quiet-pull"}, scaled(900s), [&](std::chrono::seconds t) {
+        progress.stage("stack", "docker compose up: pulling and starting (" +
+                                    std::to_string(t.count()) + " s so far)");
+      });
       wait_until_healthy(compose, progress);
     } catch (...) {
       progress.stage("stack",

@@ -51,7 +51,8 @@ std::string first_line(const std::string& text) {
 
 CommandOutput run_docker(const std::vector<std::string>& args,
                          const std::vector<std::pair<std::string, std::string>>& env,
-                         const fs::path& log, std::chrono::milliseconds timeout) {
+                         const fs::path& log, std::chrono::milliseconds timeout,
+                         const std::function<void(std::chrono::seconds)>& still_running = nullptr) {
   ProcessSpec spec{"docker " + (args.empty() ? std::string() : args[0]),
                    docker_executable(),
                    args,
@@ -65,7 +66,7 @@ CommandOutput run_docker(const std::vector<std::string>& args,
   for (const auto& arg : args) record << ' ' << arg;
   record << "\n" << std::flush;
   try {
-    CommandOutput output = run_captured(spec, timeout);
+    CommandOutput output = run_captured(spec, timeout, still_running);
     record << output.err << "(exit " << output.exit_code << ")\n";
     return output;
   } catch (const TimeoutError& e) {
@@ -131,16 +132,18 @@ void DockerCompose::require_available(const fs::path& log) {
   }
 }
 
-CommandOutput DockerCompose::try_run(const std::vector<std::string>& args,
-                                     std::chrono::milliseconds timeout) const {
+CommandOutput DockerCompose::try_run(
+    const std::vector<std::string>& args, std::chrono::milliseconds timeout,
+    const std::function<void(std::chrono::seconds)>& still_running) const {
   std::vector<std::string> full = {"compose", "-p", project_, "-f", file_.string()};
   full.insert(full.end(), args.begin(), args.end());
-  return run_docker(full, env_, log_, timeout);
+  return run_docker(full, env_, log_, timeout, still_running);
 }
 
-std::string DockerCompose::run(const std::vector<std::string>& args,
-                               std::chrono::milliseconds timeout) const {
-  const auto output = try_run(args, timeout);
+std::string DockerCompose::run(
+    const std::vector<std::string>& args, std::chrono::milliseconds timeout,
+    const std::function<void(std::chrono::seconds)>& still_running) const {
+  const auto output = try_run(args, timeout, still_running);
   if (output.exit_code != 0) {
     throw HarnessError("`docker compose " + (args.empty() ? std::string() : args[0]) +
                        "` for project " + project_ + " failed (exit " +

@@ -23,10 +23,12 @@ class DockerCompose {
 
   // Runs `docker compose ... <args>`; a non-zero exit throws a HarnessError with the end of
   // its stderr. Returns its stdout.
-  std::string run(const std::vector<std::string>& args, std::chrono::milliseconds timeout) const;
+  std::string run(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
+                  const std::function<void(std::chrono::seconds)>& still_running = nullptr) const;
   // The same, returning the exit code and both streams instead of judging them.
-  CommandOutput try_run(const std::vector<std::string>& args,
-                        std::chrono::milliseconds timeout) const;
+  CommandOutput try_run(
+      const std::vector<std::string>& args, std::chrono::milliseconds timeout,
+      const std::function<void(std::chrono::seconds)>& still_running = nullptr) const;
 
   const std::string& project() const { return project_; }
 
