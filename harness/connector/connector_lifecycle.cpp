@@ -161,9 +161,46 @@ void wait_until_snapshot_committed(const StackEndpoints& endpoints, const std::s
            });
 }
 
+namespace {
+
+// Stops the connector and resets its source offsets (Connect 3.6+), so that nothing of it
+// stays in the worker's offsets topic, which on a shared cluster is not ours to clutter. A
+// connector that is gone, or a worker without the API, has nothing to forget here.
+void forget_offsets(ConnectClient& connect, const std::string& name) {
+  const std::string base = "/connectors/" + name;
+  const auto stop = connect.put_json(base + "/stop", "");
+  if (stop.status == 404 || stop.status == 405) return;
+  if (stop.status < 200 || stop.status >= 300) {
+    throw HarnessError("Kafka Connect refused to stop connector " + name + " (HTTP " +
+                       std::to_string(stop.status) + "): " + connect_error_message(stop));
+  }
+  wait_for("connector " + name + " to stop before its offsets are reset", scaled(30s), [&] {
+    const auto response = connect.get(base + "/status");
+    if (response.status == 404) return Probe<bool>::ready(true);
+    const json status = json::parse(response.body, nullptr, false);
+    const std::string state = status.is_object() ? status["connector"].value("state", "?")
+                                                 : "HTTP " + std::to_string(response.status);
+    if (state == "STOPPED") return Probe<bool>::ready(true);
+    return Probe<bool>::not_yet("connector " + state);
+  });
+  wait_for("Kafka Connect to reset the offsets of " + name, scaled(30s), [&] {
+    const auto response = connect.del(base + "/offsets");
+    if (response.status == 200 || response.status == 404) return Probe<bool>::ready(true);
+    // 400: the stop has not reached every worker yet; 409: a rebalance.
+    if (response.status == 400 || response.status == 409)
+      return Probe<bool>::not_yet("HTTP " + std::to_string(response.status) + ": " +
+                                  connect_error_message(response));
+    throw HarnessError("Kafka Connect refused to reset the offsets of " + name + " (HTTP " +
+                       std::to_string(response.status) + "): " + connect_error_message(response));
+  });
+}
+
+}  // namespace
+
 void remove_connector(const StackEndpoints& endpoints, const std::string& name,
                       const std::string& slot) {
   ConnectClient connect(endpoints.connect_url);
+  forget_offsets(connect, name);
   wait_for("Kafka Connect to delete connector " + name, scaled(60s), [&] {
     const auto response = connect.del("/connectors/" + name);
     if (response.status == 204 || response.status == 200 || response.status == 404)

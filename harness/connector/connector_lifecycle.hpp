@@ -34,7 +34,8 @@ void wait_for_connector_state(const StackEndpoints& endpoints, const std::string
 // complete: from then on a restart resumes streaming instead of snapshotting again.
 void wait_until_snapshot_committed(const StackEndpoints& endpoints, const std::string& name);
 
-// Deletes the connector, waits until Connect has let go of it and drops its slot.
+// Stops the connector and resets its offsets (where Connect can), deletes it, waits until
+// Connect has let go of it and drops its slot: nothing of it is left anywhere.
 void remove_connector(const StackEndpoints& endpoints, const std::string& name,
                       const std::string& slot);
 
