@@ -11,9 +11,9 @@
 #include <sstream>
 #include <thread>
 
-#include "harness/cleanup/run_objects.hpp"
 #include "harness/cleanup/stack_inventory.hpp"
 #include "harness/cli/run_dir_claims.hpp"
+#include "harness/cli/tear_down.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 #include "harness/common/interrupt.hpp"
@@ -33,58 +33,6 @@ namespace cdc::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-// What the run created on the stack first (connectors hold replication slots), then the
-// stack itself. A stack the harness runs goes whole; on an external one only the run's own
-// objects go, found by the run id in their names. Returns what could not be removed.
-std::optional<std::string> remove_pipeline_objects(const StackChoice& choice,
-                                                   const fs::path& run_dir,
-                                                   const Progress& progress) {
-  if (!fs::exists(run_dir / "endpoints.json")) return std::nullopt;
-  try {
-    if (choice.backend == "external") {
-      remove_run_objects(load_endpoints(run_dir), choice.run_id, progress);
-    } else if (choice.backend == "native") {
-      remove_all_connectors(load_endpoints(run_dir), progress);
-    }  // compose: the project goes with its volumes
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return std::nullopt;
-}
-
-// Returns false when an external stack still holds objects of the run: then the run
-// directory keeps its record (run id, endpoints), so that `down` can try again.
-bool tear_down(const fs::path& run_dir, const Progress& progress) {
-  clear_interrupt();
-  std::ifstream guard_in(guard_file(run_dir));
-  int guard = 0;
-  if (guard_in >> guard && guard != ::getpid())
-    stop_process(guard, run_dir.string(), std::chrono::seconds(5));
-  fs::remove(guard_file(run_dir));
-  const StackChoice choice = load_stack_choice(run_dir).value_or(StackChoice{});
-  if (const auto problem = remove_pipeline_objects(choice, run_dir, progress)) {
-    if (choice.backend == "external") {
-      progress.stage("cleanup", *problem);
-      progress.stage("cleanup", "the external stack still holds objects of run " + choice.run_id +
-                                    ": run `cdc-harness down --run-dir " + run_dir.string() +
-                                    "` again once it answers");
-      fs::remove(owner_file(run_dir));
-      return false;
-    }
-    progress.stage("connector", "could not delete connectors (the stack goes anyway): " + *problem);
-  }
-  make_stack_backend(choice, run_dir)->down(progress);
-  forget_stack_choice(run_dir);
-  fs::remove(owner_file(run_dir));
-  return true;
-}
-
-HarnessError earlier_run_not_cleaned(const fs::path& run_dir) {
-  return HarnessError("an earlier run's objects are still on the external stack recorded in " +
-                      run_dir.string() + ": remove them with `cdc-harness down --run-dir " +
-                      run_dir.string() + "` once that stack answers, or use another --run-dir");
-}
 
 // On a stack others share, the run's connector carries the run id in its name, slot and
 // topic prefix (and so does every connector a scenario derives from it).
