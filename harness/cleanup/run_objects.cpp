@@ -1,42 +1,21 @@
 #include "harness/cleanup/run_objects.hpp"
 
-#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "harness/common/errors.hpp"
+#include "harness/common/text.hpp"
 #include "harness/common/timeouts.hpp"
-#include "harness/connector/connect_client.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/replication_slot.hpp"
 #include "harness/stack/kafka_admin.hpp"
 
 namespace cdc {
-using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
 
 bool carries(const std::string& name, const std::string& run_id) {
   return name.find(run_id) != std::string::npos;
-}
-
-void remove_connectors(const StackEndpoints& endpoints, const std::string& run_id,
-                       const Progress& progress) {
-  ConnectClient connect(endpoints.connect_url);
-  const auto listed = connect.get("/connectors");
-  if (listed.status != 200) {
-    throw HarnessError("Kafka Connect could not list connectors (HTTP " +
-                       std::to_string(listed.status) + "): " + connect_error_message(listed));
-  }
-  for (const auto& entry : json::parse(listed.body)) {
-    const std::string name = entry.get<std::string>();
-    if (!carries(name, run_id)) continue;
-    const auto config = connect.get("/connectors/" + name + "/config");
-    const json settings = config.status == 200 ? json::parse(config.body) : json::object();
-    const std::string slot = settings.value("slot.name", "");
-    progress.stage("cleanup", "deleting connector " + name);
-    remove_connector(endpoints, name, carries(slot, run_id) ? slot : "");
-  }
 }
 
 void remove_postgres_objects(const StackEndpoints& endpoints, const std::string& run_id,
@@ -82,12 +61,13 @@ void remove_run_objects(const StackEndpoints& endpoints, const std::string& run_
     try {
       body();
     } catch (const std::exception& e) {
-      std::string message = e.what();
-      message = message.substr(0, message.find('\n'));  // libpq adds a hint line
-      failures += std::string(failures.empty() ? "" : "; ") + what + ": " + message;
+      failures += std::string(failures.empty() ? "" : "; ") + what + ": " + first_line(e.what());
     }
   };
-  step("connectors", [&] { remove_connectors(endpoints, run_id, progress); });
+  step("connectors", [&] {
+    remove_connectors(
+        endpoints, [&](const std::string& name) { return carries(name, run_id); }, progress);
+  });
   step("replication slots", [&] {
     for (const auto& slot : replication_slots(endpoints.admin)) {
       if (!carries(slot, run_id)) continue;

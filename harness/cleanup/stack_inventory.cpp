@@ -4,9 +4,8 @@
 
 #include <pqxx/pqxx>
 
-#include "harness/common/errors.hpp"
 #include "harness/common/timeouts.hpp"
-#include "harness/connector/connect_client.hpp"
+#include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/replication_slot.hpp"
 #include "harness/stack/kafka_admin.hpp"
 
@@ -31,13 +30,7 @@ std::vector<std::string> column(pqxx::nontransaction& tx, const std::string& sql
 
 json stack_inventory(const StackEndpoints& endpoints) {
   json inventory;
-  ConnectClient connect(endpoints.connect_url);
-  const auto listed = connect.get("/connectors");
-  if (listed.status != 200) {
-    throw HarnessError("Kafka Connect could not list connectors (HTTP " +
-                       std::to_string(listed.status) + "): " + connect_error_message(listed));
-  }
-  inventory["connectors"] = sorted(json::parse(listed.body).get<std::vector<std::string>>());
+  inventory["connectors"] = sorted(list_connectors(endpoints));
   inventory["replication_slots"] = sorted(replication_slots(endpoints.admin));
   inventory["topics"] = sorted(kafka_topics(endpoints.kafka_bootstrap, scaled(15s)));
   inventory["consumer_groups"] =

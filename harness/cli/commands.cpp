@@ -37,7 +37,7 @@ namespace {
 // On a stack others share, the run's connector carries the run id in its name, slot and
 // topic prefix (and so does every connector a scenario derives from it).
 ConnectorConfig connector_for_run(const ConnectorConfig& connector, const StackChoice& choice) {
-  return choice.backend == "external" ? isolated_copy(connector, choice.run_id) : connector;
+  return choice.shared() ? isolated_copy(connector, choice.run_id) : connector;
 }
 
 int tail_topic(TopicObserver& observer) {
@@ -157,7 +157,7 @@ int cmd_up(const Options& options) {
                    "registering " + registered.name + " from " + options.connector_file.string());
     start_connector(endpoints, registered, progress);
     save_registered_connector(options.run_dir, registered);
-    if (choice.backend != "external") {
+    if (!choice.shared()) {
       external_file = options.run_dir / "secrets" / "external.env";
       write_file(*external_file, external::external_settings_text(endpoints),
                  fs::perms::owner_read | fs::perms::owner_write);

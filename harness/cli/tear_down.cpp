@@ -23,7 +23,7 @@ std::optional<std::string> remove_pipeline_objects(const StackChoice& choice,
                                                    const Progress& progress) {
   if (!fs::exists(run_dir / "endpoints.json")) return std::nullopt;
   try {
-    if (choice.backend == "external") {
+    if (choice.shared()) {
       remove_run_objects(load_endpoints(run_dir), choice.run_id, progress);
     } else if (choice.backend == "native") {
       remove_all_connectors(load_endpoints(run_dir), progress);
@@ -45,7 +45,7 @@ bool tear_down(const fs::path& run_dir, const Progress& progress) {
   fs::remove(guard_file(run_dir));
   const StackChoice choice = load_stack_choice(run_dir).value_or(StackChoice{});
   if (const auto problem = remove_pipeline_objects(choice, run_dir, progress)) {
-    if (choice.backend == "external") {
+    if (choice.shared()) {
       progress.stage("cleanup", *problem);
       progress.stage("cleanup", "the external stack still holds objects of run " + choice.run_id +
                                     ": run `cdc-harness down --run-dir " + run_dir.string() +

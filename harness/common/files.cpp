@@ -4,11 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <deque>
 #include <fstream>
 #include <sstream>
 
 #include "harness/common/errors.hpp"
+#include "harness/common/text.hpp"
 
 namespace cdc {
 namespace fs = std::filesystem;
@@ -42,17 +42,33 @@ void write_file(const fs::path& path, const std::string& content, fs::perms perm
   fs::rename(temp, path);
 }
 
-std::string tail_of_file(const fs::path& path, int lines) {
-  std::ifstream in(path);
-  if (!in) return "(no log at " + path.string() + ")";
-  std::deque<std::string> last;
+std::map<std::string, std::string> read_key_values(const fs::path& path) {
+  std::map<std::string, std::string> values;
+  std::istringstream in(read_file(path));
   std::string line;
-  while (std::getline(in, line)) {
-    last.push_back(line);
-    if (static_cast<int>(last.size()) > lines) last.pop_front();
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("export ", 0) == 0) line = line.substr(7);
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) {
+      throw HarnessError(path.string() + " line " + std::to_string(number) +
+                         " is not KEY=VALUE: fix or remove it");
+    }
+    std::string value = line.substr(eq + 1);
+    if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
+        value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    values[line.substr(0, eq)] = value;
   }
+  return values;
+}
+
+std::string tail_of_file(const fs::path& path, int lines) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return "(no log at " + path.string() + ")";
+  std::istringstream last(last_lines(read_file(path), lines));
   std::string out;
-  for (const auto& l : last) out += "    " + l + "\n";
+  for (std::string line; std::getline(last, line);) out += "    " + line + "\n";
   return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <map>
 #include <string>
 
 namespace cdc {
@@ -12,6 +13,11 @@ void write_file(const std::filesystem::path& path, const std::string& content,
                                                std::filesystem::perms::owner_write |
                                                std::filesystem::perms::group_read |
                                                std::filesystem::perms::others_read);
+// A file of KEY=VALUE lines (shell-style: `#` comments, blank lines, an optional `export `,
+// values optionally in matching quotes). A line that is none of these is a HarnessError
+// naming the file and the line.
+std::map<std::string, std::string> read_key_values(const std::filesystem::path& path);
+
 // The last `lines` lines of a log, for the error that says why a component did not start.
 std::string tail_of_file(const std::filesystem::path& path, int lines = 25);
 

@@ -39,19 +39,49 @@ std::vector<std::string> full_command(const ProcessSpec& spec, std::string& exe)
   return args;
 }
 
+bp::environment environment_for(const ProcessSpec& spec) {
+  bp::environment env = boost::this_process::environment();
+  for (const auto& [name, value] : spec.env) env[name] = value;
+  return env;
+}
+
+// A server or a logged command: stdout and stderr to spec.log, in a session of its own.
 bp::child launch(const ProcessSpec& spec) {
   std::string exe;
   const auto args = full_command(spec, exe);
   fs::create_directories(spec.log.parent_path());
-  bp::environment env = boost::this_process::environment();
-  for (const auto& [name, value] : spec.env) env[name] = value;
   try {
     return bp::child(bp::exe = exe, bp::args = args,
                      bp::std_in<bp::null, (bp::std_out & bp::std_err)> spec.log.string(),
-                     bp::start_dir = spec.cwd.string(), env, NewSession{});
+                     bp::start_dir = spec.cwd.string(), environment_for(spec), NewSession{});
   } catch (const std::exception& e) {
     throw HarnessError("cannot start " + spec.name + " (" + exe + "): " + e.what());
   }
+}
+
+// Waits until the child exits. Ctrl-C terminates it and throws Interrupted; past `timeout`
+// it is terminated and the answer is false. `still_running` hears every 15 s.
+bool wait_for_exit(bp::child& child, std::chrono::milliseconds timeout,
+                   const std::function<void(std::chrono::seconds)>& still_running) {
+  const auto start = std::chrono::steady_clock::now();
+  auto next_tick = start + std::chrono::seconds(15);
+  while (child.running()) {
+    if (interrupted()) {
+      child.terminate();
+      throw Interrupted();
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (still_running && now >= next_tick) {
+      still_running(std::chrono::duration_cast<std::chrono::seconds>(now - start));
+      next_tick += std::chrono::seconds(15);
+    }
+    if (now > start + timeout) {
+      child.terminate();
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 // Reaps the pid if it is our exited child, so a dead server does not linger as a zombie.
@@ -71,19 +101,10 @@ int spawn_server(const ProcessSpec& spec) {
 
 void run_command(const ProcessSpec& spec, std::chrono::milliseconds timeout) {
   bp::child child = launch(spec);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (child.running()) {
-    if (interrupted()) {
-      child.terminate();
-      throw Interrupted();
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      child.terminate();
-      throw HarnessError(spec.name + " did not finish within " +
-                         std::to_string(timeout.count() / 1000) + "s; its log (" +
-                         spec.log.string() + ") ends:\n" + tail_of_file(spec.log));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!wait_for_exit(child, timeout, nullptr)) {
+    throw HarnessError(spec.name + " did not finish within " +
+                       std::to_string(timeout.count() / 1000) + "s; its log (" + spec.log.string() +
+                       ") ends:\n" + tail_of_file(spec.log));
   }
   if (child.exit_code() != 0) {
     throw HarnessError(spec.name + " failed with exit code " + std::to_string(child.exit_code()) +
@@ -108,35 +129,17 @@ CommandOutput run_captured(const ProcessSpec& spec, std::chrono::milliseconds ti
   } cleanup{out_file, err_file};
   std::string exe;
   const auto args = full_command(spec, exe);
-  bp::environment env = boost::this_process::environment();
-  for (const auto& [name, value] : spec.env) env[name] = value;
   bp::child child;
   try {
-    child = bp::child(bp::exe = exe, bp::args = args,
-                      bp::std_in<bp::null, bp::std_out> out_file.string(),
-                      bp::std_err > err_file.string(), bp::start_dir = spec.cwd.string(), env);
+    child = bp::child(
+        bp::exe = exe, bp::args = args, bp::std_in<bp::null, bp::std_out> out_file.string(),
+        bp::std_err > err_file.string(), bp::start_dir = spec.cwd.string(), environment_for(spec));
   } catch (const std::exception& e) {
     throw HarnessError("cannot start " + spec.name + " (" + exe + "): " + e.what());
   }
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + timeout;
-  auto next_tick = start + std::chrono::seconds(15);
-  while (child.running()) {
-    if (interrupted()) {
-      child.terminate();
-      throw Interrupted();
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (still_running && now >= next_tick) {
-      still_running(std::chrono::duration_cast<std::chrono::seconds>(now - start));
-      next_tick += std::chrono::seconds(15);
-    }
-    if (now > deadline) {
-      child.terminate();
-      throw TimeoutError(spec.name + " did not finish within " +
-                         std::to_string(timeout.count() / 1000) + "s");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!wait_for_exit(child, timeout, still_running)) {
+    throw TimeoutError(spec.name + " did not finish within " +
+                       std::to_string(timeout.count() / 1000) + "s");
   }
   return CommandOutput{child.exit_code(), read_file(out_file), read_file(err_file)};
 }

@@ -218,22 +218,35 @@ void remove_connector(const StackEndpoints& endpoints, const std::string& name,
   drop_replication_slot(endpoints.admin, slot);
 }
 
-void remove_all_connectors(const StackEndpoints& endpoints, const Progress& progress) {
+std::vector<std::string> list_connectors(const StackEndpoints& endpoints) {
   ConnectClient connect(endpoints.connect_url);
   const auto listed = connect.get("/connectors");
   if (listed.status != 200) {
     throw HarnessError("Kafka Connect could not list connectors (HTTP " +
                        std::to_string(listed.status) + "): " + connect_error_message(listed));
   }
-  for (const auto& name : json::parse(listed.body)) {
-    const auto config = connect.get("/connectors/" + name.get<std::string>() + "/config");
+  return json::parse(listed.body).get<std::vector<std::string>>();
+}
+
+void remove_connectors(const StackEndpoints& endpoints,
+                       const std::function<bool(const std::string&)>& matches,
+                       const Progress& progress) {
+  ConnectClient connect(endpoints.connect_url);
+  for (const auto& name : list_connectors(endpoints)) {
+    if (!matches(name)) continue;
+    const auto config = connect.get("/connectors/" + name + "/config");
     const json settings = config.status == 200 ? json::parse(config.body) : json::object();
     const std::string slot = settings.value("slot.name", "debezium");
-    progress.stage("connector", "deleting " + name.get<std::string>() + " and its slot " + slot);
-    remove_connector(endpoints, name, slot);
+    progress.stage("connector", "deleting " + name + " and its slot " + slot);
+    remove_connector(endpoints, name, matches(slot) ? slot : "");
   }
+}
+
+void remove_all_connectors(const StackEndpoints& endpoints, const Progress& progress) {
+  remove_connectors(
+      endpoints, [](const std::string&) { return true; }, progress);
   // Slots whose connector is gone pin WAL forever: drop them too, and say so. (This is the
-  // harness's own Postgres; an external backend must limit this to slots it created.)
+  // harness's own Postgres; on a shared one, remove_connectors with a run's names instead.)
   for (const auto& slot : replication_slots(endpoints.admin)) {
     progress.stage("connector", "dropping replication slot " + slot + " that no connector owns");
     drop_replication_slot(endpoints.admin, slot);

@@ -1,5 +1,7 @@
 #pragma once
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "harness/common/progress.hpp"
 #include "harness/connector/connector_config.hpp"
@@ -39,7 +41,17 @@ void wait_until_snapshot_committed(const StackEndpoints& endpoints, const std::s
 void remove_connector(const StackEndpoints& endpoints, const std::string& name,
                       const std::string& slot);
 
-// Every connector Connect runs, each with its slot: for teardown and for `down`.
+// The names of the connectors Connect runs.
+std::vector<std::string> list_connectors(const StackEndpoints& endpoints);
+
+// Removes (as remove_connector) every connector whose name `matches`, with the slot its
+// config names if that `matches` too: a run's cleanup on a stack it shares.
+void remove_connectors(const StackEndpoints& endpoints,
+                       const std::function<bool(const std::string&)>& matches,
+                       const Progress& progress);
+
+// Every connector Connect runs, each with its slot, and every slot no connector owns: for
+// the teardown of a stack the harness runs.
 void remove_all_connectors(const StackEndpoints& endpoints, const Progress& progress);
 
 }  // namespace cdc

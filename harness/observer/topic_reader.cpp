@@ -98,22 +98,4 @@ std::optional<RawRecord> TopicReader::poll(std::chrono::milliseconds timeout) {
   return record;
 }
 
-std::vector<std::string> list_topics(const std::string& bootstrap) {
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  set(*conf, "bootstrap.servers", bootstrap);
-  set(*conf, "log_level", "0");
-  std::string error;
-  std::unique_ptr<RdKafka::Producer> client(RdKafka::Producer::create(conf.get(), error));
-  if (!client) throw HarnessError("cannot create a Kafka client for " + bootstrap + ": " + error);
-  RdKafka::Metadata* metadata = nullptr;
-  const auto err = client->metadata(true, nullptr, &metadata, 10000);
-  std::unique_ptr<RdKafka::Metadata> owned(metadata);
-  if (err != RdKafka::ERR_NO_ERROR) {
-    throw HarnessError("cannot list topics on " + bootstrap + ": " + RdKafka::err2str(err));
-  }
-  std::vector<std::string> names;
-  for (const auto* topic : *owned->topics()) names.push_back(topic->topic());
-  return names;
-}
-
 }  // namespace cdc

@@ -49,7 +49,4 @@ class TopicReader {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
 };
 
-// The names of the topics the cluster has now.
-std::vector<std::string> list_topics(const std::string& bootstrap);
-
 }  // namespace cdc

@@ -10,6 +10,7 @@
 #include "harness/connector/connect_client.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/observer/fenced_reader.hpp"
+#include "harness/stack/stack_probes.hpp"
 #include "harness/workload/customers_workload.hpp"
 
 namespace cdc {
@@ -53,7 +54,7 @@ json metadata(const StackEndpoints& endpoints, const ConnectorConfig& base,
   std::string debezium = "?";
   const json plugins = json::parse(connect.get("/connector-plugins").body, nullptr, false);
   for (const auto& plugin : plugins) {
-    if (plugin.value("class", "") == "io.debezium.connector.postgresql.PostgresConnector") {
+    if (plugin.value("class", "") == kDebeziumPostgresConnectorClass) {
       debezium = plugin.value("version", "?");
     }
   }

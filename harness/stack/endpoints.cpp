@@ -2,7 +2,6 @@
 
 #include <map>
 #include <random>
-#include <sstream>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
@@ -34,18 +33,6 @@ PostgresEndpoint postgres_from_json(const json& j,
   return pg;
 }
 
-std::map<std::string, std::string> read_properties(const fs::path& path) {
-  std::map<std::string, std::string> values;
-  std::istringstream in(read_file(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto eq = line.find('=');
-    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
-    values[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return values;
-}
-
 }  // namespace
 
 std::string random_password() {
@@ -54,6 +41,13 @@ std::string random_password() {
   std::string password;
   for (int i = 0; i < 24; ++i) password += alphabet[random() % 56];
   return password;
+}
+
+void set_harness_roles(StackEndpoints& endpoints, const std::string& host, int port,
+                       const std::string& admin_dbname) {
+  endpoints.admin = {host, port, admin_dbname, "cdc_admin", random_password()};
+  endpoints.app = {host, port, "cdctest", "cdc_app", random_password()};
+  endpoints.debezium = {host, port, "cdctest", "debezium", random_password()};
 }
 
 std::string PostgresEndpoint::conninfo() const {
@@ -97,7 +91,7 @@ StackEndpoints load_endpoints(const fs::path& run_dir) {
                        " (no endpoints.json): start one with `cdc-harness up`");
   }
   const json j = json::parse(read_file(file));
-  const auto passwords = read_properties(credentials_file(run_dir));
+  const auto passwords = read_key_values(credentials_file(run_dir));
   const json& pg = j.at("postgres");
   return StackEndpoints{postgres_from_json(pg.at("admin"), passwords, "admin"),
                         postgres_from_json(pg.at("app"), passwords, "app"),

@@ -36,6 +36,11 @@ StackEndpoints load_endpoints(const std::filesystem::path& run_dir);
 // A fresh password for a role of a stack the harness creates: 24 letters and digits.
 std::string random_password();
 
+// On a Postgres the harness creates: the superuser cdc_admin and the roles of
+// postgres/init.sql (cdc_app, debezium) in database cdctest, each with a fresh password.
+void set_harness_roles(StackEndpoints& endpoints, const std::string& host, int port,
+                       const std::string& admin_dbname);
+
 std::filesystem::path credentials_file(const std::filesystem::path& run_dir);
 
 }  // namespace cdc

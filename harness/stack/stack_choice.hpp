@@ -16,6 +16,10 @@ struct StackChoice {
   // external: the endpoints file (else only environment variables); compose: the compose
   // file (else compose/docker-compose.yml).
   std::filesystem::path config;
+
+  // Others use this stack too: the run creates everything under its run id and removes
+  // only that, never the stack itself.
+  bool shared() const { return backend == "external"; }
 };
 
 // --stack, else $CDC_STACK, else native; --stack-config, else $CDC_EXTERNAL_CONFIG or

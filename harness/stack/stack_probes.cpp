@@ -2,22 +2,25 @@
 
 #include <httplib.h>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "harness/common/text.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/stack/kafka_admin.hpp"
 
 namespace cdc {
 using namespace std::chrono_literals;
 
-namespace {
-
-std::string first_line(const std::string& text) {
-  const auto end = text.find('\n');
-  return end == std::string::npos ? text : text.substr(0, end);
+bool lists_debezium_postgres(const std::string& connector_plugins_body) {
+  const auto plugins = nlohmann::json::parse(connector_plugins_body, nullptr, false);
+  if (!plugins.is_array()) return false;
+  for (const auto& plugin : plugins) {
+    if (plugin.is_object() && plugin.value("class", "") == kDebeziumPostgresConnectorClass)
+      return true;
+  }
+  return false;
 }
-
-}  // namespace
 
 std::optional<std::string> postgres_problem(const PostgresEndpoint& endpoint) {
   try {
@@ -51,8 +54,7 @@ std::optional<std::string> connect_problem(const std::string& url) {
     return "Kafka Connect at " + url + " answered GET /connector-plugins with HTTP " +
            std::to_string(response->status);
   }
-  if (response->body.find("io.debezium.connector.postgresql.PostgresConnector") ==
-      std::string::npos) {
+  if (!lists_debezium_postgres(response->body)) {
     return "Kafka Connect at " + url +
            " has no Debezium Postgres connector on its plugin path: install "
            "debezium-connector-postgres there";

@@ -6,6 +6,13 @@
 
 namespace cdc {
 
+// The connector class every Connect worker of the pipeline must offer.
+inline constexpr const char* kDebeziumPostgresConnectorClass =
+    "io.debezium.connector.postgresql.PostgresConnector";
+
+// Whether a GET /connector-plugins answer lists it.
+bool lists_debezium_postgres(const std::string& connector_plugins_body);
+
 // One quick look at a component someone else runs: nullopt when it answers as the pipeline
 // needs, else what is wrong in one line (never a password).
 std::optional<std::string> postgres_problem(const PostgresEndpoint& endpoint);

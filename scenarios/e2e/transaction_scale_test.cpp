@@ -9,6 +9,7 @@
 #include "harness/common/wait.hpp"
 #include "harness/observer/envelope_decoder.hpp"
 #include "harness/observer/topic_reader.hpp"
+#include "harness/stack/kafka_admin.hpp"
 #include "scenarios/e2e/own_table.hpp"
 
 namespace cdc::scenarios {
@@ -113,7 +114,7 @@ TEST(LargeTransaction, TenThousandRowsArriveAllInOrderWithOneTxId) {
 // No topic of the cluster carries `table`'s changes.
 Verdict check_no_topic_for(const Pipeline& pipeline, const std::string& table) {
   Verdict verdict;
-  for (const auto& topic : list_topics(pipeline.endpoints.kafka_bootstrap)) {
+  for (const auto& topic : kafka_topics(pipeline.endpoints.kafka_bootstrap, scaled(10s))) {
     if (topic.size() >= table.size() &&
         topic.compare(topic.size() - table.size(), table.size(), table) == 0) {
       verdict.fail("unexpected: topic " + topic + " carries changes of " + table +

@@ -17,8 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// What compose/docker-compose.yml names: the database, its roles, the services.
-constexpr const char* kDatabase = "cdctest";
+// The services compose/docker-compose.yml names.
 const std::vector<std::string> kServices = {"postgres", "kafka", "connect"};
 
 class ComposeStack final : public StackBackend {
@@ -34,9 +33,7 @@ class ComposeStack final : public StackBackend {
     DockerCompose::require_available(docker_log());
     StackEndpoints endpoints;
     const int pg_port = pick_free_port();
-    endpoints.admin = {"127.0.0.1", pg_port, kDatabase, "cdc_admin", random_password()};
-    endpoints.app = {"127.0.0.1", pg_port, kDatabase, "cdc_app", random_password()};
-    endpoints.debezium = {"127.0.0.1", pg_port, kDatabase, "debezium", random_password()};
+    set_harness_roles(endpoints, "127.0.0.1", pg_port, "cdctest");  // POSTGRES_DB
     const int kafka_port = pick_free_port();
     const int connect_port = pick_free_port();
     endpoints.kafka_bootstrap = "127.0.0.1:" + std::to_string(kafka_port);
@@ -92,8 +89,7 @@ class ComposeStack final : public StackBackend {
   std::vector<ComponentStatus> status() const override {
     if (!fs::exists(state_file())) return {{"compose", false, "no project recorded"}};
     const auto compose = recorded_project();
-    const auto services =
-        parse_compose_ps(compose.run({"ps", "--all", "--format", "json"}, scaled(30s)));
+    const auto services = compose.services();
     std::vector<ComponentStatus> out;
     for (const auto& name : kServices) {
       ComponentStatus component{name, false, "no container in project " + compose.project()};
@@ -135,7 +131,7 @@ class ComposeStack final : public StackBackend {
     try {
       wait_for(
           "compose services " + compose.project() + " to become healthy", health_timeout_, [&] {
-            last = parse_compose_ps(compose.run({"ps", "--all", "--format", "json"}, scaled(30s)));
+            last = compose.services();
             std::string seen;
             bool all = !last.empty();
             for (const auto& s : last) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/common/errors.hpp"
+#include "harness/common/text.hpp"
 #include "harness/common/timeouts.hpp"
 
 namespace cdc::compose {
@@ -24,29 +25,6 @@ fs::path docker_executable() {
         "plugin (https://docs.docker.com/engine/install/), or use --stack native");
   }
   return found.string();
-}
-
-std::string last_lines(const std::string& text, int lines = 12) {
-  size_t pos = text.size();
-  while (pos > 0 && (text[pos - 1] == '\n' || text[pos - 1] == ' ')) --pos;
-  const size_t end = pos;
-  for (int i = 0; i < lines && pos > 0; ++i) {
-    pos = text.rfind('\n', pos - 1);
-    if (pos == std::string::npos) {
-      pos = 0;
-      break;
-    }
-  }
-  return text.substr(pos == 0 ? 0 : pos + 1, end - (pos == 0 ? 0 : pos + 1));
-}
-
-std::string first_line(const std::string& text) {
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) return line;
-  }
-  return "no output";
 }
 
 CommandOutput run_docker(const std::vector<std::string>& args,
@@ -121,13 +99,13 @@ void DockerCompose::require_available(const fs::path& log) {
       run_docker({"version", "--format", "{{.Server.Version}}"}, {}, log, scaled(30s));
   if (server.exit_code != 0) {
     throw HarnessError("the Docker daemon does not answer (" +
-                       first_line(server.err + "\n" + server.out) +
+                       first_line(server.err + "\n" + server.out, "no output") +
                        "): start it (e.g. `sudo systemctl start docker`), or use --stack native");
   }
   const auto version = run_docker({"compose", "version", "--short"}, {}, log, scaled(30s));
   if (version.exit_code != 0) {
     throw HarnessError("docker compose (v2) is not available (" +
-                       first_line(version.err + "\n" + version.out) +
+                       first_line(version.err + "\n" + version.out, "no output") +
                        "): install Docker's compose plugin (docker-compose-plugin)");
   }
 }
@@ -147,9 +125,13 @@ std::string DockerCompose::run(
   if (output.exit_code != 0) {
     throw HarnessError("`docker compose " + (args.empty() ? std::string() : args[0]) +
                        "` for project " + project_ + " failed (exit " +
-                       std::to_string(output.exit_code) + "):\n" + last_lines(output.err));
+                       std::to_string(output.exit_code) + "):\n" + last_lines(output.err, 12));
   }
   return output.out;
+}
+
+std::vector<ServiceState> DockerCompose::services() const {
+  return parse_compose_ps(run({"ps", "--all", "--format", "json"}, scaled(30s)));
 }
 
 }  // namespace cdc::compose

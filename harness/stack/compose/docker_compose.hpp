@@ -9,6 +9,18 @@
 
 namespace cdc::compose {
 
+// One service as `docker compose ps --format json` describes it.
+struct ServiceState {
+  std::string service;
+  std::string state;   // created, running, restarting, exited, dead
+  std::string health;  // healthy, starting, unhealthy, or "" without a healthcheck
+  int exit_code = 0;
+
+  bool healthy() const { return state == "running" && (health.empty() || health == "healthy"); }
+  bool gone() const { return state == "exited" || state == "dead"; }
+  std::string describe() const;  // "kafka running (starting)"
+};
+
 // One compose project: `docker compose -p <project> -f <file> ...`, run through Boost.Process
 // with the given environment (ports, passwords), each call logged (command line and its
 // stderr, never the environment) to `log`.
@@ -30,6 +42,9 @@ class DockerCompose {
       const std::vector<std::string>& args, std::chrono::milliseconds timeout,
       const std::function<void(std::chrono::seconds)>& still_running = nullptr) const;
 
+  // Every service of the project as `ps --all --format json` describes it.
+  std::vector<ServiceState> services() const;
+
   const std::string& project() const { return project_; }
 
  private:
@@ -37,18 +52,6 @@ class DockerCompose {
   std::filesystem::path file_;
   std::filesystem::path log_;
   std::vector<std::pair<std::string, std::string>> env_;
-};
-
-// One service as `docker compose ps --format json` describes it.
-struct ServiceState {
-  std::string service;
-  std::string state;   // created, running, restarting, exited, dead
-  std::string health;  // healthy, starting, unhealthy, or "" without a healthcheck
-  int exit_code = 0;
-
-  bool healthy() const { return state == "running" && (health.empty() || health == "healthy"); }
-  bool gone() const { return state == "exited" || state == "dead"; }
-  std::string describe() const;  // "kafka running (starting)"
 };
 
 // Reads both forms compose has printed: one JSON array (before v2.21) or a line per service.

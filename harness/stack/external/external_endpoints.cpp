@@ -4,7 +4,6 @@
 
 #include <cstdlib>
 #include <map>
-#include <sstream>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
@@ -21,28 +20,6 @@ const char* const kExample[][2] = {
     {"CDC_EXTERNAL_KAFKA_BOOTSTRAP", "broker1.example:9092,broker2.example:9092"},
     {"CDC_EXTERNAL_CONNECT_URL", "http://connect.example:8083"},
 };
-
-std::map<std::string, std::string> read_settings_file(const fs::path& file) {
-  std::map<std::string, std::string> values;
-  if (file.empty()) return values;
-  std::istringstream in(read_file(file));
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.empty() || line[0] == '#') continue;
-    if (line.rfind("export ", 0) == 0) line = line.substr(7);
-    const auto eq = line.find('=');
-    if (eq == std::string::npos) {
-      throw HarnessError(file.string() + " line " + std::to_string(number) +
-                         " is not KEY=VALUE: fix or remove it");
-    }
-    std::string value = line.substr(eq + 1);
-    if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
-        value.back() == value.front())
-      value = value.substr(1, value.size() - 2);
-    values[line.substr(0, eq)] = value;
-  }
-  return values;
-}
 
 std::string setting(const std::map<std::string, std::string>& file_values, const fs::path& file,
                     const char* name, const char* example) {
@@ -111,7 +88,7 @@ PostgresEndpoint parse_postgres_connection(const std::string& name, const std::s
 }
 
 StackEndpoints read_external_endpoints(const fs::path& file) {
-  const auto values = read_settings_file(file);
+  const auto values = file.empty() ? std::map<std::string, std::string>() : read_key_values(file);
   auto get = [&](int i) { return setting(values, file, kExample[i][0], kExample[i][1]); };
   StackEndpoints endpoints;
   endpoints.admin = parse_postgres_connection(kExample[0][0], get(0));

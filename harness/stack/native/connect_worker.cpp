@@ -10,6 +10,7 @@
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/stack/native/java_service.hpp"
+#include "harness/stack/stack_probes.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -64,13 +65,7 @@ int start_connect(const Toolchain& tools, const ConnectWorker& worker, const Pro
                return Probe<bool>::not_yet("GET /connector-plugins -> HTTP " +
                                            std::to_string(response->status));
              }
-             const auto plugins = nlohmann::json::parse(response->body, nullptr, false);
-             if (plugins.is_array()) {
-               for (const auto& plugin : plugins) {
-                 if (plugin.value("class", "") == kDebeziumPostgresConnectorClass)
-                   return Probe<bool>::ready(true);
-               }
-             }
+             if (lists_debezium_postgres(response->body)) return Probe<bool>::ready(true);
              // Plugins are scanned before REST serves, so a list without it will not change.
              throw HarnessError(
                  std::string("Kafka Connect does not list ") + kDebeziumPostgresConnectorClass +

@@ -19,9 +19,6 @@ struct ConnectWorker {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
 };
 
-inline constexpr const char* kDebeziumPostgresConnectorClass =
-    "io.debezium.connector.postgresql.PostgresConnector";
-
 // A distributed-mode worker with debezium/worker.properties plus ports and paths, started
 // and awaited until its REST API answers and lists Debezium's Postgres connector.
 int start_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,

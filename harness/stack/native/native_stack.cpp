@@ -182,9 +182,7 @@ class NativeStack final : public StackBackend {
   StackEndpoints bring_up(const Toolchain& tools, const Progress& progress) {
     StackEndpoints endpoints;
     const int pg_port = pick_free_port();
-    endpoints.admin = {"127.0.0.1", pg_port, "postgres", "cdc_admin", random_password()};
-    endpoints.app = {"127.0.0.1", pg_port, "cdctest", "cdc_app", random_password()};
-    endpoints.debezium = {"127.0.0.1", pg_port, "cdctest", "debezium", random_password()};
+    set_harness_roles(endpoints, "127.0.0.1", pg_port, "postgres");
 
     PostgresServer pg{tools.pg_bindir, tools.pg_os_user, run_dir_ / "postgres",
                       run_dir_ / "logs" / "postgres.log", pg_port};

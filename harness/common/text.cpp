@@ -1,0 +1,35 @@
+#include "harness/common/text.hpp"
+
+#include <sstream>
+#include <vector>
+
+namespace cdc {
+
+namespace {
+
+bool blank(const std::string& line) {
+  return line.find_first_not_of(" \t\r") == std::string::npos;
+}
+
+}  // namespace
+
+std::string first_line(const std::string& text, const std::string& none) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!blank(line)) return line;
+  }
+  return none;
+}
+
+std::string last_lines(const std::string& text, int count) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  while (!lines.empty() && blank(lines.back())) lines.pop_back();
+  std::string out;
+  const size_t from = lines.size() > static_cast<size_t>(count) ? lines.size() - count : 0;
+  for (size_t i = from; i < lines.size(); ++i) out += lines[i] + "\n";
+  return out;
+}
+
+}  // namespace cdc

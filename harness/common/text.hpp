@@ -1,0 +1,13 @@
+#pragma once
+#include <string>
+
+namespace cdc {
+
+// The first non-blank line of `text`, or `none` when it has none: how a multi-line error
+// (libpq's hint, docker's usage text) becomes a one-line message.
+std::string first_line(const std::string& text, const std::string& none = "");
+
+// The last `count` lines of `text`, trailing blank lines left out.
+std::string last_lines(const std::string& text, int count);
+
+}  // namespace cdc
