@@ -49,25 +49,22 @@ StageLatency summarize(std::vector<int64_t> samples) {
 }
 
 LatencyReport measure_latency(const std::vector<HistoryEntry>& history,
-                              const std::vector<ChangeEvent>& observed) {
-  std::map<std::string, std::vector<const HistoryEntry*>> pending;  // key|op|tx -> entries in order
-  auto id = [](const nlohmann::json& key, Op op, int64_t tx) {
-    return key.dump() + "|" + to_string(op) + "|" + std::to_string(tx);
-  };
-  for (const auto& h : history) {
-    if (h.committed) pending[id(h.change.key, h.change.op, h.change.tx_id)].push_back(&h);
-  }
+                              const std::vector<ChangeEvent>& observed, const Match& match) {
   LatencyReport report;
   std::map<Stage, std::vector<int64_t>> samples;
-  for (const auto& e : observed) {
-    if (e.op == Op::Read || e.is_tombstone() || !e.source.tx_id) continue;
-    auto it = pending.find(id(e.key, e.op, *e.source.tx_id));
-    if (it == pending.end() || it->second.empty()) {
+  std::vector<size_t> entry_at(observed.size(), history.size());
+  for (size_t i = 0; i < history.size() && i < match.deliveries.size(); ++i) {
+    if (history[i].committed && !match.deliveries[i].empty())
+      entry_at[match.deliveries[i].front()] = i;
+  }
+  for (size_t at = 0; at < observed.size(); ++at) {
+    const ChangeEvent& e = observed[at];
+    if (e.is_tombstone()) continue;
+    if (entry_at[at] == history.size()) {
       ++report.unmatched_events;  // a duplicate, or not the workload's
       continue;
     }
-    const HistoryEntry& h = *it->second.front();
-    it->second.erase(it->second.begin());
+    const HistoryEntry& h = history[entry_at[at]];
     LatencySample sample{e.kafka.received_us, {}};
     const int64_t kafka_us = e.kafka.timestamp_ms * 1000;
     if (e.source.ts_us && e.ts_us)
@@ -85,6 +82,13 @@ LatencyReport measure_latency(const std::vector<HistoryEntry>& history,
   }
   for (auto& [stage, values] : samples) report.stages[stage] = summarize(std::move(values));
   return report;
+}
+
+LatencyReport measure_latency(const std::vector<HistoryEntry>& history,
+                              const std::vector<ChangeEvent>& observed) {
+  return measure_latency(history, observed,
+                         match_changes(expected_changes(history), observed,
+                                       MatchRules{.delivery = Delivery::AtLeastOnce}));
 }
 
 }  // namespace cdc

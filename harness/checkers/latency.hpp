@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/checkers/change_matcher.hpp"
 #include "harness/observer/change_event.hpp"
 #include "harness/workload/history.hpp"
 
@@ -30,22 +31,25 @@ struct StageLatency {
   size_t count = 0;
   size_t non_positive = 0;
   int64_t p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
-  std::vector<int64_t> samples;  // sorted, for CDF charts
+  std::vector<int64_t> samples{};  // sorted, for CDF charts
 };
 
 struct LatencySample {
   int64_t received_us = 0;
-  std::map<Stage, int64_t> stages;
+  std::map<Stage, int64_t> stages{};
 };
 
 struct LatencyReport {
-  std::map<Stage, StageLatency> stages;
-  std::vector<LatencySample> over_time;  // one per matched event, in receive order
-  size_t unmatched_events = 0;           // events with no committed change in the history
+  std::map<Stage, StageLatency> stages{};
+  std::vector<LatencySample> over_time{};  // one per matched event, in receive order
+  size_t unmatched_events = 0;             // events that first delivered no change of the history
 };
 
-// Matches each committed history entry to its first observed event (key, op, txId) and
-// measures every stage it can.
+// Each committed history entry against the event that first delivered it (as `match`, made
+// from expected_changes(history), says), every stage it can measure.
+LatencyReport measure_latency(const std::vector<HistoryEntry>& history,
+                              const std::vector<ChangeEvent>& observed, const Match& match);
+// The same, matching first.
 LatencyReport measure_latency(const std::vector<HistoryEntry>& history,
                               const std::vector<ChangeEvent>& observed);
 

@@ -7,60 +7,73 @@ namespace cdc {
 Verdict check_transaction_metadata(const std::vector<ChangeEvent>& events,
                                    const std::vector<TransactionMarker>& markers, int64_t tx_id) {
   Verdict verdict;
+  verdict.delivery = Delivery::ExactlyOnce;
   const std::string tx = std::to_string(tx_id);
   const TransactionMarker* begin = nullptr;
   const TransactionMarker* end = nullptr;
   for (const auto& marker : markers) {
     if (marker.tx_id() != tx_id) continue;
     const TransactionMarker*& slot = marker.status == "BEGIN" ? begin : end;
-    if (slot) verdict.fail("transaction " + tx + " has two " + marker.status + " markers");
+    if (slot)
+      verdict.add(AnomalyKind::Metadata, nullptr, std::nullopt, tx_id,
+                  "transaction " + tx + " has two " + marker.status + " markers");
     slot = &marker;
   }
-  if (!begin) verdict.fail("transaction " + tx + " has no BEGIN marker on the transaction topic");
-  if (!end) verdict.fail("transaction " + tx + " has no END marker on the transaction topic");
+  if (!begin)
+    verdict.add(AnomalyKind::Metadata, nullptr, std::nullopt, tx_id,
+                "transaction " + tx + " has no BEGIN marker on the transaction topic");
+  if (!end)
+    verdict.add(AnomalyKind::Metadata, nullptr, std::nullopt, tx_id,
+                "transaction " + tx + " has no END marker on the transaction topic");
 
   int64_t expected_total = 1;
   std::map<std::string, int64_t> per_table;  // schema.table -> events seen
   for (const auto& event : events) {
     if (event.source.tx_id != tx_id || event.is_tombstone()) continue;
     if (!event.transaction) {
-      verdict.fail(brief(event) +
-                   " has no transaction metadata (is provide.transaction.metadata on?)");
+      verdict.add(
+          AnomalyKind::Metadata, event.key, event.op, tx_id,
+          brief(event) + " has no transaction metadata (is provide.transaction.metadata on?)");
       continue;
     }
     // Debezium 3.4 suffixes the id with each event's own LSN ("<txId>:<lsn>"), so BEGIN,
     // END and the events agree only on the txId part.
     const std::string& id = event.transaction->id;
     if (id.substr(0, id.find(':')) != tx) {
-      verdict.fail(brief(event) + " names transaction " + id + ", not " + tx);
+      verdict.add(AnomalyKind::Metadata, event.key, event.op, tx_id,
+                  brief(event) + " names transaction " + id + ", not " + tx);
     }
     if (event.transaction->total_order != expected_total) {
-      verdict.fail(brief(event) + " has total_order " +
-                   std::to_string(event.transaction->total_order) + ", expected " +
-                   std::to_string(expected_total));
+      verdict.add(AnomalyKind::Metadata, event.key, event.op, tx_id,
+                  brief(event) + " has total_order " +
+                      std::to_string(event.transaction->total_order) + ", expected " +
+                      std::to_string(expected_total));
     }
     const std::string table = event.source.schema + "." + event.source.table;
     const int64_t expected_in_table = ++per_table[table];
     if (event.transaction->data_collection_order != expected_in_table) {
-      verdict.fail(brief(event) + " has data_collection_order " +
-                   std::to_string(event.transaction->data_collection_order) + ", expected " +
-                   std::to_string(expected_in_table) + " in " + table);
+      verdict.add(AnomalyKind::Metadata, event.key, event.op, tx_id,
+                  brief(event) + " has data_collection_order " +
+                      std::to_string(event.transaction->data_collection_order) + ", expected " +
+                      std::to_string(expected_in_table) + " in " + table);
     }
     ++expected_total;
   }
   if (end) {
     const int64_t seen = expected_total - 1;
     if (end->event_count != seen) {
-      verdict.fail("END of transaction " + tx + " counts " +
-                   (end->event_count ? std::to_string(*end->event_count) : std::string("no")) +
-                   " events, " + std::to_string(seen) + " arrived");
+      verdict.add(AnomalyKind::Metadata, nullptr, std::nullopt, tx_id,
+                  "END of transaction " + tx + " counts " +
+                      (end->event_count ? std::to_string(*end->event_count) : std::string("no")) +
+                      " events, " + std::to_string(seen) + " arrived");
     }
     if (end->data_collections != per_table) {
       std::string counted, arrived;
       for (const auto& [t, n] : end->data_collections) counted += t + "=" + std::to_string(n) + " ";
       for (const auto& [t, n] : per_table) arrived += t + "=" + std::to_string(n) + " ";
-      verdict.fail("END of transaction " + tx + " counts per table [" + counted + "], arrived [" +
-                   arrived + "]");
+      verdict.add(AnomalyKind::Metadata, nullptr, std::nullopt, tx_id,
+                  "END of transaction " + tx + " counts per table [" + counted + "], arrived [" +
+                      arrived + "]");
     }
   }
   return verdict;

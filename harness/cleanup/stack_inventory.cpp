@@ -30,7 +30,8 @@ std::vector<std::string> column(pqxx::nontransaction& tx, const std::string& sql
 
 json stack_inventory(const StackEndpoints& endpoints) {
   json inventory;
-  inventory["connectors"] = sorted(list_connectors(endpoints));
+  ConnectClient connect(endpoints.connect_url);
+  inventory["connectors"] = sorted(list_connectors(connect));
   inventory["replication_slots"] = sorted(replication_slots(endpoints.admin));
   inventory["topics"] = sorted(kafka_topics(endpoints.kafka_bootstrap, scaled(15s)));
   inventory["consumer_groups"] =

@@ -10,17 +10,17 @@ namespace cdc::cli {
 
 // Every command's options; each command accepts only its own (see usage.hpp).
 struct Options {
-  std::filesystem::path run_dir;
+  std::filesystem::path run_dir{};
   std::filesystem::path connector_file = default_connector_file();
   bool tail = false;
   bool detach = false;
-  std::string topic;
-  std::string bootstrap;
+  std::string topic{};
+  std::string bootstrap{};
   StartAt from = StartAt::Earliest;
   int guard_pid = 0;
   // up, report: which stack (--stack, else $CDC_STACK, else native) and its config file
-  std::string stack;
-  std::filesystem::path stack_config;
+  std::string stack{};
+  std::filesystem::path stack_config{};
   // report
   std::vector<double> rates = {50, 200};
   int duration_s = 10;
@@ -28,7 +28,7 @@ struct Options {
   int transaction_size = 1;
   std::string mix = "60/30/10";
   std::string profiles = "debezium-defaults,low-latency";
-  std::filesystem::path out;
+  std::filesystem::path out{};
 };
 
 // Parses `args` for `command`; --help prints `usage` and exits 0; anything unknown or

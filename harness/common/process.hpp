@@ -9,13 +9,13 @@
 namespace cdc {
 
 struct ProcessSpec {
-  std::string name;  // for messages: "kafka", "initdb", ...
-  std::filesystem::path exe;
-  std::vector<std::string> args;
-  std::filesystem::path log;  // stdout and stderr go here
-  std::filesystem::path cwd;
+  std::string name{};  // for messages: "kafka", "initdb", ...
+  std::filesystem::path exe{};
+  std::vector<std::string> args{};
+  std::filesystem::path log{};  // stdout and stderr go here
+  std::filesystem::path cwd{};
   std::optional<std::string> run_as;  // OS user, via runuser (Postgres refuses to run as root)
-  std::vector<std::pair<std::string, std::string>> env;  // added to the harness's environment
+  std::vector<std::pair<std::string, std::string>> env{};  // added to the harness's environment
 };
 
 // Starts a long-running server in a session of its own (so a Ctrl-C in the terminal reaches
@@ -30,8 +30,8 @@ void run_command(const ProcessSpec& spec, std::chrono::milliseconds timeout);
 // A short command's exit code and what it printed on each stream.
 struct CommandOutput {
   int exit_code = 0;
-  std::string out;
-  std::string err;
+  std::string out{};
+  std::string err{};
 };
 
 // Runs a short command to completion and returns what it printed; a non-zero exit is the

@@ -16,8 +16,8 @@ namespace cdc {
 // either way, so that a timeout can say what it saw last.
 template <typename T>
 struct Probe {
-  std::optional<T> value;
-  std::string seen;
+  std::optional<T> value{};
+  std::string seen{};
 
   static Probe ready(T v, std::string seen_text = "ready") {
     return {std::move(v), std::move(seen_text)};

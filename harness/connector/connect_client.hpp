@@ -10,7 +10,7 @@ namespace cdc {
 
 struct HttpResponse {
   int status = 0;
-  std::string body;
+  std::string body{};
 };
 
 // Kafka Connect's REST API over HTTP (cpp-httplib). Transport failures become one-line

@@ -12,8 +12,8 @@ namespace cdc {
 // single source of the connector's settings and is registered as written: where Postgres is
 // comes from ${env:CDC_PG_*} references that Connect itself resolves (debezium/worker.properties).
 struct ConnectorConfig {
-  std::string name;
-  nlohmann::json config;  // string -> string
+  std::string name{};
+  nlohmann::json config{};  // string -> string
 
   std::string setting(const std::string& key, const std::string& fallback) const;
   std::string slot_name() const { return setting("slot.name", "debezium"); }

@@ -9,7 +9,7 @@ namespace cdc {
 
 struct SlotState {
   bool active = false;
-  std::optional<int> active_pid;
+  std::optional<int> active_pid{};
 };
 
 // The slot as Postgres sees it; nullopt when no such slot exists.

@@ -13,17 +13,17 @@ enum class Op { Read, Create, Update, Delete, Truncate, Message, Tombstone };
 std::string to_string(Op op);  // "r", "c", "u", "d", "t", "m", "tombstone"
 
 struct SourceInfo {
-  std::optional<int64_t> lsn;
-  std::optional<int64_t> tx_id;
-  std::optional<int64_t> ts_us;  // commit time in Postgres
-  std::string snapshot;          // "false", "true", "first", "last", "incremental", …
-  std::string schema;
-  std::string table;
+  std::optional<int64_t> lsn{};
+  std::optional<int64_t> tx_id{};
+  std::optional<int64_t> ts_us{};  // commit time in Postgres
+  std::string snapshot{};          // "false", "true", "first", "last", "incremental", …
+  std::string schema{};
+  std::string table{};
 };
 
 // Where and when a record was seen in Kafka.
 struct KafkaPosition {
-  std::string topic;
+  std::string topic{};
   int32_t partition = 0;
   int64_t offset = 0;
   int64_t timestamp_ms = 0;  // the record's Kafka timestamp (create time by default)
@@ -32,7 +32,7 @@ struct KafkaPosition {
 
 // The envelope's "transaction" block, present with provide.transaction.metadata=true.
 struct TransactionRef {
-  std::string id;  // "<txId>:<lsn>"
+  std::string id{};  // "<txId>:<lsn>"
   int64_t total_order = 0;
   int64_t data_collection_order = 0;
 };
@@ -40,13 +40,13 @@ struct TransactionRef {
 // One change event, decoded from Debezium's JSON envelope (with or without embedded schema).
 struct ChangeEvent {
   Op op = Op::Read;
-  nlohmann::json key;  // the key's payload, e.g. {"id": 1001}
-  std::optional<nlohmann::json> before;
-  std::optional<nlohmann::json> after;
-  SourceInfo source;
-  std::optional<int64_t> ts_us;  // when Debezium processed it
-  std::optional<TransactionRef> transaction;
-  KafkaPosition kafka;
+  nlohmann::json key{};  // the key's payload, e.g. {"id": 1001}
+  std::optional<nlohmann::json> before{};
+  std::optional<nlohmann::json> after{};
+  SourceInfo source{};
+  std::optional<int64_t> ts_us{};  // when Debezium processed it
+  std::optional<TransactionRef> transaction{};
+  KafkaPosition kafka{};
 
   bool is_tombstone() const { return op == Op::Tombstone; }
 };

@@ -17,11 +17,11 @@ ChangeEvent decode_change_event(std::string_view key, std::optional<std::string_
 // A record of Debezium's transaction topic (<topic.prefix>.transaction), present with
 // provide.transaction.metadata=true: one BEGIN and one END per transaction.
 struct TransactionMarker {
-  std::string status;                               // "BEGIN" or "END"
-  std::string id;                                   // "<txId>:<lsn>"
-  std::optional<int64_t> event_count;               // END only
-  std::map<std::string, int64_t> data_collections;  // END only: "schema.table" -> events
-  int64_t tx_id() const;                            // the txId part of id
+  std::string status{};                               // "BEGIN" or "END"
+  std::string id{};                                   // "<txId>:<lsn>"
+  std::optional<int64_t> event_count{};               // END only
+  std::map<std::string, int64_t> data_collections{};  // END only: "schema.table" -> events
+  int64_t tx_id() const;                              // the txId part of id
 };
 
 TransactionMarker decode_transaction_marker(std::string_view value, const KafkaPosition& position);

@@ -7,13 +7,32 @@ using namespace std::chrono_literals;
 
 std::vector<ChangeEvent> FencedReader::next() {
   const nlohmann::json fence = write_fence_();
-  const auto& events = observer_.collect_until(
+  fences_.insert(fence.dump());
+  size_t scanned = consumed_;
+  size_t fence_at = 0;
+  const auto& events = stream_.collect_until(
       "the fence row " + fence.dump() + " (committed after the changes of interest)", scaled(60s),
       [&](const std::vector<ChangeEvent>& seen) {
-        return seen.size() > consumed_ && seen.back().op == Op::Create && seen.back().key == fence;
+        for (; scanned < seen.size(); ++scanned) {
+          if (seen[scanned].op == Op::Create && seen[scanned].key == fence) {
+            fence_at = scanned;
+            return true;
+          }
+        }
+        return false;
       });
-  std::vector<ChangeEvent> step(events.begin() + static_cast<long>(consumed_), events.end() - 1);
-  consumed_ = events.size();
+  std::vector<ChangeEvent> step;
+  for (size_t i = consumed_; i < fence_at; ++i) {
+    if (!fences_.count(events[i].key.dump())) step.push_back(events[i]);
+  }
+  consumed_ = fence_at + 1;
+  return step;
+}
+
+std::vector<ChangeEvent> FencedReader::next_settled() {
+  std::vector<ChangeEvent> step = next();
+  std::vector<ChangeEvent> late = next();
+  step.insert(step.end(), late.begin(), late.end());
   return step;
 }
 

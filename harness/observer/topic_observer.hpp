@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "harness/observer/change_event.hpp"
+#include "harness/observer/event_stream.hpp"
 #include "harness/observer/topic_reader.hpp"
 
 namespace cdc {
 
 // Reads a Debezium change topic and hands out decoded change events in topic order,
 // keeping every event it has read.
-class TopicObserver {
+class TopicObserver final : public EventStream {
  public:
   TopicObserver(const std::string& bootstrap, const std::string& topic,
                 StartAt start = StartAt::Earliest)
@@ -22,11 +23,9 @@ class TopicObserver {
   // decode throws DecodeError.
   std::optional<ChangeEvent> poll(std::chrono::milliseconds timeout);
 
-  // Everything read so far plus whatever arrives until `done(events)` holds. Past the
-  // deadline: TimeoutError naming `what` and the last events seen.
   const std::vector<ChangeEvent>& collect_until(
       const std::string& what, std::chrono::milliseconds timeout,
-      const std::function<bool(const std::vector<ChangeEvent>&)>& done);
+      const std::function<bool(const std::vector<ChangeEvent>&)>& done) override;
 
   const std::vector<ChangeEvent>& events() const { return events_; }
   const std::string& topic() const { return reader_.topic(); }

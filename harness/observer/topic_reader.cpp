@@ -71,6 +71,7 @@ std::optional<RawRecord> TopicReader::poll(std::chrono::milliseconds timeout) {
   std::unique_ptr<RdKafka::Message> message(consumer_->consume(static_cast<int>(timeout.count())));
   switch (message->err()) {
     case RdKafka::ERR_NO_ERROR:
+      last_trouble_.clear();  // a record got through: whatever troubled us is over
       break;
     case RdKafka::ERR__TIMED_OUT:
     case RdKafka::ERR__PARTITION_EOF:

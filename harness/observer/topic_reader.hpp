@@ -17,9 +17,9 @@ enum class StartAt { Earliest, Latest };
 
 // One Kafka record as it was on the topic: key and value bytes (no value: a tombstone).
 struct RawRecord {
-  std::string key;
-  std::optional<std::string> value;
-  KafkaPosition position;
+  std::string key{};
+  std::optional<std::string> value{};
+  KafkaPosition position{};
 };
 
 // Reads one topic with librdkafka, record by record. Each reader is its own consumer group,

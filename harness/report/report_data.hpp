@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/checkers/history_checker.hpp"
+#include "harness/checkers/anomaly.hpp"
 #include "harness/checkers/latency.hpp"
 #include "harness/workload/load_generator.hpp"
 
@@ -14,22 +14,22 @@ namespace cdc {
 // A named set of connector settings layered on debezium/customer-cdc.json, so one report
 // can show what settings cost (e.g. Debezium's defaults vs. a low-latency profile).
 struct ConnectorProfile {
-  std::string name;
-  std::string description;
-  nlohmann::json overrides;  // setting -> value; null removes the setting
+  std::string name{};
+  std::string description{};
+  nlohmann::json overrides{};  // setting -> value; null removes the setting
 };
 
 struct RateResult {
-  LoadResult load;
+  LoadResult load{};
   size_t events = 0;  // change events observed for this step (tombstones excluded)
-  HistoryVerdict verdict;
-  LatencyReport latency;
+  Verdict verdict{};  // judged at least once: duplicates are counted, legal
+  LatencyReport latency{};
 };
 
 struct ProfileResult {
-  ConnectorProfile profile;
-  nlohmann::json connector_config;  // as registered, secrets redacted
-  std::vector<RateResult> rates;
+  ConnectorProfile profile{};
+  nlohmann::json connector_config{};  // as registered, secrets redacted
+  std::vector<RateResult> rates{};
 
   // The lowest offered rate the pipeline did not hold: the generator fell short of it (the
   // database is the limit) or intended-start→receive p99 grew past 10x its value at the
@@ -39,8 +39,8 @@ struct ProfileResult {
 
 // Everything a report shows; report.json is its faithful serialisation.
 struct ReportData {
-  nlohmann::json metadata;  // versions, latency-shaping settings, load profile, timestamps
-  std::vector<ProfileResult> profiles;
+  nlohmann::json metadata{};  // versions, latency-shaping settings, load profile, timestamps
+  std::vector<ProfileResult> profiles{};
 
   // No lost, phantom, order, image or transaction anomaly anywhere (duplicates are legal
   // for at-least-once delivery and only counted).

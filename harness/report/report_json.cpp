@@ -6,7 +6,7 @@ using nlohmann::json;
 bool ReportData::correct() const {
   for (const auto& p : profiles) {
     for (const auto& r : p.rates) {
-      if (!r.verdict.ok(true)) return false;
+      if (!r.verdict.ok()) return false;
     }
   }
   return true;
@@ -35,20 +35,25 @@ json stage_json(const StageLatency& s) {
           {"max_us", s.max}};
 }
 
-json verdict_json(const HistoryVerdict& v) {
+json anomaly_json(const Anomaly& a) {
+  return {{"key", a.key},
+          {"op", a.op ? json(to_string(*a.op)) : json(nullptr)},
+          {"tx_id", a.tx_id ? json(*a.tx_id) : json(nullptr)},
+          {"evidence", a.evidence}};
+}
+
+json verdict_json(const Verdict& v) {
   json counts = json::object();
   json examples = json::object();
-  for (const auto kind : {AnomalyKind::Lost, AnomalyKind::Phantom, AnomalyKind::Duplicate,
-                          AnomalyKind::Order, AnomalyKind::Image, AnomalyKind::Transaction}) {
+  for (const auto kind : all_anomaly_kinds()) {
     counts[to_string(kind)] = v.count(kind);
     json first = json::array();
     for (const auto& a : v.anomalies) {
-      if (a.kind == kind && first.size() < 5) first.push_back(a.evidence);
+      if (a.kind == kind && first.size() < 5) first.push_back(anomaly_json(a));
     }
     examples[to_string(kind)] = first;
   }
-  return {
-      {"matched", v.matched}, {"counts", counts}, {"examples", examples}, {"correct", v.ok(true)}};
+  return {{"matched", v.matched}, {"counts", counts}, {"examples", examples}, {"correct", v.ok()}};
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ std::vector<ConnectorProfile> builtin_profiles();
 
 struct ReportOptions {
   std::vector<double> rates = {50, 200};  // transactions per second, one step each
-  LoadProfile load;                       // duration, sessions, mix; rate set per step
+  LoadProfile load{};                     // duration, sessions, mix; rate set per step
   std::vector<ConnectorProfile> profiles = builtin_profiles();
   // In the names of the report's connectors and rows, so an external stack's cleanup finds them.
   std::string run_id = "report";

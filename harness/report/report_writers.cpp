@@ -101,15 +101,16 @@ std::string markdown_report(const ReportData& report) {
 
   md +=
       "\n## Correctness (history checker)\n\n"
-      "| profile | tx/s | changes | matched | lost | phantom | duplicate | order | image | "
-      "transaction |\n"
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+      "| profile | tx/s | changes | matched |";
+  for (const auto kind : all_anomaly_kinds()) md += " " + to_string(kind) + " |";
+  md += "\n|---|---:|---:|---:|";
+  for (size_t i = 0; i < all_anomaly_kinds().size(); ++i) md += "---:|";
+  md += "\n";
   for (const auto& p : report.profiles) {
     for (const auto& r : p.rates) {
       md += "| " + p.profile.name + " | " + fixed(r.load.offered_rate, 0) + " | " +
             std::to_string(r.load.changes) + " | " + std::to_string(r.verdict.matched);
-      for (const auto kind : {AnomalyKind::Lost, AnomalyKind::Phantom, AnomalyKind::Duplicate,
-                              AnomalyKind::Order, AnomalyKind::Image, AnomalyKind::Transaction}) {
+      for (const auto kind : all_anomaly_kinds()) {
         md += " | " + std::to_string(r.verdict.count(kind));
       }
       md += " |\n";

@@ -7,15 +7,15 @@ namespace cdc {
 
 // A small line/scatter chart rendered as inline SVG.
 struct ChartSeries {
-  std::string name;
-  std::vector<std::pair<double, double>> points;
+  std::string name{};
+  std::vector<std::pair<double, double>> points{};
 };
 
 struct Chart {
-  std::string title;
-  std::string x_label;
-  std::string y_label;
-  std::vector<ChartSeries> series;
+  std::string title{};
+  std::string x_label{};
+  std::string y_label{};
+  std::vector<ChartSeries> series{};
   bool log_x = false;
   bool scatter = false;
 };

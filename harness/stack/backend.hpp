@@ -12,9 +12,9 @@
 namespace cdc {
 
 struct ComponentStatus {
-  std::string name;
+  std::string name{};
   bool running = false;
-  std::string detail;  // endpoint, pid, or why it is down
+  std::string detail{};  // endpoint, pid, or why it is down
 };
 
 // A way of getting a Postgres + Kafka + Connect stack. `native` runs them as local

@@ -7,10 +7,10 @@
 namespace cdc {
 
 struct PostgresEndpoint {
-  std::string host;
+  std::string host{};
   int port = 0;
-  std::string dbname;
-  std::string user;
+  std::string dbname{};
+  std::string user{};
   std::string password;  // never printed: use describe() in messages
 
   std::string conninfo() const;  // libpq key=value form, for connecting
@@ -23,8 +23,8 @@ struct StackEndpoints {
   PostgresEndpoint admin;     // superuser: schema set-up and replication-slot clean-up
   PostgresEndpoint app;       // owns public.customers: the workload writes as this role
   PostgresEndpoint debezium;  // least-privilege replication role, as Connect reaches Postgres
-  std::string kafka_bootstrap;
-  std::string connect_url;
+  std::string kafka_bootstrap{};
+  std::string connect_url{};
 };
 
 // Endpoints persist in the run directory: hosts and ports in state.json, passwords in a

@@ -12,10 +12,10 @@ struct StackChoice {
   std::string backend = "native";  // native | compose | external
   // In the name of everything the run creates on a stack it shares with others (connectors,
   // slots, topics, tables, the rows' emails): cleanup removes exactly what carries it.
-  std::string run_id;
+  std::string run_id{};
   // external: the endpoints file (else only environment variables); compose: the compose
   // file (else compose/docker-compose.yml).
-  std::filesystem::path config;
+  std::filesystem::path config{};
 
   // Others use this stack too: the run creates everything under its run id and removes
   // only that, never the stack itself.

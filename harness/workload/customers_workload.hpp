@@ -11,21 +11,9 @@
 
 #include "harness/observer/change_event.hpp"
 #include "harness/stack/endpoints.hpp"
+#include "harness/workload/mutation.hpp"
 
 namespace cdc {
-
-// One committed (or rolled-back) change as the workload made it: what Debezium should
-// report for it. Row images are Postgres's own row_to_json of the row.
-struct Mutation {
-  Op op = Op::Create;
-  nlohmann::json key;  // {"id": …}, as Debezium keys customers
-  std::optional<nlohmann::json> before;
-  std::optional<nlohmann::json> after;
-  int64_t tx_id = 0;  // 32-bit xid, as Debezium's source.txId
-  // The WAL insert position just before COMMIT: the commit record lies at or after it, so
-  // ordering transactions by it is ordering them by commit.
-  std::optional<int64_t> commit_lsn;
-};
 
 enum class Outcome { Commit, Rollback };
 

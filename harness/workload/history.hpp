@@ -4,18 +4,18 @@
 #include <optional>
 #include <vector>
 
-#include "harness/workload/customers_workload.hpp"
+#include "harness/workload/mutation.hpp"
 
 namespace cdc {
 
 // One change the workload made, with what happened to its transaction and when: the
 // oracle the observed events are judged against (Jepsen-style, after the fact).
 struct HistoryEntry {
-  Mutation change;
-  bool committed = true;              // false: its transaction rolled back, so no event may exist
-  std::optional<int64_t> commit_lsn;  // WAL position right after COMMIT returned, when known
-  int64_t intended_start_us = 0;      // open loop: when it was due; closed loop: when it began
-  int64_t commit_return_us = 0;       // when COMMIT (or ROLLBACK) returned to the client
+  Mutation change{};
+  bool committed = true;                // false: its transaction rolled back, so no event may exist
+  std::optional<int64_t> commit_lsn{};  // see Mutation::commit_lsn; unknown for some histories
+  int64_t intended_start_us = 0;        // open loop: when it was due; closed loop: when it began
+  int64_t commit_return_us = 0;         // when COMMIT (or ROLLBACK) returned to the client
 };
 
 // Thread-safe: several workload sessions record into one history.

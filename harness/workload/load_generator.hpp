@@ -17,7 +17,7 @@ struct LoadProfile {
   std::chrono::milliseconds duration{10000};
   int sessions = 2;
   int transaction_size = 1;
-  ChangeMix mix;
+  ChangeMix mix{};
 };
 
 struct LoadResult {

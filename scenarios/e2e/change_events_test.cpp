@@ -1,15 +1,10 @@
-// One change per statement: each arrives once, in order, with the right row images.
+// Change events: one per statement, each once, in order, with the right row images.
 #include <gtest/gtest.h>
 
 #include "scenarios/e2e/flows.hpp"
 
 namespace cdc::scenarios {
 namespace {
-
-TEST(Snapshot, RowsThatExistedBeforeTheConnectorArriveAsReads) {
-  const Verdict verdict = snapshot_flow(Pipeline::shared());
-  EXPECT_TRUE(verdict.ok()) << verdict.summary();
-}
 
 TEST(ChangeEvents, InsertArrivesAsCreateWithTheFullAfterImage) {
   const auto& pipeline = Pipeline::shared();

@@ -1,13 +1,13 @@
 #pragma once
-#include "harness/checkers/verdict.hpp"
 #include "scenarios/e2e/pipeline.hpp"
 
 namespace cdc::scenarios {
 
 // Each flow acts on rows of its own through the workload, reads `connector`'s change topic
 // through a fence, and checks the events for its keys: content, order, no duplicates, no
-// extras. Run against the shared connector they must pass; run against a deliberately
-// broken connector they must fail and say why.
+// extras (exactly once: nothing here is a fault). Run against the shared connector they
+// must pass; run against a deliberately broken connector they must fail with the anomaly
+// that names the defect.
 
 // Rows inserted before `connector` starts arrive as op=r reads. Starts its own connector
 // (derived from `connector`) after the inserts.

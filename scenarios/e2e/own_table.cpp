@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "harness/connector/connector_lifecycle.hpp"
+#include "harness/connector/rendering_rules.hpp"
 
 namespace cdc::scenarios {
 using nlohmann::json;
@@ -95,12 +96,8 @@ void OwnTable::wait_until_streaming() {
   cdc::wait_until_streaming(pipeline_.endpoints, connector_->config());
 }
 
-std::vector<ChangeEvent> for_key(const std::vector<ChangeEvent>& events, int id) {
-  std::vector<ChangeEvent> out;
-  for (const auto& e : events) {
-    if (e.key.is_object() && e.key.value("id", -1) == id) out.push_back(e);
-  }
-  return out;
+MatchRules OwnTable::rules(Delivery delivery) const {
+  return rendering_rules(pipeline_.endpoints.app, qualified(), connector(), delivery);
 }
 
 }  // namespace cdc::scenarios

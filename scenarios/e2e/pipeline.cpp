@@ -8,6 +8,7 @@
 #include "harness/common/progress.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
+#include "harness/connector/rendering_rules.hpp"
 
 namespace cdc::scenarios {
 using nlohmann::json;
@@ -39,13 +40,9 @@ std::string unique_tag(const std::string& scenario) {
   return tag;
 }
 
-EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connector) {
-  pqxx::connection conn(pipeline.endpoints.app.conninfo());
-  pqxx::nontransaction tx(conn);
-  const auto identity =
-      tx.exec1("SELECT relreplident FROM pg_class WHERE oid = 'public.customers'::regclass");
-  return EventRules{identity[0].as<std::string>() == "f",
-                    connector.setting("tombstones.on.delete", "true") == "true"};
+MatchRules customers_rules(const Pipeline& pipeline, const ConnectorConfig& connector,
+                           Delivery delivery) {
+  return rendering_rules(pipeline.endpoints.app, "public.customers", connector, delivery);
 }
 
 CustomersScene::CustomersScene(const Pipeline& pipeline, const ConnectorConfig& connector,

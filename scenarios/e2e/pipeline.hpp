@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/checkers/event_expectations.hpp"
+#include "harness/checkers/change_checks.hpp"
 #include "harness/connector/connector_config.hpp"
 #include "harness/observer/fenced_reader.hpp"
 #include "harness/observer/topic_observer.hpp"
@@ -20,7 +20,7 @@ namespace cdc::scenarios {
 // found through CDC_HARNESS_RUN_DIR: endpoints plus the connector registered from
 // debezium/customer-cdc.json.
 struct Pipeline {
-  std::filesystem::path run_dir;
+  std::filesystem::path run_dir{};
   StackEndpoints endpoints;
   ConnectorConfig connector;
   StackChoice stack;  // which backend, and the run id every name the suite creates carries
@@ -32,9 +32,10 @@ struct Pipeline {
 // external stack the run's cleanup finds everything by the run id inside it.
 std::string unique_tag(const std::string& scenario);
 
-// How Debezium must render changes here: the table's REPLICA IDENTITY (read from Postgres)
-// and the connector's tombstones.on.delete.
-EventRules event_rules(const Pipeline& pipeline, const ConnectorConfig& connector);
+// How Debezium must render changes of customers through `connector` (the table's REPLICA
+// IDENTITY and the connector's tombstones.on.delete), judged under `delivery`.
+MatchRules customers_rules(const Pipeline& pipeline, const ConnectorConfig& connector,
+                           Delivery delivery = Delivery::ExactlyOnce);
 
 // A fence for FencedReader on customers: a row of the scenario's own.
 inline std::function<nlohmann::json()> fence_with(CustomersWorkload& workload) {

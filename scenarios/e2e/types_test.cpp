@@ -4,14 +4,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "harness/checkers/event_expectations.hpp"
+#include "scenarios/anomaly_printing.hpp"
 #include "scenarios/e2e/own_table.hpp"
 
 namespace cdc::scenarios {
 namespace {
 using nlohmann::json;
 using ::testing::AllOf;
-using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const char* kTypeColumns =
@@ -112,8 +112,8 @@ Verdict insert_and_check(OwnTable& table, const json& expected_after) {
   const int id = table.insert(kColumnNames, kValues);
   json after = expected_after;
   after["id"] = id;
-  return check_events(table.next(),
-                      {ExpectedEvent{Op::Create, {{"id", id}}, std::nullopt, true, after, {}}});
+  return check_events(table.next(), {expect::create({{"id", id}}).with_after(after)},
+                      table.rules());
 }
 
 TEST(Types, EveryTypeRoundTripsUnderPreciseDecimals) {
@@ -134,8 +134,8 @@ TEST(Types, NullInEveryColumnArrivesAsNull) {
   json after = {{"id", id}};
   const json full_row = expected_row("precise");
   for (const auto& [column, value] : full_row.items()) after[column] = nullptr;
-  const Verdict verdict = check_events(
-      table.next(), {ExpectedEvent{Op::Create, {{"id", id}}, std::nullopt, true, after, {}}});
+  const Verdict verdict =
+      check_events(table.next(), {expect::create({{"id", id}}).with_after(after)}, table.rules());
   EXPECT_TRUE(verdict.ok()) << verdict.summary();
 }
 
@@ -144,12 +144,9 @@ TEST(Types, EmptyStringStaysAnEmptyStringNotNull) {
   const int id = table.insert("c_text, c_varchar", "'', ''");
   const Verdict verdict = check_events(
       table.next(),
-      {ExpectedEvent{Op::Create,
-                     {{"id", id}},
-                     std::nullopt,
-                     true,
-                     json{{"id", id}, {"c_text", ""}, {"c_varchar", ""}, {"c_int", nullptr}},
-                     {}}});
+      {expect::create({{"id", id}})
+           .with_after({{"id", id}, {"c_text", ""}, {"c_varchar", ""}, {"c_int", nullptr}})},
+      table.rules());
   EXPECT_TRUE(verdict.ok()) << verdict.summary();
 }
 
@@ -157,9 +154,9 @@ TEST(Types, EmptyStringStaysAnEmptyStringNotNull) {
 TEST(Types, AWrongExpectationIsReportedColumnByColumn) {
   TypesTable table("precise");
   const Verdict verdict = insert_and_check(table, expected_row("string"));
-  EXPECT_THAT(verdict.failures, Contains(AllOf(HasSubstr("wrong after"), HasSubstr("column c_num"),
-                                               HasSubstr("12345678.91"))))
-      << verdict.summary();
+  EXPECT_THAT(verdict.kinds(), ElementsAre(AnomalyKind::Image)) << verdict.summary();
+  EXPECT_THAT(verdict.anomalies.at(0).evidence,
+              AllOf(HasSubstr("after.c_num"), HasSubstr("12345678.91")));
 }
 
 }  // namespace

@@ -1,12 +1,14 @@
 #include "scenarios/unit/recorded_events.hpp"
 
-#include "harness/common/files.hpp"
+#include <fstream>
+
 #include "harness/observer/envelope_decoder.hpp"
 
 namespace cdc::unit {
 
 std::vector<ChangeEvent> recorded_events(const std::string& file) {
-  const auto records = nlohmann::json::parse(read_file(std::string(CDC_RECORDED_DIR) + "/" + file));
+  std::ifstream in(std::string(CDC_RECORDED_DIR) + "/" + file);
+  const auto records = nlohmann::json::parse(in);
   std::vector<ChangeEvent> events;
   for (const auto& record : records) {
     KafkaPosition position{"cdctest.public.customers", 0, record["offset"], 0, 0};

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "harness/observer/change_event.hpp"
-#include "harness/workload/customers_workload.hpp"
+#include "harness/workload/mutation.hpp"
 
 namespace cdc::unit {
 

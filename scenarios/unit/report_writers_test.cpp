@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "harness/checkers/change_checks.hpp"
 #include "scenarios/unit/recorded_events.hpp"
 
 namespace cdc::unit {
@@ -24,7 +25,8 @@ ReportData recorded_report() {
   step.load.transactions = 3;
   step.load.changes = history.size();
   step.events = 11;
-  step.verdict = check_history(history, events);
+  step.verdict = check_history(history, std::vector<ChangeEvent>(events.begin() + 4, events.end()),
+                               MatchRules{.delivery = Delivery::AtLeastOnce});
   step.latency = measure_latency(history, events);
   ReportData report;
   report.metadata = {
@@ -47,15 +49,15 @@ TEST(ReportWriters, MarkdownCarriesTheVerdictAndEveryTable) {
   const std::string md = markdown_report(recorded_report());
   EXPECT_THAT(md, HasSubstr("**Correct**"));
   EXPECT_THAT(md, HasSubstr("| low-latency | 50 | 49.5 | 11 |"));
-  EXPECT_THAT(md, HasSubstr("| low-latency | 50 | 7 | 7 | 0 | 0 | 0 | 0 | 0 | 0 |"));
+  EXPECT_THAT(md, HasSubstr("| low-latency | 50 | 7 | 9 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"));
   EXPECT_THAT(md, HasSubstr("Held every offered rate"));
   EXPECT_THAT(md, HasSubstr("Stack: compose · PostgreSQL 15"));
 }
 
 TEST(ReportWriters, MarkdownNamesAnomalies) {
   ReportData report = recorded_report();
-  report.profiles[0].rates[0].verdict.anomalies.push_back(
-      {AnomalyKind::Lost, "op=c key={\"id\":9} never observed"});
+  report.profiles[0].rates[0].verdict.add(AnomalyKind::Lost, {{"id", 9}}, Op::Create, 740,
+                                          "op=c key={\"id\":9} never observed");
   const std::string md = markdown_report(report);
   EXPECT_THAT(md, HasSubstr("ANOMALIES FOUND"));
   EXPECT_THAT(md, HasSubstr("lost: op=c key={\"id\":9} never observed"));

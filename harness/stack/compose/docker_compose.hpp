@@ -11,9 +11,9 @@ namespace cdc::compose {
 
 // One service as `docker compose ps --format json` describes it.
 struct ServiceState {
-  std::string service;
-  std::string state;   // created, running, restarting, exited, dead
-  std::string health;  // healthy, starting, unhealthy, or "" without a healthcheck
+  std::string service{};
+  std::string state{};   // created, running, restarting, exited, dead
+  std::string health{};  // healthy, starting, unhealthy, or "" without a healthcheck
   int exit_code = 0;
 
   bool healthy() const { return state == "running" && (health.empty() || health == "healthy"); }

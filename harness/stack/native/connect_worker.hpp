@@ -10,9 +10,9 @@
 namespace cdc::native {
 
 struct ConnectWorker {
-  std::filesystem::path dir;  // worker.properties
-  std::filesystem::path log;
-  std::string bootstrap;
+  std::filesystem::path dir{};  // worker.properties
+  std::filesystem::path log{};
+  std::string bootstrap{};
   int port = 0;               // REST, 127.0.0.1
   PostgresEndpoint postgres;  // Debezium's role: handed to Connect as environment variables
 

@@ -8,8 +8,8 @@
 namespace cdc::native {
 
 struct KafkaBroker {
-  std::filesystem::path dir;  // server.properties and data/
-  std::filesystem::path log;
+  std::filesystem::path dir{};  // server.properties and data/
+  std::filesystem::path log{};
   int port = 0;             // PLAINTEXT listener, 127.0.0.1
   int controller_port = 0;  // KRaft controller listener, 127.0.0.1
 

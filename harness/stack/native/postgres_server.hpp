@@ -9,10 +9,10 @@
 namespace cdc::native {
 
 struct PostgresServer {
-  std::filesystem::path bindir;
-  std::optional<std::string> os_user;  // runs as this user when the harness is root
-  std::filesystem::path dir;           // data directory lives in dir/data
-  std::filesystem::path log;
+  std::filesystem::path bindir{};
+  std::optional<std::string> os_user{};  // runs as this user when the harness is root
+  std::filesystem::path dir{};           // data directory lives in dir/data
+  std::filesystem::path log{};
   int port = 0;
 
   std::filesystem::path data_dir() const { return dir / "data"; }

@@ -8,11 +8,11 @@ namespace cdc::native {
 // Everything the native stack runs, found before anything starts: a missing piece is one
 // line naming it and how to get it, and nothing is left half-started.
 struct Toolchain {
-  std::filesystem::path java;
-  std::filesystem::path pg_bindir;        // initdb, pg_ctl
-  std::filesystem::path kafka_jars;       // broker + Connect worker classpath
-  std::filesystem::path connect_plugins;  // plugin.path holding Debezium's Postgres connector
-  std::optional<std::string> pg_os_user;  // set when running as root: Postgres refuses root
+  std::filesystem::path java{};
+  std::filesystem::path pg_bindir{};        // initdb, pg_ctl
+  std::filesystem::path kafka_jars{};       // broker + Connect worker classpath
+  std::filesystem::path connect_plugins{};  // plugin.path holding Debezium's Postgres connector
+  std::optional<std::string> pg_os_user{};  // set when running as root: Postgres refuses root
 };
 
 Toolchain locate_toolchain();

@@ -1,0 +1,232 @@
+#include "harness/connector/connector_handle.hpp"
+
+#include <algorithm>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/timeouts.hpp"
+#include "harness/common/wait.hpp"
+
+namespace cdc {
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+std::string to_string(ConnectorState state) {
+  switch (state) {
+    case ConnectorState::Unassigned:
+      return "UNASSIGNED";
+    case ConnectorState::Running:
+      return "RUNNING";
+    case ConnectorState::Paused:
+      return "PAUSED";
+    case ConnectorState::Stopped:
+      return "STOPPED";
+    case ConnectorState::Failed:
+      return "FAILED";
+    case ConnectorState::Restarting:
+      return "RESTARTING";
+    case ConnectorState::Absent:
+      return "ABSENT";
+  }
+  return "?";
+}
+
+namespace {
+
+ConnectorState state_of(const std::string& text) {
+  for (const auto s :
+       {ConnectorState::Unassigned, ConnectorState::Running, ConnectorState::Paused,
+        ConnectorState::Stopped, ConnectorState::Failed, ConnectorState::Restarting}) {
+    if (to_string(s) == text) return s;
+  }
+  return ConnectorState::Unassigned;
+}
+
+bool succeeded(const HttpResponse& r) {
+  return r.status >= 200 && r.status < 300;
+}
+
+}  // namespace
+
+bool ConnectorStatus::settled_in(ConnectorState want) const {
+  if (state != want) return false;
+  if (want == ConnectorState::Stopped) return true;
+  return !tasks.empty() && std::all_of(tasks.begin(), tasks.end(),
+                                       [&](const TaskStatus& t) { return t.state == want; });
+}
+
+std::string ConnectorStatus::describe() const {
+  std::string text = "connector " + to_string(state);
+  for (const auto& t : tasks) text += ", task " + std::to_string(t.id) + " " + to_string(t.state);
+  return note.empty() ? text : text + " (" + note + ")";
+}
+
+ConnectorHandle::ConnectorHandle(const std::string& connect_url, std::string name)
+    : name_(std::move(name)), connect_(std::make_unique<ConnectClient>(connect_url)) {}
+
+std::string ConnectorHandle::path(std::string_view tail) const {
+  return "/connectors/" + name_ + std::string(tail);
+}
+
+ConnectorStatus ConnectorHandle::status() {
+  const auto response = connect_->get(path("/status"));
+  ConnectorStatus status;
+  if (response.status == 404) return status;
+  const json body = json::parse(response.body, nullptr, false);
+  if (response.status != 200 || !body.is_object()) {
+    status.state = ConnectorState::Unassigned;  // a rebalance, most likely: ask again
+    status.note =
+        "status HTTP " + std::to_string(response.status) + ": " + connect_error_message(response);
+    return status;
+  }
+  const json& connector = body.value("connector", json::object());
+  status.state = state_of(connector.value("state", ""));
+  status.trace = connector.value("trace", "");
+  for (const auto& task : body.value("tasks", json::array())) {
+    status.tasks.push_back(TaskStatus{task.value("id", 0), state_of(task.value("state", "")),
+                                      task.value("trace", "")});
+  }
+  return status;
+}
+
+json ConnectorHandle::config() {
+  const auto response = connect_->get(path("/config"));
+  return response.status == 200 ? json::parse(response.body, nullptr, false) : json::object();
+}
+
+json ConnectorHandle::offsets() {
+  const auto response = connect_->get(path("/offsets"));
+  if (response.status != 200) {
+    throw HarnessError("Kafka Connect could not list the offsets of " + name_ + " (HTTP " +
+                       std::to_string(response.status) + "): " + connect_error_message(response));
+  }
+  return json::parse(response.body);
+}
+
+void ConnectorHandle::put_config(const json& config) {
+  cdc::wait_for("Kafka Connect to accept connector " + name_, scaled(60s), [&] {
+    const auto response = connect_->put_json(path("/config"), config.dump());
+    if (response.status == 200 || response.status == 201) return Probe<bool>::ready(true);
+    // 409: the worker is rebalancing or has not joined its group yet; it will.
+    if (response.status == 409)
+      return Probe<bool>::not_yet("HTTP 409: " + connect_error_message(response));
+    throw HarnessError("Kafka Connect rejected connector " + name_ + " (HTTP " +
+                       std::to_string(response.status) + "): " + connect_error_message(response));
+  });
+}
+
+void ConnectorHandle::act(const char* verb, HttpResponse response) {
+  if (!succeeded(response)) {
+    throw HarnessError("Kafka Connect refused to " + std::string(verb) + " connector " + name_ +
+                       " (HTTP " + std::to_string(response.status) +
+                       "): " + connect_error_message(response));
+  }
+}
+
+void ConnectorHandle::pause() {
+  act("pause", connect_->put_json(path("/pause"), ""));
+  wait_for(ConnectorState::Paused);
+}
+
+void ConnectorHandle::resume() {
+  act("resume", connect_->put_json(path("/resume"), ""));
+  wait_for(ConnectorState::Running);
+}
+
+void ConnectorHandle::restart() {
+  act("restart", connect_->post(path("/restart?includeTasks=true")));
+  wait_for(ConnectorState::Running);
+}
+
+void ConnectorHandle::restart_task(int task) {
+  act("restart a task of", connect_->post(path("/tasks/" + std::to_string(task) + "/restart")));
+  wait_for(ConnectorState::Running);
+}
+
+void ConnectorHandle::stop() {
+  act("stop", connect_->put_json(path("/stop"), ""));
+  wait_for(ConnectorState::Stopped);
+}
+
+ConnectorStatus ConnectorHandle::status_unless_failed() {
+  ConnectorStatus now = status();
+  if (now.state == ConnectorState::Failed) {
+    throw HarnessError("connector " + name_ +
+                       " FAILED: " + (now.trace.empty() ? "(no trace)" : now.trace));
+  }
+  for (const auto& task : now.tasks) {
+    if (task.state == ConnectorState::Failed) {
+      throw HarnessError("connector " + name_ + " task " + std::to_string(task.id) +
+                         " FAILED: " + (task.trace.empty() ? "(no trace)" : task.trace));
+    }
+  }
+  return now;
+}
+
+void ConnectorHandle::wait_for(ConnectorState want) {
+  cdc::wait_for("connector " + name_ + " to be " + to_string(want), scaled(60s), [&] {
+    const ConnectorStatus now = status_unless_failed();
+    return now.settled_in(want) ? Probe<bool>::ready(true) : Probe<bool>::not_yet(now.describe());
+  });
+}
+
+void ConnectorHandle::wait_until_snapshot_committed() {
+  cdc::wait_for("connector " + name_ + " to commit an offset past its initial snapshot",
+                scaled(60s), [&] {
+                  const json listed = offsets();
+                  for (const auto& entry : listed.value("offsets", json::array())) {
+                    const json offset = entry.value("offset", json::object());
+                    if (!offset.contains("snapshot") || offset.value("snapshot_completed", false))
+                      return Probe<bool>::ready(true);
+                  }
+                  return Probe<bool>::not_yet(listed.dump().substr(0, 300));
+                });
+}
+
+void ConnectorHandle::remove() {
+  // Stop and reset the source offsets first, so that nothing of it stays in the worker's
+  // offsets topic, which on a shared cluster is not ours to clutter.
+  const auto stopped = connect_->put_json(path("/stop"), "");
+  if (stopped.status != 404 && stopped.status != 405) {
+    act("stop", stopped);
+    cdc::wait_for("connector " + name_ + " to stop before its offsets are reset", scaled(30s), [&] {
+      const ConnectorStatus now = status();
+      if (now.state == ConnectorState::Stopped || now.state == ConnectorState::Absent)
+        return Probe<bool>::ready(true);
+      return Probe<bool>::not_yet(now.describe());
+    });
+    cdc::wait_for("Kafka Connect to reset the offsets of " + name_, scaled(30s), [&] {
+      const auto response = connect_->del(path("/offsets"));
+      if (response.status == 200 || response.status == 404) return Probe<bool>::ready(true);
+      // 400: the stop has not reached every worker yet; 409: a rebalance.
+      if (response.status == 400 || response.status == 409)
+        return Probe<bool>::not_yet("HTTP " + std::to_string(response.status) + ": " +
+                                    connect_error_message(response));
+      act("reset the offsets of", response);
+      return Probe<bool>::ready(true);
+    });
+  }
+  cdc::wait_for("Kafka Connect to delete connector " + name_, scaled(60s), [&] {
+    const auto response = connect_->del(path());
+    if (succeeded(response) || response.status == 404) return Probe<bool>::ready(true);
+    if (response.status == 409)
+      return Probe<bool>::not_yet("HTTP 409: " + connect_error_message(response));
+    act("delete", response);
+    return Probe<bool>::ready(true);
+  });
+  cdc::wait_for("connector " + name_ + " to be gone from Kafka Connect", scaled(30s), [&] {
+    const ConnectorStatus now = status();
+    return now.state == ConnectorState::Absent ? Probe<bool>::ready(true)
+                                               : Probe<bool>::not_yet(now.describe());
+  });
+}
+
+std::vector<std::string> list_connectors(ConnectClient& connect) {
+  const auto listed = connect.get("/connectors");
+  if (listed.status != 200) {
+    throw HarnessError("Kafka Connect could not list connectors (HTTP " +
+                       std::to_string(listed.status) + "): " + connect_error_message(listed));
+  }
+  return json::parse(listed.body).get<std::vector<std::string>>();
+}
+
+}  // namespace cdc

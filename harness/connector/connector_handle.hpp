@@ -1,0 +1,81 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/connector/connect_client.hpp"
+
+namespace cdc {
+
+// The states Kafka Connect reports for a connector and its tasks, plus Absent (HTTP 404).
+enum class ConnectorState { Unassigned, Running, Paused, Stopped, Failed, Restarting, Absent };
+
+std::string to_string(ConnectorState state);
+
+struct TaskStatus {
+  int id = 0;
+  ConnectorState state = ConnectorState::Unassigned;
+  std::string trace{};
+};
+
+struct ConnectorStatus {
+  ConnectorState state = ConnectorState::Absent;
+  std::string trace{};
+  std::vector<TaskStatus> tasks{};
+  std::string note{};  // why Connect gave no status (e.g. HTTP 409 during a rebalance)
+
+  // The connector, and every task (at least one; a stopped connector has none), in `want`.
+  bool settled_in(ConnectorState want) const;
+  std::string describe() const;  // "connector RUNNING, task 0 RUNNING"
+};
+
+// One connector on a Kafka Connect worker, over its REST API. Every action waits, with a
+// deadline, for the state it leads to; a FAILED connector or task ends a wait at once with
+// Connect's trace.
+class ConnectorHandle {
+ public:
+  ConnectorHandle(const std::string& connect_url, std::string name);
+
+  const std::string& name() const { return name_; }
+
+  ConnectorStatus status();
+  // status(), but a FAILED connector or task is a HarnessError carrying Connect's trace.
+  ConnectorStatus status_unless_failed();
+  nlohmann::json config();   // as Connect holds it (404: an empty object)
+  nlohmann::json offsets();  // GET /connectors/{name}/offsets: {"offsets": [...]}
+
+  // PUT /connectors/{name}/config: registers or updates, idempotently. Connect's 409 during
+  // a rebalance is retried; a rejected config is a HarnessError with Connect's words.
+  void put_config(const nlohmann::json& config);
+
+  void pause();                 // -> PAUSED
+  void resume();                // -> RUNNING
+  void restart();               // connector and tasks -> RUNNING
+  void restart_task(int task);  // -> RUNNING
+  void stop();                  // -> STOPPED (tasks shut down, offsets kept)
+
+  // Waits until connector and tasks are in `state`.
+  void wait_for(ConnectorState state);
+  // Waits until Connect has committed an offset past the initial snapshot: from then on a
+  // restart resumes streaming instead of snapshotting again.
+  void wait_until_snapshot_committed();
+
+  // Stops it, resets its source offsets (Connect 3.6+), deletes it and waits until Connect
+  // has let go of it. A connector that is not there is already removed.
+  void remove();
+
+ private:
+  std::string path(std::string_view tail = "") const;
+  void act(const char* verb, HttpResponse response);
+
+  std::string name_;
+  std::unique_ptr<ConnectClient> connect_;
+};
+
+// The names of the connectors a worker runs.
+std::vector<std::string> list_connectors(ConnectClient& connect);
+
+}  // namespace cdc
