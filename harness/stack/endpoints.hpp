@@ -27,8 +27,8 @@ struct StackEndpoints {
   std::string connect_url{};
 };
 
-// Endpoints persist in the run directory: hosts and ports in state.json, passwords in a
-// 0600 properties file beside it, so that test processes and later commands find them.
+// Endpoints persist in the run directory: hosts and ports in endpoints.json, passwords in a
+// 0600 properties file under secrets/, so that test processes and later commands find them.
 nlohmann::json endpoints_to_json(const StackEndpoints& endpoints);  // no passwords
 void save_endpoints(const std::filesystem::path& run_dir, const StackEndpoints& endpoints);
 StackEndpoints load_endpoints(const std::filesystem::path& run_dir);

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
 
 namespace cdc {
 
@@ -34,6 +35,15 @@ int pick_free_port() {
     if (handed_out.insert(port).second) return port;
   }
   throw HarnessError("could not find a free TCP port on 127.0.0.1: is the loopback interface up?");
+}
+
+bool port_taken_since(const std::filesystem::path& log, std::uintmax_t offset) {
+  std::error_code ec;
+  if (!std::filesystem::exists(log, ec)) return false;
+  std::string text = read_file(log);
+  if (offset <= text.size()) text = text.substr(offset);
+  return text.find("Address already in use") != std::string::npos ||
+         text.find("could not bind") != std::string::npos;
 }
 
 }  // namespace cdc

@@ -1,9 +1,44 @@
 #pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/interrupt.hpp"
+#include "harness/common/progress.hpp"
 
 namespace cdc {
 
-// A TCP port on 127.0.0.1 that nothing listens on right now, chosen by the kernel, so two
-// runs (or a system Postgres on 5432) never collide on a fixed number.
+// A TCP port on 127.0.0.1 that nothing listens on right now, chosen by the kernel (so two runs,
+// or a system Postgres on 5432, never collide on a fixed number); never twice in a process.
 int pick_free_port();
+
+// Whether `log`, past `offset` (all of it if it was rewritten), says a port was bound by
+// someone else: Java's BindException (Kafka, Connect), Postgres's "could not bind".
+bool port_taken_since(const std::filesystem::path& log, std::uintmax_t offset);
+
+// A port picked free may be taken by another process before our server binds it: a start
+// that fails so is retried on fresh ports (`start(attempt)` picks them), up to three times,
+// instead of failing the bring-up. Any other failure is rethrown at once.
+template <typename Start>
+void start_on_free_ports(const std::string& component, const std::filesystem::path& log,
+                         const Progress& progress, Start start) {
+  for (int attempt = 1;; ++attempt) {
+    std::error_code ec;
+    const std::uintmax_t offset =
+        std::filesystem::exists(log, ec) ? std::filesystem::file_size(log, ec) : 0;
+    try {
+      start(attempt);
+      return;
+    } catch (const Interrupted&) {
+      throw;
+    } catch (const HarnessError&) {
+      if (attempt == 3 || !port_taken_since(log, offset)) throw;
+      progress.stage(component,
+                     "a port picked for it was taken before it could bind it: retrying on fresh "
+                     "ports");
+    }
+  }
+}
 
 }  // namespace cdc

@@ -171,6 +171,13 @@ class NativeStack final : public StackBackend {
     }
   }
 
+  // Stops a JVM the state file records (a failed start may have left it half up).
+  void stop_recorded(const char* component) {
+    const json state = state_.load();
+    if (!state.contains(component)) return;
+    stop_process(state[component]["pid"], state[component]["marker"], scaled(10s));
+  }
+
   void prepare_run_dir() {
     fs::create_directories(run_dir_);
     fs::remove_all(run_dir_ / "logs");
@@ -199,34 +206,58 @@ class NativeStack final : public StackBackend {
     }
     state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
 
-    // Postgres comes up beside Kafka; Connect needs only Kafka to start.
+    // Postgres comes up beside Kafka; Connect starts once both are (its environment names
+    // Postgres's port, which a retry on a fresh port may have changed).
+    bool postgres_done = false;
     auto postgres_ready = std::async(std::launch::async, [&] {
-      progress.stage("postgres", "initdb + start on 127.0.0.1:" + std::to_string(pg_port));
-      start_postgres(pg, endpoints.admin, progress);
+      start_on_free_ports("postgres", pg.log, progress, [&](int attempt) {
+        if (attempt > 1) {
+          stop_postgres(pg);
+          fs::remove_all(pg.data_dir());
+          pg.port = pick_free_port();
+          for (auto* role : {&endpoints.admin, &endpoints.app, &endpoints.debezium})
+            role->port = pg.port;
+          state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
+        }
+        progress.stage("postgres", "initdb + start on 127.0.0.1:" + std::to_string(pg.port));
+        start_postgres(pg, endpoints.admin, progress);
+      });
       provision_postgres(endpoints, fs::path(CDC_SOURCE_DIR) / "postgres" / "init.sql");
       progress.stage("postgres", "ready, postgres/init.sql applied");
     });
 
     try {
-      KafkaBroker broker{run_dir_ / "kafka", run_dir_ / "logs" / "kafka.log", pick_free_port(),
-                         pick_free_port()};
-      progress.stage("kafka", "starting KRaft node on " + broker.bootstrap());
+      KafkaBroker broker{run_dir_ / "kafka", run_dir_ / "logs" / "kafka.log", 0, 0};
       const std::string broker_marker = (broker.dir / "server.properties").string();
-      start_kafka(tools, broker, progress, [&](int pid) {
-        state_.update([&](json& s) {
-          s["kafka"] = {{"pid", pid}, {"marker", broker_marker}, {"endpoint", broker.bootstrap()}};
+      start_on_free_ports("kafka", broker.log, progress, [&](int attempt) {
+        if (attempt > 1) stop_recorded("kafka");
+        fs::remove_all(broker.dir);
+        broker.port = pick_free_port();
+        broker.controller_port = pick_free_port();
+        progress.stage("kafka", "starting KRaft node on " + broker.bootstrap());
+        start_kafka(tools, broker, progress, [&](int pid) {
+          state_.update([&](json& s) {
+            s["kafka"] = {
+                {"pid", pid}, {"marker", broker_marker}, {"endpoint", broker.bootstrap()}};
+          });
         });
       });
       endpoints.kafka_bootstrap = broker.bootstrap();
       progress.stage("kafka", "broker ready");
 
+      postgres_ready.get();
+      postgres_done = true;
       ConnectWorker worker{run_dir_ / "connect", run_dir_ / "logs" / "connect.log",
-                           broker.bootstrap(), pick_free_port(), endpoints.debezium};
-      progress.stage("connect", "starting worker, REST on " + worker.url());
+                           broker.bootstrap(), 0, endpoints.debezium};
       const std::string worker_marker = (worker.dir / "worker.properties").string();
-      start_connect(tools, worker, progress, [&](int pid) {
-        state_.update([&](json& s) {
-          s["connect"] = {{"pid", pid}, {"marker", worker_marker}, {"endpoint", worker.url()}};
+      start_on_free_ports("connect", worker.log, progress, [&](int attempt) {
+        if (attempt > 1) stop_recorded("connect");
+        worker.port = pick_free_port();
+        progress.stage("connect", "starting worker, REST on " + worker.url());
+        start_connect(tools, worker, progress, [&](int pid) {
+          state_.update([&](json& s) {
+            s["connect"] = {{"pid", pid}, {"marker", worker_marker}, {"endpoint", worker.url()}};
+          });
         });
       });
       endpoints.connect_url = worker.url();
@@ -234,12 +265,11 @@ class NativeStack final : public StackBackend {
     } catch (...) {
       // Let Postgres finish (or fail) before the caller tears everything down.
       try {
-        postgres_ready.get();
+        if (!postgres_done) postgres_ready.get();
       } catch (...) {
       }
       throw;
     }
-    postgres_ready.get();
     // Only a stack that is up has endpoints: `down` and scenarios never see half of one.
     save_endpoints(run_dir_, endpoints);
     return endpoints;

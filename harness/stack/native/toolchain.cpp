@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "harness/common/errors.hpp"
+#include "harness/common/process.hpp"
+#include "harness/common/text.hpp"
+#include "harness/common/timeouts.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -29,7 +32,27 @@ bool has_file_starting(const fs::path& dir, const std::string& prefix) {
   return false;
 }
 
-fs::path locate_java() {
+// Kafka 4 and Debezium 3 are built for Java 17: an older JVM would fail later with an
+// UnsupportedClassVersionError deep in a log, so ask the JVM before anything starts.
+void require_java_17(const fs::path& java) {
+  const auto output =
+      run_captured(ProcessSpec{"java -version", java, {"-version"}, {}, "/", {}, {}},
+                   scaled(std::chrono::seconds(30)));
+  const int major = java_major_version(output.err + output.out);
+  if (major == 0) {
+    throw HarnessError(
+        java.string() + " -version says nothing recognisable (" +
+        first_line(output.err + output.out) +
+        "): point JAVA_HOME at a JDK 17+ (e.g. `apt-get install openjdk-17-jre-headless`)");
+  }
+  if (major < 17) {
+    throw HarnessError("Java " + std::to_string(major) + " at " + java.string() +
+                       " is too old: Kafka 4 and Debezium 3 need Java 17+; install it with "
+                       "`apt-get install openjdk-17-jre-headless` and point JAVA_HOME at it");
+  }
+}
+
+fs::path find_java() {
   if (const char* home = std::getenv("JAVA_HOME"); home != nullptr && *home != '\0') {
     const fs::path java = fs::path(home) / "bin" / "java";
     if (fs::exists(java)) return java;
@@ -86,6 +109,25 @@ fs::path jars_dir() {
   if (const char* dir = std::getenv("CDC_HARNESS_JARS"); dir != nullptr && *dir != '\0') return dir;
   const std::string cache = env_or("XDG_CACHE_HOME", env_or("HOME", "/tmp") + "/.cache");
   return fs::path(cache) / "cdc-harness" / "jars" / CDC_JARS_KEY;
+}
+
+fs::path locate_java() {
+  const fs::path java = find_java();
+  require_java_17(java);
+  return java;
+}
+
+int java_major_version(const std::string& version_output) {
+  // `openjdk version "17.0.9" 2023-10-17`, `java version "1.8.0_392"`: the quoted version.
+  const auto open = version_output.find("version \"");
+  if (open == std::string::npos) return 0;
+  const std::string version = version_output.substr(open + 9);
+  const int first = std::atoi(version.c_str());
+  if (first == 1) {  // 1.8 and older: the major is the second number
+    const auto dot = version.find('.');
+    return dot == std::string::npos ? 0 : std::atoi(version.c_str() + dot + 1);
+  }
+  return first;
 }
 
 Toolchain locate_toolchain() {

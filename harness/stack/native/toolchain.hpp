@@ -17,6 +17,10 @@ struct Toolchain {
 
 Toolchain locate_toolchain();
 
+// The major version in `java -version`'s output (8 for "1.8.0_392", 17 for "17.0.9"); 0 when
+// it names none.
+int java_major_version(const std::string& version_output);
+
 // Where ci/resolve-jars.sh puts the jars the poms in ci/jars name.
 std::filesystem::path jars_dir();
 
