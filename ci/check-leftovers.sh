@@ -8,9 +8,13 @@ procs=$(ps -eo pid=,comm=,args= | awk '$2=="java" || $2=="postgres" || $2=="cdc-
 if [ -n "$procs" ]; then
   echo "leftover processes from $build:"; echo "$procs"; status=1
 fi
-for state in "$build"/run/*/state.json "$build"/run/*/stack.json "$build"/run/*/compose.json; do
-  [ -e "$state" ] || continue
-  echo "leftover stack state: $state (run \`cdc-harness down --run-dir $(dirname "$state")\`)"; status=1
+# The harness itself says whether a run directory still records a stack (its file names
+# live in one place, harness/common/run_dir.hpp).
+for dir in "$build"/run/*/; do
+  [ -d "$dir" ] || continue
+  if ! "$build/cdc-harness" status --run-dir "$dir" | grep -q '^nothing running'; then
+    echo "leftover stack state in $dir (run \`cdc-harness down --run-dir $dir\`)"; status=1
+  fi
 done
 # Ports recorded by the last run (logs survive the run; the endpoints there name the ports).
 for log in "$build"/run/*/logs/kafka.log; do

@@ -19,6 +19,7 @@
 #include "harness/common/interrupt.hpp"
 #include "harness/common/process.hpp"
 #include "harness/common/progress.hpp"
+#include "harness/common/run_dir.hpp"
 #include "harness/connector/connector_config.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/observer/change_line.hpp"
@@ -61,7 +62,7 @@ int tail_topic(TopicObserver& observer) {
 
 void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& connector,
                      const fs::path& run_dir, const std::optional<fs::path>& external_file) {
-  const fs::path pgpass = run_dir / "secrets" / "pgpass";
+  const fs::path pgpass = RunDir(run_dir).pgpass();
   write_file(pgpass,
              endpoints.app.host + ":" + std::to_string(endpoints.app.port) + ":" +
                  endpoints.app.dbname + ":" + endpoints.app.user + ":" + endpoints.app.password +
@@ -75,7 +76,7 @@ void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& con
             << "kafka      " << endpoints.kafka_bootstrap << "\n"
             << "connect    " << endpoints.connect_url << "   connector " << connector.name << "\n"
             << "topic      " << connector.change_topic() << "\n"
-            << "logs       " << (run_dir / "logs").string() << "\n"
+            << "logs       " << RunDir(run_dir).logs().string() << "\n"
             << "tail it    KAFKA_CDC_BOOTSTRAP_SERVERS=" << endpoints.kafka_bootstrap
             << " KAFKA_CDC_TOPIC=" << connector.change_topic() << " cdc-harness tail\n";
   if (external_file) {
@@ -90,7 +91,7 @@ void start_guard(const Options& options) {
                                            fs::read_symlink("/proc/self/exe"),
                                            {"guard", "--run-dir", options.run_dir.string(),
                                             "--guard-pid", std::to_string(options.guard_pid)},
-                                           options.run_dir / "logs" / "guard.log",
+                                           RunDir(options.run_dir).log("guard"),
                                            options.run_dir,
                                            std::nullopt});
   write_file(guard_file(options.run_dir),
@@ -150,7 +151,7 @@ int cmd_up(const Options& options) {
   try {
     // Recorded first: whatever happens next, `down` knows which stack and which run.
     save_stack_choice(options.run_dir, choice);
-    progress.stage("stack", choice.backend + " stack, run " + choice.run_id);
+    progress.stage("stack", choice.name() + " stack, run " + choice.run_id);
     endpoints = backend->up(progress);
     registered = connector_for_run(connector, choice);
     progress.stage("connector",
@@ -158,7 +159,7 @@ int cmd_up(const Options& options) {
     start_connector(endpoints, registered, progress);
     save_registered_connector(options.run_dir, registered);
     if (!choice.shared()) {
-      external_file = options.run_dir / "secrets" / "external.env";
+      external_file = RunDir(options.run_dir).external_settings();
       write_file(*external_file, external::external_settings_text(endpoints),
                  fs::perms::owner_read | fs::perms::owner_write);
     }
@@ -189,7 +190,7 @@ int cmd_up(const Options& options) {
         for (const auto& component : backend->status()) {
           if (!component.running)
             throw HarnessError(component.name + " stopped unexpectedly; see " +
-                               (options.run_dir / "logs").string());
+                               RunDir(options.run_dir).logs().string());
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(500));  // idle until Ctrl-C, watching
       }
@@ -226,7 +227,7 @@ int cmd_down(const Options& options) {
                    "stopping the stack of cdc-harness up (pid " + std::to_string(*owner) + ")");
   }
   if (!tear_down(options.run_dir, progress)) return 1;
-  progress.stage("stack", "stopped; logs kept in " + (options.run_dir / "logs").string());
+  progress.stage("stack", "stopped; logs kept in " + RunDir(options.run_dir).logs().string());
   return 0;
 }
 
@@ -242,13 +243,13 @@ int cmd_status(const Options& options) {
                 component.detail.c_str());
     all = all && component.running;
   }
-  if (fs::exists(options.run_dir / "connector.json")) {
+  if (fs::exists(RunDir(options.run_dir).connector())) {
     const auto connector = load_registered_connector(options.run_dir);
     std::printf("%-9s %-8s %s -> topic %s\n", "connector", "", connector.name.c_str(),
                 connector.change_topic().c_str());
   }
   if (const auto choice = load_stack_choice(options.run_dir)) {
-    std::printf("%-9s %-8s %s, run %s\n", "stack", "", choice->backend.c_str(),
+    std::printf("%-9s %-8s %s, run %s\n", "stack", "", choice->name().c_str(),
                 choice->run_id.c_str());
   }
   return all ? 0 : 1;
@@ -315,7 +316,7 @@ fs::path default_report_dir() {
 
 bool stack_running(const fs::path& run_dir) {
   auto backend = recorded_stack_backend(run_dir);
-  if (!backend->has_leftovers() || !fs::exists(run_dir / "endpoints.json")) return false;
+  if (!backend->has_leftovers() || !fs::exists(RunDir(run_dir).endpoints())) return false;
   for (const auto& component : backend->status()) {
     if (!component.running) return false;
   }
@@ -340,7 +341,7 @@ int cmd_report(const Options& options) {
   const StackChoice choice = reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
                                    : choose_stack(options.stack, options.stack_config);
   report_options.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
-  report_options.stack = choice.backend;
+  report_options.stack = choice.name();
   if (!reuse) {
     if (auto owner = live_owner(options.run_dir)) {
       throw HarnessError("a stack is being brought up in " + options.run_dir.string() +

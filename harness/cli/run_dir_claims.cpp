@@ -5,12 +5,13 @@
 #include <fstream>
 
 #include "harness/common/process.hpp"
+#include "harness/common/run_dir.hpp"
 
 namespace cdc::cli {
 namespace fs = std::filesystem;
 
 fs::path owner_file(const fs::path& run_dir) {
-  return run_dir / "owner.pid";
+  return RunDir(run_dir).owner_pid();
 }
 
 std::optional<int> live_pid_in(const fs::path& file, const std::string& marker) {
@@ -25,7 +26,7 @@ std::optional<int> live_owner(const fs::path& run_dir) {
 }
 
 fs::path guard_file(const fs::path& run_dir) {
-  return run_dir / "guard.pid";
+  return RunDir(run_dir).guard_pid();
 }
 
 std::optional<int> guarded_process(const fs::path& run_dir) {

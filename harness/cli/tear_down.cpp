@@ -9,6 +9,7 @@
 #include "harness/cli/run_dir_claims.hpp"
 #include "harness/common/interrupt.hpp"
 #include "harness/common/process.hpp"
+#include "harness/common/run_dir.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/stack/backend.hpp"
 
@@ -21,11 +22,11 @@ namespace {
 std::optional<std::string> remove_pipeline_objects(const StackChoice& choice,
                                                    const fs::path& run_dir,
                                                    const Progress& progress) {
-  if (!fs::exists(run_dir / "endpoints.json")) return std::nullopt;
+  if (!fs::exists(RunDir(run_dir).endpoints())) return std::nullopt;
   try {
     if (choice.shared()) {
       remove_run_objects(load_endpoints(run_dir), choice.run_id, progress);
-    } else if (choice.backend == "native") {
+    } else if (info(choice.kind).owns_components) {
       remove_all_connectors(load_endpoints(run_dir), progress);
     }  // compose: the project goes with its volumes
   } catch (const std::exception& e) {

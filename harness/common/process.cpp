@@ -144,6 +144,15 @@ CommandOutput run_captured(const ProcessSpec& spec, std::chrono::milliseconds ti
   return CommandOutput{child.exit_code(), read_file(out_file), read_file(err_file)};
 }
 
+char process_state(int pid) {
+  reap(pid);
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return 0;
+  const auto paren = line.rfind(')');
+  return paren == std::string::npos || paren + 2 >= line.size() ? 0 : line[paren + 2];
+}
+
 bool is_alive(int pid, const std::string& marker) {
   if (pid <= 0) return false;
   reap(pid);

@@ -2,6 +2,7 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
+#include "harness/common/run_dir.hpp"
 
 namespace cdc {
 namespace fs = std::filesystem;
@@ -53,16 +54,16 @@ ConnectorConfig isolated_copy(const ConnectorConfig& connector, const std::strin
 }
 
 void save_registered_connector(const fs::path& run_dir, const ConnectorConfig& connector) {
-  write_file(run_dir / "connector.json",
+  write_file(RunDir(run_dir).connector(),
              json{{"name", connector.name}, {"config", connector.config}}.dump(2) + "\n");
 }
 
 ConnectorConfig load_registered_connector(const fs::path& run_dir) {
-  if (!fs::exists(run_dir / "connector.json")) {
+  if (!fs::exists(RunDir(run_dir).connector())) {
     throw HarnessError("no connector registered in " + run_dir.string() +
                        ": start the pipeline with `cdc-harness up`");
   }
-  return load_connector_config(run_dir / "connector.json");
+  return load_connector_config(RunDir(run_dir).connector());
 }
 
 }  // namespace cdc

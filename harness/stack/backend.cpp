@@ -1,19 +1,38 @@
 #include "harness/stack/backend.hpp"
 
-#include "harness/common/errors.hpp"
-#include "harness/stack/compose/compose_stack.hpp"
-#include "harness/stack/external/external_stack.hpp"
-#include "harness/stack/native/native_stack.hpp"
-
 namespace cdc {
+
+std::string to_string(Component component) {
+  switch (component) {
+    case Component::Postgres:
+      return "postgres";
+    case Component::Kafka:
+      return "kafka";
+    case Component::Connect:
+      return "connect";
+  }
+  return "?";
+}
+
+std::string to_string(ComponentAction action) {
+  switch (action) {
+    case ComponentAction::Stop:
+      return "stop";
+    case ComponentAction::Start:
+      return "start";
+    case ComponentAction::Kill:
+      return "kill";
+    case ComponentAction::Pause:
+      return "pause";
+    case ComponentAction::Resume:
+      return "resume";
+  }
+  return "?";
+}
 
 std::unique_ptr<StackBackend> make_stack_backend(const StackChoice& choice,
                                                  const std::filesystem::path& run_dir) {
-  if (choice.backend == "native") return native::make_native_backend(run_dir);
-  if (choice.backend == "compose") return compose::make_compose_backend(run_dir, choice);
-  if (choice.backend == "external") return external::make_external_backend(run_dir, choice);
-  throw HarnessError("unknown stack '" + choice.backend +
-                     "': the stacks are native, compose and external");
+  return info(choice.kind).make(run_dir, choice);
 }
 
 std::unique_ptr<StackBackend> recorded_stack_backend(const std::filesystem::path& run_dir) {

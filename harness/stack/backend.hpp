@@ -11,6 +11,15 @@
 
 namespace cdc {
 
+// The pipeline's parts a backend can act on one by one.
+enum class Component { Postgres, Kafka, Connect };
+// stop: graceful (SIGTERM; Postgres: pg_ctl stop -m fast); start: again, as it was, and wait
+// until it answers; kill: SIGKILL (a crash); pause/resume: SIGSTOP/SIGCONT (a stall).
+enum class ComponentAction { Stop, Start, Kill, Pause, Resume };
+
+std::string to_string(Component component);  // "postgres", "kafka", "connect"
+std::string to_string(ComponentAction action);
+
 struct ComponentStatus {
   std::string name{};
   bool running = false;
@@ -34,6 +43,9 @@ class StackBackend {
   // Makes the components' logs readable under <run dir>/logs (native writes them there
   // anyway; compose copies them out of its containers). False when the backend has none.
   virtual bool collect_logs() const { return true; }
+  // Acts on one component and returns once it is in the state the action leads to (start:
+  // answering again). A backend that does not own the component says so in a HarnessError.
+  virtual void act_on(Component component, ComponentAction action, const Progress& progress) = 0;
 };
 
 std::unique_ptr<StackBackend> make_stack_backend(const StackChoice& choice,

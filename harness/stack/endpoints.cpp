@@ -5,6 +5,7 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
+#include "harness/common/run_dir.hpp"
 
 namespace cdc {
 namespace fs = std::filesystem;
@@ -62,7 +63,7 @@ std::string PostgresEndpoint::describe() const {
 }
 
 fs::path credentials_file(const fs::path& run_dir) {
-  return run_dir / "secrets" / "credentials.properties";
+  return RunDir(run_dir).credentials();
 }
 
 json endpoints_to_json(const StackEndpoints& e) {
@@ -81,11 +82,11 @@ void save_endpoints(const fs::path& run_dir, const StackEndpoints& e) {
              "admin.password=" + e.admin.password + "\napp.password=" + e.app.password +
                  "\ndebezium.password=" + e.debezium.password + "\n",
              fs::perms::owner_read | fs::perms::owner_write);
-  write_file(run_dir / "endpoints.json", endpoints_to_json(e).dump(2) + "\n");
+  write_file(RunDir(run_dir).endpoints(), endpoints_to_json(e).dump(2) + "\n");
 }
 
 StackEndpoints load_endpoints(const fs::path& run_dir) {
-  const fs::path file = run_dir / "endpoints.json";
+  const fs::path file = RunDir(run_dir).endpoints();
   if (!fs::exists(file)) {
     throw HarnessError("no running stack in " + run_dir.string() +
                        " (no endpoints.json): start one with `cdc-harness up`");

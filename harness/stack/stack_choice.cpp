@@ -7,6 +7,7 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
+#include "harness/common/run_dir.hpp"
 
 namespace cdc {
 namespace fs = std::filesystem;
@@ -20,7 +21,7 @@ std::string env_or_empty(const char* name) {
 }
 
 fs::path choice_file(const fs::path& run_dir) {
-  return run_dir / "stack.json";
+  return RunDir(run_dir).stack_choice();
 }
 
 }  // namespace
@@ -36,34 +37,30 @@ std::string new_run_id() {
 StackChoice choose_stack(const std::string& flag, const fs::path& config_flag) {
   StackChoice choice;
   const std::string from_env = env_or_empty("CDC_STACK");
-  choice.backend = !flag.empty() ? flag : !from_env.empty() ? from_env : "native";
-  if (choice.backend != "native" && choice.backend != "compose" && choice.backend != "external") {
-    throw HarnessError("unknown stack '" + choice.backend + "'" +
-                       (flag.empty() ? " (from CDC_STACK)" : "") +
-                       ": the stacks are native, compose and external");
-  }
+  choice.kind = !flag.empty()       ? stack_kind_named(flag)
+                : !from_env.empty() ? stack_kind_named(from_env, "from CDC_STACK")
+                                    : StackKind::Native;
   choice.run_id = new_run_id();
+  const char* config_env = info(choice.kind).config_env;
+  const std::string from_config_env = config_env ? env_or_empty(config_env) : "";
   if (!config_flag.empty()) {
     choice.config = fs::absolute(config_flag);
-  } else if (choice.backend == "external" && !env_or_empty("CDC_EXTERNAL_CONFIG").empty()) {
-    choice.config = fs::absolute(env_or_empty("CDC_EXTERNAL_CONFIG"));
-  } else if (choice.backend == "compose") {
-    const std::string file = env_or_empty("CDC_COMPOSE_FILE");
-    choice.config = file.empty() ? fs::path(CDC_SOURCE_DIR) / "compose" / "docker-compose.yml"
-                                 : fs::absolute(file);
+  } else if (!from_config_env.empty()) {
+    choice.config = fs::absolute(from_config_env);
+  } else if (choice.kind == StackKind::Compose) {
+    choice.config = fs::path(CDC_SOURCE_DIR) / "compose" / "docker-compose.yml";
   }
   if (!choice.config.empty() && !fs::exists(choice.config)) {
-    throw HarnessError(
-        "the " + choice.backend + " stack's config file " + choice.config.string() +
-        " does not exist: check --stack-config" +
-        (choice.backend == "external" ? " / CDC_EXTERNAL_CONFIG" : " / CDC_COMPOSE_FILE"));
+    throw HarnessError("the " + choice.name() + " stack's config file " + choice.config.string() +
+                       " does not exist: check --stack-config" +
+                       (config_env ? std::string(" / ") + config_env : ""));
   }
   return choice;
 }
 
 void save_stack_choice(const fs::path& run_dir, const StackChoice& choice) {
   fs::create_directories(run_dir);
-  write_file(choice_file(run_dir), json{{"backend", choice.backend},
+  write_file(choice_file(run_dir), json{{"backend", choice.name()},
                                         {"run_id", choice.run_id},
                                         {"config", choice.config.string()}}
                                            .dump(2) +
@@ -77,8 +74,9 @@ std::optional<StackChoice> load_stack_choice(const fs::path& run_dir) {
     throw HarnessError(choice_file(run_dir).string() +
                        " is not valid JSON: remove it once nothing runs from " + run_dir.string());
   }
-  return StackChoice{j.value("backend", "native"), j.value("run_id", ""),
-                     j.value("config", std::string())};
+  return StackChoice{
+      stack_kind_named(j.value("backend", "native"), "in " + choice_file(run_dir).string()),
+      j.value("run_id", ""), j.value("config", std::string())};
 }
 
 void forget_stack_choice(const fs::path& run_dir) {

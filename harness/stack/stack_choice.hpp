@@ -3,13 +3,15 @@
 #include <optional>
 #include <string>
 
+#include "harness/stack/stack_kind.hpp"
+
 namespace cdc {
 
 // Which backend brings the stack up, and the run's id. `up` records it in the run directory
 // before anything starts, so every later command (down, status, guard, the scenarios) acts
 // on the same stack, also after a crash.
 struct StackChoice {
-  std::string backend = "native";  // native | compose | external
+  StackKind kind = StackKind::Native;
   // In the name of everything the run creates on a stack it shares with others (connectors,
   // slots, topics, tables, the rows' emails): cleanup removes exactly what carries it.
   std::string run_id{};
@@ -19,7 +21,8 @@ struct StackChoice {
 
   // Others use this stack too: the run creates everything under its run id and removes
   // only that, never the stack itself.
-  bool shared() const { return backend == "external"; }
+  bool shared() const { return info(kind).shared; }
+  std::string name() const { return to_string(kind); }
 };
 
 // --stack, else $CDC_STACK, else native; --stack-config, else $CDC_EXTERNAL_CONFIG or

@@ -77,7 +77,7 @@ TEST(Security, EveryServerListensOnLoopbackOnly) {
   EXPECT_THAT(e.kafka_bootstrap, ::testing::StartsWith("127.0.0.1:"));
   EXPECT_THAT(e.connect_url, ::testing::StartsWith("http://127.0.0.1:"));
   // In containers Postgres listens on its own network; compose publishes it on loopback only.
-  if (pipeline.stack.backend == "compose") return;
+  if (pipeline.stack.kind == StackKind::Compose) return;
   pqxx::connection conn(e.admin.conninfo());
   pqxx::nontransaction tx(conn);
   EXPECT_EQ(tx.exec1("SHOW listen_addresses")[0].as<std::string>(), "127.0.0.1");

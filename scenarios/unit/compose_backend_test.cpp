@@ -51,7 +51,7 @@ class ComposeBackend : public ::testing::Test {
   void mode(const char* name) { ::setenv("STAND_IN_DOCKER_MODE", name, 1); }
 
   StackChoice choice(const std::string& run_id = "rtest001") const {
-    return StackChoice{"compose", run_id,
+    return StackChoice{StackKind::Compose, run_id,
                        fs::path(CDC_SOURCE_DIR) / "compose" / "docker-compose.yml"};
   }
   std::unique_ptr<StackBackend> backend(const std::string& run_id = "rtest001",
@@ -95,6 +95,21 @@ TEST_F(ComposeBackend, UpStartsAProjectOfItsOwnAndWaitsUntilEveryServiceIsHealth
               Not(HasSubstr(endpoints.debezium.password)));
   EXPECT_TRUE(stack->has_leftovers());
   for (const auto& component : stack->status()) EXPECT_TRUE(component.running) << component.name;
+  stack->down(Progress(true));
+}
+
+TEST_F(ComposeBackend, ActsOnOneServiceWithComposesOwnVerbs) {
+  const auto stack = backend();
+  stack->up(Progress(true));
+  stack->act_on(Component::Connect, ComponentAction::Kill, Progress(true));
+  stack->act_on(Component::Connect, ComponentAction::Start, Progress(true));
+  stack->act_on(Component::Kafka, ComponentAction::Pause, Progress(true));
+  stack->act_on(Component::Kafka, ComponentAction::Resume, Progress(true));
+  stack->act_on(Component::Postgres, ComponentAction::Stop, Progress(true));
+  for (const char* call :
+       {"kill connect", "start connect", "pause kafka", "unpause kafka", "stop postgres"}) {
+    EXPECT_THAT(calls(), Contains(compose_prefix() + call));
+  }
   stack->down(Progress(true));
 }
 

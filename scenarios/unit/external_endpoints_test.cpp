@@ -1,6 +1,7 @@
 // How a team names an external stack: five CDC_EXTERNAL_* settings, from the environment or
 // a file, and the file `cdc-harness up` writes so another run can point at its stack.
 #include "harness/stack/external/external_endpoints.hpp"
+#include "harness/stack/backend.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -93,11 +94,22 @@ TEST_F(ExternalEndpoints, ConnectUrlMustBeHttp) {
   EXPECT_THROW(external::read_external_endpoints(file_), HarnessError);
 }
 
+TEST_F(ExternalEndpoints, ComponentsAreNotTheHarnesssToStopKillOrPause) {
+  const auto stack = make_stack_backend(StackChoice{StackKind::External, "rtest", {}},
+                                        fs::temp_directory_path() / "cdc-external-components");
+  try {
+    stack->act_on(Component::Kafka, ComponentAction::Kill, Progress(true));
+    ADD_FAILURE() << "an external stack's broker was killed";
+  } catch (const HarnessError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("cannot kill kafka of an external stack"));
+  }
+}
+
 TEST_F(ExternalEndpoints, StackChoiceComesFromTheFlagThenCdcStackAndRejectsOtherNames) {
-  EXPECT_EQ(choose_stack("", "").backend, "native");
+  EXPECT_EQ(choose_stack("", "").kind, StackKind::Native);
   ::setenv("CDC_STACK", "compose", 1);
-  EXPECT_EQ(choose_stack("", "").backend, "compose");
-  EXPECT_EQ(choose_stack("native", "").backend, "native");
+  EXPECT_EQ(choose_stack("", "").kind, StackKind::Compose);
+  EXPECT_EQ(choose_stack("native", "").kind, StackKind::Native);
   ::setenv("CDC_STACK", "kubernetes", 1);
   try {
     choose_stack("", "");

@@ -5,6 +5,7 @@
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 #include "harness/common/interrupt.hpp"
+#include "harness/common/run_dir.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/stack/compose/docker_compose.hpp"
@@ -28,7 +29,7 @@ class ComposeStack final : public StackBackend {
         health_timeout_(health_timeout) {}
 
   StackEndpoints up(const Progress& progress) override {
-    fs::create_directories(run_dir_ / "logs");
+    fs::create_directories(RunDir(run_dir_).logs());
     // Before anything is recorded: without Docker nothing starts, so nothing is left.
     DockerCompose::require_available(docker_log());
     StackEndpoints endpoints;
@@ -80,9 +81,9 @@ class ComposeStack final : public StackBackend {
       progress.stage("stack", std::string("could not save the services' logs: ") + e.what());
     }
     compose.run({"down", "--volumes", "--remove-orphans", "--timeout", "10"}, scaled(180s));
-    fs::remove_all(run_dir_ / "secrets");
-    fs::remove(run_dir_ / "endpoints.json");
-    fs::remove(run_dir_ / "connector.json");
+    fs::remove_all(RunDir(run_dir_).secrets());
+    fs::remove(RunDir(run_dir_).endpoints());
+    fs::remove(RunDir(run_dir_).connector());
     fs::remove(state_file());
   }
 
@@ -101,6 +102,25 @@ class ComposeStack final : public StackBackend {
     return out;
   }
 
+  void act_on(Component component, ComponentAction action, const Progress& progress) override {
+    if (!fs::exists(state_file())) {
+      throw HarnessError("no compose project recorded in " + run_dir_.string() +
+                         ": bring the stack up first");
+    }
+    const auto compose = recorded_project();
+    const std::string service = to_string(component);
+    const char* verb = action == ComponentAction::Stop    ? "stop"
+                       : action == ComponentAction::Start ? "start"
+                       : action == ComponentAction::Kill  ? "kill"
+                       : action == ComponentAction::Pause ? "pause"
+                                                          : "unpause";
+    progress.stage(service, std::string("docker compose ") + verb);
+    compose.run({verb, service}, scaled(120s));
+    if (action == ComponentAction::Start || action == ComponentAction::Resume) {
+      wait_until_healthy(compose, progress);
+    }
+  }
+
   bool has_leftovers() const override { return fs::exists(state_file()); }
 
   bool collect_logs() const override {
@@ -110,8 +130,8 @@ class ComposeStack final : public StackBackend {
   }
 
  private:
-  fs::path state_file() const { return run_dir_ / "compose.json"; }
-  fs::path docker_log() const { return run_dir_ / "logs" / "docker.log"; }
+  fs::path state_file() const { return RunDir(run_dir_).compose_state(); }
+  fs::path docker_log() const { return RunDir(run_dir_).log("docker"); }
 
   DockerCompose recorded_project() const {
     const json state = json::parse(read_file(state_file()));
@@ -122,7 +142,7 @@ class ComposeStack final : public StackBackend {
     for (const auto& service : kServices) {
       const auto output =
           compose.try_run({"logs", "--no-color", "--timestamps", service}, scaled(60s));
-      if (output.exit_code == 0) write_file(run_dir_ / "logs" / (service + ".log"), output.out);
+      if (output.exit_code == 0) write_file(RunDir(run_dir_).log(service), output.out);
     }
   }
 

@@ -4,6 +4,7 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
+#include "harness/common/run_dir.hpp"
 #include "harness/stack/external/external_endpoints.hpp"
 #include "harness/stack/stack_probes.hpp"
 
@@ -37,20 +38,20 @@ class ExternalStack final : public StackBackend {
     if (auto problem = connect_problem(endpoints.connect_url))
       throw HarnessError(*problem + ": check CDC_EXTERNAL_CONNECT_URL");
     progress.stage("connect", "REST answers, Debezium's Postgres connector is installed");
-    fs::create_directories(run_dir_ / "logs");
+    fs::create_directories(RunDir(run_dir_).logs());
     save_endpoints(run_dir_, endpoints);
     return endpoints;
   }
 
   void down(const Progress& progress) override {
     progress.stage("stack", "external: nothing to stop; forgetting its endpoints");
-    fs::remove_all(run_dir_ / "secrets");
-    fs::remove(run_dir_ / "endpoints.json");
-    fs::remove(run_dir_ / "connector.json");
+    fs::remove_all(RunDir(run_dir_).secrets());
+    fs::remove(RunDir(run_dir_).endpoints());
+    fs::remove(RunDir(run_dir_).connector());
   }
 
   std::vector<ComponentStatus> status() const override {
-    if (!fs::exists(run_dir_ / "endpoints.json")) {
+    if (!fs::exists(RunDir(run_dir_).endpoints())) {
       return {{"postgres", false, "not checked yet"},
               {"kafka", false, "not checked yet"},
               {"connect", false, "not checked yet"}};
@@ -68,6 +69,12 @@ class ExternalStack final : public StackBackend {
   bool collect_logs() const override { return false; }  // its logs are its operator's
 
   // Recorded by `up` before it checks anything: the run's objects may need removing.
+  void act_on(Component component, ComponentAction action, const Progress&) override {
+    throw HarnessError("cannot " + to_string(action) + " " + to_string(component) +
+                       " of an external stack: it runs elsewhere and is its operator's to "
+                       "control; use the native or compose stack for faults of components");
+  }
+
   bool has_leftovers() const override { return load_stack_choice(run_dir_).has_value(); }
 
  private:

@@ -34,7 +34,12 @@ int start_connect(const Toolchain& tools, const ConnectWorker& worker, const Pro
                          "\n"
                          "plugin.path=" +
                          tools.connect_plugins.string() + "\n");
+  return launch_connect(tools, worker, progress, on_spawned);
+}
 
+int launch_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
+                   const std::function<void(int)>& on_spawned) {
+  const fs::path config = worker.dir / "worker.properties";
   ProcessSpec spec =
       java_process(tools, "kafka connect", "org.apache.kafka.connect.cli.ConnectDistributed",
                    {config.string()}, worker.log, worker.dir, "1g");

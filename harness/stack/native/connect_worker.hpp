@@ -24,4 +24,8 @@ struct ConnectWorker {
 int start_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
                   const std::function<void(int)>& on_spawned);
 
+// Starts the worker again with the configuration it has and waits until its REST API answers.
+int launch_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
+                   const std::function<void(int)>& on_spawned);
+
 }  // namespace cdc::native

@@ -102,7 +102,12 @@ int start_kafka(const Toolchain& tools, const KafkaBroker& broker, const Progres
                            broker.dir / "format.log", broker.dir, "256m"),
               scaled(60s));
   progress.stage("kafka", "storage formatted");
+  return launch_kafka(tools, broker, on_spawned);
+}
 
+int launch_kafka(const Toolchain& tools, const KafkaBroker& broker,
+                 const std::function<void(int)>& on_spawned) {
+  const std::string config = (broker.dir / "server.properties").string();
   const int pid = spawn_server(
       java_process(tools, "kafka", "kafka.Kafka", {config}, broker.log, broker.dir, "1g"));
   on_spawned(pid);

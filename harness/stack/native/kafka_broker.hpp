@@ -21,4 +21,8 @@ struct KafkaBroker {
 int start_kafka(const Toolchain& tools, const KafkaBroker& broker, const Progress& progress,
                 const std::function<void(int)>& on_spawned);
 
+// Starts the node again on its formatted storage and waits until it answers.
+int launch_kafka(const Toolchain& tools, const KafkaBroker& broker,
+                 const std::function<void(int)>& on_spawned);
+
 }  // namespace cdc::native

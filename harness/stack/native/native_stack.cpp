@@ -1,5 +1,6 @@
 #include "harness/stack/native/native_stack.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -9,7 +10,9 @@
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 #include "harness/common/process.hpp"
+#include "harness/common/run_dir.hpp"
 #include "harness/common/timeouts.hpp"
+#include "harness/common/wait.hpp"
 #include "harness/stack/native/connect_worker.hpp"
 #include "harness/stack/native/kafka_broker.hpp"
 #include "harness/stack/native/postgres_server.hpp"
@@ -68,7 +71,7 @@ json postgres_to_state(const PostgresServer& server) {
 class NativeStack final : public StackBackend {
  public:
   explicit NativeStack(fs::path run_dir)
-      : run_dir_(fs::absolute(run_dir)), state_(run_dir_ / "state.json") {}
+      : run_dir_(fs::absolute(run_dir)), state_(RunDir(run_dir_).native_state()) {}
 
   StackEndpoints up(const Progress& progress) override {
     const Toolchain tools = locate_toolchain();
@@ -112,18 +115,20 @@ class NativeStack final : public StackBackend {
     // Data goes; logs stay for whoever wants to read what happened.
     if (state.contains("postgres")) {
       const auto pg = postgres_from_state(state["postgres"]);
-      const fs::path kept_log = run_dir_ / "logs" / "postgres.log";
+      const fs::path kept_log = RunDir(run_dir_).log("postgres");
       std::error_code ec;
       if (pg.log != kept_log && fs::exists(pg.log, ec)) {
         fs::copy_file(pg.log, kept_log, fs::copy_options::overwrite_existing, ec);
       }
       fs::remove_all(pg.dir, ec);
     }
-    for (const char* dir : {"postgres", "kafka", "connect", "secrets"})
-      fs::remove_all(run_dir_ / dir);
-    fs::remove(run_dir_ / "endpoints.json");
-    fs::remove(run_dir_ / "connector.json");
-    fs::remove(run_dir_ / "state.json");
+    const RunDir dir(run_dir_);
+    for (const char* component : {"postgres", "kafka", "connect"})
+      fs::remove_all(dir.component_dir(component));
+    fs::remove_all(dir.secrets());
+    fs::remove(dir.endpoints());
+    fs::remove(dir.connector());
+    fs::remove(dir.native_state());
   }
 
   std::vector<ComponentStatus> status() const override {
@@ -151,6 +156,49 @@ class NativeStack final : public StackBackend {
 
   bool has_leftovers() const override { return state_.exists(); }
 
+  void act_on(Component component, ComponentAction action, const Progress& progress) override {
+    const json state = state_.load();
+    const std::string name = to_string(component);
+    if (!state.contains(name)) {
+      throw HarnessError("no " + name + " in the native stack of " + run_dir_.string() +
+                         ": bring the stack up first (`cdc-harness up --detach`)");
+    }
+    progress.stage(name, to_string(action));
+    if (component == Component::Postgres) {
+      act_on_postgres(postgres_from_state(state["postgres"]), action);
+      return;
+    }
+    const int pid = state[name]["pid"];
+    const std::string marker = state[name]["marker"];
+    const bool alive = is_alive(pid, marker);
+    if (action == ComponentAction::Start) {
+      if (alive) throw HarnessError(name + " runs already (pid " + std::to_string(pid) + ")");
+      relaunch(component, state[name], progress);
+      return;
+    }
+    if (!alive) {
+      throw HarnessError("cannot " + to_string(action) + " " + name + ": it does not run (pid " +
+                         std::to_string(pid) + " is gone); start it first");
+    }
+    switch (action) {
+      case ComponentAction::Stop:
+        if (!stop_process(pid, marker, scaled(30s)))
+          progress.stage(name, "did not stop in time: killed");
+        break;
+      case ComponentAction::Kill:
+        signal_and_wait(name, {pid}, SIGKILL);
+        break;
+      case ComponentAction::Pause:
+        signal_and_wait(name, {pid}, SIGSTOP);
+        break;
+      case ComponentAction::Resume:
+        signal_and_wait(name, {pid}, SIGCONT);
+        break;
+      case ComponentAction::Start:
+        break;
+    }
+  }
+
  private:
   // A server whose pid never reached state.json (the harness died between spawn and
   // record) is still ours if its command line points into the run directory.
@@ -171,6 +219,95 @@ class NativeStack final : public StackBackend {
     }
   }
 
+  // Sends `sig` to each process and waits until it took effect: gone after SIGKILL, stopped
+  // ('T') after SIGSTOP, running after SIGCONT.
+  static void signal_and_wait(const std::string& name, const std::vector<int>& pids, int sig) {
+    for (const int pid : pids) ::kill(pid, sig);
+    const char* want = sig == SIGKILL ? "gone" : sig == SIGSTOP ? "stopped" : "running";
+    cdc::wait_for(name + " to be " + want + " after " +
+                      (sig == SIGKILL   ? "SIGKILL"
+                       : sig == SIGSTOP ? "SIGSTOP"
+                                        : "SIGCONT"),
+                  scaled(10s), [&] {
+                    for (const int pid : pids) {
+                      const char state = process_state(pid);
+                      // Gone means reaped: a zombie still holds its pid, and Postgres takes
+                      // a live pid in postmaster.pid for a running server.
+                      const bool there = sig == SIGKILL   ? state == 0
+                                         : sig == SIGSTOP ? state == 'T' || state == 0
+                                                          : state != 'T';
+                      if (!there)
+                        return Probe<bool>::not_yet("pid " + std::to_string(pid) + " in state " +
+                                                    std::string(1, state));
+                    }
+                    return Probe<bool>::ready(true);
+                  });
+  }
+
+  void act_on_postgres(const PostgresServer& pg, ComponentAction action) {
+    const auto processes = postgres_processes(pg);
+    if (action == ComponentAction::Start) {
+      if (!processes.empty()) throw HarnessError("postgres runs already");
+      launch_postgres(pg, load_endpoints(run_dir_).admin);
+      return;
+    }
+    if (processes.empty()) {
+      throw HarnessError("cannot " + to_string(action) +
+                         " postgres: it does not run; start it first");
+    }
+    switch (action) {
+      case ComponentAction::Stop:
+        stop_postgres(pg);
+        break;
+      case ComponentAction::Kill:  // every process at once, as a machine crash would
+        signal_and_wait("postgres", processes, SIGKILL);
+        break;
+      case ComponentAction::Pause:
+        signal_and_wait("postgres", processes, SIGSTOP);
+        break;
+      case ComponentAction::Resume:
+        signal_and_wait("postgres", processes, SIGCONT);
+        break;
+      case ComponentAction::Start:
+        break;
+    }
+  }
+
+  // Kafka or Connect again, from the configuration and data they have, on the same ports.
+  void relaunch(Component component, const json& recorded, const Progress& progress) {
+    const Toolchain tools = locate_toolchain();
+    const RunDir dir(run_dir_);
+    const std::string name = to_string(component);
+    keep_log(dir.log(name));
+    const auto on_spawned = [&](int pid) { state_.update([&](json& s) { s[name]["pid"] = pid; }); };
+    if (component == Component::Kafka) {
+      const KafkaBroker broker{dir.component_dir("kafka"), dir.log("kafka"),
+                               recorded.at("port").get<int>(),
+                               recorded.at("controller_port").get<int>()};
+      launch_kafka(tools, broker, on_spawned);
+    } else {
+      const StackEndpoints endpoints = load_endpoints(run_dir_);
+      const ConnectWorker worker{dir.component_dir("connect"), dir.log("connect"),
+                                 endpoints.kafka_bootstrap, recorded.at("port").get<int>(),
+                                 endpoints.debezium};
+      launch_connect(tools, worker, progress, on_spawned);
+    }
+  }
+
+  // A relaunch writes its log afresh: what the earlier process wrote is kept beside it.
+  static void keep_log(const fs::path& log) {
+    std::error_code ec;
+    if (!fs::exists(log, ec)) return;
+    for (int n = 1;; ++n) {
+      const fs::path kept = log.parent_path() / (log.stem().string() + "." + std::to_string(n) +
+                                                 log.extension().string());
+      if (!fs::exists(kept, ec)) {
+        fs::rename(log, kept, ec);
+        return;
+      }
+    }
+  }
+
   // Stops a JVM the state file records (a failed start may have left it half up).
   void stop_recorded(const char* component) {
     const json state = state_.load();
@@ -180,10 +317,11 @@ class NativeStack final : public StackBackend {
 
   void prepare_run_dir() {
     fs::create_directories(run_dir_);
-    fs::remove_all(run_dir_ / "logs");
-    fs::create_directories(run_dir_ / "logs");
-    fs::create_directories(run_dir_ / "secrets");
-    fs::permissions(run_dir_ / "secrets", fs::perms::owner_all);
+    const RunDir dir(run_dir_);
+    fs::remove_all(dir.logs());
+    fs::create_directories(dir.logs());
+    fs::create_directories(dir.secrets());
+    fs::permissions(dir.secrets(), fs::perms::owner_all);
   }
 
   StackEndpoints bring_up(const Toolchain& tools, const Progress& progress) {
@@ -191,8 +329,9 @@ class NativeStack final : public StackBackend {
     const int pg_port = pick_free_port();
     set_harness_roles(endpoints, "127.0.0.1", pg_port, "postgres");
 
-    PostgresServer pg{tools.pg_bindir, tools.pg_os_user, run_dir_ / "postgres",
-                      run_dir_ / "logs" / "postgres.log", pg_port};
+    const RunDir dir(run_dir_);
+    PostgresServer pg{tools.pg_bindir, tools.pg_os_user, dir.component_dir("postgres"),
+                      dir.log("postgres"), pg_port};
     if (tools.pg_os_user && !reachable_by_others(run_dir_)) {
       // Root runs Postgres as another user, who cannot reach this run directory (e.g. under
       // /root): its data and log go to a directory of their own under /tmp instead.
@@ -227,7 +366,7 @@ class NativeStack final : public StackBackend {
     });
 
     try {
-      KafkaBroker broker{run_dir_ / "kafka", run_dir_ / "logs" / "kafka.log", 0, 0};
+      KafkaBroker broker{dir.component_dir("kafka"), dir.log("kafka"), 0, 0};
       const std::string broker_marker = (broker.dir / "server.properties").string();
       start_on_free_ports("kafka", broker.log, progress, [&](int attempt) {
         if (attempt > 1) stop_recorded("kafka");
@@ -237,8 +376,11 @@ class NativeStack final : public StackBackend {
         progress.stage("kafka", "starting KRaft node on " + broker.bootstrap());
         start_kafka(tools, broker, progress, [&](int pid) {
           state_.update([&](json& s) {
-            s["kafka"] = {
-                {"pid", pid}, {"marker", broker_marker}, {"endpoint", broker.bootstrap()}};
+            s["kafka"] = {{"pid", pid},
+                          {"marker", broker_marker},
+                          {"endpoint", broker.bootstrap()},
+                          {"port", broker.port},
+                          {"controller_port", broker.controller_port}};
           });
         });
       });
@@ -247,8 +389,8 @@ class NativeStack final : public StackBackend {
 
       postgres_ready.get();
       postgres_done = true;
-      ConnectWorker worker{run_dir_ / "connect", run_dir_ / "logs" / "connect.log",
-                           broker.bootstrap(), 0, endpoints.debezium};
+      ConnectWorker worker{dir.component_dir("connect"), dir.log("connect"), broker.bootstrap(), 0,
+                           endpoints.debezium};
       const std::string worker_marker = (worker.dir / "worker.properties").string();
       start_on_free_ports("connect", worker.log, progress, [&](int attempt) {
         if (attempt > 1) stop_recorded("connect");
@@ -256,7 +398,10 @@ class NativeStack final : public StackBackend {
         progress.stage("connect", "starting worker, REST on " + worker.url());
         start_connect(tools, worker, progress, [&](int pid) {
           state_.update([&](json& s) {
-            s["connect"] = {{"pid", pid}, {"marker", worker_marker}, {"endpoint", worker.url()}};
+            s["connect"] = {{"pid", pid},
+                            {"marker", worker_marker},
+                            {"endpoint", worker.url()},
+                            {"port", worker.port}};
           });
         });
       });

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <pqxx/pqxx>
+#include <sstream>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
@@ -98,6 +99,10 @@ void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
        << "port = " << server.port << "\n";
   conf.close();
 
+  launch_postgres(server, admin);
+}
+
+void launch_postgres(const PostgresServer& server, const PostgresEndpoint& admin) {
   const auto start_timeout = scaled(60s);
   run_command(pg_tool(server, "pg_ctl",
                       {"start", "-D", server.data_dir().string(), "-l", server.log.string(), "-w",
@@ -146,6 +151,27 @@ void provision_postgres(const StackEndpoints& endpoints, const fs::path& init_sq
              tx.quote(scram_verifier(admin_in_db, role->user, role->password)));
   }
   tx.commit();
+}
+
+std::vector<int> postgres_processes(const PostgresServer& server) {
+  std::vector<int> pids;
+  const auto postmaster = postmaster_pid(server);
+  if (!postmaster || !is_alive(*postmaster, server.data_dir().string())) return pids;
+  pids.push_back(*postmaster);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // pid (comm) state ppid ...: the parent is the second field after the comm's ')'.
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    std::string state;
+    int ppid = 0;
+    if (rest >> state >> ppid && ppid == *postmaster) pids.push_back(std::stoi(name));
+  }
+  return pids;
 }
 
 bool postgres_running(const PostgresServer& server) {

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/common/progress.hpp"
 #include "harness/stack/endpoints.hpp"
@@ -26,6 +27,12 @@ void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
 // Creates the pipeline's database and runs postgres/init.sql in it, then gives the app and
 // Debezium roles their passwords as SCRAM verifiers (the plain text never reaches the server).
 void provision_postgres(const StackEndpoints& endpoints, const std::filesystem::path& init_sql);
+
+// pg_ctl start on the existing data directory, then wait until SQL answers.
+void launch_postgres(const PostgresServer& server, const PostgresEndpoint& admin);
+
+// The postmaster and its children (backends, walsenders, background workers), or none.
+std::vector<int> postgres_processes(const PostgresServer& server);
 
 // pg_ctl stop -m fast; if that fails, kills the postmaster. Safe when nothing runs.
 void stop_postgres(const PostgresServer& server);
