@@ -1,4 +1,5 @@
 // cdc-harness: bring a Postgres -> Debezium -> Kafka pipeline up, watch it, take it down.
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -12,26 +13,74 @@
 using namespace cdc;
 using namespace cdc::cli;
 
+namespace {
+
+// Every command in one table: name, --help text, flags, handler.
+const std::vector<Command>& command_table() {
+  static const std::vector<Command> table = {
+      {"up", kUpUsage,
+       [](CLI::App& app, Options& o) {
+         flag_run_dir(app, o);
+         flag_connector(app, o);
+         flag_up(app, o);
+         flag_guard_pid(app, o);
+         flag_stack(app, o);
+       },
+       cmd_up},
+      {"down", kDownUsage,
+       [](CLI::App& app, Options& o) {
+         flag_run_dir(app, o);
+         flag_guard_pid(app, o);
+       },
+       cmd_down},
+      {"status", kStatusUsage, flag_run_dir, cmd_status},
+      {"tail", kTailUsage,
+       [](CLI::App& app, Options& o) {
+         flag_run_dir(app, o);
+         flag_tail(app, o);
+       },
+       cmd_tail},
+      {"report", kReportUsage,
+       [](CLI::App& app, Options& o) {
+         flag_run_dir(app, o);
+         flag_connector(app, o);
+         flag_report(app, o);
+         flag_stack(app, o);
+       },
+       cmd_report},
+      {"inventory", kInventoryUsage, flag_run_dir, cmd_inventory},
+      {"guard", kGuardUsage,
+       [](CLI::App& app, Options& o) {
+         flag_run_dir(app, o);
+         flag_guard_pid(app, o);
+       },
+       cmd_guard},
+  };
+  return table;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
     return args.empty() ? 2 : 0;
   }
-  const std::string command = args[0];
+  const std::string name = args[0];
   args.erase(args.begin());
-  install_interrupt_handlers();
-  try {
-    if (command == "up") return cmd_up(parse_options(command, args, kUpUsage));
-    if (command == "down") return cmd_down(parse_options(command, args, kDownUsage));
-    if (command == "status") return cmd_status(parse_options(command, args, kStatusUsage));
-    if (command == "tail") return cmd_tail(parse_options(command, args, kTailUsage));
-    if (command == "inventory") return cmd_inventory(parse_options(command, args, kInventoryUsage));
-    if (command == "guard") return cmd_guard(parse_options(command, args, kGuardUsage));
-    if (command == "report") return cmd_report(parse_options(command, args, kReportUsage));
-    std::cerr << "error: unknown command '" << command
+  const Command* command = nullptr;
+  for (const auto& c : command_table()) {
+    if (name == c.name) command = &c;
+  }
+  if (command == nullptr) {
+    std::cerr << "error: unknown command '" << name
               << "': the commands are up, down, status, tail, report, inventory (see --help)\n";
     return 2;
+  }
+  install_interrupt_handlers();
+  try {
+    return command->run(parse_options(*command, args));
   } catch (const Interrupted&) {
     std::cerr << "interrupted: everything started was stopped\n";
     return 130;

@@ -2,14 +2,12 @@
 
 #include <unistd.h>
 
-#include <algorithm>
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
-#include <map>
 #include <sstream>
 
 #include "harness/common/errors.hpp"
-#include "harness/connector/connector_config.hpp"
 
 namespace cdc::cli {
 namespace fs = std::filesystem;
@@ -26,9 +24,15 @@ int positive_int(const std::string& flag, const std::string& text) {
 }
 
 fs::path default_run_dir() {
-  if (const char* dir = std::getenv("CDC_HARNESS_RUN_DIR"); dir != nullptr && *dir != '\0')
-    return dir;
-  return fs::path(CDC_BUILD_DIR) / "run" / "cli";
+  const std::string dir = env("CDC_HARNESS_RUN_DIR");
+  return dir.empty() ? fs::path(CDC_BUILD_DIR) / "run" / "cli" : fs::path(dir);
+}
+
+// A flag whose value is checked (and stored) by `store`, which throws a HarnessError naming
+// the flag and the fix.
+void value_flag(CLI::App& app, const std::string& flag,
+                std::function<void(const std::string&)> store) {
+  app.add_option_function<std::string>(flag, std::move(store));
 }
 
 }  // namespace
@@ -38,79 +42,87 @@ std::string env(const char* name) {
   return value ? value : "";
 }
 
-Options parse_options(const std::string& command, const std::vector<std::string>& args,
-                      const char* usage) {
+void flag_run_dir(CLI::App& app, Options& o) {
+  value_flag(app, "--run-dir", [&o](const std::string& v) { o.run_dir = v; });
+}
+void flag_connector(CLI::App& app, Options& o) {
+  value_flag(app, "--connector", [&o](const std::string& v) { o.connector_file = v; });
+}
+void flag_stack(CLI::App& app, Options& o) {
+  value_flag(app, "--stack", [&o](const std::string& v) { o.stack = v; });
+  value_flag(app, "--stack-config", [&o](const std::string& v) { o.stack_config = v; });
+}
+void flag_guard_pid(CLI::App& app, Options& o) {
+  value_flag(app, "--guard-pid", [&o](const std::string& pid) {
+    o.guard_pid = pid == "parent" ? static_cast<int>(::getppid()) : std::atoi(pid.c_str());
+    if (o.guard_pid <= 0) throw HarnessError("--guard-pid needs a process id, not '" + pid + "'");
+  });
+}
+void flag_up(CLI::App& app, Options& o) {
+  app.add_flag_callback("--tail", [&o] { o.tail = true; });
+  app.add_flag_callback("--detach", [&o] { o.detach = true; });
+}
+void flag_tail(CLI::App& app, Options& o) {
+  value_flag(app, "--topic", [&o](const std::string& v) { o.topic = v; });
+  value_flag(app, "--bootstrap", [&o](const std::string& v) { o.bootstrap = v; });
+  value_flag(app, "--from", [&o](const std::string& from) {
+    if (from != "earliest" && from != "latest")
+      throw HarnessError("--from must be earliest or latest, not '" + from + "'");
+    o.from = from == "earliest" ? StartAt::Earliest : StartAt::Latest;
+  });
+}
+void flag_report(CLI::App& app, Options& o) {
+  value_flag(app, "--duration",
+             [&o](const std::string& v) { o.duration_s = positive_int("--duration", v); });
+  value_flag(app, "--sessions",
+             [&o](const std::string& v) { o.sessions = positive_int("--sessions", v); });
+  value_flag(app, "--tx-size",
+             [&o](const std::string& v) { o.transaction_size = positive_int("--tx-size", v); });
+  value_flag(app, "--mix", [&o](const std::string& v) { o.mix = v; });
+  value_flag(app, "--profiles", [&o](const std::string& v) { o.profiles = v; });
+  value_flag(app, "--out", [&o](const std::string& v) { o.out = v; });
+  value_flag(app, "--rate", [&o](const std::string& v) {
+    o.rates.clear();
+    std::stringstream list(v);
+    for (std::string item; std::getline(list, item, ',');)
+      o.rates.push_back(positive_int("--rate", item));
+  });
+}
+
+Options parse_options(const Command& command, const std::vector<std::string>& args) {
   Options options;
   options.run_dir = default_run_dir();
-  auto value_of = [&](size_t& i) -> std::string {
-    if (i + 1 >= args.size())
-      throw HarnessError(args[i] + " needs a value: see `cdc-harness " + command + " --help`");
-    return args[++i];
-  };
-  const std::map<std::string, std::vector<std::string>> allowed = {
-      {"up",
-       {"--run-dir", "--connector", "--tail", "--detach", "--guard-pid", "--stack",
-        "--stack-config"}},
-      {"guard", {"--run-dir", "--guard-pid"}},
-      {"down", {"--run-dir", "--guard-pid"}},
-      {"status", {"--run-dir"}},
-      {"inventory", {"--run-dir"}},
-      {"tail", {"--run-dir", "--topic", "--bootstrap", "--from"}},
-      {"report",
-       {"--run-dir", "--connector", "--duration", "--rate", "--mix", "--sessions", "--tx-size",
-        "--profiles", "--out", "--stack", "--stack-config"}},
-  };
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      std::cout << usage;
-      std::exit(0);
-    }
-    const auto& flags = allowed.at(command);
-    if (std::find(flags.begin(), flags.end(), arg) == flags.end()) {
-      throw HarnessError("unknown option '" + arg + "' for " + command + ": see `cdc-harness " +
-                         command + " --help`");
-    }
-    if (arg == "--run-dir") options.run_dir = value_of(i);
-    if (arg == "--connector") options.connector_file = value_of(i);
-    if (arg == "--tail") options.tail = true;
-    if (arg == "--detach") options.detach = true;
-    if (arg == "--guard-pid") {
-      const std::string pid = value_of(i);
-      options.guard_pid = pid == "parent" ? static_cast<int>(::getppid()) : std::atoi(pid.c_str());
-      if (options.guard_pid <= 0)
-        throw HarnessError("--guard-pid needs a process id, not '" + pid + "'");
-    }
-    if (arg == "--topic") options.topic = value_of(i);
-    if (arg == "--stack") options.stack = value_of(i);
-    if (arg == "--stack-config") options.stack_config = value_of(i);
-    if (arg == "--duration") options.duration_s = positive_int(arg, value_of(i));
-    if (arg == "--sessions") options.sessions = positive_int(arg, value_of(i));
-    if (arg == "--mix") options.mix = value_of(i);
-    if (arg == "--tx-size") options.transaction_size = positive_int(arg, value_of(i));
-    if (arg == "--profiles") options.profiles = value_of(i);
-    if (arg == "--out") options.out = value_of(i);
-    if (arg == "--rate") {
-      options.rates.clear();
-      std::stringstream list(value_of(i));
-      for (std::string item; std::getline(list, item, ',');)
-        options.rates.push_back(positive_int(arg, item));
-    }
-    if (arg == "--bootstrap") options.bootstrap = value_of(i);
-    if (arg == "--from") {
-      const std::string from = value_of(i);
-      if (from != "earliest" && from != "latest") {
-        throw HarnessError("--from must be earliest or latest, not '" + from + "'");
-      }
-      options.from = from == "earliest" ? StartAt::Earliest : StartAt::Latest;
-    }
+  CLI::App app(command.name);
+  app.set_help_flag();  // --help prints the command's own usage text, below
+  bool help = false;
+  app.add_flag("-h,--help", help);
+  app.allow_extras();  // what no flag takes is named below, in the harness's words
+  command.declare(app, options);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
+  const std::string see = "see `cdc-harness " + std::string(command.name) + " --help`";
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ArgumentMismatch& e) {
+    const std::string what = e.what();
+    throw HarnessError(what.substr(0, what.find(':')) + " needs a value: " + see);
+  } catch (const CLI::ParseError& e) {
+    throw HarnessError(std::string(e.what()) + ": " + see);
+  }
+  if (help) {
+    std::cout << command.usage;
+    std::exit(0);
+  }
+  if (!app.remaining().empty()) {
+    throw HarnessError("unknown option '" + app.remaining().front() + "' for " + command.name +
+                       ": " + see);
   }
   if (options.tail && options.detach)
     throw HarnessError("--tail and --detach exclude each other: pick one");
-  if (command == "up" && options.guard_pid && !options.detach) {
+  if (std::string(command.name) == "up" && options.guard_pid && !options.detach) {
     throw HarnessError("--guard-pid only makes sense with --detach");
   }
-  if (command == "guard" && !options.guard_pid) throw HarnessError("guard needs --guard-pid PID");
+  if (std::string(command.name) == "guard" && !options.guard_pid)
+    throw HarnessError("guard needs --guard-pid PID");
   options.run_dir = fs::absolute(options.run_dir);
   return options;
 }

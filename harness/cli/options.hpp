@@ -1,10 +1,15 @@
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "harness/connector/connector_config.hpp"
 #include "harness/observer/topic_observer.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace cdc::cli {
 
@@ -31,10 +36,27 @@ struct Options {
   std::filesystem::path out{};
 };
 
-// Parses `args` for `command`; --help prints `usage` and exits 0; anything unknown or
+// A command of `cdc-harness`: its name, its --help text, the flags it takes and what runs it.
+struct Command {
+  const char* name;
+  const char* usage;
+  std::function<void(CLI::App&, Options&)> declare;
+  std::function<int(const Options&)> run;
+};
+
+// The flags, declared on CLI11's parser; each stores into Options and names what is wrong
+// with a bad value (a HarnessError saying the fix).
+void flag_run_dir(CLI::App& app, Options& o);
+void flag_connector(CLI::App& app, Options& o);
+void flag_stack(CLI::App& app, Options& o);  // --stack, --stack-config
+void flag_guard_pid(CLI::App& app, Options& o);
+void flag_up(CLI::App& app, Options& o);      // --tail, --detach
+void flag_tail(CLI::App& app, Options& o);    // --topic, --bootstrap, --from
+void flag_report(CLI::App& app, Options& o);  // load and report settings
+
+// Parses `args` for `command`; --help prints its usage and exits 0; anything unknown or
 // malformed is a HarnessError naming it.
-Options parse_options(const std::string& command, const std::vector<std::string>& args,
-                      const char* usage);
+Options parse_options(const Command& command, const std::vector<std::string>& args);
 
 // An environment variable, or "" when unset.
 std::string env(const char* name);
