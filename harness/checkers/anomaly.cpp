@@ -2,32 +2,25 @@
 
 #include <algorithm>
 
+#include "harness/common/enum_names.hpp"
+
 namespace cdc {
 
+namespace {
+// Each kind with its name: the vocabulary, in one table.
+const EnumName<AnomalyKind> kNames[] = {
+    {AnomalyKind::Lost, "lost"},           {AnomalyKind::Phantom, "phantom"},
+    {AnomalyKind::Duplicate, "duplicate"}, {AnomalyKind::Order, "order"},
+    {AnomalyKind::Image, "image"},         {AnomalyKind::Transaction, "transaction"},
+    {AnomalyKind::Metadata, "metadata"}};
+}  // namespace
+
 std::string to_string(AnomalyKind kind) {
-  switch (kind) {
-    case AnomalyKind::Lost:
-      return "lost";
-    case AnomalyKind::Phantom:
-      return "phantom";
-    case AnomalyKind::Duplicate:
-      return "duplicate";
-    case AnomalyKind::Order:
-      return "order";
-    case AnomalyKind::Image:
-      return "image";
-    case AnomalyKind::Transaction:
-      return "transaction";
-    case AnomalyKind::Metadata:
-      return "metadata";
-  }
-  return "?";
+  return name_in(kNames, kind);
 }
 
 const std::vector<AnomalyKind>& all_anomaly_kinds() {
-  static const std::vector<AnomalyKind> kinds = {
-      AnomalyKind::Lost,  AnomalyKind::Phantom,     AnomalyKind::Duplicate, AnomalyKind::Order,
-      AnomalyKind::Image, AnomalyKind::Transaction, AnomalyKind::Metadata};
+  static const std::vector<AnomalyKind> kinds = values_in(kNames);
   return kinds;
 }
 

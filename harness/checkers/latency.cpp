@@ -3,28 +3,25 @@
 #include <algorithm>
 #include <cmath>
 
+#include "harness/common/enum_names.hpp"
+
 namespace cdc {
 
+namespace {
+// Each stage with its name in reports, in the order reports show them.
+const EnumName<Stage> kStages[] = {{Stage::CommitToCapture, "commit_to_capture"},
+                                   {Stage::CaptureToKafka, "capture_to_kafka"},
+                                   {Stage::KafkaToConsumer, "kafka_to_consumer"},
+                                   {Stage::EndToEnd, "commit_return_to_receive"},
+                                   {Stage::IntendedToReceive, "intended_start_to_receive"}};
+}  // namespace
+
 std::string to_string(Stage stage) {
-  switch (stage) {
-    case Stage::CommitToCapture:
-      return "commit_to_capture";
-    case Stage::CaptureToKafka:
-      return "capture_to_kafka";
-    case Stage::KafkaToConsumer:
-      return "kafka_to_consumer";
-    case Stage::EndToEnd:
-      return "commit_return_to_receive";
-    case Stage::IntendedToReceive:
-      return "intended_start_to_receive";
-  }
-  return "?";
+  return name_in(kStages, stage);
 }
 
 const std::vector<Stage>& all_stages() {
-  static const std::vector<Stage> stages = {Stage::CommitToCapture, Stage::CaptureToKafka,
-                                            Stage::KafkaToConsumer, Stage::EndToEnd,
-                                            Stage::IntendedToReceive};
+  static const std::vector<Stage> stages = values_in(kStages);
   return stages;
 }
 

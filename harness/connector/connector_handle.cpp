@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/common/enum_names.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
@@ -10,35 +11,17 @@ namespace cdc {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-std::string to_string(ConnectorState state) {
-  switch (state) {
-    case ConnectorState::Unassigned:
-      return "UNASSIGNED";
-    case ConnectorState::Running:
-      return "RUNNING";
-    case ConnectorState::Paused:
-      return "PAUSED";
-    case ConnectorState::Stopped:
-      return "STOPPED";
-    case ConnectorState::Failed:
-      return "FAILED";
-    case ConnectorState::Restarting:
-      return "RESTARTING";
-    case ConnectorState::Absent:
-      return "ABSENT";
-  }
-  return "?";
-}
-
 namespace {
 
+// Each state with the name Connect's status API gives it.
+const EnumName<ConnectorState> kStates[] = {
+    {ConnectorState::Unassigned, "UNASSIGNED"}, {ConnectorState::Running, "RUNNING"},
+    {ConnectorState::Paused, "PAUSED"},         {ConnectorState::Stopped, "STOPPED"},
+    {ConnectorState::Failed, "FAILED"},         {ConnectorState::Restarting, "RESTARTING"},
+    {ConnectorState::Absent, "ABSENT"}};
+
 ConnectorState state_of(const std::string& text) {
-  for (const auto s :
-       {ConnectorState::Unassigned, ConnectorState::Running, ConnectorState::Paused,
-        ConnectorState::Stopped, ConnectorState::Failed, ConnectorState::Restarting}) {
-    if (to_string(s) == text) return s;
-  }
-  return ConnectorState::Unassigned;
+  return value_named(kStates, text).value_or(ConnectorState::Unassigned);
 }
 
 bool succeeded(const HttpResponse& r) {
@@ -46,6 +29,10 @@ bool succeeded(const HttpResponse& r) {
 }
 
 }  // namespace
+
+std::string to_string(ConnectorState state) {
+  return name_in(kStates, state);
+}
 
 bool ConnectorStatus::settled_in(ConnectorState want) const {
   if (state != want) return false;

@@ -3,6 +3,7 @@
 // the other scenarios), every action is seen to take effect.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <pqxx/pqxx>
 
 #include "harness/common/errors.hpp"
@@ -59,7 +60,13 @@ class StackComponents : public ::testing::Test {
     if (!HasFailure()) fs::remove_all(run_dir);
   }
   void act(Component component, ComponentAction action) {
+    const auto start = std::chrono::steady_clock::now();
     backend->act_on(component, action, Progress(true));
+    std::cout << "[ components ] " << to_string(action) << " " << to_string(component) << ": "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - start)
+                     .count()
+              << " ms\n";
   }
 
   fs::path run_dir;

@@ -233,9 +233,10 @@ class NativeStack final : public StackBackend {
                       const char state = process_state(pid);
                       // Gone means reaped: a zombie still holds its pid, and Postgres takes
                       // a live pid in postmaster.pid for a running server.
-                      const bool there = sig == SIGKILL   ? state == 0
-                                         : sig == SIGSTOP ? state == 'T' || state == 0
-                                                          : state != 'T';
+                      const bool there = sig == SIGKILL ? state == 0
+                                         : sig == SIGSTOP
+                                             ? state == 'T' || state == 'Z' || state == 0
+                                             : state != 'T';
                       if (!there)
                         return Probe<bool>::not_yet("pid " + std::to_string(pid) + " in state " +
                                                     std::string(1, state));
