@@ -12,7 +12,8 @@ fi
 # live in one place, harness/common/run_dir.hpp).
 for dir in "$build"/run/*/; do
   [ -d "$dir" ] || continue
-  if ! "$build/cdc-harness" status --run-dir "$dir" | grep -q '^nothing running'; then
+  said=$("$build/cdc-harness" status --run-dir "$dir" 2>&1 || true)  # exits 1 when nothing runs
+  if ! grep -q '^nothing running' <<< "$said"; then
     echo "leftover stack state in $dir (run \`cdc-harness down --run-dir $dir\`)"; status=1
   fi
 done

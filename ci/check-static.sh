@@ -21,5 +21,5 @@ fi
 say "workflows: actionlint clean"
 
 command -v shellcheck >/dev/null || { echo "error: shellcheck not found: run ci/setup.sh" >&2; exit 1; }
-(cd "$root" && shellcheck ci/*.sh .ci/run scenarios/unit/stand_in/*)
+(cd "$root" && find scenarios/unit/stand_in -type f -print0 | xargs -0 shellcheck ci/*.sh .ci/run)
 say "scripts: shellcheck clean"
