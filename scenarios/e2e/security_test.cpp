@@ -5,7 +5,8 @@
 #include <pqxx/pqxx>
 
 #include "harness/common/files.hpp"
-#include "harness/connector/connect_client.hpp"
+#include "harness/common/run_dir.hpp"
+#include "harness/connector/connector_handle.hpp"
 #include "harness/stack/backend.hpp"
 #include "scenarios/e2e/pipeline.hpp"
 
@@ -20,16 +21,15 @@ TEST(Security, NoPasswordAppearsInAnyLogOrInConnectsAnswers) {
   std::vector<std::string> texts;
   // The components' logs where the harness runs them (an external stack's are its operator's).
   if (make_stack_backend(pipeline.stack, pipeline.run_dir)->collect_logs()) {
-    for (const auto& entry : std::filesystem::directory_iterator(pipeline.run_dir / "logs")) {
+    for (const auto& entry : std::filesystem::directory_iterator(RunDir(pipeline.run_dir).logs())) {
       texts.push_back(read_file(entry.path()));
     }
     ASSERT_GE(texts.size(), 3u) << "expected postgres, kafka and connect logs in "
                                 << pipeline.run_dir;
   }
-  ConnectClient connect(e.connect_url);
-  texts.push_back(connect.get("/connectors/" + pipeline.connector.name + "/config").body);
-  texts.push_back(read_file(pipeline.run_dir / "connector.json"));
-  texts.push_back(read_file(pipeline.run_dir / "endpoints.json"));
+  texts.push_back(ConnectorHandle(e.connect_url, pipeline.connector.name).config().dump());
+  texts.push_back(read_file(RunDir(pipeline.run_dir).connector()));
+  texts.push_back(read_file(RunDir(pipeline.run_dir).endpoints()));
   for (const auto* role : {&e.admin, &e.app, &e.debezium}) {
     // Ours are random and long; a short one of an external stack would match by chance.
     if (pipeline.stack.shared() && role->password.size() < 8) continue;
