@@ -169,6 +169,20 @@ void ConnectorHandle::wait_until_snapshot_committed() {
                 });
 }
 
+bool ConnectorHandle::reset_offsets() {
+  return cdc::wait_for("Kafka Connect to reset the offsets of " + name_, scaled(30s), [&] {
+    const auto response = connect_->del(path("/offsets"));
+    if (response.status == 200) return Probe<bool>::ready(true);
+    if (response.status == 404 || response.status == 405) return Probe<bool>::ready(false);
+    // 400: the stop has not reached every worker yet; 409: a rebalance.
+    if (response.status == 400 || response.status == 409)
+      return Probe<bool>::not_yet("HTTP " + std::to_string(response.status) + ": " +
+                                  connect_error_message(response));
+    act("reset the offsets of", response);
+    return Probe<bool>::ready(false);
+  });
+}
+
 void ConnectorHandle::remove() {
   // Stop and reset the source offsets first, so that nothing of it stays in the worker's
   // offsets topic, which on a shared cluster is not ours to clutter.
@@ -181,16 +195,7 @@ void ConnectorHandle::remove() {
         return Probe<bool>::ready(true);
       return Probe<bool>::not_yet(now.describe());
     });
-    cdc::wait_for("Kafka Connect to reset the offsets of " + name_, scaled(30s), [&] {
-      const auto response = connect_->del(path("/offsets"));
-      if (response.status == 200 || response.status == 404) return Probe<bool>::ready(true);
-      // 400: the stop has not reached every worker yet; 409: a rebalance.
-      if (response.status == 400 || response.status == 409)
-        return Probe<bool>::not_yet("HTTP " + std::to_string(response.status) + ": " +
-                                    connect_error_message(response));
-      act("reset the offsets of", response);
-      return Probe<bool>::ready(true);
-    });
+    reset_offsets();
   }
   cdc::wait_for("Kafka Connect to delete connector " + name_, scaled(60s), [&] {
     const auto response = connect_->del(path());

@@ -63,6 +63,10 @@ class ConnectorHandle {
   // restart resumes streaming instead of snapshotting again.
   void wait_until_snapshot_committed();
 
+  // DELETE /connectors/{name}/offsets on a stopped connector (Connect 3.6+): it forgets
+  // where it was. False when the worker has no such API.
+  bool reset_offsets();
+
   // Stops it, resets its source offsets (Connect 3.6+), deletes it and waits until Connect
   // has let go of it. A connector that is not there is already removed.
   void remove();

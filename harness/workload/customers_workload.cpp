@@ -3,9 +3,13 @@
 #include <pqxx/pqxx>
 
 #include "harness/common/errors.hpp"
+#include "harness/common/text.hpp"
+#include "harness/common/timeouts.hpp"
+#include "harness/common/wait.hpp"
 
 namespace cdc {
 using nlohmann::json;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -20,7 +24,7 @@ json key_of(const json& customer) {
 }  // namespace
 
 CustomersWorkload::CustomersWorkload(const PostgresEndpoint& app, std::string tag)
-    : tag_(std::move(tag)) {
+    : app_(app), tag_(std::move(tag)) {
   try {
     conn_ = std::make_unique<pqxx::connection>(app.conninfo());
   } catch (const std::exception& e) {
@@ -30,6 +34,40 @@ CustomersWorkload::CustomersWorkload(const PostgresEndpoint& app, std::string ta
 }
 
 CustomersWorkload::~CustomersWorkload() = default;
+
+void CustomersWorkload::reconnect() {
+  conn_.reset();
+  wait_for("Postgres to take connections again as " + app_.describe(), scaled(120s), [&] {
+    try {
+      conn_ = std::make_unique<pqxx::connection>(app_.conninfo());
+      return Probe<bool>::ready(true);
+    } catch (const std::exception& e) {
+      return Probe<bool>::not_yet(first_line(e.what()));
+    }
+  });
+}
+
+bool CustomersWorkload::committed(int64_t full_txid) {
+  return wait_for("Postgres to say whether transaction " + std::to_string(full_txid) +
+                      " committed",
+                  scaled(120s), [&] {
+                    try {
+                      if (!conn_ || !conn_->is_open()) reconnect();
+                      pqxx::nontransaction tx(*conn_);
+                      const auto status =
+                          tx.exec_params1("SELECT txid_status($1)", full_txid)[0];
+                      if (status.is_null())
+                        throw HarnessError("Postgres no longer knows transaction " +
+                                           std::to_string(full_txid));
+                      const std::string said = status.c_str();
+                      if (said == "in progress") return Probe<bool>::not_yet("in progress");
+                      return Probe<bool>::ready(said == "committed");
+                    } catch (const pqxx::broken_connection& e) {
+                      conn_.reset();
+                      return Probe<bool>::not_yet(first_line(e.what()));
+                    }
+                  });
+}
 
 std::string CustomersWorkload::next_email() {
   return tag_ + "-" + std::to_string(++emails_) + "@example.com";
@@ -105,15 +143,23 @@ std::vector<Mutation> CustomersWorkload::Batch::savepoint(const std::function<vo
 std::vector<Mutation> CustomersWorkload::transaction(const std::function<void(Batch&)>& body,
                                                      Outcome outcome) {
   pqxx::work tx(*conn_);
-  // Debezium reports the 32-bit xid; txid_current() adds the epoch on top.
-  const auto tx_id = tx.exec1("SELECT txid_current() % 4294967296")[0].as<int64_t>();
-  Batch batch(tx, *this, tx_id);
+  // Debezium reports the 32-bit xid; txid_current() adds the epoch on top, and is what
+  // txid_status() takes should the COMMIT go unanswered.
+  const auto ids = tx.exec1("SELECT txid_current(), txid_current() % 4294967296");
+  const auto full_txid = ids[0].as<int64_t>();
+  Batch batch(tx, *this, ids[1].as<int64_t>());
   body(batch);
   if (outcome == Outcome::Commit) {
     const auto lsn =
         tx.exec1("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint")[0].as<int64_t>();
     for (auto& m : batch.mutations_) m.commit_lsn = lsn;
-    tx.commit();
+    try {
+      tx.commit();
+    } catch (const pqxx::in_doubt_error& e) {
+      throw CommitInDoubt(batch.mutations_, full_txid, e.what());
+    } catch (const pqxx::broken_connection& e) {
+      throw CommitInDoubt(batch.mutations_, full_txid, e.what());
+    }
   } else {
     tx.abort();
   }

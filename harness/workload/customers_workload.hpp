@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,19 @@
 namespace cdc {
 
 enum class Outcome { Commit, Rollback };
+
+// COMMIT was sent and no answer came (the server crashed, the connection broke): the
+// transaction may or may not have committed. Like Jepsen's :info operations it is judged
+// by what Postgres says afterwards (CustomersWorkload::fate), never assumed either way.
+struct CommitInDoubt : std::runtime_error {
+  CommitInDoubt(std::vector<Mutation> changes_, int64_t full_txid_, const std::string& why)
+      : std::runtime_error("COMMIT of transaction " + std::to_string(full_txid_) +
+                           " got no answer: " + why),
+        changes(std::move(changes_)),
+        full_txid(full_txid_) {}
+  std::vector<Mutation> changes;
+  int64_t full_txid;  // txid_current(), with its epoch: what txid_status() takes
+};
 
 // Mutates public.customers as the table's owner. `tag` makes every email it writes unique
 // to one scenario, so scenarios running side by side never touch each other's rows.
@@ -58,10 +72,18 @@ class CustomersWorkload {
   Mutation update_email(int id, const std::string& new_email);
   Mutation remove(int id);
 
+  // A fresh connection after the old one broke (Postgres restarted, a fault cut it), retried
+  // until Postgres answers or the deadline passes.
+  void reconnect();
+  // Whether a transaction whose COMMIT got no answer committed, as Postgres says once it
+  // answers again: true, false (aborted), waiting while it is still in progress.
+  bool committed(int64_t full_txid);
+
   std::string next_email();
   const std::string& tag() const { return tag_; }
 
  private:
+  PostgresEndpoint app_;
   std::unique_ptr<pqxx::connection> conn_;
   std::string tag_;
   int emails_ = 0;

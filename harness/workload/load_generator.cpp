@@ -5,6 +5,8 @@
 #include <random>
 #include <thread>
 
+#include <pqxx/pqxx>
+
 #include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/interrupt.hpp"
@@ -15,7 +17,7 @@ namespace cdc {
 namespace {
 
 struct SessionTotals {
-  size_t transactions = 0, changes = 0, late = 0;
+  size_t transactions = 0, changes = 0, late = 0, in_doubt = 0, failed = 0;
   int64_t max_delay_us = 0;
   std::string error;
 };
@@ -40,21 +42,48 @@ void run_session(const PostgresEndpoint& app, const std::string& tag, const Load
     const int64_t delay = now_us() - due_us;
     if (delay > 10'000) ++totals.late;
     totals.max_delay_us = std::max(totals.max_delay_us, delay);
-    const auto changes = workload.transaction([&](CustomersWorkload::Batch& tx) {
+    // The rows this transaction would leave live; they count only once it committed.
+    std::vector<int> after = live;
+    const auto body = [&](CustomersWorkload::Batch& tx) {
+      after = live;
       for (int c = 0; c < profile.transaction_size; ++c) {
         const int roll = static_cast<int>(random() % 100);
-        if (live.empty() || roll < profile.mix.insert) {
-          live.push_back(tx.insert("Load", tag).key["id"]);
+        if (after.empty() || roll < profile.mix.insert) {
+          after.push_back(tx.insert("Load", tag).key["id"]);
         } else if (roll < profile.mix.insert + profile.mix.update) {
-          tx.update_email(live[random() % live.size()], workload.next_email());
+          tx.update_email(after[random() % after.size()], workload.next_email());
         } else {
-          const size_t at = random() % live.size();
-          tx.remove(live[at]);
-          live.erase(live.begin() + static_cast<long>(at));
+          const size_t at = random() % after.size();
+          tx.remove(after[at]);
+          after.erase(after.begin() + static_cast<long>(at));
         }
       }
-    });
-    history.record_transaction(changes, true, due_us, now_us(),
+    };
+    std::vector<Mutation> changes;
+    bool committed = true;
+    try {
+      changes = workload.transaction(body);
+    } catch (const CommitInDoubt& doubt) {
+      // Judged by Postgres's answer, never assumed: a change that committed must arrive, one
+      // that did not must not.
+      ++totals.in_doubt;
+      workload.reconnect();
+      changes = doubt.changes;
+      committed = workload.committed(doubt.full_txid);
+    } catch (const pqxx::broken_connection&) {
+      // Broken before COMMIT was sent: nothing of it committed. Carry on with the schedule.
+      ++totals.failed;
+      workload.reconnect();
+      continue;
+    } catch (const pqxx::sql_error& e) {
+      // The server ended the session (a restart in progress) or refused while recovering.
+      if (e.sqlstate().rfind("57", 0) != 0 && e.sqlstate().rfind("08", 0) != 0) throw;
+      ++totals.failed;
+      workload.reconnect();
+      continue;
+    }
+    if (committed) live = after;
+    history.record_transaction(changes, committed, due_us, now_us(),
                                changes.empty() ? std::nullopt : changes.front().commit_lsn);
     ++totals.transactions;
     totals.changes += changes.size();
@@ -92,6 +121,8 @@ LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
     result.transactions += t.transactions;
     result.changes += t.changes;
     result.late_starts += t.late;
+    result.in_doubt += t.in_doubt;
+    result.failed += t.failed;
     result.max_start_delay_us = std::max(result.max_start_delay_us, t.max_delay_us);
   }
   const double seconds =

@@ -27,12 +27,15 @@ struct LoadResult {
   size_t changes = 0;
   size_t late_starts = 0;          // transactions that began > 10 ms after they were due
   int64_t max_start_delay_us = 0;  // the worst of those: the generator's own lag
+  size_t in_doubt = 0;  // COMMITs that got no answer, each judged by Postgres afterwards
+  size_t failed = 0;    // transactions cut off before COMMIT (nothing of them committed)
 };
 
 // Open loop: each session's transactions are due on a fixed schedule, whatever the
 // pipeline does; a transaction that starts late still records when it was due, so latency
 // measured from the intended start shows stalls that a closed loop would hide. Every change
-// goes into `history`. Sessions use their own rows of customers, tagged with `tag`.
+// goes into `history`. Sessions use their own rows of customers, tagged with `tag`. Through
+// a database restart or a broken connection a session reconnects and keeps its schedule.
 LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
                          const LoadProfile& profile, History& history, const Progress& progress);
 

@@ -1,0 +1,29 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "harness/connector/connector_config.hpp"
+#include "harness/faults/fault.hpp"
+#include "harness/stack/backend.hpp"
+#include "harness/stack/endpoints.hpp"
+
+namespace cdc {
+
+// What faults act on: the stack (its components) and one connector on it.
+struct FaultTarget {
+  StackBackend& stack;
+  StackEndpoints endpoints;
+  ConnectorConfig connector;
+};
+
+// The faults the harness knows, by name: REST actions on the connector, the Connect worker,
+// the Kafka broker and Postgres restarted gracefully, crashed or stalled, and the walsender
+// terminated. See README "Faults".
+std::vector<std::string> fault_names();
+Fault make_fault(const std::string& name, const FaultTarget& target);
+
+// Where the pipeline stands: the slot's confirmed_flush_lsn and restart_lsn, and the
+// offsets Connect has committed for the connector.
+nlohmann::json pipeline_positions(const FaultTarget& target);
+
+}  // namespace cdc

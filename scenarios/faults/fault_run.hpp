@@ -1,0 +1,34 @@
+#pragma once
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/checkers/anomaly.hpp"
+#include "harness/faults/fault.hpp"
+#include "harness/faults/fault_catalogue.hpp"
+#include "harness/workload/load_generator.hpp"
+
+namespace cdc::scenarios {
+
+struct FaultRun {
+  Verdict verdict;  // the whole history against the settled stream, at least once
+  FaultRecord record;
+  LoadResult load;
+  size_t events = 0;
+  double recovery_s = 0;  // heal -> the first event Kafka got after it
+
+  std::string summary() const;  // one line: fault, load, duplicates, recovery
+};
+
+// One fault under an open-loop load: a connector of its own (derived with `change`) streams
+// customers; the load runs ~9 s; the fault starts ~2.5 s in and heals ~2.5 s later; then the
+// connector must stream again (liveness), and every change the load committed — in-doubt
+// commits judged by Postgres's answer — is judged against the events read to a settled fence.
+FaultRun run_fault_under_load(const std::string& fault,
+                              const std::function<void(nlohmann::json&)>& change = {});
+// The same with a fault made for the occasion (e.g. an operator's mistake).
+FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& make,
+                              const std::function<void(nlohmann::json&)>& change = {});
+
+}  // namespace cdc::scenarios
