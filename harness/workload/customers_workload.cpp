@@ -48,25 +48,23 @@ void CustomersWorkload::reconnect() {
 }
 
 bool CustomersWorkload::committed(int64_t full_txid) {
-  return wait_for("Postgres to say whether transaction " + std::to_string(full_txid) +
-                      " committed",
-                  scaled(120s), [&] {
-                    try {
-                      if (!conn_ || !conn_->is_open()) reconnect();
-                      pqxx::nontransaction tx(*conn_);
-                      const auto status =
-                          tx.exec_params1("SELECT txid_status($1)", full_txid)[0];
-                      if (status.is_null())
-                        throw HarnessError("Postgres no longer knows transaction " +
-                                           std::to_string(full_txid));
-                      const std::string said = status.c_str();
-                      if (said == "in progress") return Probe<bool>::not_yet("in progress");
-                      return Probe<bool>::ready(said == "committed");
-                    } catch (const pqxx::broken_connection& e) {
-                      conn_.reset();
-                      return Probe<bool>::not_yet(first_line(e.what()));
-                    }
-                  });
+  return wait_for(
+      "Postgres to say whether transaction " + std::to_string(full_txid) + " committed",
+      scaled(120s), [&] {
+        try {
+          if (!conn_ || !conn_->is_open()) reconnect();
+          pqxx::nontransaction tx(*conn_);
+          const auto status = tx.exec_params1("SELECT txid_status($1)", full_txid)[0];
+          if (status.is_null())
+            throw HarnessError("Postgres no longer knows transaction " + std::to_string(full_txid));
+          const std::string said = status.c_str();
+          if (said == "in progress") return Probe<bool>::not_yet("in progress");
+          return Probe<bool>::ready(said == "committed");
+        } catch (const pqxx::broken_connection& e) {
+          conn_.reset();
+          return Probe<bool>::not_yet(first_line(e.what()));
+        }
+      });
 }
 
 std::string CustomersWorkload::next_email() {

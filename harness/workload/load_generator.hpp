@@ -27,8 +27,8 @@ struct LoadResult {
   size_t changes = 0;
   size_t late_starts = 0;          // transactions that began > 10 ms after they were due
   int64_t max_start_delay_us = 0;  // the worst of those: the generator's own lag
-  size_t in_doubt = 0;  // COMMITs that got no answer, each judged by Postgres afterwards
-  size_t failed = 0;    // transactions cut off before COMMIT (nothing of them committed)
+  size_t in_doubt = 0;             // COMMITs that got no answer, each judged by Postgres afterwards
+  size_t failed = 0;               // transactions cut off before COMMIT (nothing of them committed)
 };
 
 // Open loop: each session's transactions are due on a fixed schedule, whatever the
