@@ -3,10 +3,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -22,9 +24,12 @@
 #include "harness/common/run_dir.hpp"
 #include "harness/connector/connector_config.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
+#include "harness/faults/fault_catalogue.hpp"
+#include "harness/faults/schedule.hpp"
 #include "harness/observer/change_line.hpp"
 #include "harness/observer/envelope_decoder.hpp"
 #include "harness/observer/topic_observer.hpp"
+#include "harness/report/chaos_run.hpp"
 #include "harness/report/report_run.hpp"
 #include "harness/report/report_writers.hpp"
 #include "harness/stack/backend.hpp"
@@ -323,25 +328,14 @@ bool stack_running(const fs::path& run_dir) {
   return true;
 }
 
-}  // namespace
-
-int cmd_report(const Options& options) {
-  Progress progress;
-  ReportOptions report_options;
-  report_options.rates = options.rates;
-  report_options.load.duration = std::chrono::seconds(options.duration_s);
-  report_options.load.sessions = options.sessions;
-  report_options.load.transaction_size = options.transaction_size;
-  report_options.load.mix = parse_mix(options.mix);
-  report_options.profiles = pick_profiles(options.profiles);
-  const ConnectorConfig connector = load_connector_config(options.connector_file);
-  const fs::path out = options.out.empty() ? default_report_dir() : fs::absolute(options.out);
-
+// Runs `job` on the stack running in the run directory, or on one brought up for it and
+// stopped afterwards (also when the job fails or Ctrl-C ends it).
+int on_a_stack(
+    const Options& options, const Progress& progress,
+    const std::function<int(StackBackend&, const StackEndpoints&, const StackChoice&)>& job) {
   const bool reuse = stack_running(options.run_dir);
   const StackChoice choice = reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
                                    : choose_stack(options.stack, options.stack_config);
-  report_options.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
-  report_options.stack = choice.name();
   if (!reuse) {
     if (auto owner = live_owner(options.run_dir)) {
       throw HarnessError("a stack is being brought up in " + options.run_dir.string() +
@@ -354,28 +348,109 @@ int cmd_report(const Options& options) {
     fs::create_directories(options.run_dir);
     write_file(owner_file(options.run_dir), std::to_string(::getpid()) + "\n");
   } else {
-    progress.stage("report", "using the stack already running in " + options.run_dir.string());
+    progress.stage("stack", "using the stack already running in " + options.run_dir.string());
   }
   int exit_code = 0;
   try {
     if (!reuse) save_stack_choice(options.run_dir, choice);
+    auto backend = make_stack_backend(choice, options.run_dir);
     const StackEndpoints endpoints =
-        reuse ? load_endpoints(options.run_dir)
-              : make_stack_backend(choice, options.run_dir)->up(progress);
-    const ReportData report = run_report(endpoints, connector, report_options, progress);
-    write_report(report, out);
-    std::cout << "report written to " << out.string() << "/ (index.html, report.md, report.json)\n";
-    if (!report.correct()) {
-      std::cerr << "error: the correctness checkers found anomalies; see "
-                << (out / "report.md").string() << "\n";
-      exit_code = 1;
-    }
+        reuse ? load_endpoints(options.run_dir) : backend->up(progress);
+    exit_code = job(*backend, endpoints, choice);
   } catch (...) {
     if (!reuse) tear_down(options.run_dir, Progress(true));
     throw;
   }
   if (!reuse) tear_down(options.run_dir, progress);
   return exit_code;
+}
+
+fs::path report_dir(const Options& options) {
+  return options.out.empty() ? default_report_dir() : fs::absolute(options.out);
+}
+
+}  // namespace
+
+int cmd_report(const Options& options) {
+  Progress progress;
+  ReportOptions report_options;
+  report_options.rates = options.rates;
+  report_options.load.duration = std::chrono::seconds(options.duration_s ? options.duration_s : 10);
+  report_options.load.sessions = options.sessions;
+  report_options.load.transaction_size = options.transaction_size;
+  report_options.load.mix = parse_mix(options.mix);
+  report_options.profiles = pick_profiles(options.profiles);
+  const ConnectorConfig connector = load_connector_config(options.connector_file);
+  const fs::path out = report_dir(options);
+  return on_a_stack(options, progress,
+                    [&](StackBackend&, const StackEndpoints& endpoints, const StackChoice& choice) {
+                      report_options.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
+                      report_options.stack = choice.name();
+                      const ReportData report =
+                          run_report(endpoints, connector, report_options, progress);
+                      write_report(report, out);
+                      std::cout << "report written to " << out.string()
+                                << "/ (index.html, report.md, report.json)\n";
+                      if (report.correct()) return 0;
+                      std::cerr << "error: the correctness checkers found anomalies; see "
+                                << (out / "report.md").string() << "\n";
+                      return 1;
+                    });
+}
+
+int cmd_chaos(const Options& options) {
+  Progress progress;
+  ChaosOptions chaos;
+  if (options.faults == "all") {
+    chaos.faults = fault_names();
+  } else {
+    std::istringstream list(options.faults);
+    for (std::string name; std::getline(list, name, ',');) chaos.faults.push_back(name);
+  }
+  for (const auto& name : chaos.faults) {
+    const auto known = fault_names();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      throw HarnessError("unknown fault '" + name +
+                         "' in --faults: see `cdc-harness chaos --help`");
+    }
+  }
+  chaos.seed = options.seed;
+  chaos.duration = std::chrono::seconds(options.duration_s ? options.duration_s : 60);
+  chaos.interval = std::chrono::seconds(options.interval_s);
+  chaos.load.rate = options.rates_given ? options.rates.front() : 40;
+  chaos.load.sessions = options.sessions;
+  chaos.load.transaction_size = options.transaction_size;
+  chaos.load.mix = parse_mix(options.mix);
+  // Checked before anything starts: a bad schedule must not leave a stack behind.
+  draw_schedule(chaos.seed, chaos.faults, chaos.duration, chaos.interval);
+  const ConnectorConfig connector = load_connector_config(options.connector_file);
+  const fs::path out = report_dir(options);
+  std::string replay = "cdc-harness chaos --seed " + std::to_string(chaos.seed) + " --faults " +
+                       options.faults + " --duration " +
+                       std::to_string(chaos.duration.count() / 1000) + " --interval " +
+                       std::to_string(options.interval_s) + " --rate " +
+                       std::to_string(static_cast<int>(chaos.load.rate));
+  std::cout << "seed " << chaos.seed << "; replay with: " << replay << std::endl;
+  return on_a_stack(
+      options, progress,
+      [&](StackBackend& stack, const StackEndpoints& endpoints, const StackChoice& choice) {
+        chaos.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
+        chaos.stack = choice.name();
+        ChaosData data = run_chaos(stack, endpoints, connector, chaos, progress);
+        data.replay = replay;
+        data.metadata = nlohmann::json{{"seed", chaos.seed},
+                                       {"stack", chaos.stack},
+                                       {"faults", chaos.faults},
+                                       {"duration_s", chaos.duration.count() / 1000},
+                                       {"interval_s", options.interval_s}};
+        write_chaos(data, out);
+        std::cout << "chaos report written to " << out.string()
+                  << "/ (index.html, chaos.md, chaos.json)\nreplay with: " << replay << "\n";
+        if (data.correct()) return 0;
+        std::cerr << "error: changes were lost, invented or reordered under faults; see "
+                  << (out / "chaos.md").string() << "\n";
+        return 1;
+      });
 }
 
 }  // namespace cdc::cli

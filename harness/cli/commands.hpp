@@ -11,5 +11,6 @@ int cmd_tail(const Options& options);
 int cmd_inventory(const Options& options);
 int cmd_guard(const Options& options);
 int cmd_report(const Options& options);
+int cmd_chaos(const Options& options);
 
 }  // namespace cdc::cli

@@ -83,10 +83,23 @@ void flag_report(CLI::App& app, Options& o) {
   value_flag(app, "--out", [&o](const std::string& v) { o.out = v; });
   value_flag(app, "--rate", [&o](const std::string& v) {
     o.rates.clear();
+    o.rates_given = true;
     std::stringstream list(v);
     for (std::string item; std::getline(list, item, ',');)
       o.rates.push_back(positive_int("--rate", item));
   });
+}
+
+void flag_chaos(CLI::App& app, Options& o) {
+  value_flag(app, "--faults", [&o](const std::string& v) { o.faults = v; });
+  value_flag(app, "--seed", [&o](const std::string& v) {
+    char* end = nullptr;
+    o.seed = std::strtoull(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0')
+      throw HarnessError("--seed needs a whole number, not '" + v + "'");
+  });
+  value_flag(app, "--interval",
+             [&o](const std::string& v) { o.interval_s = positive_int("--interval", v); });
 }
 
 Options parse_options(const Command& command, const std::vector<std::string>& args) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -28,12 +29,17 @@ struct Options {
   std::filesystem::path stack_config{};
   // report
   std::vector<double> rates = {50, 200};
-  int duration_s = 10;
+  bool rates_given = false;
+  int duration_s = 0;  // 0: the command's own default (report 10 s, chaos 60 s)
   int sessions = 2;
   int transaction_size = 1;
   std::string mix = "60/30/10";
   std::string profiles = "debezium-defaults,low-latency";
   std::filesystem::path out{};
+  // chaos
+  std::string faults = "all";
+  uint64_t seed = 1;
+  int interval_s = 10;
 };
 
 // A command of `cdc-harness`: its name, its --help text, the flags it takes and what runs it.
@@ -53,6 +59,7 @@ void flag_guard_pid(CLI::App& app, Options& o);
 void flag_up(CLI::App& app, Options& o);      // --tail, --detach
 void flag_tail(CLI::App& app, Options& o);    // --topic, --bootstrap, --from
 void flag_report(CLI::App& app, Options& o);  // load and report settings
+void flag_chaos(CLI::App& app, Options& o);   // --faults, --seed, --interval
 
 // Parses `args` for `command`; --help prints its usage and exits 0; anything unknown or
 // malformed is a HarnessError naming it.

@@ -14,6 +14,7 @@ commands:
   status   show what runs in the run directory
   tail     print each change on the change topic as one readable line
   report   run a load against the pipeline and write a latency and correctness report
+  chaos    inject faults drawn from a seed while a load runs; report what survived
   inventory  print what the stack holds (connectors, slots, topics, tables, rows) as JSON
   guard    (used by `up --detach --guard-pid`) stop the stack when a process exits
 
@@ -103,6 +104,29 @@ finds an anomaly. Defaults finish in about a minute.
   --profiles P,... connector profiles: debezium-defaults, low-latency (default both)
   --out DIR        report directory (default reports/out/<time>)
   --stack, --stack-config  which stack to bring up when none runs in DIR (see `up --help`)
+)";
+
+inline constexpr const char* kChaosUsage =
+    R"(usage: cdc-harness chaos [--faults LIST|all] [--seed N] [--duration S] [--interval S]
+                         [--rate R] [--sessions N] [--tx-size N] [--mix I/U/D] [--out DIR]
+                         [--run-dir DIR] [--connector FILE] [--stack native|compose] [--stack-config FILE]
+
+Runs an open-loop load through a connector of its own while faults drawn from the seed are
+injected and healed (one per interval, at a random point of its first half, held 1-4 s),
+then judges every committed change at least once: lost, phantom, order (duplicates are
+counted). Writes chaos.json, chaos.md and index.html with a table per fault (injected,
+healed, recovery, worst latency, anomalies). Prints the seed and the command that replays
+the run. Exits 1 on any lost, phantom or out-of-order change, or a connector that never
+streams again. Uses the stack in DIR if one runs, else brings one up and stops it.
+
+  --faults LIST    comma-separated fault names, or all (default): connector-restart,
+                   task-restart, connector-pause, connector-stop, connect-restart,
+                   connect-crash, connect-stall, kafka-restart, kafka-crash, kafka-stall,
+                   postgres-restart, postgres-crash, postgres-stall, walsender-terminated
+  --seed N         draws the schedule (default 1): the same seed, the same schedule
+  --duration S     seconds of load (default 60)
+  --interval S     seconds between faults (default 10, at least 2)
+  --rate R         offered transactions per second (default 40)
 )";
 
 }  // namespace cdc::cli

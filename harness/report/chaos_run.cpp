@@ -1,0 +1,323 @@
+#include "harness/report/chaos_run.hpp"
+
+#include <atomic>
+#include <map>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "harness/checkers/change_checks.hpp"
+#include "harness/common/clock.hpp"
+#include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
+#include "harness/connector/connector_lifecycle.hpp"
+#include "harness/connector/rendering_rules.hpp"
+#include "harness/faults/fault_catalogue.hpp"
+#include "harness/observer/fenced_reader.hpp"
+#include "harness/observer/topic_observer.hpp"
+#include "harness/report/svg_chart.hpp"
+#include "harness/workload/customers_workload.hpp"
+
+namespace cdc {
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+bool ChaosData::correct() const {
+  return verdict.count(AnomalyKind::Lost) == 0 && verdict.count(AnomalyKind::Phantom) == 0 &&
+         verdict.count(AnomalyKind::Order) == 0 && verdict.ok();
+}
+
+namespace {
+
+// Each anomaly belongs to the fault in whose span (its start to the next fault's start) the
+// change was committed.
+void attribute(ChaosData& data, const std::vector<HistoryEntry>& history) {
+  std::map<int64_t, int64_t> committed_at;  // txId -> commit return
+  for (const auto& h : history) committed_at[h.change.tx_id] = h.commit_return_us;
+  for (const auto& a : data.verdict.anomalies) {
+    if (!a.tx_id || !committed_at.count(*a.tx_id)) continue;
+    const int64_t at = committed_at[*a.tx_id];
+    for (size_t i = data.faults.size(); i-- > 0;) {
+      if (at >= data.faults[i].record.started_us) {
+        ++data.faults[i].anomalies[a.kind];
+        break;
+      }
+    }
+  }
+}
+
+void measure_faults(ChaosData& data, const std::vector<HistoryEntry>& history,
+                    const std::vector<ChangeEvent>& events) {
+  for (auto& f : data.faults) {
+    for (const auto& e : events) {
+      const int64_t landed = e.kafka.timestamp_ms * 1000;
+      if (landed < f.record.healed_us) continue;
+      const double s = static_cast<double>(landed - f.record.healed_us) / 1e6;
+      if (f.recovery_s < 0 || s < f.recovery_s) f.recovery_s = s;
+    }
+  }
+  // Worst commit-return -> receive of the changes committed while each fault was on.
+  for (const auto& sample : data.latency.over_time) {
+    const auto it = sample.stages.find(Stage::EndToEnd);
+    if (it == sample.stages.end()) continue;
+    const int64_t committed = sample.received_us - it->second;
+    for (auto& f : data.faults) {
+      if (committed >= f.record.started_us && committed <= f.record.healed_us)
+        f.worst_latency_us = std::max(f.worst_latency_us, it->second);
+    }
+  }
+  attribute(data, history);
+}
+
+}  // namespace
+
+ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
+                    const ConnectorConfig& base, const ChaosOptions& options,
+                    const Progress& progress) {
+  ChaosData data;
+  data.schedule = draw_schedule(options.seed, options.faults, options.duration, options.interval);
+  const std::string tag = "chaos-" + options.run_id + "-" + std::to_string(options.seed);
+  const ConnectorConfig connector = isolated_copy(base, tag);
+  progress.stage("chaos", "seed " + std::to_string(options.seed) + ": " +
+                              std::to_string(data.schedule.size()) + " faults over " +
+                              std::to_string(options.duration.count() / 1000) + " s");
+  start_connector(endpoints, connector, progress);
+  const FaultTarget target{stack, endpoints, connector};
+  try {
+    CustomersWorkload fences(endpoints.app, tag + "-fence");
+    TopicObserver observer(endpoints.kafka_bootstrap, connector.change_topic());
+    FencedReader reader(observer, [&] {
+      try {
+        return fences.insert("fence", tag).key;
+      } catch (const pqxx::broken_connection&) {
+        fences.reconnect();
+        return fences.insert("fence", tag).key;
+      }
+    });
+    reader.next();  // the snapshot: not part of the run
+    ConnectorHandle(endpoints.connect_url, connector.name).wait_until_snapshot_committed();
+
+    History history;
+    LoadProfile load = options.load;
+    load.duration = options.duration;
+    const auto begin = std::chrono::steady_clock::now();
+    std::atomic<bool> done{false};
+    std::string nemesis_error, consumer_error;
+    std::thread nemesis([&] {
+      try {
+        for (const auto& planned : data.schedule) {
+          std::this_thread::sleep_until(begin + planned.at);  // the schedule, not synchronising
+          const Fault fault = make_fault(planned.fault, target);
+          FaultOutcome outcome;
+          outcome.record.fault = fault.name;
+          outcome.record.kind = fault.kind;
+          outcome.record.before = pipeline_positions(target);
+          progress.stage("fault", fault.name + ": " + fault.how);
+          outcome.record.started_us = now_us();
+          fault.start();
+          outcome.record.in_effect_us = now_us();
+          std::this_thread::sleep_until(begin + planned.at + planned.hold);
+          outcome.record.healing_us = now_us();
+          fault.heal();
+          outcome.record.healed_us = now_us();
+          progress.stage("fault", fault.name + " healed");
+          data.faults.push_back(std::move(outcome));
+        }
+      } catch (const std::exception& e) {
+        nemesis_error = e.what();
+      }
+    });
+    // Receive while the load runs, so receive times are when events arrive.
+    std::thread consumer([&] {
+      try {
+        while (!done) observer.poll(std::chrono::milliseconds(50));
+      } catch (const std::exception& e) {
+        consumer_error = e.what();
+      }
+    });
+    try {
+      data.load = run_open_loop(endpoints.app, tag, load, history, progress);
+    } catch (...) {
+      done = true;
+      nemesis.join();
+      consumer.join();
+      throw;
+    }
+    nemesis.join();
+    done = true;
+    consumer.join();
+    if (!nemesis_error.empty()) throw HarnessError("the fault schedule failed: " + nemesis_error);
+    if (!consumer_error.empty()) throw HarnessError("consuming failed: " + consumer_error);
+    progress.stage("chaos", "load done; waiting until the connector streams again");
+    wait_until_streaming(endpoints, connector);
+    for (auto& f : data.faults) f.record.after = pipeline_positions(target);
+    const auto events = reader.next_settled();
+    const auto entries = history.entries();
+    const Match match = match_changes(
+        expected_changes(entries), events,
+        rendering_rules(endpoints.app, "public.customers", connector, Delivery::AtLeastOnce));
+    data.verdict = match.verdict;
+    data.latency = measure_latency(entries, events, match);
+    measure_faults(data, entries, events);
+  } catch (...) {
+    remove_connector(endpoints, connector.name, connector.slot_name());
+    throw;
+  }
+  remove_connector(endpoints, connector.name, connector.slot_name());
+  return data;
+}
+
+namespace {
+
+std::string ms(int64_t us) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", static_cast<double>(us) / 1000.0);
+  return text;
+}
+
+std::string seconds(double s) {
+  if (s < 0) return "none";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", s);
+  return text;
+}
+
+size_t count(const FaultOutcome& f, AnomalyKind kind) {
+  const auto it = f.anomalies.find(kind);
+  return it == f.anomalies.end() ? 0 : it->second;
+}
+
+}  // namespace
+
+json to_json(const ChaosData& d) {
+  json faults = json::array();
+  for (const auto& f : d.faults) {
+    json entry = to_json(f.record);
+    entry["recovery_s"] = f.recovery_s;
+    entry["worst_commit_to_receive_us"] = f.worst_latency_us;
+    for (const auto kind : all_anomaly_kinds())
+      entry["anomalies"][to_string(kind)] = count(f, kind);
+    faults.push_back(entry);
+  }
+  json counts = json::object();
+  for (const auto kind : all_anomaly_kinds()) counts[to_string(kind)] = d.verdict.count(kind);
+  json examples = json::array();
+  for (const auto& a : d.verdict.anomalies) {
+    if (a.kind == AnomalyKind::Duplicate || examples.size() >= 20) continue;
+    examples.push_back({{"kind", to_string(a.kind)}, {"key", a.key}, {"evidence", a.evidence}});
+  }
+  const auto e2e = d.latency.stages.find(Stage::EndToEnd);
+  return {
+      {"metadata", d.metadata},
+      {"replay", d.replay},
+      {"schedule", to_json(d.schedule)},
+      {"load",
+       {{"offered_rate_tps", d.load.offered_rate},
+        {"achieved_rate_tps", d.load.achieved_rate},
+        {"transactions", d.load.transactions},
+        {"changes", d.load.changes},
+        {"in_doubt", d.load.in_doubt},
+        {"cut_off", d.load.failed}}},
+      {"checkers", {{"matched", d.verdict.matched}, {"counts", counts}, {"examples", examples}}},
+      {"commit_return_to_receive_us",
+       e2e == d.latency.stages.end()
+           ? json(nullptr)
+           : json{{"p50", e2e->second.p50}, {"p99", e2e->second.p99}, {"max", e2e->second.max}}},
+      {"faults", faults},
+      {"correct", d.correct()}};
+}
+
+std::string markdown_chaos(const ChaosData& d) {
+  std::string md = "# cdc-harness chaos\n\n";
+  md += d.correct() ? "**Correct**: no lost, phantom or out-of-order change under faults.\n\n"
+                    : "**ANOMALIES FOUND** under faults: see below.\n\n";
+  md += "Replay: `" + d.replay + "`\n\n";
+  md += "Load: offered " + std::to_string(static_cast<int>(d.load.offered_rate)) +
+        " tx/s, achieved " + std::to_string(static_cast<int>(d.load.achieved_rate)) + " tx/s, " +
+        std::to_string(d.load.transactions) + " transactions (" + std::to_string(d.load.in_doubt) +
+        " in doubt, judged by txid_status; " + std::to_string(d.load.failed) +
+        " cut off before COMMIT), " + std::to_string(d.verdict.matched) + " changes matched.\n\n";
+  md += "| fault | injected at (s) | healed at (s) | recovery (s) | worst commit→receive (ms) |";
+  for (const auto kind : all_anomaly_kinds()) md += " " + to_string(kind) + " |";
+  md += "\n|---|---:|---:|---:|---:|";
+  for (size_t i = 0; i < all_anomaly_kinds().size(); ++i) md += "---:|";
+  md += "\n";
+  const int64_t t0 = d.faults.empty() ? 0 : d.faults.front().record.started_us;
+  for (const auto& f : d.faults) {
+    md += "| " + f.record.fault + " | " +
+          seconds(static_cast<double>(f.record.started_us - t0) / 1e6) + " | " +
+          seconds(static_cast<double>(f.record.healed_us - t0) / 1e6) + " | " +
+          seconds(f.recovery_s) + " | " + ms(f.worst_latency_us) + " |";
+    for (const auto kind : all_anomaly_kinds()) md += " " + std::to_string(count(f, kind)) + " |";
+    md += "\n";
+  }
+  md += "\nWhole run:";
+  for (const auto kind : all_anomaly_kinds())
+    md += " " + to_string(kind) + " " + std::to_string(d.verdict.count(kind)) + ";";
+  md += "\n\n";
+  size_t shown = 0;
+  for (const auto& a : d.verdict.anomalies) {
+    if (a.kind == AnomalyKind::Duplicate || shown++ >= 20) continue;
+    md += "- " + to_string(a.kind) + ": " + a.evidence + "\n";
+  }
+  return md;
+}
+
+std::string html_chaos(const ChaosData& d) {
+  Chart over_time{"Commit return → receive over time, faults as vertical lines (start, heal)",
+                  "seconds since the first event",
+                  "milliseconds",
+                  {},
+                  false,
+                  true};
+  double t0 = 0;
+  if (!d.latency.over_time.empty()) {
+    t0 = static_cast<double>(d.latency.over_time.front().received_us);
+    ChartSeries series{"events", {}};
+    double top = 1;
+    for (const auto& s : d.latency.over_time) {
+      const auto it = s.stages.find(Stage::EndToEnd);
+      if (it == s.stages.end()) continue;
+      const double y = static_cast<double>(it->second) / 1000.0;
+      top = std::max(top, y);
+      series.points.emplace_back((static_cast<double>(s.received_us) - t0) / 1e6, y);
+    }
+    over_time.series.push_back(std::move(series));
+    for (const auto& f : d.faults) {
+      ChartSeries band{f.record.fault, {}};
+      const double start = (static_cast<double>(f.record.started_us) - t0) / 1e6;
+      const double heal = (static_cast<double>(f.record.healed_us) - t0) / 1e6;
+      band.points = {{start, 0}, {start, top}, {heal, top}, {heal, 0}};
+      over_time.series.push_back(std::move(band));
+    }
+  }
+  std::string table =
+      "<table><tr><th>fault</th><th>recovery (s)</th><th>worst commit→receive (ms)</th>";
+  for (const auto kind : all_anomaly_kinds()) table += "<th>" + to_string(kind) + "</th>";
+  table += "</tr>";
+  for (const auto& f : d.faults) {
+    table += "<tr><td>" + html_escape(f.record.fault) + "</td><td>" + seconds(f.recovery_s) +
+             "</td><td>" + ms(f.worst_latency_us) + "</td>";
+    for (const auto kind : all_anomaly_kinds())
+      table += "<td>" + std::to_string(count(f, kind)) + "</td>";
+    table += "</tr>";
+  }
+  table += "</table>";
+  return "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>cdc-harness "
+         "chaos</title><style>body{font-family:sans-serif;margin:24px;max-width:1400px}"
+         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;"
+         "text-align:right}.ok{color:#2a7}.bad{color:#c22}</style></head><body>"
+         "<h1>cdc-harness chaos</h1><p class='" +
+         std::string(d.correct() ? "ok'>Correct: nothing lost, no phantom, no order violation."
+                                 : "bad'>Anomalies found under faults.") +
+         "</p><p>Replay: <code>" + html_escape(d.replay) + "</code></p><figure>" +
+         render_svg(over_time) + "</figure><h2>Faults</h2>" + table + "</body></html>\n";
+}
+
+void write_chaos(const ChaosData& data, const fs::path& dir) {
+  fs::create_directories(dir);
+  write_file(dir / "chaos.json", to_json(data).dump(2) + "\n");
+  write_file(dir / "chaos.md", markdown_chaos(data));
+  write_file(dir / "index.html", html_chaos(data));
+}
+
+}  // namespace cdc

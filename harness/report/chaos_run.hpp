@@ -1,0 +1,62 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/checkers/anomaly.hpp"
+#include "harness/checkers/latency.hpp"
+#include "harness/common/progress.hpp"
+#include "harness/connector/connector_config.hpp"
+#include "harness/faults/fault.hpp"
+#include "harness/faults/schedule.hpp"
+#include "harness/stack/backend.hpp"
+#include "harness/workload/load_generator.hpp"
+
+namespace cdc {
+
+struct ChaosOptions {
+  std::vector<std::string> faults;  // names from the catalogue
+  uint64_t seed = 1;
+  std::chrono::milliseconds duration{60000};
+  std::chrono::milliseconds interval{10000};
+  LoadProfile load{};  // rate, sessions, mix; duration is `duration`
+  std::string run_id = "chaos";
+  std::string stack = "native";
+};
+
+// What one scheduled fault did to the pipeline.
+struct FaultOutcome {
+  FaultRecord record{};
+  double recovery_s = -1;        // heal -> the first event Kafka got after it (-1: none)
+  int64_t worst_latency_us = 0;  // commit return -> receive, changes committed meanwhile
+  std::map<AnomalyKind, size_t> anomalies{};  // of changes committed from its start to the next
+};
+
+struct ChaosData {
+  nlohmann::json metadata{};
+  std::vector<ScheduledFault> schedule{};
+  LoadResult load{};
+  Verdict verdict{};  // at least once: duplicates counted, legal
+  LatencyReport latency{};
+  std::vector<FaultOutcome> faults{};
+  std::string replay{};  // the command that replays the run
+
+  // No lost, phantom or order anomaly (and the connector streamed again after every fault).
+  bool correct() const;
+};
+
+// A connector of its own derived from `base`; an open-loop load for the whole duration;
+// the schedule drawn from the seed, each fault started and healed on time; then the whole
+// history judged at least once and measured stage by stage.
+ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
+                    const ConnectorConfig& base, const ChaosOptions& options,
+                    const Progress& progress);
+
+nlohmann::json to_json(const ChaosData& data);
+std::string markdown_chaos(const ChaosData& data);
+std::string html_chaos(const ChaosData& data);
+void write_chaos(const ChaosData& data, const std::filesystem::path& dir);
+
+}  // namespace cdc
