@@ -1,5 +1,8 @@
 #include "harness/report/report_writers.hpp"
 
+#include <regex>
+#include <sstream>
+
 #include <cstdio>
 
 #include "harness/common/files.hpp"
@@ -141,6 +144,65 @@ std::string markdown_report(const ReportData& report) {
   return md;
 }
 
+std::string markdown_as_html(const std::string& markdown) {
+  std::string html;
+  bool in_table = false;
+  std::istringstream lines(markdown);
+  const auto cells = [](const std::string& row) {
+    std::vector<std::string> out;
+    std::string cell;
+    for (size_t i = 1; i < row.size(); ++i) {
+      if (row[i] == '|') {
+        out.push_back(cell);
+        cell.clear();
+      } else {
+        cell += row[i];
+      }
+    }
+    for (auto& c : out) {
+      c.erase(0, c.find_first_not_of(' '));
+      c.erase(c.find_last_not_of(' ') + 1);
+    }
+    return out;
+  };
+  bool header = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("|", 0) == 0) {
+      if (line.find("---") != std::string::npos) continue;  // the header's underline
+      if (!in_table) {
+        html += "<table>";
+        in_table = true;
+        header = true;
+      }
+      const char* tag = header ? "th" : "td";
+      html += "<tr>";
+      for (const auto& cell : cells(line))
+        html += std::string("<") + tag + ">" + html_escape(cell) + "</" + tag + ">";
+      html += "</tr>";
+      header = false;
+      continue;
+    }
+    if (in_table) {
+      html += "</table>";
+      in_table = false;
+    }
+    if (line.empty()) continue;
+    if (line.rfind("## ", 0) == 0) {
+      html += "<h3>" + html_escape(line.substr(3)) + "</h3>";
+    } else if (line.rfind("# ", 0) == 0) {
+      continue;  // the page has its own title
+    } else {
+      // Markdown's emphasis and code spans, the only inline marks report.md uses.
+      std::string text = std::regex_replace(html_escape(line), std::regex(R"(\*\*(.+?)\*\*)"),
+                                            "<strong>$1</strong>");
+      text = std::regex_replace(text, std::regex("`([^`]+)`"), "<code>$1</code>");
+      html += "<p>" + text + "</p>";
+    }
+  }
+  if (in_table) html += "</table>";
+  return html;
+}
+
 std::string html_report(const ReportData& report) {
   std::string body;
   // CDF per stage, one line per profile, at the highest offered rate.
@@ -211,20 +273,20 @@ std::string html_report(const ReportData& report) {
   }
   body += "<figure>" + render_svg(achieved) + "</figure><figure>" + render_svg(p99) + "</figure>";
 
-  // The tables, as in report.md, rendered minimally: pre-formatted Markdown keeps one source.
-  // The tables, as in report.md: pre-formatted Markdown keeps one source for the numbers.
-  const std::string escaped = html_escape(markdown_report(report));
+  // The numbers, as in report.md (one source), with its tables as HTML tables.
+  const std::string numbers = markdown_as_html(markdown_report(report));
   return "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>cdc-harness "
          "report</title>"
          "<style>body{font-family:sans-serif;margin:24px;max-width:1400px}figure{display:inline-"
          "block;margin:8px;"
          "border:1px solid "
-         "#ddd}pre{background:#f7f7f7;padding:12px;overflow-x:auto}.ok{color:#2a7}.bad{color:#c22}"
+         "#ddd}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:4px "
+         "8px}td{text-align:right}td:first-child{text-align:left}.ok{color:#2a7}.bad{color:#c22}"
          "</style></head><body><h1>cdc-harness report</h1><p class='" +
          std::string(report.correct() ? "ok'>Correct: no lost, phantom, out-of-order, wrong-image "
                                         "or partial-transaction change."
                                       : "bad'>Anomalies found: see the correctness table.") +
-         "</p>" + body + "<h2>Numbers</h2><pre>" + escaped + "</pre></body></html>\n";
+         "</p>" + body + "<h2>Numbers</h2>" + numbers + "</body></html>\n";
 }
 
 void write_report(const ReportData& report, const fs::path& dir) {

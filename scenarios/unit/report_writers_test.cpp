@@ -68,6 +68,11 @@ TEST(ReportWriters, HtmlIsSelfContainedWithCharts) {
   const std::string html = html_report(recorded_report());
   EXPECT_THAT(html, HasSubstr("<svg"));
   EXPECT_THAT(html, Not(HasSubstr("<script")));
+  // The numbers are HTML tables, not Markdown in a <pre>.
+  EXPECT_THAT(html, Not(HasSubstr("<pre>")));
+  EXPECT_THAT(html, HasSubstr("<th>lost</th>"));
+  EXPECT_THAT(html, HasSubstr("<td>low-latency</td>"));
+  EXPECT_THAT(html, HasSubstr("<strong>Correct</strong>"));
   // No resource from the network: the only URL is SVG's namespace.
   const std::regex url(R"((https?:)?//[a-z])");
   for (auto it = std::sregex_iterator(html.begin(), html.end(), url); it != std::sregex_iterator();
