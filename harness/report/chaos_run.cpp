@@ -13,6 +13,7 @@
 #include "harness/connector/rendering_rules.hpp"
 #include "harness/faults/fault_catalogue.hpp"
 #include "harness/observer/fenced_reader.hpp"
+#include "harness/observer/receiving.hpp"
 #include "harness/observer/topic_observer.hpp"
 #include "harness/report/svg_chart.hpp"
 #include "harness/workload/customers_workload.hpp"
@@ -85,14 +86,7 @@ ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
   try {
     CustomersWorkload fences(endpoints.app, tag + "-fence");
     TopicObserver observer(endpoints.kafka_bootstrap, connector.change_topic());
-    FencedReader reader(observer, [&] {
-      try {
-        return fences.insert("fence", tag).key;
-      } catch (const pqxx::broken_connection&) {
-        fences.reconnect();
-        return fences.insert("fence", tag).key;
-      }
-    });
+    FencedReader reader(observer, [&] { return fences.fence(); });
     reader.next();  // the snapshot: not part of the run
     ConnectorHandle(endpoints.connect_url, connector.name).wait_until_snapshot_committed();
 
@@ -100,8 +94,7 @@ ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
     LoadProfile load = options.load;
     load.duration = options.duration;
     const auto begin = std::chrono::steady_clock::now();
-    std::atomic<bool> done{false};
-    std::string nemesis_error, consumer_error;
+    std::string nemesis_error;
     std::thread nemesis([&] {
       try {
         for (const auto& planned : data.schedule) {
@@ -126,27 +119,16 @@ ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
         nemesis_error = e.what();
       }
     });
-    // Receive while the load runs, so receive times are when events arrive.
-    std::thread consumer([&] {
-      try {
-        while (!done) observer.poll(std::chrono::milliseconds(50));
-      } catch (const std::exception& e) {
-        consumer_error = e.what();
-      }
-    });
     try {
-      data.load = run_open_loop(endpoints.app, tag, load, history, progress);
+      while_receiving(observer, [&] {
+        data.load = run_open_loop(endpoints.app, tag, load, history, progress);
+      });
     } catch (...) {
-      done = true;
       nemesis.join();
-      consumer.join();
       throw;
     }
     nemesis.join();
-    done = true;
-    consumer.join();
     if (!nemesis_error.empty()) throw HarnessError("the fault schedule failed: " + nemesis_error);
-    if (!consumer_error.empty()) throw HarnessError("consuming failed: " + consumer_error);
     progress.stage("chaos", "load done; waiting until the connector streams again");
     wait_until_streaming(endpoints, connector);
     for (auto& f : data.faults) f.record.after = pipeline_positions(target);

@@ -12,6 +12,7 @@
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/rendering_rules.hpp"
 #include "harness/observer/fenced_reader.hpp"
+#include "harness/observer/receiving.hpp"
 #include "harness/observer/topic_observer.hpp"
 #include "harness/stack/stack_probes.hpp"
 #include "harness/workload/customers_workload.hpp"
@@ -104,7 +105,7 @@ ProfileResult run_profile(const StackEndpoints& endpoints, const ConnectorConfig
   try {
     TopicObserver observer(endpoints.kafka_bootstrap, connector.change_topic());
     CustomersWorkload fences(endpoints.app, tag + "-fence");
-    FencedReader reader(observer, [&] { return fences.insert("fence", tag).key; });
+    FencedReader reader(observer, [&] { return fences.fence(); });
     reader.next();  // the snapshot of what customers already holds: not part of any step
     const MatchRules rules =
         rendering_rules(endpoints.app, "public.customers", connector, Delivery::AtLeastOnce);
@@ -115,27 +116,10 @@ ProfileResult run_profile(const StackEndpoints& endpoints, const ConnectorConfig
       RateResult step;
       // Events are received while the load runs: receive time is when they arrive, not
       // when somebody gets round to reading them.
-      std::atomic<bool> load_done{false};
-      std::string consumer_error;
-      std::thread consumer([&] {
-        try {
-          while (!load_done) observer.poll(std::chrono::milliseconds(50));
-        } catch (const std::exception& e) {
-          consumer_error = e.what();
-        }
-      });
-      try {
+      while_receiving(observer, [&] {
         step.load = run_open_loop(endpoints.app, tag + "-" + std::to_string(static_cast<int>(rate)),
                                   load, history, progress);
-      } catch (...) {
-        load_done = true;
-        consumer.join();
-        throw;
-      }
-      load_done = true;
-      consumer.join();
-      if (!consumer_error.empty())
-        throw HarnessError("consuming " + observer.topic() + " failed: " + consumer_error);
+      });
       const auto events = reader.next();
       for (const auto& e : events) step.events += e.is_tombstone() ? 0 : 1;
       const auto entries = history.entries();

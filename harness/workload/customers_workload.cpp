@@ -35,6 +35,15 @@ CustomersWorkload::CustomersWorkload(const PostgresEndpoint& app, std::string ta
 
 CustomersWorkload::~CustomersWorkload() = default;
 
+json CustomersWorkload::fence() {
+  try {
+    return insert("fence", tag_).key;
+  } catch (const pqxx::broken_connection&) {
+    reconnect();
+    return insert("fence", tag_).key;
+  }
+}
+
 void CustomersWorkload::reconnect() {
   conn_.reset();
   wait_for("Postgres to take connections again as " + app_.describe(), scaled(120s), [&] {

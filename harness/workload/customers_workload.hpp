@@ -72,6 +72,10 @@ class CustomersWorkload {
   Mutation update_email(int id, const std::string& new_email);
   Mutation remove(int id);
 
+  // A fence row for FencedReader (committed after the changes of interest), written also
+  // after a database restart broke the connection. Returns its key.
+  nlohmann::json fence();
+
   // A fresh connection after the old one broke (Postgres restarted, a fault cut it), retried
   // until Postgres answers or the deadline passes.
   void reconnect();

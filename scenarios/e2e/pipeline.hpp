@@ -39,7 +39,7 @@ MatchRules customers_rules(const Pipeline& pipeline, const ConnectorConfig& conn
 
 // A fence for FencedReader on customers: a row of the scenario's own.
 inline std::function<nlohmann::json()> fence_with(CustomersWorkload& workload) {
-  return [&workload] { return workload.insert("fence", workload.tag()).key; };
+  return [&workload] { return workload.fence(); };
 }
 
 // What most scenarios on customers start from: rows of their own, and a reader of a

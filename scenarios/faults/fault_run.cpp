@@ -41,17 +41,10 @@ FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& ma
   const Fault fault = make(target);
   const std::string& name = fault.name;
 
-  // Fences through a connection of their own that survives a database restart.
+  // Fences through a connection of their own.
   CustomersWorkload fences(pipeline.endpoints.app, tag + "-fence");
   TopicObserver observer(pipeline.endpoints.kafka_bootstrap, connector.config().change_topic());
-  FencedReader reader(observer, [&] {
-    try {
-      return fences.insert("fence", tag).key;
-    } catch (const pqxx::broken_connection&) {
-      fences.reconnect();
-      return fences.insert("fence", tag).key;
-    }
-  });
+  FencedReader reader(observer, [&] { return fences.fence(); });
   reader.next();  // the snapshot (and a first streamed row): not part of the load
   // Faults hit a connector that streams with an offset committed, as in production.
   ConnectorHandle(pipeline.endpoints.connect_url, connector.config().name)

@@ -1,0 +1,33 @@
+#include "harness/observer/receiving.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include "harness/common/errors.hpp"
+
+namespace cdc {
+
+void while_receiving(TopicObserver& observer, const std::function<void()>& work) {
+  std::atomic<bool> done{false};
+  std::string consumer_error;
+  std::thread consumer([&] {
+    try {
+      while (!done) observer.poll(std::chrono::milliseconds(50));
+    } catch (const std::exception& e) {
+      consumer_error = e.what();
+    }
+  });
+  try {
+    work();
+  } catch (...) {
+    done = true;
+    consumer.join();
+    throw;
+  }
+  done = true;
+  consumer.join();
+  if (!consumer_error.empty())
+    throw HarnessError("consuming " + observer.topic() + " failed: " + consumer_error);
+}
+
+}  // namespace cdc
