@@ -171,6 +171,7 @@ bool is_alive(int pid, const std::string& marker) {
 bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds grace) {
   if (!is_alive(pid, marker)) return true;
   ::kill(pid, SIGTERM);
+  ::kill(pid, SIGCONT);  // a paused (SIGSTOPped) process handles SIGTERM only once resumed
   const auto deadline = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!is_alive(pid, marker)) return true;

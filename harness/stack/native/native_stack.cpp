@@ -109,7 +109,11 @@ class NativeStack final : public StackBackend {
     }
     if (state.contains("postgres")) {
       progress.stage("postgres", "stopping");
-      stop_postgres(postgres_from_state(state["postgres"]));
+      const auto pg = postgres_from_state(state["postgres"]);
+      // A paused Postgres (a fault, or a run that died mid-fault) must run to shut down; its
+      // children would otherwise stay stopped after the postmaster is gone.
+      for (const int pid : postgres_processes(pg)) ::kill(pid, SIGCONT);
+      stop_postgres(pg);
     }
     sweep_strays(progress);
     // Data goes; logs stay for whoever wants to read what happened.
