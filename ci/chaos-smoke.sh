@@ -7,10 +7,10 @@ harness=$1 run_dir=$2 out=$3
 rm -rf "$out"
 "$harness" chaos --run-dir "$run_dir" --faults connector-pause,kafka-stall --seed 7 \
   --duration 10 --interval 5 --rate 30 --out "$out/a"
-for f in chaos.json chaos.md index.html; do
+for f in report.json report.md index.html; do
   [ -s "$out/a/$f" ] || { echo "FAIL: no $f written"; exit 1; }
 done
-python3 - "$out/a/chaos.json" <<'PY'
+python3 - "$out/a/report.json" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 assert report["correct"], "the run was not correct"

@@ -4,7 +4,7 @@
 set -uo pipefail
 build=$(cd "${1:-build}" && pwd)
 status=0
-procs=$(ps -eo pid=,comm=,args= | awk '$2=="java" || $2=="postgres" || $2=="cdc-harness"' | grep -F "$build/" || true)
+procs=$(ps -eo pid=,comm=,args= | awk '$2=="java" || $2=="postgres" || $2=="cdc-harness" || $2=="toxiproxy-serve"' | grep -F "$build/" || true)
 if [ -n "$procs" ]; then
   echo "leftover processes from $build:"; echo "$procs"; status=1
 fi

@@ -19,6 +19,8 @@ done
 # Programs, checked by what is runnable (any JDK 17+, any Postgres server version will do).
 command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
+# Go builds Toxiproxy (the machine's own Go, or Debian's).
+command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql-15)
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -31,6 +33,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 say "jars: $(bash "$root/ci/resolve-jars.sh")"
+say "toxiproxy: $(bash "$root/ci/install-toxiproxy.sh")"
 
 say "building in $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -20,6 +20,7 @@ enum class AnomalyKind {
   Image,        // a before/after image or envelope field differs from what was expected
   Transaction,  // a change in the wrong transaction, or a transaction only partly observed
   Metadata,     // transaction metadata (BEGIN/END markers, total and per-table order) wrong
+  Stall,        // a committed change that arrived, but later than the liveness bound allows
 };
 
 std::string to_string(AnomalyKind kind);

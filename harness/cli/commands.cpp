@@ -22,6 +22,7 @@
 #include "harness/common/process.hpp"
 #include "harness/common/progress.hpp"
 #include "harness/common/run_dir.hpp"
+#include "harness/common/timeouts.hpp"
 #include "harness/connector/connector_config.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/faults/fault_catalogue.hpp"
@@ -417,6 +418,8 @@ int cmd_chaos(const Options& options) {
   chaos.seed = options.seed;
   chaos.duration = std::chrono::seconds(options.duration_s ? options.duration_s : 60);
   chaos.interval = std::chrono::seconds(options.interval_s);
+  chaos.liveness_bound = options.liveness_s ? std::chrono::milliseconds(options.liveness_s * 1000)
+                                            : scaled(std::chrono::seconds(30));
   chaos.load.rate = options.rates_given ? options.rates.front() : 40;
   chaos.load.sessions = options.sessions;
   chaos.load.transaction_size = options.transaction_size;
@@ -429,7 +432,8 @@ int cmd_chaos(const Options& options) {
                        options.faults + " --duration " +
                        std::to_string(chaos.duration.count() / 1000) + " --interval " +
                        std::to_string(options.interval_s) + " --rate " +
-                       std::to_string(static_cast<int>(chaos.load.rate));
+                       std::to_string(static_cast<int>(chaos.load.rate)) + " --liveness " +
+                       std::to_string(chaos.liveness_bound.count() / 1000);
   std::cout << "seed " << chaos.seed << "; replay with: " << replay << std::endl;
   return on_a_stack(
       options, progress,
@@ -442,13 +446,15 @@ int cmd_chaos(const Options& options) {
                                        {"stack", chaos.stack},
                                        {"faults", chaos.faults},
                                        {"duration_s", chaos.duration.count() / 1000},
-                                       {"interval_s", options.interval_s}};
+                                       {"interval_s", options.interval_s},
+                                       {"liveness_bound_s", chaos.liveness_bound.count() / 1000},
+                                       {"rate_tps", chaos.load.rate}};
         write_chaos(data, out);
         std::cout << "chaos report written to " << out.string()
-                  << "/ (index.html, chaos.md, chaos.json)\nreplay with: " << replay << "\n";
+                  << "/ (index.html, report.md, report.json)\nreplay with: " << replay << "\n";
         if (data.correct()) return 0;
-        std::cerr << "error: changes were lost, invented or reordered under faults; see "
-                  << (out / "chaos.md").string() << "\n";
+        std::cerr << "error: changes were lost, invented, reordered or stalled under faults; see "
+                  << (out / "report.md").string() << "\n";
         return 1;
       });
 }

@@ -100,6 +100,8 @@ void flag_chaos(CLI::App& app, Options& o) {
   });
   value_flag(app, "--interval",
              [&o](const std::string& v) { o.interval_s = positive_int("--interval", v); });
+  value_flag(app, "--liveness",
+             [&o](const std::string& v) { o.liveness_s = positive_int("--liveness", v); });
 }
 
 Options parse_options(const Command& command, const std::vector<std::string>& args) {

@@ -40,6 +40,7 @@ struct Options {
   std::string faults = "all";
   uint64_t seed = 1;
   int interval_s = 10;
+  int liveness_s = 0;  // 0: 30 s, scaled like every timeout
 };
 
 // A command of `cdc-harness`: its name, its --help text, the flags it takes and what runs it.
@@ -59,7 +60,7 @@ void flag_guard_pid(CLI::App& app, Options& o);
 void flag_up(CLI::App& app, Options& o);      // --tail, --detach
 void flag_tail(CLI::App& app, Options& o);    // --topic, --bootstrap, --from
 void flag_report(CLI::App& app, Options& o);  // load and report settings
-void flag_chaos(CLI::App& app, Options& o);   // --faults, --seed, --interval
+void flag_chaos(CLI::App& app, Options& o);   // --faults, --seed, --interval, --liveness
 
 // Parses `args` for `command`; --help prints its usage and exits 0; anything unknown or
 // malformed is a HarnessError naming it.

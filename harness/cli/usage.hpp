@@ -108,24 +108,29 @@ finds an anomaly. Defaults finish in about a minute.
 
 inline constexpr const char* kChaosUsage =
     R"(usage: cdc-harness chaos [--faults LIST|all] [--seed N] [--duration S] [--interval S]
-                         [--rate R] [--sessions N] [--tx-size N] [--mix I/U/D] [--out DIR]
+                         [--liveness S] [--rate R] [--sessions N] [--tx-size N] [--mix I/U/D] [--out DIR]
                          [--run-dir DIR] [--connector FILE] [--stack native|compose] [--stack-config FILE]
 
 Runs an open-loop load through a connector of its own while faults drawn from the seed are
 injected and healed (one per interval, at a random point of its first half, held 1-4 s),
-then judges every committed change at least once: lost, phantom, order (duplicates are
-counted). Writes chaos.json, chaos.md and index.html with a table per fault (injected,
-healed, recovery, worst latency, anomalies). Prints the seed and the command that replays
-the run. Exits 1 on any lost, phantom or out-of-order change, or a connector that never
-streams again. Uses the stack in DIR if one runs, else brings one up and stops it.
+then judges every committed change at least once: lost, phantom, order, stall (duplicates
+are counted). Writes report.json, report.md and index.html with a table per fault
+(injected, healed, recovery, worst latency, anomalies) and the faults as bands on the
+latency chart. Prints the seed and the command that replays the run. Exits 1 on any lost,
+phantom, out-of-order or stalled change, or a connector that never streams again. Uses the
+stack in DIR if one runs, else brings one up and stops it.
 
   --faults LIST    comma-separated fault names, or all (default): connector-restart,
                    task-restart, connector-pause, connector-stop, connect-restart,
                    connect-crash, connect-stall, kafka-restart, kafka-crash, kafka-stall,
-                   postgres-restart, postgres-crash, postgres-stall, walsender-terminated
+                   postgres-restart, postgres-crash, postgres-stall, walsender-terminated,
+                   connect-postgres-{cut,latency,trickle}, connect-kafka-{cut,latency,trickle}
+                   (the network faults need the native stack's Toxiproxy)
   --seed N         draws the schedule (default 1): the same seed, the same schedule
   --duration S     seconds of load (default 60)
   --interval S     seconds between faults (default 10, at least 2)
+  --liveness S     a change reaching Kafka later than S after its commit, or after the heal
+                   of the fault it was committed in, is a stall (default 30, scaled)
   --rate R         offered transactions per second (default 40)
 )";
 

@@ -8,6 +8,7 @@
 #include "harness/common/wait.hpp"
 #include "harness/connector/connector_handle.hpp"
 #include "harness/connector/replication_slot.hpp"
+#include "harness/stack/toxiproxy_client.hpp"
 
 namespace cdc {
 using nlohmann::json;
@@ -15,29 +16,90 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using Maker = Fault (*)(const FaultTarget&);
+using Maker = std::function<Fault(const FaultTarget&)>;
+using ConnectorAction = std::function<void(ConnectorHandle&)>;
+using ProxyAction = std::function<void(ToxiproxyClient&)>;
 
-Fault on_connector(const FaultTarget& t, const char* name, const char* how,
-                   void (ConnectorHandle::*start)(), void (ConnectorHandle::*heal)()) {
-  const std::string url = t.endpoints.connect_url;
-  const std::string connector = t.connector.name;
-  return Fault{name, how, FaultKind::Graceful,
-               [=] {
-                 ConnectorHandle handle(url, connector);
-                 (handle.*start)();
-               },
-               [=] {
-                 if (heal == nullptr) return;
-                 ConnectorHandle handle(url, connector);
-                 (handle.*heal)();
-               }};
+// Two actions on the connector's REST API; what the REST API does is graceful.
+Maker on_connector(std::string name, std::string how, ConnectorAction start, ConnectorAction heal) {
+  return [=](const FaultTarget& t) {
+    const std::string url = t.endpoints.connect_url, connector = t.connector.name;
+    const auto act = [=](const ConnectorAction& action) {
+      return [=] {
+        ConnectorHandle handle(url, connector);
+        action(handle);
+      };
+    };
+    return Fault{name, how, FaultKind::Graceful, act(start), act(heal)};
+  };
 }
 
-Fault on_component(const FaultTarget& t, const char* name, const char* how, FaultKind kind,
-                   Component component, ComponentAction start, ComponentAction heal) {
-  StackBackend* stack = &t.stack;
-  return Fault{name, how, kind, [=] { stack->act_on(component, start, Progress(true)); },
-               [=] { stack->act_on(component, heal, Progress(true)); }};
+// Two actions on one of the stack's components.
+Maker on_component(std::string name, std::string how, FaultKind kind, Component component,
+                   ComponentAction start, ComponentAction heal) {
+  return [=](const FaultTarget& t) {
+    StackBackend* stack = &t.stack;
+    return Fault{name, how, kind, [=] { stack->act_on(component, start, Progress(true)); },
+                 [=] { stack->act_on(component, heal, Progress(true)); }};
+  };
+}
+
+// Two actions on one of Connect's network paths, through the stack's Toxiproxy.
+Maker on_network(std::string name, std::string how, FaultKind kind, ProxyAction start,
+                 ProxyAction heal) {
+  return [=](const FaultTarget& t) {
+    const std::string url = t.endpoints.toxiproxy_url;
+    if (url.empty()) {
+      throw HarnessError("fault " + name +
+                         " needs Toxiproxy on Connect's network paths, which only the native "
+                         "stack runs: use `--stack native`, or leave the network faults out");
+    }
+    const auto act = [=](const ProxyAction& action) {
+      return [=] {
+        ToxiproxyClient client(url);
+        action(client);
+      };
+    };
+    return Fault{name, how, kind, act(start), act(heal)};
+  };
+}
+
+// A toxic on both directions of a proxy, and its removal.
+std::pair<ProxyAction, ProxyAction> toxic_both_ways(const std::string& proxy,
+                                                    const std::string& type,
+                                                    const nlohmann::json& attributes) {
+  return {[=](ToxiproxyClient& c) {
+            for (const char* stream : {"downstream", "upstream"})
+              c.add_toxic(proxy, Toxic{type + "-" + stream, type, stream, attributes});
+          },
+          [=](ToxiproxyClient& c) {
+            for (const char* stream : {"downstream", "upstream"})
+              c.remove_toxic(proxy, type + "-" + stream);
+          }};
+}
+
+// On one of Connect's paths: a cut (connections reset, new ones refused), 500 ms of latency
+// and a trickle of 16 KB/s, each way.
+std::vector<std::pair<std::string, Maker>> network_faults(const std::string& path,
+                                                          const std::string& proxy,
+                                                          const std::string& between) {
+  const auto [slow, fast] = toxic_both_ways(proxy, "latency", {{"latency", 500}, {"jitter", 100}});
+  const auto [narrow, wide] = toxic_both_ways(proxy, "bandwidth", {{"rate", 16}});
+  return {
+      {path + "-cut",
+       on_network(
+           path + "-cut",
+           "Toxiproxy disables the proxy " + between +
+               ": its connections are reset, new ones refused",
+           FaultKind::Crash, [=](ToxiproxyClient& c) { c.set_enabled(proxy, false); },
+           [=](ToxiproxyClient& c) { c.set_enabled(proxy, true); })},
+      {path + "-latency",
+       on_network(path + "-latency", "Toxiproxy adds 500 ± 100 ms each way " + between,
+                  FaultKind::Graceful, slow, fast)},
+      {path + "-trickle",
+       on_network(path + "-trickle", "Toxiproxy lets 16 KB/s through each way " + between,
+                  FaultKind::Graceful, narrow, wide)},
+  };
 }
 
 // The walsender streaming the connector's slot, terminated from the server side: Debezium
@@ -60,88 +122,54 @@ Fault walsender_terminated(const FaultTarget& t) {
                [] {}};
 }
 
-const std::vector<std::pair<std::string, std::function<Fault(const FaultTarget&)>>>& makers() {
+const std::vector<std::pair<std::string, Maker>>& makers() {
   using C = ConnectorHandle;
-  static const std::vector<std::pair<std::string, std::function<Fault(const FaultTarget&)>>> all = {
-      {"connector-restart",
-       [](const FaultTarget& t) {
-         return on_connector(t, "connector-restart",
-                             "POST /connectors/{name}/restart?includeTasks=true", &C::restart,
-                             nullptr);
-       }},
-      {"task-restart",
-       [](const FaultTarget& t) {
-         Fault f = on_connector(t, "task-restart", "POST /connectors/{name}/tasks/0/restart",
-                                nullptr, nullptr);
-         const std::string url = t.endpoints.connect_url, name = t.connector.name;
-         f.start = [=] { ConnectorHandle(url, name).restart_task(0); };
-         return f;
-       }},
-      {"connector-pause",
-       [](const FaultTarget& t) {
-         return on_connector(t, "connector-pause", "PUT /pause ... PUT /resume", &C::pause,
-                             &C::resume);
-       }},
-      {"connector-stop",
-       [](const FaultTarget& t) {
-         return on_connector(t, "connector-stop", "PUT /stop ... PUT /resume", &C::stop,
-                             &C::resume);
-       }},
-      {"connect-restart",
-       [](const FaultTarget& t) {
-         return on_component(t, "connect-restart", "SIGTERM the Connect worker, then start it",
-                             FaultKind::Graceful, Component::Connect, ComponentAction::Stop,
-                             ComponentAction::Start);
-       }},
-      {"connect-crash",
-       [](const FaultTarget& t) {
-         return on_component(t, "connect-crash", "SIGKILL the Connect worker, then start it",
-                             FaultKind::Crash, Component::Connect, ComponentAction::Kill,
-                             ComponentAction::Start);
-       }},
-      {"connect-stall",
-       [](const FaultTarget& t) {
-         return on_component(t, "connect-stall", "SIGSTOP the Connect worker ... SIGCONT",
-                             FaultKind::Crash, Component::Connect, ComponentAction::Pause,
-                             ComponentAction::Resume);
-       }},
-      {"kafka-restart",
-       [](const FaultTarget& t) {
-         return on_component(t, "kafka-restart", "SIGTERM the broker, then start it",
-                             FaultKind::Crash, Component::Kafka, ComponentAction::Stop,
-                             ComponentAction::Start);
-       }},
-      {"kafka-crash",
-       [](const FaultTarget& t) {
-         return on_component(t, "kafka-crash", "SIGKILL the broker, then start it",
-                             FaultKind::Crash, Component::Kafka, ComponentAction::Kill,
-                             ComponentAction::Start);
-       }},
-      {"kafka-stall",
-       [](const FaultTarget& t) {
-         return on_component(t, "kafka-stall", "SIGSTOP the broker ... SIGCONT", FaultKind::Crash,
-                             Component::Kafka, ComponentAction::Pause, ComponentAction::Resume);
-       }},
-      {"postgres-restart",
-       [](const FaultTarget& t) {
-         return on_component(t, "postgres-restart", "pg_ctl stop -m fast, then start",
-                             FaultKind::Crash, Component::Postgres, ComponentAction::Stop,
-                             ComponentAction::Start);
-       }},
-      {"postgres-crash",
-       [](const FaultTarget& t) {
-         return on_component(
-             t, "postgres-crash", "SIGKILL every Postgres process, then start (crash recovery)",
-             FaultKind::Crash, Component::Postgres, ComponentAction::Kill, ComponentAction::Start);
-       }},
-      {"postgres-stall",
-       [](const FaultTarget& t) {
-         return on_component(t, "postgres-stall", "SIGSTOP every Postgres process ... SIGCONT",
-                             FaultKind::Crash, Component::Postgres, ComponentAction::Pause,
-                             ComponentAction::Resume);
-       }},
-      {"walsender-terminated", walsender_terminated},
-  };
+  using enum Component;
+  using enum ComponentAction;
+  using enum FaultKind;
+  static const std::vector<std::pair<std::string, Maker>> all = [] {
+    std::vector<std::pair<std::string, Maker>> faults = {
+        {"connector-restart",
+         on_connector("connector-restart", "POST /connectors/{name}/restart?includeTasks=true",
+                      &C::restart, [](C&) {})},
+        {"task-restart", on_connector(
+                             "task-restart", "POST /connectors/{name}/tasks/0/restart",
+                             [](C& c) { c.restart_task(0); }, [](C&) {})},
+        {"connector-pause",
+         on_connector("connector-pause", "PUT /pause ... PUT /resume", &C::pause, &C::resume)},
+        {"connector-stop",
+         on_connector("connector-stop", "PUT /stop ... PUT /resume", &C::stop, &C::resume)},
+        {"connect-restart",
+         on_component("connect-restart", "SIGTERM the Connect worker, then start it", Graceful,
+                      Connect, Stop, Start)},
+        {"connect-crash", on_component("connect-crash", "SIGKILL the Connect worker, then start it",
+                                       Crash, Connect, Kill, Start)},
+        {"connect-stall", on_component("connect-stall", "SIGSTOP the Connect worker ... SIGCONT",
+                                       Crash, Connect, Pause, Resume)},
+        {"kafka-restart", on_component("kafka-restart", "SIGTERM the broker, then start it", Crash,
+                                       Kafka, Stop, Start)},
+        {"kafka-crash", on_component("kafka-crash", "SIGKILL the broker, then start it", Crash,
+                                     Kafka, Kill, Start)},
+        {"kafka-stall", on_component("kafka-stall", "SIGSTOP the broker ... SIGCONT", Crash, Kafka,
+                                     Pause, Resume)},
+        {"postgres-restart", on_component("postgres-restart", "pg_ctl stop -m fast, then start",
+                                          Crash, Postgres, Stop, Start)},
+        {"postgres-crash",
+         on_component("postgres-crash",
+                      "SIGKILL every Postgres process, then start (crash recovery)", Crash,
+                      Postgres, Kill, Start)},
+        {"postgres-stall",
+         on_component("postgres-stall", "SIGSTOP every Postgres process ... SIGCONT", Crash,
+                      Postgres, Pause, Resume)},
+        {"walsender-terminated", walsender_terminated},
+    };
+    for (auto& f :
+         network_faults("connect-postgres", kPostgresProxy, "between Connect and Postgres"))
+      faults.push_back(std::move(f));
+    for (auto& f : network_faults("connect-kafka", kKafkaProxy, "between Connect and the broker"))
+      faults.push_back(std::move(f));
+    return faults;
+  }();
   return all;
 }
 

@@ -16,9 +16,10 @@ struct FaultTarget {
   ConnectorConfig connector;
 };
 
-// The faults the harness knows, by name: REST actions on the connector, the Connect worker,
-// the Kafka broker and Postgres restarted gracefully, crashed or stalled, and the walsender
-// terminated. See README "Faults".
+// The faults the harness knows, by name: REST actions on the connector; the Connect worker,
+// the Kafka broker and Postgres restarted gracefully, crashed or stalled; the walsender
+// terminated; Connect's paths to Postgres and to the broker cut, slowed or narrowed (through
+// the native stack's Toxiproxy). See README "Faults under load".
 std::vector<std::string> fault_names();
 Fault make_fault(const std::string& name, const FaultTarget& target);
 

@@ -6,12 +6,14 @@
 #include <thread>
 
 #include "harness/checkers/change_checks.hpp"
+#include "harness/checkers/liveness.hpp"
 #include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/rendering_rules.hpp"
 #include "harness/faults/fault_catalogue.hpp"
+#include "harness/faults/nemesis.hpp"
 #include "harness/observer/fenced_reader.hpp"
 #include "harness/observer/receiving.hpp"
 #include "harness/observer/topic_observer.hpp"
@@ -23,8 +25,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 bool ChaosData::correct() const {
-  return verdict.count(AnomalyKind::Lost) == 0 && verdict.count(AnomalyKind::Phantom) == 0 &&
-         verdict.count(AnomalyKind::Order) == 0 && verdict.ok();
+  return verdict.ok();  // at least once: anything but a duplicate is wrong
 }
 
 namespace {
@@ -76,13 +77,18 @@ ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
                     const Progress& progress) {
   ChaosData data;
   data.schedule = draw_schedule(options.seed, options.faults, options.duration, options.interval);
+  data.liveness_bound = options.liveness_bound;
   const std::string tag = "chaos-" + options.run_id + "-" + std::to_string(options.seed);
   const ConnectorConfig connector = isolated_copy(base, tag);
+  const FaultTarget target{stack, endpoints, connector};
+  // Every fault made before anything starts: one this stack cannot inject fails here.
+  std::vector<PlannedFault> plan;
+  for (const auto& planned : data.schedule)
+    plan.push_back({planned, make_fault(planned.fault, target)});
   progress.stage("chaos", "seed " + std::to_string(options.seed) + ": " +
                               std::to_string(data.schedule.size()) + " faults over " +
                               std::to_string(options.duration.count() / 1000) + " s");
   start_connector(endpoints, connector, progress);
-  const FaultTarget target{stack, endpoints, connector};
   try {
     CustomersWorkload fences(endpoints.app, tag + "-fence");
     TopicObserver observer(endpoints.kafka_bootstrap, connector.change_topic());
@@ -93,51 +99,25 @@ ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
     History history;
     LoadProfile load = options.load;
     load.duration = options.duration;
-    const auto begin = std::chrono::steady_clock::now();
-    std::string nemesis_error;
-    std::thread nemesis([&] {
-      try {
-        for (const auto& planned : data.schedule) {
-          std::this_thread::sleep_until(begin + planned.at);  // the schedule, not synchronising
-          const Fault fault = make_fault(planned.fault, target);
-          FaultOutcome outcome;
-          outcome.record.fault = fault.name;
-          outcome.record.kind = fault.kind;
-          outcome.record.before = pipeline_positions(target);
-          progress.stage("fault", fault.name + ": " + fault.how);
-          outcome.record.started_us = now_us();
-          fault.start();
-          outcome.record.in_effect_us = now_us();
-          std::this_thread::sleep_until(begin + planned.at + planned.hold);
-          outcome.record.healing_us = now_us();
-          fault.heal();
-          outcome.record.healed_us = now_us();
-          progress.stage("fault", fault.name + " healed");
-          data.faults.push_back(std::move(outcome));
-        }
-      } catch (const std::exception& e) {
-        nemesis_error = e.what();
-      }
-    });
-    try {
-      while_receiving(observer, [&] {
-        data.load = run_open_loop(endpoints.app, tag, load, history, progress);
-      });
-    } catch (...) {
-      nemesis.join();
-      throw;
-    }
-    nemesis.join();
-    if (!nemesis_error.empty()) throw HarnessError("the fault schedule failed: " + nemesis_error);
+    const auto positions = [&] { return pipeline_positions(target); };
+    Nemesis nemesis(std::move(plan), positions, progress);
+    data.load_started_us = now_us();
+    nemesis.start(std::chrono::steady_clock::now());
+    while_receiving(
+        observer, [&] { data.load = run_open_loop(endpoints.app, tag, load, history, progress); });
+    const auto records = nemesis.join();
+    for (const auto& r : records) data.faults.push_back(FaultOutcome{r});
     progress.stage("chaos", "load done; waiting until the connector streams again");
     wait_until_streaming(endpoints, connector);
-    for (auto& f : data.faults) f.record.after = pipeline_positions(target);
+    for (auto& f : data.faults) f.record.after = positions();
     const auto events = reader.next_settled();
     const auto entries = history.entries();
     const Match match = match_changes(
         expected_changes(entries), events,
         rendering_rules(endpoints.app, "public.customers", connector, Delivery::AtLeastOnce));
     data.verdict = match.verdict;
+    data.verdict.merge(
+        check_liveness(entries, events, match, outages_of(records), options.liveness_bound));
     data.latency = measure_latency(entries, events, match);
     measure_faults(data, entries, events);
   } catch (...) {
@@ -192,6 +172,8 @@ json to_json(const ChaosData& d) {
       {"metadata", d.metadata},
       {"replay", d.replay},
       {"schedule", to_json(d.schedule)},
+      {"load_started_us", d.load_started_us},
+      {"liveness_bound_s", static_cast<double>(d.liveness_bound.count()) / 1000.0},
       {"load",
        {{"offered_rate_tps", d.load.offered_rate},
         {"achieved_rate_tps", d.load.achieved_rate},
@@ -210,20 +192,26 @@ json to_json(const ChaosData& d) {
 
 std::string markdown_chaos(const ChaosData& d) {
   std::string md = "# cdc-harness chaos\n\n";
-  md += d.correct() ? "**Correct**: no lost, phantom or out-of-order change under faults.\n\n"
-                    : "**ANOMALIES FOUND** under faults: see below.\n\n";
+  md += d.correct()
+            ? "**Correct**: no lost, phantom, out-of-order or stalled change under faults.\n\n"
+            : "**ANOMALIES FOUND** under faults: see below.\n\n";
   md += "Replay: `" + d.replay + "`\n\n";
   md += "Load: offered " + std::to_string(static_cast<int>(d.load.offered_rate)) +
         " tx/s, achieved " + std::to_string(static_cast<int>(d.load.achieved_rate)) + " tx/s, " +
         std::to_string(d.load.transactions) + " transactions (" + std::to_string(d.load.in_doubt) +
         " in doubt, judged by txid_status; " + std::to_string(d.load.failed) +
         " cut off before COMMIT), " + std::to_string(d.verdict.matched) + " changes matched.\n\n";
-  md += "| fault | injected at (s) | healed at (s) | recovery (s) | worst commit→receive (ms) |";
+  md += "Liveness: every committed change must be received within " +
+        seconds(static_cast<double>(d.liveness_bound.count()) / 1000.0) +
+        " s of its commit, or of the heal of the fault it was committed in; later is a stall.\n\n";
+  md +=
+      "| fault | injected at (s after load start) | healed at (s) | recovery (s) | worst "
+      "commit→receive (ms) |";
   for (const auto kind : all_anomaly_kinds()) md += " " + to_string(kind) + " |";
   md += "\n|---|---:|---:|---:|---:|";
   for (size_t i = 0; i < all_anomaly_kinds().size(); ++i) md += "---:|";
   md += "\n";
-  const int64_t t0 = d.faults.empty() ? 0 : d.faults.front().record.started_us;
+  const int64_t t0 = d.load_started_us;
   for (const auto& f : d.faults) {
     md += "| " + f.record.fault + " | " +
           seconds(static_cast<double>(f.record.started_us - t0) / 1e6) + " | " +
@@ -245,32 +233,26 @@ std::string markdown_chaos(const ChaosData& d) {
 }
 
 std::string html_chaos(const ChaosData& d) {
-  Chart over_time{"Commit return → receive over time, faults as vertical lines (start, heal)",
-                  "seconds since the first event",
+  Chart over_time{"Commit return → receive over time; faults shaded from start to heal",
+                  "seconds since the load started",
                   "milliseconds",
                   {},
                   false,
-                  true};
-  double t0 = 0;
-  if (!d.latency.over_time.empty()) {
-    t0 = static_cast<double>(d.latency.over_time.front().received_us);
-    ChartSeries series{"events", {}};
-    double top = 1;
-    for (const auto& s : d.latency.over_time) {
-      const auto it = s.stages.find(Stage::EndToEnd);
-      if (it == s.stages.end()) continue;
-      const double y = static_cast<double>(it->second) / 1000.0;
-      top = std::max(top, y);
-      series.points.emplace_back((static_cast<double>(s.received_us) - t0) / 1e6, y);
-    }
-    over_time.series.push_back(std::move(series));
-    for (const auto& f : d.faults) {
-      ChartSeries band{f.record.fault, {}};
-      const double start = (static_cast<double>(f.record.started_us) - t0) / 1e6;
-      const double heal = (static_cast<double>(f.record.healed_us) - t0) / 1e6;
-      band.points = {{start, 0}, {start, top}, {heal, top}, {heal, 0}};
-      over_time.series.push_back(std::move(band));
-    }
+                  true,
+                  {}};
+  const double t0 = static_cast<double>(d.load_started_us);
+  ChartSeries series{"events", {}};
+  for (const auto& s : d.latency.over_time) {
+    const auto it = s.stages.find(Stage::EndToEnd);
+    if (it == s.stages.end()) continue;
+    series.points.emplace_back((static_cast<double>(s.received_us) - t0) / 1e6,
+                               static_cast<double>(it->second) / 1000.0);
+  }
+  over_time.series.push_back(std::move(series));
+  for (const auto& f : d.faults) {
+    over_time.bands.push_back({f.record.fault,
+                               (static_cast<double>(f.record.started_us) - t0) / 1e6,
+                               (static_cast<double>(f.record.healed_us) - t0) / 1e6});
   }
   std::string table =
       "<table><tr><th>fault</th><th>recovery (s)</th><th>worst commit→receive (ms)</th>";
@@ -289,16 +271,17 @@ std::string html_chaos(const ChaosData& d) {
          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;"
          "text-align:right}.ok{color:#2a7}.bad{color:#c22}</style></head><body>"
          "<h1>cdc-harness chaos</h1><p class='" +
-         std::string(d.correct() ? "ok'>Correct: nothing lost, no phantom, no order violation."
-                                 : "bad'>Anomalies found under faults.") +
+         std::string(d.correct()
+                         ? "ok'>Correct: nothing lost, no phantom, no order violation, no stall."
+                         : "bad'>Anomalies found under faults.") +
          "</p><p>Replay: <code>" + html_escape(d.replay) + "</code></p><figure>" +
          render_svg(over_time) + "</figure><h2>Faults</h2>" + table + "</body></html>\n";
 }
 
 void write_chaos(const ChaosData& data, const fs::path& dir) {
   fs::create_directories(dir);
-  write_file(dir / "chaos.json", to_json(data).dump(2) + "\n");
-  write_file(dir / "chaos.md", markdown_chaos(data));
+  write_file(dir / "report.json", to_json(data).dump(2) + "\n");
+  write_file(dir / "report.md", markdown_chaos(data));
   write_file(dir / "index.html", html_chaos(data));
 }
 

@@ -24,6 +24,8 @@ struct ChaosOptions {
   LoadProfile load{};  // rate, sessions, mix; duration is `duration`
   std::string run_id = "chaos";
   std::string stack = "native";
+  // Liveness: how late after its commit (or the heal of its fault) a change may be received.
+  std::chrono::milliseconds liveness_bound{30000};
 };
 
 // What one scheduled fault did to the pipeline.
@@ -42,14 +44,17 @@ struct ChaosData {
   LatencyReport latency{};
   std::vector<FaultOutcome> faults{};
   std::string replay{};  // the command that replays the run
+  int64_t load_started_us = 0;
+  std::chrono::milliseconds liveness_bound{};
 
-  // No lost, phantom or order anomaly (and the connector streamed again after every fault).
+  // No anomaly but duplicates (legal at least once): nothing lost, invented, reordered or
+  // stalled, and the connector streamed again after every fault.
   bool correct() const;
 };
 
 // A connector of its own derived from `base`; an open-loop load for the whole duration;
 // the schedule drawn from the seed, each fault started and healed on time; then the whole
-// history judged at least once and measured stage by stage.
+// history judged at least once, for liveness, and measured stage by stage.
 ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
                     const ConnectorConfig& base, const ChaosOptions& options,
                     const Progress& progress);

@@ -55,6 +55,10 @@ std::string render_svg(const Chart& chart) {
       y_max = std::max(y_max, y);
     }
   }
+  for (const auto& b : chart.bands) {
+    x_min = std::min({x_min, x_of(b.from), x_of(b.to)});
+    x_max = std::max({x_max, x_of(b.from), x_of(b.to)});
+  }
   std::string svg = "<svg xmlns='http://www.w3.org/2000/svg' width='" + number(kWidth) +
                     "' height='" + number(kHeight) + "' role='img'><title>" +
                     html_escape(chart.title) + "</title>";
@@ -90,6 +94,15 @@ std::string render_svg(const Chart& chart) {
   svg += "<text transform='translate(14," + number(kTop + plot_h / 2) +
          ") rotate(-90)' text-anchor='middle' font-size='12'>" + html_escape(chart.y_label) +
          "</text>";
+  for (size_t i = 0; i < chart.bands.size(); ++i) {
+    const auto& b = chart.bands[i];
+    const double left = px(b.from), width = std::max(1.0, px(b.to) - px(b.from));
+    svg += "<rect x='" + number(left) + "' y='" + number(kTop) + "' width='" + number(width) +
+           "' height='" + number(plot_h) + "' fill='#f4a261' fill-opacity='0.25'><title>" +
+           html_escape(b.name) + "</title></rect><text x='" + number(left + 2) + "' y='" +
+           number(kTop + plot_h - 4 - 12.0 * static_cast<double>(i % 3)) +
+           "' font-size='10' fill='#9a5b20'>" + html_escape(b.name) + "</text>";
+  }
   for (size_t i = 0; i < chart.series.size(); ++i) {
     const auto& s = chart.series[i];
     const std::string color = kColors[i % 6];

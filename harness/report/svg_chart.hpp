@@ -11,6 +11,12 @@ struct ChartSeries {
   std::vector<std::pair<double, double>> points{};
 };
 
+// A span of x shaded across the plot, labelled (a fault, from its start to its heal).
+struct ChartBand {
+  std::string name{};
+  double from = 0, to = 0;
+};
+
 struct Chart {
   std::string title{};
   std::string x_label{};
@@ -18,6 +24,7 @@ struct Chart {
   std::vector<ChartSeries> series{};
   bool log_x = false;
   bool scatter = false;
+  std::vector<ChartBand> bands{};
 };
 
 std::string render_svg(const Chart& chart);

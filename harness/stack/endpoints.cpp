@@ -72,7 +72,8 @@ json endpoints_to_json(const StackEndpoints& e) {
             {"app", postgres_to_json(e.app)},
             {"debezium", postgres_to_json(e.debezium)}}},
           {"kafka_bootstrap", e.kafka_bootstrap},
-          {"connect_url", e.connect_url}};
+          {"connect_url", e.connect_url},
+          {"toxiproxy_url", e.toxiproxy_url}};
 }
 
 void save_endpoints(const fs::path& run_dir, const StackEndpoints& e) {
@@ -97,8 +98,9 @@ StackEndpoints load_endpoints(const fs::path& run_dir) {
   return StackEndpoints{postgres_from_json(pg.at("admin"), passwords, "admin"),
                         postgres_from_json(pg.at("app"), passwords, "app"),
                         postgres_from_json(pg.at("debezium"), passwords, "debezium"),
-
-                        j.at("kafka_bootstrap"), j.at("connect_url")};
+                        j.at("kafka_bootstrap"),
+                        j.at("connect_url"),
+                        j.value("toxiproxy_url", "")};
 }
 
 }  // namespace cdc

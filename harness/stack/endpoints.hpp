@@ -22,9 +22,12 @@ struct PostgresEndpoint {
 struct StackEndpoints {
   PostgresEndpoint admin;     // superuser: schema set-up and replication-slot clean-up
   PostgresEndpoint app;       // owns public.customers: the workload writes as this role
-  PostgresEndpoint debezium;  // least-privilege replication role, as Connect reaches Postgres
+  PostgresEndpoint debezium;  // least-privilege replication role that Connect logs in as
   std::string kafka_bootstrap{};
   std::string connect_url{};
+  // Toxiproxy's API where the stack carries Connect's connections through proxies (native:
+  // kPostgresProxy, kKafkaProxy); empty where it does not, and network faults cannot run.
+  std::string toxiproxy_url{};
 };
 
 // Endpoints persist in the run directory: hosts and ports in endpoints.json, passwords in a

@@ -43,6 +43,7 @@ bool port_taken_since(const std::filesystem::path& log, std::uintmax_t offset) {
   std::string text = read_file(log);
   if (offset <= text.size()) text = text.substr(offset);
   return text.find("Address already in use") != std::string::npos ||
+         text.find("address already in use") != std::string::npos ||  // Go's (Toxiproxy)
          text.find("could not bind") != std::string::npos;
 }
 

@@ -14,7 +14,8 @@ namespace cdc {
 int pick_free_port();
 
 // Whether `log`, past `offset` (all of it if it was rewritten), says a port was bound by
-// someone else: Java's BindException (Kafka, Connect), Postgres's "could not bind".
+// someone else: Java's BindException (Kafka, Connect), Postgres's "could not bind", Go's
+// "bind: address already in use" (Toxiproxy).
 bool port_taken_since(const std::filesystem::path& log, std::uintmax_t offset);
 
 // A port picked free may be taken by another process before our server binds it: a start

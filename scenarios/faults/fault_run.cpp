@@ -1,29 +1,36 @@
 #include "scenarios/faults/fault_run.hpp"
 
 #include <pqxx/pqxx>
-#include <thread>
 
 #include "harness/checkers/change_checks.hpp"
+#include "harness/checkers/liveness.hpp"
 #include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/progress.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/faults/fault_catalogue.hpp"
+#include "harness/faults/nemesis.hpp"
+#include "harness/observer/receiving.hpp"
 #include "scenarios/e2e/pipeline.hpp"
 
 namespace cdc::scenarios {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
+std::chrono::microseconds liveness_bound() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(scaled(30s));
+}
+
 std::string FaultRun::summary() const {
   char line[400];
   std::snprintf(line, sizeof line,
                 "%s: %zu transactions (%zu in doubt, %zu cut off), %zu events, %zu lost, %zu "
-                "duplicates, first event %.1f s after the heal",
+                "duplicates, %zu stalled; worst commit->receive during the fault %.1f s, first "
+                "event %.1f s after the heal",
                 record.fault.c_str(), load.transactions, load.in_doubt, load.failed, events,
                 verdict.count(AnomalyKind::Lost), verdict.count(AnomalyKind::Duplicate),
-                recovery_s);
+                verdict.count(AnomalyKind::Stall), worst_latency_s, recovery_s);
   return line;
 }
 
@@ -51,39 +58,22 @@ FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& ma
       .wait_until_snapshot_committed();
 
   FaultRun run;
-  run.record.fault = fault.name;
-  run.record.kind = fault.kind;
   History history;
   LoadProfile load;
   load.rate = 40;
   load.duration = 9s;
   load.sessions = 2;
   load.transaction_size = 2;
-  const auto begin = std::chrono::steady_clock::now();
-  std::string nemesis_error;
-  std::thread nemesis([&] {
-    try {
-      std::this_thread::sleep_until(begin + 2500ms);  // the schedule, not synchronisation
-      run.record.before = pipeline_positions(target);
-      run.record.started_us = now_us();
-      fault.start();
-      run.record.in_effect_us = now_us();
-      std::this_thread::sleep_until(begin + 5000ms);
-      run.record.healing_us = now_us();
-      fault.heal();
-      run.record.healed_us = now_us();
-    } catch (const std::exception& e) {
-      nemesis_error = e.what();
-    }
-  });
-  try {
+  const auto positions = [&] { return pipeline_positions(target); };
+  Nemesis nemesis({{ScheduledFault{name, 2500ms, 2500ms}, fault}}, positions, Progress(true));
+  nemesis.start(std::chrono::steady_clock::now());
+  // Received while the load runs, so that receive times are arrival times (liveness).
+  while_receiving(observer, [&] {
     run.load = run_open_loop(pipeline.endpoints.app, tag, load, history, Progress(true));
-  } catch (...) {
-    nemesis.join();
-    throw;
-  }
-  nemesis.join();
-  if (!nemesis_error.empty()) throw HarnessError("fault " + name + ": " + nemesis_error);
+  });
+  const auto records = nemesis.join();
+  if (records.size() != 1) throw HarnessError("fault " + name + " was never injected");
+  run.record = records.front();
 
   // Liveness: after the heal the connector streams again, by itself, within the deadline.
   wait_until_streaming(pipeline.endpoints, connector.config());
@@ -97,8 +87,22 @@ FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& ma
     const double seconds = static_cast<double>(landed_us - run.record.healed_us) / 1e6;
     if (run.recovery_s == 0 || seconds < run.recovery_s) run.recovery_s = seconds;
   }
-  run.verdict = check_history(history.entries(), events,
-                              customers_rules(pipeline, connector.config(), Delivery::AtLeastOnce));
+  const auto entries = history.entries();
+  const Match match =
+      match_changes(expected_changes(entries), events,
+                    customers_rules(pipeline, connector.config(), Delivery::AtLeastOnce));
+  run.verdict = match.verdict;
+  run.verdict.merge(check_liveness(entries, events, match, outages_of(records), liveness_bound()));
+  // The fault's mark: the worst commit -> receive of the changes committed while it was on.
+  for (size_t i = 0; i < entries.size() && i < match.deliveries.size(); ++i) {
+    const auto& h = entries[i];
+    if (match.deliveries[i].empty() || h.commit_return_us < run.record.started_us ||
+        h.commit_return_us > run.record.healed_us)
+      continue;
+    const int64_t received_us = events[match.deliveries[i].front()].kafka.received_us;
+    run.worst_latency_s =
+        std::max(run.worst_latency_s, static_cast<double>(received_us - h.commit_return_us) / 1e6);
+  }
   return run;
 }
 

@@ -1,6 +1,7 @@
 // Faults under load: each fault of the catalogue injected while an open-loop load runs on a
 // stack of the fault suite's own. Nothing committed may be lost, nothing may arrive out of
-// per-key order; duplicates are counted (none are promised after a graceful stop).
+// per-key order or later than the liveness bound; duplicates are counted (none are promised
+// after a graceful stop).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -21,6 +22,7 @@ TEST_P(Faults, UnderLoadNothingCommittedIsLostOrReordered) {
             << "[ fault ] " << to_json(run.record).dump() << "\n";
   EXPECT_EQ(run.verdict.count(AnomalyKind::Lost), 0u) << run.verdict.summary();
   EXPECT_EQ(run.verdict.count(AnomalyKind::Order), 0u) << run.verdict.summary();
+  EXPECT_EQ(run.verdict.count(AnomalyKind::Stall), 0u) << run.verdict.summary();
   EXPECT_TRUE(run.verdict.ok()) << run.verdict.summary();
   if (run.record.kind == FaultKind::Graceful) {
     EXPECT_EQ(run.verdict.count(AnomalyKind::Duplicate), 0u)

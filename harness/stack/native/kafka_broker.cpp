@@ -32,23 +32,20 @@ std::string random_cluster_id() {
 }
 
 void write_server_properties(const KafkaBroker& broker) {
-  const std::string host = "127.0.0.1:";
+  const auto at = [](int port) { return "127.0.0.1:" + std::to_string(port); };
   write_file(broker.dir / "server.properties",
              "process.roles=broker,controller\n"
              "node.id=1\n"
              "controller.quorum.voters=1@" +
-                 host + std::to_string(broker.controller_port) +
-                 "\n"
-                 "listeners=PLAINTEXT://" +
-                 host + std::to_string(broker.port) + ",CONTROLLER://" + host +
-                 std::to_string(broker.controller_port) +
-                 "\n"
-                 "advertised.listeners=PLAINTEXT://" +
-                 host + std::to_string(broker.port) +
+                 at(broker.controller_port) + "\nlisteners=PLAINTEXT://" + at(broker.port) +
+                 ",CONNECT://" + at(broker.connect_port) + ",CONTROLLER://" +
+                 at(broker.controller_port) + "\nadvertised.listeners=PLAINTEXT://" +
+                 at(broker.port) + ",CONNECT://" + at(broker.connect_advertised_port) +
                  "\n"
                  "controller.listener.names=CONTROLLER\n"
                  "inter.broker.listener.name=PLAINTEXT\n"
-                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n"
+                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONNECT:PLAINTEXT,"
+                 "CONTROLLER:PLAINTEXT\n"
                  "log.dirs=" +
                  (broker.dir / "data").string() +
                  "\n"

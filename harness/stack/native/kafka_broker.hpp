@@ -12,6 +12,10 @@ struct KafkaBroker {
   std::filesystem::path log{};
   int port = 0;             // PLAINTEXT listener, 127.0.0.1
   int controller_port = 0;  // KRaft controller listener, 127.0.0.1
+  // Connect's own listener, advertised as the port of the proxy in front of it: Kafka clients
+  // reconnect to the advertised address, so only this keeps Connect behind the proxy.
+  int connect_port = 0;
+  int connect_advertised_port = 0;
 
   std::string bootstrap() const { return "127.0.0.1:" + std::to_string(port); }
 };

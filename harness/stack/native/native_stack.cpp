@@ -17,7 +17,9 @@
 #include "harness/stack/native/kafka_broker.hpp"
 #include "harness/stack/native/postgres_server.hpp"
 #include "harness/stack/native/toolchain.hpp"
+#include "harness/stack/native/toxiproxy_server.hpp"
 #include "harness/stack/ports.hpp"
+#include "harness/stack/toxiproxy_client.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -68,6 +70,12 @@ json postgres_to_state(const PostgresServer& server) {
   return pg;
 }
 
+// How Connect reaches Postgres: the same role, through the proxy's port.
+PostgresEndpoint through_proxy(PostgresEndpoint role, int proxy_port) {
+  role.port = proxy_port;
+  return role;
+}
+
 class NativeStack final : public StackBackend {
  public:
   explicit NativeStack(fs::path run_dir)
@@ -102,6 +110,10 @@ class NativeStack final : public StackBackend {
       if (!stop_process(state["connect"]["pid"], state["connect"]["marker"], grace))
         progress.stage("connect", "did not stop in time: killed");
     }
+    if (state.contains("toxiproxy")) {
+      progress.stage("toxiproxy", "stopping");
+      stop_process(state["toxiproxy"]["pid"], state["toxiproxy"]["marker"], grace);
+    }
     if (state.contains("kafka")) {
       progress.stage("kafka", "stopping");
       if (!stop_process(state["kafka"]["pid"], state["kafka"]["marker"], grace))
@@ -127,7 +139,7 @@ class NativeStack final : public StackBackend {
       fs::remove_all(pg.dir, ec);
     }
     const RunDir dir(run_dir_);
-    for (const char* component : {"postgres", "kafka", "connect"})
+    for (const char* component : {"postgres", "kafka", "connect", "toxiproxy"})
       fs::remove_all(dir.component_dir(component));
     fs::remove_all(dir.secrets());
     fs::remove(dir.endpoints());
@@ -145,7 +157,7 @@ class NativeStack final : public StackBackend {
     } else {
       out.push_back({"postgres", false, "not started"});
     }
-    for (const char* name : {"kafka", "connect"}) {
+    for (const char* name : {"kafka", "connect", "toxiproxy"}) {
       if (!state.contains(name)) {
         out.push_back({name, false, "not started"});
         continue;
@@ -215,7 +227,8 @@ class NativeStack final : public StackBackend {
       std::ifstream comm_file(entry.path() / "comm");
       std::string comm;
       std::getline(comm_file, comm);
-      if (comm != "java" && comm != "postgres") continue;
+      // (comm is cut at 15 characters: toxiproxy-server shows as toxiproxy-serve)
+      if (comm != "java" && comm != "postgres" && comm != "toxiproxy-serve") continue;
       if (!is_alive(pid, run_dir_.string())) continue;
       progress.stage("stack", "stopping stray " + comm + " (pid " + std::to_string(pid) +
                                   ") of this run directory");
@@ -291,10 +304,12 @@ class NativeStack final : public StackBackend {
                                recorded.at("controller_port").get<int>()};
       launch_kafka(tools, broker, on_spawned);
     } else {
+      const json proxies = state_.load().at("toxiproxy").at("proxies");
       const StackEndpoints endpoints = load_endpoints(run_dir_);
       const ConnectWorker worker{dir.component_dir("connect"), dir.log("connect"),
-                                 endpoints.kafka_bootstrap, recorded.at("port").get<int>(),
-                                 endpoints.debezium};
+                                 "127.0.0.1:" + std::to_string(proxies.at("kafka").get<int>()),
+                                 recorded.at("port").get<int>(),
+                                 through_proxy(endpoints.debezium, proxies.at("postgres"))};
       launch_connect(tools, worker, progress, on_spawned);
     }
   }
@@ -371,6 +386,30 @@ class NativeStack final : public StackBackend {
     });
 
     try {
+      // Toxiproxy first: the broker advertises the port of the proxy in front of Connect's
+      // listener, so that proxy must exist before the broker's configuration is written.
+      ToxiproxyServer toxiproxy{dir.component_dir("toxiproxy"), dir.log("toxiproxy"), 0};
+      const std::string toxiproxy_marker = (toxiproxy.dir / "proxies.json").string();
+      start_on_free_ports("toxiproxy", toxiproxy.log, progress, [&](int attempt) {
+        if (attempt > 1) stop_recorded("toxiproxy");
+        toxiproxy.port = pick_free_port();
+        progress.stage("toxiproxy", "starting, API on " + toxiproxy.url());
+        start_toxiproxy(tools, toxiproxy, [&](int pid) {
+          state_.update([&](json& s) {
+            s["toxiproxy"] = {{"pid", pid},
+                              {"marker", toxiproxy_marker},
+                              {"endpoint", toxiproxy.url()},
+                              {"port", toxiproxy.port},
+                              {"proxies", json::object()}};
+          });
+        });
+      });
+      endpoints.toxiproxy_url = toxiproxy.url();
+      ToxiproxyClient proxies(toxiproxy.url());
+      const auto record_proxy = [&](const char* name, int port) {
+        state_.update([&](json& s) { s["toxiproxy"]["proxies"][name] = port; });
+      };
+
       KafkaBroker broker{dir.component_dir("kafka"), dir.log("kafka"), 0, 0};
       const std::string broker_marker = (broker.dir / "server.properties").string();
       start_on_free_ports("kafka", broker.log, progress, [&](int attempt) {
@@ -378,7 +417,13 @@ class NativeStack final : public StackBackend {
         fs::remove_all(broker.dir);
         broker.port = pick_free_port();
         broker.controller_port = pick_free_port();
-        progress.stage("kafka", "starting KRaft node on " + broker.bootstrap());
+        broker.connect_port = pick_free_port();
+        broker.connect_advertised_port =
+            proxies.create_proxy(kKafkaProxy, "127.0.0.1:" + std::to_string(broker.connect_port));
+        record_proxy("kafka", broker.connect_advertised_port);
+        progress.stage("kafka", "starting KRaft node on " + broker.bootstrap() +
+                                    " (Connect's listener behind the proxy on port " +
+                                    std::to_string(broker.connect_advertised_port) + ")");
         start_kafka(tools, broker, progress, [&](int pid) {
           state_.update([&](json& s) {
             s["kafka"] = {{"pid", pid},
@@ -394,8 +439,12 @@ class NativeStack final : public StackBackend {
 
       postgres_ready.get();
       postgres_done = true;
-      ConnectWorker worker{dir.component_dir("connect"), dir.log("connect"), broker.bootstrap(), 0,
-                           endpoints.debezium};
+      const int postgres_proxy =
+          proxies.create_proxy(kPostgresProxy, "127.0.0.1:" + std::to_string(pg.port));
+      record_proxy("postgres", postgres_proxy);
+      ConnectWorker worker{dir.component_dir("connect"), dir.log("connect"),
+                           "127.0.0.1:" + std::to_string(broker.connect_advertised_port), 0,
+                           through_proxy(endpoints.debezium, postgres_proxy)};
       const std::string worker_marker = (worker.dir / "worker.properties").string();
       start_on_free_ports("connect", worker.log, progress, [&](int attempt) {
         if (attempt > 1) stop_recorded("connect");

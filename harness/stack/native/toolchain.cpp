@@ -103,12 +103,34 @@ std::optional<std::string> postgres_os_user() {
   return user;
 }
 
+fs::path locate_toxiproxy() {
+  if (const char* path = std::getenv("CDC_HARNESS_TOXIPROXY"); path != nullptr && *path != '\0') {
+    if (fs::exists(path)) return path;
+    throw HarnessError("CDC_HARNESS_TOXIPROXY=" + std::string(path) +
+                       " does not exist: point it at a toxiproxy-server binary or unset it");
+  }
+  if (fs::exists(toxiproxy_install_path())) return toxiproxy_install_path();
+  const auto found = boost::process::search_path("toxiproxy-server");
+  if (!found.empty()) return found.string();
+  throw HarnessError(
+      "Toxiproxy's server not found (the native stack carries Connect's connections through "
+      "it): build it with `bash ci/install-toxiproxy.sh` (or run ci/setup.sh)");
+}
+
+std::string cache_dir() {
+  return env_or("XDG_CACHE_HOME", env_or("HOME", "/tmp") + "/.cache");
+}
+
 }  // namespace
+
+fs::path toxiproxy_install_path() {
+  return fs::path(cache_dir()) / "cdc-harness" / "tools" / ("toxiproxy-" CDC_TOXIPROXY_VERSION) /
+         "toxiproxy-server";
+}
 
 fs::path jars_dir() {
   if (const char* dir = std::getenv("CDC_HARNESS_JARS"); dir != nullptr && *dir != '\0') return dir;
-  const std::string cache = env_or("XDG_CACHE_HOME", env_or("HOME", "/tmp") + "/.cache");
-  return fs::path(cache) / "cdc-harness" / "jars" / CDC_JARS_KEY;
+  return fs::path(cache_dir()) / "cdc-harness" / "jars" / CDC_JARS_KEY;
 }
 
 fs::path locate_java() {
@@ -135,6 +157,7 @@ Toolchain locate_toolchain() {
   tools.java = locate_java();
   tools.pg_bindir = locate_pg_bindir();
   tools.pg_os_user = postgres_os_user();
+  tools.toxiproxy = locate_toxiproxy();
   const fs::path jars = jars_dir();
   tools.kafka_jars = jars / "kafka";
   tools.connect_plugins = jars / "plugins";

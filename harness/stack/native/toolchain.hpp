@@ -12,6 +12,7 @@ struct Toolchain {
   std::filesystem::path pg_bindir{};        // initdb, pg_ctl
   std::filesystem::path kafka_jars{};       // broker + Connect worker classpath
   std::filesystem::path connect_plugins{};  // plugin.path holding Debezium's Postgres connector
+  std::filesystem::path toxiproxy{};        // toxiproxy-server, on Connect's network paths
   std::optional<std::string> pg_os_user{};  // set when running as root: Postgres refuses root
 };
 
@@ -20,6 +21,9 @@ Toolchain locate_toolchain();
 // The major version in `java -version`'s output (8 for "1.8.0_392", 17 for "17.0.9"); 0 when
 // it names none.
 int java_major_version(const std::string& version_output);
+
+// Where ci/install-toxiproxy.sh puts Toxiproxy's server.
+std::filesystem::path toxiproxy_install_path();
 
 // Where ci/resolve-jars.sh puts the jars the poms in ci/jars name.
 std::filesystem::path jars_dir();

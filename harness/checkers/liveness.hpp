@@ -1,0 +1,29 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/checkers/change_matcher.hpp"
+#include "harness/workload/history.hpp"
+
+namespace cdc {
+
+// A span in which the pipeline may stand still: a fault, from its start to its heal.
+struct Outage {
+  int64_t from_us = 0;
+  int64_t to_us = 0;
+  std::string what{};
+};
+
+// Liveness: every committed change reaches a consumer within `bound` of the moment the
+// pipeline could carry it: its commit, or the heal of the outage it was committed in
+// (outages that overlap or follow on extend each other). One that arrives later is a stall;
+// one that never does is lost, which the match says already. Arrival is the event's receive
+// time, so the events must have been consumed while the load ran (while_receiving): the
+// Kafka record timestamp is the producer's, and does not see a stalled broker.
+Verdict check_liveness(const std::vector<HistoryEntry>& history,
+                       const std::vector<ChangeEvent>& observed, const Match& match,
+                       const std::vector<Outage>& outages, std::chrono::microseconds bound);
+
+}  // namespace cdc
