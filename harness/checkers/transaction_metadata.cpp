@@ -1,5 +1,6 @@
 #include "harness/checkers/transaction_metadata.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace cdc {
@@ -76,6 +77,55 @@ Verdict check_transaction_metadata(const std::vector<ChangeEvent>& events,
                       arrived + "]");
     }
   }
+  return verdict;
+}
+
+Verdict check_transaction_metadata(const std::vector<ChangeEvent>& events,
+                                   const std::vector<TransactionMarker>& markers, int64_t tx_id,
+                                   Delivery delivery) {
+  if (delivery == Delivery::ExactlyOnce) return check_transaction_metadata(events, markers, tx_id);
+  Verdict again;
+  std::vector<ChangeEvent> first_events;
+  std::map<std::string, const ChangeEvent*> first_of;  // lsn + key -> its first delivery
+  for (const auto& event : events) {
+    if (event.source.tx_id != tx_id || event.is_tombstone()) continue;
+    const std::string identity =
+        std::to_string(event.source.lsn.value_or(-1)) + " " + event.key.dump();
+    const auto [it, first] = first_of.emplace(identity, &event);
+    if (first) {
+      first_events.push_back(event);
+      continue;
+    }
+    const auto& was = it->second->transaction;
+    const auto& now = event.transaction;
+    if (was && now &&
+        (was->total_order != now->total_order ||
+         was->data_collection_order != now->data_collection_order)) {
+      again.add(AnomalyKind::Metadata, event.key, event.op, tx_id,
+                brief(event) + " came again with total_order " + std::to_string(now->total_order) +
+                    " and data_collection_order " + std::to_string(now->data_collection_order) +
+                    "; its first delivery had " + std::to_string(was->total_order) + " and " +
+                    std::to_string(was->data_collection_order));
+    }
+  }
+  std::vector<TransactionMarker> first_markers;
+  for (const auto& marker : markers) {
+    if (marker.tx_id() != tx_id) continue;
+    const auto same =
+        std::find_if(first_markers.begin(), first_markers.end(),
+                     [&](const TransactionMarker& m) { return m.status == marker.status; });
+    if (same == first_markers.end()) {
+      first_markers.push_back(marker);
+    } else if (same->event_count != marker.event_count ||
+               same->data_collections != marker.data_collections) {
+      again.add(AnomalyKind::Metadata, nullptr, std::nullopt, tx_id,
+                marker.status + " of transaction " + std::to_string(tx_id) +
+                    " came again with other counts than the first");
+    }
+  }
+  Verdict verdict = check_transaction_metadata(first_events, first_markers, tx_id);
+  verdict.merge(again);
+  verdict.delivery = Delivery::AtLeastOnce;
   return verdict;
 }
 

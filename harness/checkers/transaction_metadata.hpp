@@ -14,4 +14,12 @@ namespace cdc {
 Verdict check_transaction_metadata(const std::vector<ChangeEvent>& events,
                                    const std::vector<TransactionMarker>& markers, int64_t tx_id);
 
+// The same at least once (after a crash part of a transaction is sent again): the first
+// delivery of each event and marker is judged as above, and each re-delivery must repeat what
+// its first delivery said (an event its total_order and data_collection_order, a marker its
+// counts); orders that restart after a recovery are the upstream bug debezium/dbz#633.
+Verdict check_transaction_metadata(const std::vector<ChangeEvent>& events,
+                                   const std::vector<TransactionMarker>& markers, int64_t tx_id,
+                                   Delivery delivery);
+
 }  // namespace cdc

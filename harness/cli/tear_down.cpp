@@ -24,11 +24,16 @@ std::optional<std::string> remove_pipeline_objects(const StackChoice& choice,
                                                    const Progress& progress) {
   if (!fs::exists(RunDir(run_dir).endpoints())) return std::nullopt;
   try {
-    if (choice.shared()) {
-      remove_run_objects(load_endpoints(run_dir), choice.run_id, progress);
-    } else if (info(choice.kind).owns_components) {
-      remove_all_connectors(load_endpoints(run_dir), progress);
-    }  // compose: the project goes with its volumes
+    switch (info(choice.kind).at_down) {
+      case DownCleanup::RunObjects:
+        remove_run_objects(load_endpoints(run_dir), choice.run_id, progress);
+        break;
+      case DownCleanup::AllConnectors:
+        remove_all_connectors(load_endpoints(run_dir), progress);
+        break;
+      case DownCleanup::Nothing:
+        break;
+    }
   } catch (const std::exception& e) {
     return e.what();
   }

@@ -221,4 +221,19 @@ std::vector<std::string> list_connectors(ConnectClient& connect) {
   return json::parse(listed.body).get<std::vector<std::string>>();
 }
 
+std::string plugin_version(ConnectClient& connect, const std::string& connector_class) {
+  const json plugins = json::parse(connect.get("/connector-plugins").body, nullptr, false);
+  if (!plugins.is_array()) return "?";
+  for (const auto& plugin : plugins) {
+    if (plugin.value("class", "") == connector_class) return plugin.value("version", "?");
+  }
+  return "?";
+}
+
+bool version_before(const std::string& version, int major, int minor) {
+  int have_major = 0, have_minor = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &have_major, &have_minor) != 2) return false;
+  return have_major < major || (have_major == major && have_minor < minor);
+}
+
 }  // namespace cdc

@@ -9,6 +9,7 @@
 
 #include "harness/checkers/change_checks.hpp"
 #include "harness/connector/connect_client.hpp"
+#include "harness/connector/connector_handle.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/rendering_rules.hpp"
 #include "harness/observer/fenced_reader.hpp"
@@ -55,13 +56,7 @@ json metadata(const StackEndpoints& endpoints, const ConnectorConfig& base,
               const ReportOptions& options) {
   ConnectClient connect(endpoints.connect_url);
   const json worker = json::parse(connect.get("/").body, nullptr, false);
-  std::string debezium = "?";
-  const json plugins = json::parse(connect.get("/connector-plugins").body, nullptr, false);
-  for (const auto& plugin : plugins) {
-    if (plugin.value("class", "") == kDebeziumPostgresConnectorClass) {
-      debezium = plugin.value("version", "?");
-    }
-  }
+  const std::string debezium = plugin_version(connect, kDebeziumPostgresConnectorClass);
   json rates = json::array();
   for (double r : options.rates) rates.push_back(r);
   return {{"generated_at_us", std::chrono::duration_cast<std::chrono::microseconds>(

@@ -9,17 +9,17 @@ namespace cdc {
 
 const std::vector<StackKindInfo>& stack_kinds() {
   static const std::vector<StackKindInfo> kinds = {
-      {StackKind::Native, "native", false, true, nullptr,
+      {StackKind::Native, "native", false, DownCleanup::AllConnectors, nullptr,
        "local processes on 127.0.0.1 (Debian packages + Maven jars; ci/setup.sh)",
        [](const std::filesystem::path& run_dir, const StackChoice&) {
          return native::make_native_backend(run_dir);
        }},
-      {StackKind::Compose, "compose", false, false, "CDC_COMPOSE_FILE",
+      {StackKind::Compose, "compose", false, DownCleanup::Nothing, "CDC_COMPOSE_FILE",
        "docker compose, a project per run (Docker Engine with compose v2)",
        [](const std::filesystem::path& run_dir, const StackChoice& choice) {
          return compose::make_compose_backend(run_dir, choice);
        }},
-      {StackKind::External, "external", true, false, "CDC_EXTERNAL_CONFIG",
+      {StackKind::External, "external", true, DownCleanup::RunObjects, "CDC_EXTERNAL_CONFIG",
        "a stack someone else runs, named by CDC_EXTERNAL_* settings",
        [](const std::filesystem::path& run_dir, const StackChoice& choice) {
          return external::make_external_backend(run_dir, choice);

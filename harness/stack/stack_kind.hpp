@@ -12,14 +12,20 @@ struct StackChoice;
 enum class StackKind { Native, Compose, External };
 
 // Everything the harness knows about a kind of stack, in one registry.
+// What `down` removes from a stack before stopping it.
+enum class DownCleanup {
+  RunObjects,     // a shared stack: only what this run created (named by its run id)
+  AllConnectors,  // the harness's own processes: every connector, so tasks stop before Postgres
+  Nothing,        // the stack goes whole, volumes and all
+};
+
 struct StackKindInfo {
   StackKind kind;
   const char* name;
   // Others use it too: a run creates everything under its run id and removes only that,
   // never the stack itself.
   bool shared;
-  // The harness runs its processes: it can stop, start, kill and pause each component.
-  bool owns_components;
+  DownCleanup at_down;
   const char* config_env;  // names its config file (--stack-config), or nullptr
   const char* settings;    // what it needs, for people
   std::unique_ptr<StackBackend> (*make)(const std::filesystem::path& run_dir,

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <pqxx/pqxx>
 #include <random>
 
 #include "harness/common/errors.hpp"
@@ -49,6 +50,19 @@ CustomersScene::CustomersScene(const Pipeline& pipeline, const ConnectorConfig& 
                                const std::string& name)
     : workload(pipeline.endpoints.app, unique_tag(name)),
       observer(pipeline.endpoints.kafka_bootstrap, connector.change_topic()) {}
+
+BulkRows::BulkRows(const Pipeline& pipeline, std::string tag)
+    : app_(pipeline.endpoints.app), tag_(std::move(tag)) {}
+
+BulkRows::~BulkRows() {
+  try {
+    pqxx::connection conn(app_.conninfo());
+    pqxx::nontransaction tx(conn);
+    tx.exec_params("DELETE FROM customers WHERE email LIKE $1", tag_ + "-%@example.com");
+  } catch (const std::exception& e) {
+    std::cerr << "could not delete the rows of " << tag_ << ": " << e.what() << "\n";
+  }
+}
 
 ConnectorConfig ScopedConnector::derive(const Pipeline& pipeline, const std::string& tag,
                                         const std::function<void(json&)>& change) {

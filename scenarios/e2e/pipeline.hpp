@@ -53,6 +53,22 @@ struct CustomersScene {
                  const std::string& name);
 };
 
+// The customers rows a scenario bulk-writes (emails "<tag>-...@example.com"), deleted when it
+// ends: connectors of later scenarios would otherwise snapshot them all.
+class BulkRows {
+ public:
+  BulkRows(const Pipeline& pipeline, std::string tag);
+  ~BulkRows();
+  BulkRows(const BulkRows&) = delete;
+  BulkRows& operator=(const BulkRows&) = delete;
+
+  const std::string& tag() const { return tag_; }
+
+ private:
+  PostgresEndpoint app_;
+  std::string tag_;
+};
+
 // A connector of the scenario's own, derived from debezium/customer-cdc.json with its own
 // name, slot and topic prefix (plus the scenario's `change` to its settings), started and
 // awaited until streaming; deleted with its slot when the scenario ends.

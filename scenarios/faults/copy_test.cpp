@@ -24,6 +24,7 @@ TEST(CopyBatches, AConnectCrashWhileACopyStreamsLosesNoRow) {
   constexpr int kRows = 60000;
   const auto& pipeline = Pipeline::shared();
   const std::string tag = unique_tag("copy");
+  const BulkRows rows(pipeline, tag);  // deleted after the connector is gone
   ScopedConnector connector(pipeline, tag);
   CustomersScene scene(pipeline, connector.config(), "copy");
   scene.reader.next();  // the snapshot

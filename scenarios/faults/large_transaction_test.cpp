@@ -24,6 +24,7 @@ TEST_P(LargeTransactions, OneOpenAcrossAFaultArrivesWhole) {
   constexpr int kStatements = 20, kRowsPerStatement = 1000;
   const auto& pipeline = Pipeline::shared();
   const std::string tag = unique_tag("bigtx");
+  const BulkRows rows(pipeline, tag);  // deleted after the connector is gone
   ScopedConnector connector(pipeline, tag);
   CustomersScene scene(pipeline, connector.config(), "bigtx");
   scene.reader.next();  // the snapshot

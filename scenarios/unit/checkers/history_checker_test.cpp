@@ -150,6 +150,29 @@ TEST_F(PlantedAnomaly, Metadata) {
   EXPECT_THAT(verdict.kinds(), ElementsAre(AnomalyKind::Metadata)) << verdict.summary();
 }
 
+TEST_F(PlantedAnomaly, MetadataAtLeastOnceReDeliveriesMustRepeatTheirOrders) {
+  std::vector<ChangeEvent> tx{events.begin() + 4, events.begin() + 7};  // transaction 731
+  for (int i = 0; i < 3; ++i) {
+    tx[i].transaction = TransactionRef{"731:" + std::to_string(*tx[i].source.lsn), i + 1, i + 1};
+  }
+  std::vector<TransactionMarker> markers = {{"BEGIN", "731:26388544", std::nullopt, {}},
+                                            {"END", "731:26388976", 3, {{"public.customers", 3}}}};
+  // Replayed from the second event after a crash, with a second BEGIN: legal at least once.
+  tx.push_back(tx[1]);
+  tx.push_back(tx[2]);
+  markers.insert(markers.begin() + 1, markers[0]);
+  EXPECT_THAT(check_transaction_metadata(tx, markers, 731, Delivery::AtLeastOnce).anomalies,
+              IsEmpty());
+  EXPECT_FALSE(check_transaction_metadata(tx, markers, 731, Delivery::ExactlyOnce).ok());
+  // The replay numbered afresh from 1 (debezium/dbz#633): named, at least once too.
+  tx[3].transaction->total_order = 1;
+  tx[4].transaction->total_order = 2;
+  const auto verdict = check_transaction_metadata(tx, markers, 731, Delivery::AtLeastOnce);
+  EXPECT_THAT(verdict.kinds(), ElementsAre(AnomalyKind::Metadata, AnomalyKind::Metadata))
+      << verdict.summary();
+  EXPECT_THAT(verdict.anomalies[0].evidence, HasSubstr("came again with total_order 1"));
+}
+
 // At least once, as CockroachDB's order validator has it: what was seen may come again; what
 // was never seen may not come after something newer.
 TEST_F(PlantedAnomaly, AContiguousReDeliveryIsDuplicatesOnly) {

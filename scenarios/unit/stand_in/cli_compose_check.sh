@@ -4,17 +4,8 @@
 # nothing in the run directory but logs (the project is taken down with its volumes).
 # Usage: cli_compose_check.sh PATH/TO/cdc-harness
 set -euo pipefail
-harness=$1
-stand_in=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; cat "$work/out" 2> /dev/null || true; exit 1; }
-left_nothing() {
-  for f in stack.json compose.json endpoints.json connector.json owner.pid; do
-    [ ! -e "$work/run/$f" ] || fail "left $f in the run directory"
-  done
-  "$harness" down --run-dir "$work/run" | grep -q "nothing running" || fail "down found something"
-}
+# shellcheck source=scenarios/unit/stand_in/check_preamble.sh
+source "$(dirname "$0")/check_preamble.sh"
 
 # Docker missing: nothing on PATH has it.
 if PATH=/nonexistent "$harness" up --stack compose --detach --run-dir "$work/run" > "$work/out" 2>&1; then
