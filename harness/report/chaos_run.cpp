@@ -18,6 +18,7 @@
 #include "harness/observer/receiving.hpp"
 #include "harness/observer/topic_observer.hpp"
 #include "harness/report/svg_chart.hpp"
+#include "harness/stack/stack_choice.hpp"
 #include "harness/workload/customers_workload.hpp"
 
 namespace cdc {
@@ -78,7 +79,9 @@ ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
   ChaosData data;
   data.schedule = draw_schedule(options.seed, options.faults, options.duration, options.interval);
   data.liveness_bound = options.liveness_bound;
-  const std::string tag = "chaos-" + options.run_id + "-" + std::to_string(options.seed);
+  // Fresh per run: the same seed may run again on the same stack (its fence rows stay).
+  const std::string tag =
+      "chaos-" + options.run_id + "-" + std::to_string(options.seed) + "-" + new_run_id().substr(1);
   const ConnectorConfig connector = isolated_copy(base, tag);
   const FaultTarget target{stack, endpoints, connector};
   // Every fault made before anything starts: one this stack cannot inject fails here.

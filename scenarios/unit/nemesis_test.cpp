@@ -1,0 +1,95 @@
+// Faults as values and the nemesis that injects them, with faults that only write down what
+// was done to them.
+#include "harness/faults/nemesis.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "harness/common/errors.hpp"
+
+namespace cdc::unit {
+namespace {
+using namespace std::chrono_literals;
+using ::testing::ElementsAre;
+
+Fault recording(const std::string& name, FaultKind kind, std::vector<std::string>& log) {
+  return Fault{name, "writes down what was done", kind,
+               [&log, name] { log.push_back("start " + name); },
+               [&log, name] { log.push_back("heal " + name); }};
+}
+
+TEST(Faults, ComposedStartInOrderAndHealInReverseAndCrashIfAnyIs) {
+  std::vector<std::string> log;
+  const Fault both = compose(
+      "both", {recording("a", FaultKind::Graceful, log), recording("b", FaultKind::Crash, log)});
+  EXPECT_EQ(both.kind, FaultKind::Crash);
+  both.start();
+  both.heal();
+  EXPECT_THAT(log, ElementsAre("start a", "start b", "heal b", "heal a"));
+  EXPECT_EQ(compose("g", {recording("a", FaultKind::Graceful, log)}).kind, FaultKind::Graceful);
+}
+
+TEST(Nemesis, InjectsEachFaultOnScheduleAndRecordsItsTimesAndPositions) {
+  std::vector<std::string> log;
+  int positions_asked = 0;
+  Nemesis nemesis(
+      {{ScheduledFault{"a", 10ms, 30ms}, recording("a", FaultKind::Crash, log)},
+       {ScheduledFault{"b", 60ms, 20ms}, recording("b", FaultKind::Graceful, log)}},
+      [&] {
+        return nlohmann::json{{"asked", ++positions_asked}};
+      },
+      Progress(true));
+  nemesis.start(std::chrono::steady_clock::now());
+  const auto records = nemesis.join();
+  EXPECT_THAT(log, ElementsAre("start a", "heal a", "start b", "heal b"));
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].fault, "a");
+  EXPECT_EQ(records[1].kind, FaultKind::Graceful);
+  EXPECT_EQ(records[0].before["asked"], 1);
+  for (const auto& r : records) {
+    EXPECT_LE(r.started_us, r.in_effect_us);
+    EXPECT_GE(r.healing_us - r.started_us, 15'000) << r.fault << " was not held";
+    EXPECT_LE(r.healing_us, r.healed_us);
+  }
+  EXPECT_GE(records[1].started_us, records[0].healed_us);
+  EXPECT_EQ(outages_of(records).size(), 2u);
+}
+
+TEST(Nemesis, AFaultThatFailsFailsTheSchedule) {
+  Fault broken{"broken", "throws", FaultKind::Crash,
+               [] { throw HarnessError("no walsender to terminate"); }, [] {}};
+  Nemesis nemesis(
+      {{ScheduledFault{"broken", 0ms, 0ms}, broken}}, [] { return nlohmann::json{}; },
+      Progress(true));
+  nemesis.start(std::chrono::steady_clock::now());
+  try {
+    nemesis.join();
+    FAIL() << "join() should rethrow";
+  } catch (const HarnessError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("no walsender to terminate"));
+  }
+}
+
+TEST(Nemesis, StoppedEarlyItHealsWhatIsOnAndStartsNothingMore) {
+  std::vector<std::string> log;
+  std::atomic<bool> on{false};
+  Fault a = recording("a", FaultKind::Crash, log);
+  a.start = [&] {
+    log.push_back("start a");
+    on = true;
+  };
+  {
+    Nemesis nemesis(
+        {{ScheduledFault{"a", 0ms, 10s}, a},
+         {ScheduledFault{"b", 20s, 1s}, recording("b", FaultKind::Crash, log)}},
+        [] { return nlohmann::json{}; }, Progress(true));
+    nemesis.start(std::chrono::steady_clock::now());
+    while (!on) std::this_thread::yield();
+  }  // the load failed: the nemesis goes out of scope long before its schedule ends
+  EXPECT_THAT(log, ElementsAre("start a", "heal a"));
+}
+
+}  // namespace
+}  // namespace cdc::unit
