@@ -10,7 +10,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 # Header/library packages, checked by name.
 packages=(build-essential cmake ninja-build pkg-config git curl
           libpqxx-dev libpq-dev librdkafka-dev nlohmann-json3-dev libboost-dev
-          libboost-filesystem-dev libcpp-httplib-dev libcli11-dev libgtest-dev libgmock-dev clang-format
+          libboost-filesystem-dev libcpp-httplib-dev libcli11-dev libsimdjson-dev libgtest-dev libgmock-dev clang-format
           python3-jsonschema docker-compose shellcheck)
 missing=()
 for p in "${packages[@]}"; do

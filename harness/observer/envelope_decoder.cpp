@@ -1,5 +1,9 @@
 #include "harness/observer/envelope_decoder.hpp"
 
+#include <simdjson.h>
+
+#include <cstring>
+
 namespace cdc {
 using nlohmann::json;
 
@@ -37,16 +41,151 @@ std::optional<int64_t> int_field(const json& object, const char* name) {
   return object[name].get<int64_t>();
 }
 
-// Debezium 2.6+ sends ts_us; older versions only ts_ms.
-std::optional<int64_t> micros(const json& object) {
-  if (auto us = int_field(object, "ts_us")) return us;
-  if (auto ms = int_field(object, "ts_ms")) return *ms * 1000;
-  return std::nullopt;
+}  // namespace
+
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// simdjson reads a few bytes past a document's end: each thread copies records into a buffer
+// of its own with that padding (one copy, no allocation once the buffer has grown).
+struct PaddedParser {
+  od::parser parser;
+  std::string buffer;
+
+  od::document iterate(std::string_view text) {
+    const size_t needed = text.size() + simdjson::SIMDJSON_PADDING;
+    if (buffer.size() < needed) buffer.resize(needed);
+    std::memcpy(buffer.data(), text.data(), text.size());
+    return parser.iterate(buffer.data(), text.size(), buffer.size());
+  }
+};
+
+PaddedParser& thread_parser() {
+  thread_local PaddedParser parser;
+  return parser;
 }
 
-std::optional<json> row_image(const json& payload, const char* name) {
-  if (!payload.contains(name) || payload[name].is_null()) return std::nullopt;
-  return payload[name];
+[[noreturn]] void not_json(std::string_view text, const char* what, const KafkaPosition& at) {
+  throw DecodeError(std::string(what) + " at " + at.topic + "/" + std::to_string(at.partition) +
+                    "@" + std::to_string(at.offset) +
+                    " is not JSON: " + std::string(text.substr(0, 120)));
+}
+
+// A small part of a record (a key, a row image) as a JSON value of its own.
+json small_json(std::string_view raw) {
+  return json::parse(raw.begin(), raw.end());
+}
+
+std::optional<int64_t> int_of(od::value value) {
+  int64_t number = 0;
+  if (value.get_int64().get(number) != simdjson::SUCCESS) return std::nullopt;
+  return number;
+}
+
+std::string string_of(od::value value) {
+  std::string_view text;
+  if (value.get_string().get(text) != simdjson::SUCCESS) return {};
+  return std::string(text);
+}
+
+bool is_null(od::value& value) {
+  bool null = false;
+  return value.is_null().get(null) == simdjson::SUCCESS && null;
+}
+
+void read_source(od::object source, SourceInfo& out) {
+  std::optional<int64_t> ts_ms;
+  for (auto field : source) {
+    std::string_view name;
+    if (field.unescaped_key().get(name) != simdjson::SUCCESS) continue;
+    od::value value = field.value();
+    if (name == "lsn") {
+      out.lsn = int_of(value);
+    } else if (name == "txId") {
+      out.tx_id = int_of(value);
+    } else if (name == "ts_us") {
+      out.ts_us = int_of(value);
+    } else if (name == "ts_ms") {
+      ts_ms = int_of(value);
+    } else if (name == "snapshot") {
+      std::string_view text;
+      if (value.get_string().get(text) == simdjson::SUCCESS) {
+        out.snapshot = std::string(text);
+      } else {
+        out.snapshot = json::parse(value.raw_json_token()).dump();  // true, false: as JSON
+      }
+    } else if (name == "schema") {
+      out.schema = string_of(value);
+    } else if (name == "table") {
+      out.table = string_of(value);
+    }
+  }
+  if (!out.ts_us && ts_ms) out.ts_us = *ts_ms * 1000;  // Debezium before 2.6: ts_ms only
+}
+
+std::optional<TransactionRef> read_transaction(od::value value) {
+  od::object tx;
+  if (value.get_object().get(tx) != simdjson::SUCCESS) return std::nullopt;
+  TransactionRef ref;
+  for (auto field : tx) {
+    std::string_view name;
+    if (field.unescaped_key().get(name) != simdjson::SUCCESS) continue;
+    if (name == "id")
+      ref.id = string_of(field.value());
+    else if (name == "total_order")
+      ref.total_order = int_of(field.value()).value_or(0);
+    else if (name == "data_collection_order")
+      ref.data_collection_order = int_of(field.value()).value_or(0);
+  }
+  return ref;
+}
+
+std::optional<json> row_image(od::value value) {
+  if (is_null(value)) return std::nullopt;
+  od::object row;
+  std::string_view raw;
+  if (value.get_object().get(row) != simdjson::SUCCESS ||
+      row.raw_json().get(raw) != simdjson::SUCCESS)
+    return std::nullopt;
+  return small_json(raw);
+}
+
+// The envelope's fields, wherever the payload is: at the top, or under "payload" when the
+// converter embeds schemas (the schema, two thirds of the bytes, is skipped unread).
+void read_envelope(od::object payload, ChangeEvent& event, bool& has_op) {
+  std::optional<int64_t> ts_ms;
+  for (auto field : payload) {
+    std::string_view name;
+    if (field.unescaped_key().get(name) != simdjson::SUCCESS) continue;
+    od::value value = field.value();
+    if (name == "op") {
+      std::string_view code;
+      if (value.get_string().get(code) != simdjson::SUCCESS) continue;
+      event.op = parse_op(std::string(code));
+      has_op = true;
+    } else if (name == "before") {
+      event.before = row_image(value);
+    } else if (name == "after") {
+      event.after = row_image(value);
+    } else if (name == "ts_us") {
+      event.ts_us = int_of(value);
+    } else if (name == "ts_ms") {
+      ts_ms = int_of(value);
+    } else if (name == "source") {
+      od::object source;
+      if (value.get_object().get(source) == simdjson::SUCCESS) read_source(source, event.source);
+    } else if (name == "transaction") {
+      event.transaction = read_transaction(value);
+    }
+  }
+  if (!event.ts_us && ts_ms) event.ts_us = *ts_ms * 1000;
+}
+
+json decode_key(std::string_view key, const KafkaPosition& position) {
+  if (key.empty()) return json();
+  // Keys are small; nlohmann reads them as well as anything would.
+  return unwrap(parse(key, "key", position));
 }
 
 }  // namespace
@@ -55,38 +194,37 @@ ChangeEvent decode_change_event(std::string_view key, std::optional<std::string_
                                 const KafkaPosition& position) {
   ChangeEvent event;
   event.kafka = position;
-  event.key = key.empty() ? json() : unwrap(parse(key, "key", position));
+  event.key = decode_key(key, position);
   if (!value) {
     event.op = Op::Tombstone;
     return event;
   }
-  const json doc = parse(*value, "value", position);
-  const json& payload = unwrap(doc);
-  if (!payload.is_object() || !payload.contains("op") || !payload["op"].is_string()) {
+  bool has_op = false;
+  try {
+    od::document doc = thread_parser().iterate(*value);
+    od::object top;
+    if (doc.get_object().get(top) != simdjson::SUCCESS) {
+      if (!json::accept(*value)) not_json(*value, "value", position);
+    } else {
+      // With schemas: {"schema": …, "payload": {…}}. Without: the envelope itself.
+      od::value inner;
+      od::object payload;
+      if (top.find_field_unordered("payload").get(inner) == simdjson::SUCCESS &&
+          inner.get_object().get(payload) == simdjson::SUCCESS) {
+        read_envelope(payload, event, has_op);
+      } else if (top.reset().error() == simdjson::SUCCESS) {
+        read_envelope(top, event, has_op);
+      }
+    }
+  } catch (const simdjson::simdjson_error&) {
+    if (!json::accept(*value)) not_json(*value, "value", position);
+    throw DecodeError("value at " + position.topic + "@" + std::to_string(position.offset) +
+                      " could not be read as a Debezium envelope");
+  }
+  if (!has_op) {
     throw DecodeError("value at " + position.topic + "@" + std::to_string(position.offset) +
                       " is not a Debezium envelope (no \"op\"): is an unwrap SMT "
                       "(ExtractNewRecordState) configured?");
-  }
-  event.op = parse_op(payload["op"].get<std::string>());
-  event.before = row_image(payload, "before");
-  event.after = row_image(payload, "after");
-  event.ts_us = micros(payload);
-  if (payload.contains("transaction") && payload["transaction"].is_object()) {
-    const json& tx = payload["transaction"];
-    event.transaction = TransactionRef{tx.value("id", ""), int_field(tx, "total_order").value_or(0),
-                                       int_field(tx, "data_collection_order").value_or(0)};
-  }
-  if (payload.contains("source") && payload["source"].is_object()) {
-    const json& source = payload["source"];
-    event.source.lsn = int_field(source, "lsn");
-    event.source.tx_id = int_field(source, "txId");
-    event.source.ts_us = micros(source);
-    if (source.contains("snapshot")) {
-      event.source.snapshot = source["snapshot"].is_string() ? source["snapshot"].get<std::string>()
-                                                             : source["snapshot"].dump();
-    }
-    event.source.schema = source.value("schema", "");
-    event.source.table = source.value("table", "");
   }
   return event;
 }
