@@ -97,7 +97,7 @@ int64_t committed_lsn_proc(ConnectorHandle& handle) {
 }
 
 TEST(CopyBatches, AConnectCrashMidWalRecordIsJudgedRowByRow) {
-  constexpr int kRows = 60000;
+  constexpr int kRows = 20000;
   const auto& pipeline = Pipeline::shared();
   const std::string tag = unique_tag("copy");
   const BulkRows rows(pipeline, tag);  // deleted after the connector is gone
