@@ -27,34 +27,12 @@
 #include "harness/stack/toxiproxy_client.hpp"
 #include "scenarios/anomaly_printing.hpp"
 #include "scenarios/e2e/pipeline.hpp"
+#include "scenarios/faults/late_acks.hpp"
 
 namespace cdc::scenarios {
 namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-// Answers from the broker to Connect 0.5 s late until removed (at the latest when the
-// scenario ends, so that a failure leaves the fault stack as it found it).
-class LateAcks {
- public:
-  explicit LateAcks(const std::string& toxiproxy_url) : proxy_(toxiproxy_url) {
-    proxy_.add_toxic(kKafkaProxy, Toxic{"late-acks", "latency", "downstream", {{"latency", 500}}});
-  }
-  ~LateAcks() {
-    try {
-      remove();
-    } catch (const std::exception& e) {
-      std::cerr << "could not remove the late acks: " << e.what() << "\n";
-    }
-  }
-  void remove() {
-    if (std::exchange(on_, false)) proxy_.remove_toxic(kKafkaProxy, "late-acks");
-  }
-
- private:
-  ToxiproxyClient proxy_;
-  bool on_ = true;
-};
 
 // The lsn_proc of the last offset Connect committed for `connector`, read from its offsets
 // topic (the worker may be dead).
@@ -111,7 +89,7 @@ TEST(CopyBatches, AConnectCrashMidWalRecordIsJudgedRowByRow) {
 
   if (pipeline.endpoints.toxiproxy_url.empty())
     GTEST_SKIP() << "needs the native stack's Toxiproxy to slow Connect's acks";
-  LateAcks late(pipeline.endpoints.toxiproxy_url);
+  LateAcks late(pipeline.endpoints.toxiproxy_url, 500);
   // One COPY, one transaction: rows arrive in batches that share a WAL record and an LSN.
   {
     pqxx::connection conn(pipeline.endpoints.app.conninfo());

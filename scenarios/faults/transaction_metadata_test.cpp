@@ -1,8 +1,7 @@
 // Transaction metadata across a crash: the Connect worker is killed while Debezium streams a
-// large transaction with provide.transaction.metadata=true (slowed by a narrow path to the
-// broker), once an offset inside it is committed, so part of it is sent again after the
-// restart. Each re-sent event must carry the
-// orders of its first delivery, and BEGIN/END must agree with what arrived.
+// large transaction with provide.transaction.metadata=true (its acks held back 0.5 s), once an
+// offset inside it is committed, so part of it is sent again after the restart. Each re-sent event
+// must carry the orders of its first delivery, and BEGIN/END must agree with what arrived.
 //
 // Debezium before 3.7 numbers the re-sent part afresh from 1 and sends a second BEGIN
 // (debezium/dbz#633, fixed in 3.7.0). On those versions this scenario is the reproduction: it
@@ -27,6 +26,7 @@
 #include "harness/stack/toxiproxy_client.hpp"
 #include "scenarios/anomaly_printing.hpp"
 #include "scenarios/e2e/pipeline.hpp"
+#include "scenarios/faults/late_acks.hpp"
 
 namespace cdc::scenarios {
 namespace {
@@ -74,29 +74,6 @@ std::string raw_evidence(const Pipeline& pipeline, const ConnectorConfig& connec
   return "raw records: no key of transaction " + std::to_string(xid) + " was delivered twice";
 }
 
-// 2 MB/s from Connect to the broker until widened (at the latest when the scenario ends,
-// so that a failure leaves the fault stack as it found it).
-class NarrowPath {
- public:
-  explicit NarrowPath(const std::string& toxiproxy_url) : proxy_(toxiproxy_url) {
-    proxy_.add_toxic(kKafkaProxy, Toxic{"narrow", "bandwidth", "upstream", {{"rate", 2048}}});
-  }
-  ~NarrowPath() {
-    try {
-      widen();
-    } catch (const std::exception& e) {
-      std::cerr << "could not widen Connect's path to the broker: " << e.what() << "\n";
-    }
-  }
-  void widen() {
-    if (std::exchange(narrow_, false)) proxy_.remove_toxic(kKafkaProxy, "narrow");
-  }
-
- private:
-  ToxiproxyClient proxy_;
-  bool narrow_ = true;
-};
-
 TEST(TransactionMetadataUnderFaults, AConnectCrashMidTransactionKeepsItsOrdersAndCounts) {
   constexpr int kRows = 20000;
   const auto& pipeline = Pipeline::shared();
@@ -109,11 +86,11 @@ TEST(TransactionMetadataUnderFaults, AConnectCrashMidTransactionKeepsItsOrdersAn
   ConnectorHandle handle(pipeline.endpoints.connect_url, connector.config().name);
   handle.wait_until_snapshot_committed();
 
-  // Connect's path to the broker narrowed, so that the transaction is still being sent
-  // when Connect has committed an offset inside it and is killed.
+  // Acks held back, so that the transaction is still being sent when Connect has committed
+  // an offset inside it and is killed.
   if (pipeline.endpoints.toxiproxy_url.empty())
     GTEST_SKIP() << "needs the native stack's Toxiproxy to slow Connect down";
-  NarrowPath narrow(pipeline.endpoints.toxiproxy_url);
+  LateAcks late(pipeline.endpoints.toxiproxy_url, 500);
   int64_t xid = 0;
   {
     pqxx::connection conn(pipeline.endpoints.app.conninfo());
@@ -125,27 +102,34 @@ TEST(TransactionMetadataUnderFaults, AConnectCrashMidTransactionKeepsItsOrdersAn
         tag, kRows);
     tx.commit();
   }
-  // Kill the worker once Kafka holds events of the transaction past the offset Connect has
-  // committed (its lsn_proc): those are what the restarted task must send again.
-  int64_t committed_lsn = 0;
-  size_t past_committed = 0;
-  scene.observer.collect_until(
-      "200 events of the transaction in Kafka past Connect's committed offset", scaled(120s),
-      [&](const std::vector<ChangeEvent>& events) {
-        for (const auto& entry : handle.offsets().value("offsets", json::array())) {
-          const json offset = entry.value("offset", json::object());
-          if (offset.contains("lsn_proc")) committed_lsn = offset["lsn_proc"].get<int64_t>();
-        }
-        past_committed = 0;
-        for (const auto& e : events) {
-          if (e.source.tx_id == xid && e.source.lsn && *e.source.lsn > committed_lsn)
-            ++past_committed;
-        }
-        return committed_lsn > 0 && past_committed >= 200;
+  // Kill the worker once it has committed an offset inside the transaction: with acks late,
+  // Kafka then holds records past it, which the restarted task must send again.
+  const auto& seen = scene.observer.collect_until(
+      "the transaction's first events", scaled(60s), [&](const std::vector<ChangeEvent>& events) {
+        return std::any_of(events.begin(), events.end(),
+                           [&](const ChangeEvent& e) { return e.source.tx_id == xid; });
       });
+  int64_t first_lsn = 0;
+  for (const auto& e : seen)
+    if (e.source.tx_id == xid && e.source.lsn) {
+      first_lsn = *e.source.lsn;
+      break;
+    }
+  std::string committed = "none";
+  wait_for("Connect to commit an offset inside the transaction (lsn_proc > " +
+               std::to_string(first_lsn) + ")",
+           scaled(60s), [&] {
+             for (const auto& entry : handle.offsets().value("offsets", json::array())) {
+               const json offset = entry.value("offset", json::object());
+               if (offset.contains("lsn_proc") && offset["lsn_proc"].get<int64_t>() > first_lsn)
+                 return Probe<bool>::ready(true);
+               committed = offset.dump();
+             }
+             return Probe<bool>::not_yet("committed offset " + committed);
+           });
   auto stack = make_stack_backend(pipeline.stack, pipeline.run_dir);
   stack->act_on(Component::Connect, ComponentAction::Kill, Progress(true));
-  narrow.widen();
+  late.remove();
   stack->act_on(Component::Connect, ComponentAction::Start, Progress(true));
   wait_until_streaming(pipeline.endpoints, connector.config());
 
@@ -160,8 +144,7 @@ TEST(TransactionMetadataUnderFaults, AConnectCrashMidTransactionKeepsItsOrdersAn
     renumbered += a.evidence.find("came again with total_order") != std::string::npos ? 1 : 0;
   ConnectClient connect(pipeline.endpoints.connect_url);
   const std::string version = plugin_version(connect, kDebeziumPostgresConnectorClass);
-  std::cout << "[ fault ] killed with " << past_committed << " events past the committed offset\n"
-            << "[ fault ] connect-crash in a " << kRows << "-row transaction with metadata, "
+  std::cout << "[ fault ] connect-crash in a " << kRows << "-row transaction with metadata, "
             << "Debezium " << version << ": " << of_tx << " of its events delivered ("
             << of_tx - kRows << " again), " << begins << " BEGIN markers, "
             << verdict.count(AnomalyKind::Metadata) << " metadata anomalies (" << renumbered

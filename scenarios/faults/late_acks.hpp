@@ -1,0 +1,38 @@
+#pragma once
+#include <iostream>
+#include <string>
+#include <utility>
+
+#include "harness/stack/toxiproxy_client.hpp"
+
+namespace cdc::scenarios {
+
+// The broker's answers to Connect held back `latency_ms` until removed (at the latest when
+// the scenario ends, so a failure leaves the fault stack as it found it). Records reach Kafka
+// at once, their acks late: Kafka always holds records past the offset Connect committed.
+class LateAcks {
+ public:
+  LateAcks(const std::string& toxiproxy_url, int latency_ms) : proxy_(toxiproxy_url) {
+    proxy_.add_toxic(kKafkaProxy,
+                     Toxic{"late-acks", "latency", "downstream", {{"latency", latency_ms}}});
+  }
+  ~LateAcks() {
+    try {
+      remove();
+    } catch (const std::exception& e) {
+      std::cerr << "could not remove the late acks: " << e.what() << "\n";
+    }
+  }
+  LateAcks(const LateAcks&) = delete;
+  LateAcks& operator=(const LateAcks&) = delete;
+
+  void remove() {
+    if (std::exchange(on_, false)) proxy_.remove_toxic(kKafkaProxy, "late-acks");
+  }
+
+ private:
+  ToxiproxyClient proxy_;
+  bool on_ = true;
+};
+
+}  // namespace cdc::scenarios
