@@ -7,6 +7,11 @@
 // (debezium/dbz#633, fixed in 3.7.0). On those versions this scenario is the reproduction: it
 // asserts that the harness reports the bug, shown on the raw records as well as through the
 // decoder; from 3.7 on it asserts that the metadata is consistent.
+//
+// Disabled in the default run: under CI's parallel load its moment (an offset committed past
+// the transaction's first event, with records past it in Kafka) was not reached in 2 of 3
+// runs. Run it by hand: build/fault_scenarios --gtest_also_run_disabled_tests
+// --gtest_filter='TransactionMetadataUnderFaults.*' (CDC_HARNESS_RUN_DIR: a native stack).
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -74,7 +79,7 @@ std::string raw_evidence(const Pipeline& pipeline, const ConnectorConfig& connec
   return "raw records: no key of transaction " + std::to_string(xid) + " was delivered twice";
 }
 
-TEST(TransactionMetadataUnderFaults, AConnectCrashMidTransactionKeepsItsOrdersAndCounts) {
+TEST(TransactionMetadataUnderFaults, DISABLED_AConnectCrashMidTransactionKeepsItsOrdersAndCounts) {
   constexpr int kRows = 20000;
   const auto& pipeline = Pipeline::shared();
   const std::string tag = unique_tag("txmeta");
