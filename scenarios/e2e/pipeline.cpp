@@ -54,6 +54,19 @@ CustomersScene::CustomersScene(const Pipeline& pipeline, const ConnectorConfig& 
 BulkRows::BulkRows(const Pipeline& pipeline, std::string tag)
     : app_(pipeline.endpoints.app), tag_(std::move(tag)) {}
 
+std::vector<ExpectedChange> BulkRows::expected_creates() const {
+  pqxx::connection conn(app_.conninfo());
+  pqxx::nontransaction tx(conn);
+  std::vector<ExpectedChange> expected;
+  for (const auto& row :
+       tx.exec_params("SELECT id, row_to_json(c) FROM customers c WHERE email LIKE $1 ORDER BY id",
+                      tag_ + "-%@example.com")) {
+    expected.push_back(
+        expect::create({{"id", row[0].as<int>()}}).with_after(json::parse(row[1].c_str())));
+  }
+  return expected;
+}
+
 BulkRows::~BulkRows() {
   try {
     pqxx::connection conn(app_.conninfo());

@@ -63,6 +63,8 @@ class BulkRows {
   BulkRows& operator=(const BulkRows&) = delete;
 
   const std::string& tag() const { return tag_; }
+  // One insert per row the scenario wrote, as Postgres has it now, in id order.
+  std::vector<ExpectedChange> expected_creates() const;
 
  private:
   PostgresEndpoint app_;

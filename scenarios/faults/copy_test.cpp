@@ -141,17 +141,7 @@ TEST(CopyBatches, AConnectCrashMidWalRecordIsJudgedRowByRow) {
   wait_until_streaming(pipeline.endpoints, connector.config());
 
   // What the COPY committed, as Postgres has it.
-  std::vector<ExpectedChange> expected;
-  {
-    pqxx::connection conn(pipeline.endpoints.app.conninfo());
-    pqxx::nontransaction tx(conn);
-    for (const auto& row : tx.exec_params(
-             "SELECT id, row_to_json(c) FROM customers c WHERE email LIKE $1 ORDER BY id",
-             tag + "-%@example.com")) {
-      expected.push_back(
-          expect::create({{"id", row[0].as<int>()}}).with_after(json::parse(row[1].c_str())));
-    }
-  }
+  const std::vector<ExpectedChange> expected = rows.expected_creates();
   ASSERT_EQ(expected.size(), static_cast<size_t>(kRows));
   const auto events = scene.reader.next_settled();
   const Verdict verdict = check_events(

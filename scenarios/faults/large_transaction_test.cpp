@@ -52,18 +52,8 @@ TEST_P(LargeTransactions, OneOpenAcrossAFaultArrivesWhole) {
   fault.heal();
   wait_until_streaming(pipeline.endpoints, connector.config());
 
-  std::vector<ExpectedChange> expected;
-  {
-    pqxx::connection conn(pipeline.endpoints.app.conninfo());
-    pqxx::nontransaction tx(conn);
-    for (const auto& row : tx.exec_params(
-             "SELECT id, row_to_json(c) FROM customers c WHERE email LIKE $1 ORDER BY id",
-             tag + "-%@example.com")) {
-      expected.push_back(expect::create({{"id", row[0].as<int>()}})
-                             .with_after(json::parse(row[1].c_str()))
-                             .in_transaction(xid));
-    }
-  }
+  std::vector<ExpectedChange> expected = rows.expected_creates();
+  for (auto& change : expected) change.tx_id = xid;  // all of them in the one transaction
   ASSERT_EQ(expected.size(), static_cast<size_t>(kStatements * kRowsPerStatement));
   const auto events = scene.reader.next_settled();
   const Verdict verdict = check_events(
