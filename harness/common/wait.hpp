@@ -27,9 +27,11 @@ struct Probe {
 
 // Polls `probe` with a growing pause until it yields a value. Past `timeout` it throws a
 // TimeoutError naming `what` and the last thing seen; Ctrl-C ends it at once. A probe that
-// knows the wait is hopeless (a process died, a task failed) throws its own error.
+// knows the wait is hopeless (a process died, a task failed) throws its own error. A cheap
+// probe on the bring-up's path may look more often (`max_pause`): each pause is time lost.
 template <typename F>
-auto wait_for(std::string_view what, std::chrono::milliseconds timeout, F&& probe)
+auto wait_for(std::string_view what, std::chrono::milliseconds timeout, F&& probe,
+              std::chrono::milliseconds max_pause = std::chrono::milliseconds(500))
     -> std::decay_t<decltype(*probe().value)> {
   using clock = std::chrono::steady_clock;
   const auto deadline = clock::now() + timeout;
@@ -48,7 +50,7 @@ auto wait_for(std::string_view what, std::chrono::milliseconds timeout, F&& prob
     std::this_thread::sleep_for(
         std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(
                             deadline - clock::now() + std::chrono::milliseconds(1))));
-    pause = std::min(pause * 3 / 2, std::chrono::milliseconds(500));
+    pause = std::min(pause * 3 / 2, max_pause);
   }
 }
 

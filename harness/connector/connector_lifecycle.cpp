@@ -23,18 +23,21 @@ void wait_until_streaming(const StackEndpoints& endpoints, const ConnectorConfig
   ConnectorHandle handle(endpoints.connect_url, connector.name);
   // RUNNING is not streaming: Debezium holds the slot only once the snapshot is done and it
   // has asked Postgres to stream.
-  wait_for("connector " + connector.name + " to be RUNNING and streaming from slot '" +
-               connector.slot_name() + "'",
-           scaled(90s), [&] {
-             const ConnectorStatus status = handle.status_unless_failed();
-             if (!status.settled_in(ConnectorState::Running))
-               return Probe<bool>::not_yet(status.describe());
-             const auto slot = replication_slot(endpoints.admin, connector.slot_name());
-             if (!slot) return Probe<bool>::not_yet(status.describe() + "; slot not created yet");
-             if (!slot->active)
-               return Probe<bool>::not_yet(status.describe() + "; slot exists, not active yet");
-             return Probe<bool>::ready(true);
-           });
+  wait_for(
+      "connector " + connector.name + " to be RUNNING and streaming from slot '" +
+          connector.slot_name() + "'",
+      scaled(90s),
+      [&] {
+        const ConnectorStatus status = handle.status_unless_failed();
+        if (!status.settled_in(ConnectorState::Running))
+          return Probe<bool>::not_yet(status.describe());
+        const auto slot = replication_slot(endpoints.admin, connector.slot_name());
+        if (!slot) return Probe<bool>::not_yet(status.describe() + "; slot not created yet");
+        if (!slot->active)
+          return Probe<bool>::not_yet(status.describe() + "; slot exists, not active yet");
+        return Probe<bool>::ready(true);
+      },
+      100ms);  // on every bring-up's path, and cheap
 }
 
 void remove_connector(const StackEndpoints& endpoints, const std::string& name,

@@ -51,6 +51,12 @@ int ToxiproxyClient::create_proxy(const std::string& name, const std::string& up
   return std::stoi(listen.substr(listen.rfind(':') + 1));
 }
 
+void ToxiproxyClient::set_upstream(const std::string& proxy, const std::string& upstream) {
+  answer(
+      client_->Post("/proxies/" + proxy, json{{"upstream", upstream}}.dump(), "application/json"),
+      "POST /proxies/" + proxy, url_);
+}
+
 void ToxiproxyClient::set_enabled(const std::string& proxy, bool enabled) {
   answer(client_->Post("/proxies/" + proxy, json{{"enabled", enabled}}.dump(), "application/json"),
          "POST /proxies/" + proxy, url_);

@@ -33,6 +33,8 @@ class ToxiproxyClient {
   std::string version();
   // Creates (or replaces) a proxy on a port the kernel picks; returns that port.
   int create_proxy(const std::string& name, const std::string& upstream);
+  // Points an existing proxy at another upstream; its listening port stays.
+  void set_upstream(const std::string& proxy, const std::string& upstream);
   // Disabled: every connection through it is closed and new ones are refused.
   void set_enabled(const std::string& proxy, bool enabled);
   void add_toxic(const std::string& proxy, const Toxic& toxic);

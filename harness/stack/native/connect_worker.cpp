@@ -16,8 +16,8 @@ namespace cdc::native {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-int start_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
-                  const std::function<void(int)>& on_spawned) {
+int spawn_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
+                  const std::function<void(int)>& on_spawned, const ClassArchive* classes) {
   fs::create_directories(worker.dir);
   const fs::path config = worker.dir / "worker.properties";
   write_file(config, read_file(fs::path(CDC_SOURCE_DIR) / "debezium" / "worker.properties") +
@@ -33,16 +33,21 @@ int start_connect(const Toolchain& tools, const ConnectWorker& worker, const Pro
                          std::to_string(worker.port) +
                          "\n"
                          "plugin.path=" +
-                         tools.connect_plugins.string() + "\n");
-  return launch_connect(tools, worker, progress, on_spawned);
+                         tools.connect_plugins.string() +
+                         "\n"
+                         // It starts beside its broker: retried at 1 s (the default), it would
+                         // notice the broker up to a second late.
+                         "reconnect.backoff.max.ms=100\n"
+                         "retry.backoff.max.ms=100\n");
+  return respawn_connect(tools, worker, progress, on_spawned, classes);
 }
 
-int launch_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
-                   const std::function<void(int)>& on_spawned) {
+int respawn_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
+                    const std::function<void(int)>& on_spawned, const ClassArchive* classes) {
   const fs::path config = worker.dir / "worker.properties";
   ProcessSpec spec =
       java_process(tools, "kafka connect", "org.apache.kafka.connect.cli.ConnectDistributed",
-                   {config.string()}, worker.log, worker.dir, "1g");
+                   {config.string()}, worker.log, worker.dir, "1g", classes);
   // What debezium/customer-cdc.json's ${env:CDC_PG_*} references resolve to, inside Connect.
   spec.env = {{"CDC_PG_HOST", worker.postgres.host},
               {"CDC_PG_PORT", std::to_string(worker.postgres.port)},
@@ -51,33 +56,44 @@ int launch_connect(const Toolchain& tools, const ConnectWorker& worker, const Pr
               {"CDC_PG_PASSWORD", worker.postgres.password}};
   const int pid = spawn_server(spec);
   on_spawned(pid);
-  progress.stage("connect",
-                 "worker started (pid " + std::to_string(pid) + "), waiting for its REST API");
+  progress.stage("connect", "worker started (pid " + std::to_string(pid) + ")");
+  return pid;
+}
 
+void await_connect(const Toolchain& tools, const ConnectWorker& worker, int pid) {
+  const fs::path config = worker.dir / "worker.properties";
   httplib::Client client("127.0.0.1", worker.port);
   client.set_connection_timeout(1, 0);
   client.set_read_timeout(5, 0);
-  wait_for("Kafka Connect on " + worker.url() + " to list " + kDebeziumPostgresConnectorClass,
-           scaled(90s), [&] {
-             if (!is_alive(pid, config.string())) {
-               throw HarnessError("the Kafka Connect worker exited during start-up; its log (" +
-                                  worker.log.string() + ") ends:\n" + tail_of_file(worker.log));
-             }
-             auto response = client.Get("/connector-plugins");
-             if (!response)
-               return Probe<bool>::not_yet("REST: " + httplib::to_string(response.error()));
-             if (response->status != 200) {
-               return Probe<bool>::not_yet("GET /connector-plugins -> HTTP " +
-                                           std::to_string(response->status));
-             }
-             if (lists_debezium_postgres(response->body)) return Probe<bool>::ready(true);
-             // Plugins are scanned before REST serves, so a list without it will not change.
-             throw HarnessError(
-                 std::string("Kafka Connect does not list ") + kDebeziumPostgresConnectorClass +
-                 " (plugin.path=" + tools.connect_plugins.string() +
-                 "): re-resolve the jars with `bash ci/resolve-jars.sh`; it lists: " +
-                 response->body.substr(0, 300));
-           });
+  wait_for(
+      "Kafka Connect on " + worker.url() + " to list " + kDebeziumPostgresConnectorClass,
+      scaled(90s),
+      [&] {
+        if (!is_alive(pid, config.string())) {
+          throw HarnessError("the Kafka Connect worker exited during start-up; its log (" +
+                             worker.log.string() + ") ends:\n" + tail_of_file(worker.log));
+        }
+        auto response = client.Get("/connector-plugins");
+        if (!response) return Probe<bool>::not_yet("REST: " + httplib::to_string(response.error()));
+        if (response->status != 200) {
+          return Probe<bool>::not_yet("GET /connector-plugins -> HTTP " +
+                                      std::to_string(response->status));
+        }
+        if (lists_debezium_postgres(response->body)) return Probe<bool>::ready(true);
+        // Plugins are scanned before REST serves, so a list without it will not change.
+        throw HarnessError(std::string("Kafka Connect does not list ") +
+                           kDebeziumPostgresConnectorClass +
+                           " (plugin.path=" + tools.connect_plugins.string() +
+                           "): re-resolve the jars with `bash ci/resolve-jars.sh`; it lists: " +
+                           response->body.substr(0, 300));
+      },
+      100ms);
+}
+
+int launch_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
+                   const std::function<void(int)>& on_spawned, const ClassArchive* classes) {
+  const int pid = respawn_connect(tools, worker, progress, on_spawned, classes);
+  await_connect(tools, worker, pid);
   return pid;
 }
 

@@ -5,6 +5,7 @@
 
 #include "harness/common/progress.hpp"
 #include "harness/stack/endpoints.hpp"
+#include "harness/stack/native/java_service.hpp"
 #include "harness/stack/native/toolchain.hpp"
 
 namespace cdc::native {
@@ -20,12 +21,21 @@ struct ConnectWorker {
 };
 
 // A distributed-mode worker with debezium/worker.properties plus ports and paths, started
-// and awaited until its REST API answers and lists Debezium's Postgres connector.
-int start_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
-                  const std::function<void(int)>& on_spawned);
+// without waiting: it may start before its broker answers (it retries until it does), so
+// that its JVM's start overlaps the broker's. Returns its pid.
+int spawn_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
+                  const std::function<void(int)>& on_spawned,
+                  const ClassArchive* classes = nullptr);
+int respawn_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
+                    const std::function<void(int)>& on_spawned,
+                    const ClassArchive* classes = nullptr);
+
+// Waits until the worker's REST API answers and lists Debezium's Postgres connector.
+void await_connect(const Toolchain& tools, const ConnectWorker& worker, int pid);
 
 // Starts the worker again with the configuration it has and waits until its REST API answers.
 int launch_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
-                   const std::function<void(int)>& on_spawned);
+                   const std::function<void(int)>& on_spawned,
+                   const ClassArchive* classes = nullptr);
 
 }  // namespace cdc::native

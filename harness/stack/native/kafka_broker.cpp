@@ -6,6 +6,9 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <sstream>
+
+#include <unistd.h>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
@@ -20,8 +23,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// KRaft wants a cluster id of 16 random bytes in URL-safe base64 without padding.
-std::string random_cluster_id() {
+// KRaft's cluster and directory ids: 16 random bytes in URL-safe base64 without padding.
+std::string random_uuid() {
   static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::random_device random;
   std::string id;
@@ -70,13 +73,17 @@ class MetadataProbe {
     std::string error;
     conf->set("bootstrap.servers", bootstrap, error);
     conf->set("log_level", "0", error);  // connection refused while it starts is expected
+    // Retried promptly: librdkafka's default backoff grows to seconds while the broker starts.
+    conf->set("reconnect.backoff.ms", "20", error);
+    conf->set("reconnect.backoff.max.ms", "100", error);
     producer_.reset(RdKafka::Producer::create(conf.get(), error));
     if (!producer_) throw HarnessError("cannot create a Kafka client: " + error);
   }
 
   Probe<bool> operator()() {
     RdKafka::Metadata* metadata = nullptr;
-    const auto err = producer_->metadata(true, nullptr, &metadata, 1000);
+    // A short timeout: a request sent while the broker still starts is not answered at all.
+    const auto err = producer_->metadata(true, nullptr, &metadata, 200);
     std::unique_ptr<RdKafka::Metadata> owned(metadata);
     if (err != RdKafka::ERR_NO_ERROR) return Probe<bool>::not_yet(RdKafka::err2str(err));
     if (owned->brokers()->empty()) return Probe<bool>::not_yet("metadata with no brokers");
@@ -87,36 +94,71 @@ class MetadataProbe {
   std::unique_ptr<RdKafka::Producer> producer_;
 };
 
+// Formatting storage is a JVM run of its own (~1.5 s) whose output does not depend on ports:
+// it is done once per Kafka version into the jars' cache, and each broker gets a copy.
+fs::path formatted_storage(const Toolchain& tools) {
+  const fs::path formatted = jars_dir() / "kraft-storage";
+  if (fs::exists(formatted / "meta.properties")) return formatted;
+  const fs::path scratch = jars_dir() / ("kraft-storage.tmp-" + std::to_string(::getpid()));
+  fs::remove_all(scratch);
+  fs::create_directories(scratch / "data");
+  KafkaBroker model{scratch, scratch / "format.log", 9092, 9093};  // ports are not bound
+  write_server_properties(model);
+  run_command(java_process(tools, "kafka storage format", "kafka.tools.StorageTool",
+                           {"format", "--cluster-id=" + random_uuid(), "--config",
+                            (scratch / "server.properties").string()},
+                           scratch / "format.log", scratch, "256m"),
+              scaled(60s));
+  std::error_code ec;
+  fs::rename(scratch / "data", formatted, ec);  // another stack may have been first: fine
+  fs::remove_all(scratch, ec);
+  if (!fs::exists(formatted / "meta.properties"))
+    throw HarnessError("formatting Kafka storage left no meta.properties in " + formatted.string());
+  return formatted;
+}
+
+// A copy of the formatted storage with ids of its own.
+void copy_storage(const fs::path& formatted, const fs::path& data) {
+  fs::remove_all(data);
+  fs::copy(formatted, data, fs::copy_options::recursive);
+  std::istringstream lines(read_file(formatted / "meta.properties"));
+  std::string properties;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("cluster.id=", 0) == 0) line = "cluster.id=" + random_uuid();
+    if (line.rfind("directory.id=", 0) == 0) line = "directory.id=" + random_uuid();
+    properties += line + "\n";
+  }
+  write_file(data / "meta.properties", properties);
+}
+
 }  // namespace
 
 int start_kafka(const Toolchain& tools, const KafkaBroker& broker, const Progress& progress,
-                const std::function<void(int)>& on_spawned) {
-  fs::create_directories(broker.dir / "data");
+                const std::function<void(int)>& on_spawned, const ClassArchive* classes) {
+  fs::create_directories(broker.dir);
   write_server_properties(broker);
-  const std::string config = (broker.dir / "server.properties").string();
-  run_command(java_process(tools, "kafka storage format", "kafka.tools.StorageTool",
-                           {"format", "--cluster-id=" + random_cluster_id(), "--config", config},
-                           broker.dir / "format.log", broker.dir, "256m"),
-              scaled(60s));
+  copy_storage(formatted_storage(tools), broker.dir / "data");
   progress.stage("kafka", "storage formatted");
-  return launch_kafka(tools, broker, on_spawned);
+  return launch_kafka(tools, broker, on_spawned, classes);
 }
 
 int launch_kafka(const Toolchain& tools, const KafkaBroker& broker,
-                 const std::function<void(int)>& on_spawned) {
+                 const std::function<void(int)>& on_spawned, const ClassArchive* classes) {
   const std::string config = (broker.dir / "server.properties").string();
   const int pid = spawn_server(
-      java_process(tools, "kafka", "kafka.Kafka", {config}, broker.log, broker.dir, "1g"));
+      java_process(tools, "kafka", "kafka.Kafka", {config}, broker.log, broker.dir, "1g", classes));
   on_spawned(pid);
   MetadataProbe probe(broker.bootstrap());
-  wait_for("the Kafka broker on " + broker.bootstrap() + " to answer a metadata request",
-           scaled(60s), [&] {
-             if (!is_alive(pid, config)) {
-               throw HarnessError("the Kafka broker exited during start-up; its log (" +
-                                  broker.log.string() + ") ends:\n" + tail_of_file(broker.log));
-             }
-             return probe();
-           });
+  wait_for(
+      "the Kafka broker on " + broker.bootstrap() + " to answer a metadata request", scaled(60s),
+      [&] {
+        if (!is_alive(pid, config)) {
+          throw HarnessError("the Kafka broker exited during start-up; its log (" +
+                             broker.log.string() + ") ends:\n" + tail_of_file(broker.log));
+        }
+        return probe();
+      },
+      100ms);
   return pid;
 }
 

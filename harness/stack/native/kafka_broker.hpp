@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "harness/common/progress.hpp"
+#include "harness/stack/native/java_service.hpp"
 #include "harness/stack/native/toolchain.hpp"
 
 namespace cdc::native {
@@ -23,10 +24,10 @@ struct KafkaBroker {
 // One KRaft node (broker + controller) on loopback: formats storage, starts it and waits
 // until it answers a metadata request. Returns the broker's pid.
 int start_kafka(const Toolchain& tools, const KafkaBroker& broker, const Progress& progress,
-                const std::function<void(int)>& on_spawned);
+                const std::function<void(int)>& on_spawned, const ClassArchive* classes = nullptr);
 
 // Starts the node again on its formatted storage and waits until it answers.
 int launch_kafka(const Toolchain& tools, const KafkaBroker& broker,
-                 const std::function<void(int)>& on_spawned);
+                 const std::function<void(int)>& on_spawned, const ClassArchive* classes = nullptr);
 
 }  // namespace cdc::native

@@ -14,6 +14,7 @@
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/stack/native/connect_worker.hpp"
+#include "harness/stack/native/java_service.hpp"
 #include "harness/stack/native/kafka_broker.hpp"
 #include "harness/stack/native/postgres_server.hpp"
 #include "harness/stack/native/toolchain.hpp"
@@ -70,6 +71,10 @@ json postgres_to_state(const PostgresServer& server) {
   return pg;
 }
 
+std::string loopback(int port) {
+  return "127.0.0.1:" + std::to_string(port);
+}
+
 // How Connect reaches Postgres: the same role, through the proxy's port.
 PostgresEndpoint through_proxy(PostgresEndpoint role, int proxy_port) {
   role.port = proxy_port;
@@ -107,8 +112,10 @@ class NativeStack final : public StackBackend {
     const auto grace = scaled(30s);
     if (state.contains("connect")) {
       progress.stage("connect", "stopping");
-      if (!stop_process(state["connect"]["pid"], state["connect"]["marker"], grace))
-        progress.stage("connect", "did not stop in time: killed");
+      const bool graceful =
+          stop_process(state["connect"]["pid"], state["connect"]["marker"], grace);
+      if (!graceful) progress.stage("connect", "did not stop in time: killed");
+      promote_class_archive(state["connect"].value("class_dump", ""), graceful);
     }
     if (state.contains("toxiproxy")) {
       progress.stage("toxiproxy", "stopping");
@@ -116,8 +123,9 @@ class NativeStack final : public StackBackend {
     }
     if (state.contains("kafka")) {
       progress.stage("kafka", "stopping");
-      if (!stop_process(state["kafka"]["pid"], state["kafka"]["marker"], grace))
-        progress.stage("kafka", "did not stop in time: killed");
+      const bool graceful = stop_process(state["kafka"]["pid"], state["kafka"]["marker"], grace);
+      if (!graceful) progress.stage("kafka", "did not stop in time: killed");
+      promote_class_archive(state["kafka"].value("class_dump", ""), graceful);
     }
     if (state.contains("postgres")) {
       progress.stage("postgres", "stopping");
@@ -298,11 +306,17 @@ class NativeStack final : public StackBackend {
     const std::string name = to_string(component);
     keep_log(dir.log(name));
     const auto on_spawned = [&](int pid) { state_.update([&](json& s) { s[name]["pid"] = pid; }); };
+    // A relaunch maps the archive if there is one, and writes none: a fault's restarts would
+    // each leave a dump behind.
+    const ClassArchive classes = class_archive(tools, name);
+    const auto existing_archive = [](const ClassArchive& c) {
+      return fs::exists(c.archive) ? &c : nullptr;
+    };
     if (component == Component::Kafka) {
       const KafkaBroker broker{dir.component_dir("kafka"), dir.log("kafka"),
                                recorded.at("port").get<int>(),
                                recorded.at("controller_port").get<int>()};
-      launch_kafka(tools, broker, on_spawned);
+      launch_kafka(tools, broker, on_spawned, existing_archive(classes));
     } else {
       const json proxies = state_.load().at("toxiproxy").at("proxies");
       const StackEndpoints endpoints = load_endpoints(run_dir_);
@@ -310,7 +324,7 @@ class NativeStack final : public StackBackend {
                                  "127.0.0.1:" + std::to_string(proxies.at("kafka").get<int>()),
                                  recorded.at("port").get<int>(),
                                  through_proxy(endpoints.debezium, proxies.at("postgres"))};
-      launch_connect(tools, worker, progress, on_spawned);
+      launch_connect(tools, worker, progress, on_spawned, existing_archive(classes));
     }
   }
 
@@ -365,9 +379,43 @@ class NativeStack final : public StackBackend {
     }
     state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
 
-    // Postgres comes up beside Kafka; Connect starts once both are (its environment names
-    // Postgres's port, which a retry on a fresh port may have changed).
-    bool postgres_done = false;
+    // Toxiproxy first: Connect reaches Postgres and the broker through its proxies, and the
+    // broker advertises the port of the proxy in front of Connect's listener.
+    ToxiproxyServer toxiproxy{dir.component_dir("toxiproxy"), dir.log("toxiproxy"), 0};
+    const std::string toxiproxy_marker = (toxiproxy.dir / "proxies.json").string();
+    start_on_free_ports("toxiproxy", toxiproxy.log, progress, [&](int attempt) {
+      if (attempt > 1) stop_recorded("toxiproxy");
+      toxiproxy.port = pick_free_port();
+      progress.stage("toxiproxy", "starting, API on " + toxiproxy.url());
+      start_toxiproxy(tools, toxiproxy, [&](int pid) {
+        state_.update([&](json& s) {
+          s["toxiproxy"] = {{"pid", pid},
+                            {"marker", toxiproxy_marker},
+                            {"endpoint", toxiproxy.url()},
+                            {"port", toxiproxy.port},
+                            {"proxies", json::object()}};
+        });
+      });
+    });
+    endpoints.toxiproxy_url = toxiproxy.url();
+    // Each thread below talks to Toxiproxy through a client of its own.
+    const auto point_proxy = [&](const char* name, int upstream_port) {
+      ToxiproxyClient(toxiproxy.url()).set_upstream(name, loopback(upstream_port));
+    };
+    const auto make_proxy = [&](const char* name, int upstream_port) {
+      const int port = ToxiproxyClient(toxiproxy.url()).create_proxy(name, loopback(upstream_port));
+      state_.update([&](json& s) { s["toxiproxy"]["proxies"][name] = port; });
+      return port;
+    };
+    const int postgres_proxy = make_proxy(kPostgresProxy, pg.port);
+    KafkaBroker broker{dir.component_dir("kafka"), dir.log("kafka"), 0, 0};
+    broker.connect_port = pick_free_port();
+    broker.connect_advertised_port = make_proxy(kKafkaProxy, broker.connect_port);
+    const PostgresEndpoint connect_role = through_proxy(endpoints.debezium, postgres_proxy);
+
+    // Postgres, the broker and Connect start side by side: JVM start-up is most of the time,
+    // Connect retries the broker until it answers, and it reaches Postgres only once a
+    // connector is registered.
     auto postgres_ready = std::async(std::launch::async, [&] {
       start_on_free_ports("postgres", pg.log, progress, [&](int attempt) {
         if (attempt > 1) {
@@ -377,6 +425,7 @@ class NativeStack final : public StackBackend {
           for (auto* role : {&endpoints.admin, &endpoints.app, &endpoints.debezium})
             role->port = pg.port;
           state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
+          point_proxy(kPostgresProxy, pg.port);
         }
         progress.stage("postgres", "initdb + start on 127.0.0.1:" + std::to_string(pg.port));
         start_postgres(pg, endpoints.admin, progress);
@@ -384,89 +433,81 @@ class NativeStack final : public StackBackend {
       provision_postgres(endpoints, fs::path(CDC_SOURCE_DIR) / "postgres" / "init.sql");
       progress.stage("postgres", "ready, postgres/init.sql applied");
     });
-
-    try {
-      // Toxiproxy first: the broker advertises the port of the proxy in front of Connect's
-      // listener, so that proxy must exist before the broker's configuration is written.
-      ToxiproxyServer toxiproxy{dir.component_dir("toxiproxy"), dir.log("toxiproxy"), 0};
-      const std::string toxiproxy_marker = (toxiproxy.dir / "proxies.json").string();
-      start_on_free_ports("toxiproxy", toxiproxy.log, progress, [&](int attempt) {
-        if (attempt > 1) stop_recorded("toxiproxy");
-        toxiproxy.port = pick_free_port();
-        progress.stage("toxiproxy", "starting, API on " + toxiproxy.url());
-        start_toxiproxy(tools, toxiproxy, [&](int pid) {
-          state_.update([&](json& s) {
-            s["toxiproxy"] = {{"pid", pid},
-                              {"marker", toxiproxy_marker},
-                              {"endpoint", toxiproxy.url()},
-                              {"port", toxiproxy.port},
-                              {"proxies", json::object()}};
-          });
-        });
-      });
-      endpoints.toxiproxy_url = toxiproxy.url();
-      ToxiproxyClient proxies(toxiproxy.url());
-      const auto record_proxy = [&](const char* name, int port) {
-        state_.update([&](json& s) { s["toxiproxy"]["proxies"][name] = port; });
-      };
-
-      KafkaBroker broker{dir.component_dir("kafka"), dir.log("kafka"), 0, 0};
-      const std::string broker_marker = (broker.dir / "server.properties").string();
+    const ClassArchive kafka_classes = class_archive(tools, "kafka");
+    const std::string broker_marker = (broker.dir / "server.properties").string();
+    auto kafka_ready = std::async(std::launch::async, [&] {
       start_on_free_ports("kafka", broker.log, progress, [&](int attempt) {
-        if (attempt > 1) stop_recorded("kafka");
+        if (attempt > 1) {
+          stop_recorded("kafka");
+          broker.connect_port = pick_free_port();
+          point_proxy(kKafkaProxy, broker.connect_port);
+        }
         fs::remove_all(broker.dir);
         broker.port = pick_free_port();
         broker.controller_port = pick_free_port();
-        broker.connect_port = pick_free_port();
-        broker.connect_advertised_port =
-            proxies.create_proxy(kKafkaProxy, "127.0.0.1:" + std::to_string(broker.connect_port));
-        record_proxy("kafka", broker.connect_advertised_port);
         progress.stage("kafka", "starting KRaft node on " + broker.bootstrap() +
                                     " (Connect's listener behind the proxy on port " +
                                     std::to_string(broker.connect_advertised_port) + ")");
-        start_kafka(tools, broker, progress, [&](int pid) {
-          state_.update([&](json& s) {
-            s["kafka"] = {{"pid", pid},
-                          {"marker", broker_marker},
-                          {"endpoint", broker.bootstrap()},
-                          {"port", broker.port},
-                          {"controller_port", broker.controller_port}};
-          });
-        });
+        start_kafka(
+            tools, broker, progress,
+            [&](int pid) {
+              state_.update([&](json& s) {
+                s["kafka"] = {{"pid", pid},
+                              {"marker", broker_marker},
+                              {"endpoint", broker.bootstrap()},
+                              {"port", broker.port},
+                              {"controller_port", broker.controller_port},
+                              {"class_dump", kafka_classes.dump}};
+              });
+            },
+            &kafka_classes);
       });
-      endpoints.kafka_bootstrap = broker.bootstrap();
       progress.stage("kafka", "broker ready");
+    });
 
-      postgres_ready.get();
-      postgres_done = true;
-      const int postgres_proxy =
-          proxies.create_proxy(kPostgresProxy, "127.0.0.1:" + std::to_string(pg.port));
-      record_proxy("postgres", postgres_proxy);
+    bool postgres_joined = false, kafka_joined = false;
+    try {
       ConnectWorker worker{dir.component_dir("connect"), dir.log("connect"),
-                           "127.0.0.1:" + std::to_string(broker.connect_advertised_port), 0,
-                           through_proxy(endpoints.debezium, postgres_proxy)};
+                           loopback(broker.connect_advertised_port), 0, connect_role};
+      const ClassArchive connect_classes = class_archive(tools, "connect");
       const std::string worker_marker = (worker.dir / "worker.properties").string();
       start_on_free_ports("connect", worker.log, progress, [&](int attempt) {
         if (attempt > 1) stop_recorded("connect");
         worker.port = pick_free_port();
         progress.stage("connect", "starting worker, REST on " + worker.url());
-        start_connect(tools, worker, progress, [&](int pid) {
-          state_.update([&](json& s) {
-            s["connect"] = {{"pid", pid},
-                            {"marker", worker_marker},
-                            {"endpoint", worker.url()},
-                            {"port", worker.port}};
-          });
-        });
+        const int pid = spawn_connect(
+            tools, worker, progress,
+            [&](int spawned) {
+              state_.update([&](json& s) {
+                s["connect"] = {{"pid", spawned},
+                                {"marker", worker_marker},
+                                {"endpoint", worker.url()},
+                                {"port", worker.port},
+                                {"class_dump", connect_classes.dump}};
+              });
+            },
+            &connect_classes);
+        if (!kafka_joined) {
+          kafka_joined = true;
+          kafka_ready.get();
+        }
+        await_connect(tools, worker, pid);
       });
       endpoints.connect_url = worker.url();
       progress.stage("connect", "REST ready, Debezium's Postgres connector is on the plugin path");
+      postgres_joined = true;
+      postgres_ready.get();
+      endpoints.kafka_bootstrap = broker.bootstrap();
     } catch (...) {
-      // Let Postgres finish (or fail) before the caller tears everything down.
-      try {
-        if (!postgres_done) postgres_ready.get();
-      } catch (...) {
-      }
+      // Let the others finish (or fail) before the caller tears everything down.
+      const auto settle = [](bool joined, std::future<void>& started) {
+        try {
+          if (!joined) started.get();
+        } catch (...) {
+        }
+      };
+      settle(postgres_joined, postgres_ready);
+      settle(kafka_joined, kafka_ready);
       throw;
     }
     // Only a stack that is up has endpoints: `down` and scenarios never see half of one.

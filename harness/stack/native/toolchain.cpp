@@ -34,7 +34,8 @@ bool has_file_starting(const fs::path& dir, const std::string& prefix) {
 
 // Kafka 4 and Debezium 3 are built for Java 17: an older JVM would fail later with an
 // UnsupportedClassVersionError deep in a log, so ask the JVM before anything starts.
-void require_java_17(const fs::path& java) {
+// Returns what `java -version` said.
+std::string require_java_17(const fs::path& java) {
   const auto output =
       run_captured(ProcessSpec{"java -version", java, {"-version"}, {}, "/", {}, {}},
                    scaled(std::chrono::seconds(30)));
@@ -50,6 +51,7 @@ void require_java_17(const fs::path& java) {
                        " is too old: Kafka 4 and Debezium 3 need Java 17+; install it with "
                        "`apt-get install openjdk-17-jre-headless` and point JAVA_HOME at it");
   }
+  return output.err + output.out;
 }
 
 fs::path find_java() {
@@ -133,12 +135,6 @@ fs::path jars_dir() {
   return fs::path(cache_dir()) / "cdc-harness" / "jars" / CDC_JARS_KEY;
 }
 
-fs::path locate_java() {
-  const fs::path java = find_java();
-  require_java_17(java);
-  return java;
-}
-
 int java_major_version(const std::string& version_output) {
   // `openjdk version "17.0.9" 2023-10-17`, `java version "1.8.0_392"`: the quoted version.
   const auto open = version_output.find("version \"");
@@ -154,7 +150,8 @@ int java_major_version(const std::string& version_output) {
 
 Toolchain locate_toolchain() {
   Toolchain tools;
-  tools.java = locate_java();
+  tools.java = find_java();
+  tools.java_version = require_java_17(tools.java);
   tools.pg_bindir = locate_pg_bindir();
   tools.pg_os_user = postgres_os_user();
   tools.toxiproxy = locate_toxiproxy();

@@ -9,6 +9,7 @@ namespace cdc::native {
 // line naming it and how to get it, and nothing is left half-started.
 struct Toolchain {
   std::filesystem::path java{};
+  std::string java_version{};               // what `java -version` says: names the build
   std::filesystem::path pg_bindir{};        // initdb, pg_ctl
   std::filesystem::path kafka_jars{};       // broker + Connect worker classpath
   std::filesystem::path connect_plugins{};  // plugin.path holding Debezium's Postgres connector
