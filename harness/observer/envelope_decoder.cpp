@@ -72,9 +72,40 @@ PaddedParser& thread_parser() {
                     " is not JSON: " + std::string(text.substr(0, 120)));
 }
 
-// A small part of a record (a key, a row image) as a JSON value of its own.
-json small_json(std::string_view raw) {
-  return json::parse(raw.begin(), raw.end());
+// A part of a record (a key, a row image) as a JSON value of its own, built straight from
+// simdjson's reading of it: no second parse.
+json to_json(od::value value) {
+  switch (value.type()) {
+    case od::json_type::object: {
+      json object = json::object();
+      for (auto field : value.get_object()) {
+        std::string_view name = field.unescaped_key();
+        object.emplace(std::string(name), to_json(field.value()));
+      }
+      return object;
+    }
+    case od::json_type::array: {
+      json array = json::array();
+      for (auto element : value.get_array()) array.push_back(to_json(element.value()));
+      return array;
+    }
+    case od::json_type::string:
+      return std::string(std::string_view(value.get_string()));
+    case od::json_type::boolean:
+      return bool(value.get_bool());
+    case od::json_type::null:
+      return nullptr;
+    case od::json_type::number:
+      switch (value.get_number_type()) {
+        case od::number_type::signed_integer:
+          return int64_t(value.get_int64());
+        case od::number_type::unsigned_integer:
+          return uint64_t(value.get_uint64());
+        default:  // floating point, or an integer too big for 64 bits: as nlohmann reads it
+          return json::parse(value.raw_json_token());
+      }
+  }
+  return nullptr;
 }
 
 std::optional<int64_t> int_of(od::value value) {
@@ -142,13 +173,8 @@ std::optional<TransactionRef> read_transaction(od::value value) {
 }
 
 std::optional<json> row_image(od::value value) {
-  if (is_null(value)) return std::nullopt;
-  od::object row;
-  std::string_view raw;
-  if (value.get_object().get(row) != simdjson::SUCCESS ||
-      row.raw_json().get(raw) != simdjson::SUCCESS)
-    return std::nullopt;
-  return small_json(raw);
+  if (is_null(value) || value.type() != od::json_type::object) return std::nullopt;
+  return to_json(value);
 }
 
 // The envelope's fields, wherever the payload is: at the top, or under "payload" when the
@@ -184,8 +210,18 @@ void read_envelope(od::object payload, ChangeEvent& event, bool& has_op) {
 
 json decode_key(std::string_view key, const KafkaPosition& position) {
   if (key.empty()) return json();
-  // Keys are small; nlohmann reads them as well as anything would.
-  return unwrap(parse(key, "key", position));
+  try {
+    // With schemas, {"schema": …, "payload": {…}}: the schema is skipped unread.
+    od::document doc = thread_parser().iterate(key);
+    od::object top;
+    od::value payload;
+    if (doc.get_object().get(top) == simdjson::SUCCESS &&
+        top.find_field_unordered("schema").error() == simdjson::SUCCESS &&
+        top.find_field_unordered("payload").get(payload) == simdjson::SUCCESS)
+      return to_json(payload);
+  } catch (const simdjson::simdjson_error&) {
+  }
+  return unwrap(parse(key, "key", position));  // without schemas, or not JSON: says which
 }
 
 }  // namespace
