@@ -402,15 +402,16 @@ class NativeStack final : public StackBackend {
     const auto point_proxy = [&](const char* name, int upstream_port) {
       ToxiproxyClient(toxiproxy.url()).set_upstream(name, loopback(upstream_port));
     };
-    const auto make_proxy = [&](const char* name, int upstream_port) {
+    // Recorded by what they stand in front of: relaunches and faults look them up so.
+    const auto make_proxy = [&](const char* name, const char* in_front_of, int upstream_port) {
       const int port = ToxiproxyClient(toxiproxy.url()).create_proxy(name, loopback(upstream_port));
-      state_.update([&](json& s) { s["toxiproxy"]["proxies"][name] = port; });
+      state_.update([&](json& s) { s["toxiproxy"]["proxies"][in_front_of] = port; });
       return port;
     };
-    const int postgres_proxy = make_proxy(kPostgresProxy, pg.port);
+    const int postgres_proxy = make_proxy(kPostgresProxy, "postgres", pg.port);
     KafkaBroker broker{dir.component_dir("kafka"), dir.log("kafka"), 0, 0};
     broker.connect_port = pick_free_port();
-    broker.connect_advertised_port = make_proxy(kKafkaProxy, broker.connect_port);
+    broker.connect_advertised_port = make_proxy(kKafkaProxy, "kafka", broker.connect_port);
     const PostgresEndpoint connect_role = through_proxy(endpoints.debezium, postgres_proxy);
 
     // Postgres, the broker and Connect start side by side: JVM start-up is most of the time,
