@@ -97,7 +97,7 @@ ExpectedChange from(const Mutation& m) {
   change.key = m.key;
   change.before = m.before;
   change.after = m.after;
-  change.tx_id = m.tx_id;
+  if (m.tx_id != 0) change.tx_id = m.tx_id;  // 0: not known (xid 0 is never a transaction's)
   change.commit_lsn = m.commit_lsn;
   return change;
 }

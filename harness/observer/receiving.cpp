@@ -12,7 +12,7 @@ void while_receiving(TopicObserver& observer, const std::function<void()>& work)
   std::string consumer_error;
   std::thread consumer([&] {
     try {
-      while (!done) observer.poll(std::chrono::milliseconds(50));
+      while (!done) observer.receive(std::chrono::milliseconds(50));
     } catch (const std::exception& e) {
       consumer_error = e.what();
     }

@@ -6,12 +6,14 @@
 
 namespace cdc {
 
+bool TopicObserver::receive(std::chrono::milliseconds timeout) {
+  return reader_.poll_view(timeout, [&](const RecordView& record) {
+    events_.push_back(decode_change_event(record.key, record.value, record.position));
+  });
+}
+
 std::optional<ChangeEvent> TopicObserver::poll(std::chrono::milliseconds timeout) {
-  auto record = reader_.poll(timeout);
-  if (!record) return std::nullopt;
-  std::optional<std::string_view> value;
-  if (record->value) value = *record->value;
-  events_.push_back(decode_change_event(record->key, value, record->position));
+  if (!receive(timeout)) return std::nullopt;
   return events_.back();
 }
 
@@ -31,7 +33,7 @@ const std::vector<ChangeEvent>& TopicObserver::collect_until(
                          "s waiting for " + what + " on topic " + topic() + " (" +
                          std::to_string(events_.size()) + " events read); last seen: " + last);
     }
-    poll(std::chrono::milliseconds(100));
+    receive(std::chrono::milliseconds(100));
   }
   return events_;
 }

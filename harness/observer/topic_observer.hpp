@@ -22,6 +22,8 @@ class TopicObserver final : public EventStream {
   // The next event, or nullopt when none arrived within `timeout`. A record that does not
   // decode throws DecodeError.
   std::optional<ChangeEvent> poll(std::chrono::milliseconds timeout);
+  // The same, keeping the event without handing out a copy: false when none arrived.
+  bool receive(std::chrono::milliseconds timeout);
 
   const std::vector<ChangeEvent>& collect_until(
       const std::string& what, std::chrono::milliseconds timeout,

@@ -67,35 +67,48 @@ TopicReader::~TopicReader() {
   if (consumer_) consumer_->close();
 }
 
-std::optional<RawRecord> TopicReader::poll(std::chrono::milliseconds timeout) {
-  std::unique_ptr<RdKafka::Message> message(consumer_->consume(static_cast<int>(timeout.count())));
-  switch (message->err()) {
+const RdKafka::Message* TopicReader::next(std::chrono::milliseconds timeout) {
+  message_.reset(consumer_->consume(static_cast<int>(timeout.count())));
+  switch (message_->err()) {
     case RdKafka::ERR_NO_ERROR:
       last_trouble_.clear();  // a record got through: whatever troubled us is over
-      break;
+      return message_.get();
     case RdKafka::ERR__TIMED_OUT:
     case RdKafka::ERR__PARTITION_EOF:
     case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:  // not created yet: Debezium creates it on first
                                               // change
-      return std::nullopt;
+      return nullptr;
     default:
-      if (message->err() == RdKafka::ERR__FATAL) {
-        throw HarnessError("Kafka consumer on " + topic_ + " failed: " + message->errstr());
+      if (message_->err() == RdKafka::ERR__FATAL) {
+        throw HarnessError("Kafka consumer on " + topic_ + " failed: " + message_->errstr());
       }
-      return std::nullopt;  // transient (broker connection etc.): librdkafka retries
+      return nullptr;  // transient (broker connection etc.): librdkafka retries
   }
-  KafkaPosition position;
-  position.topic = message->topic_name();
-  position.partition = message->partition();
-  position.offset = message->offset();
-  position.timestamp_ms = message->timestamp().timestamp;
-  position.received_us = now_us();
+}
+
+RecordView TopicReader::view_of(const RdKafka::Message& message) {
+  // One topic per reader: its name is kept, not fetched (and allocated) per record.
+  if (position_.topic.empty()) position_.topic = message.topic_name();
+  position_.partition = message.partition();
+  position_.offset = message.offset();
+  position_.timestamp_ms = message.timestamp().timestamp;
+  position_.received_us = now_us();
+  RecordView view{{}, std::nullopt, position_};
+  if (message.key_pointer() != nullptr)
+    view.key = std::string_view(static_cast<const char*>(message.key_pointer()), message.key_len());
+  if (message.payload() != nullptr)
+    view.value = std::string_view(static_cast<const char*>(message.payload()), message.len());
+  return view;
+}
+
+std::optional<RawRecord> TopicReader::poll(std::chrono::milliseconds timeout) {
+  const RdKafka::Message* message = next(timeout);
+  if (message == nullptr) return std::nullopt;
+  const RecordView view = view_of(*message);
   RawRecord record;
-  record.position = position;
-  if (message->key()) record.key = *message->key();
-  if (message->payload() != nullptr) {
-    record.value = std::string(static_cast<const char*>(message->payload()), message->len());
-  }
+  record.position = view.position;
+  record.key = std::string(view.key);
+  if (view.value) record.value = std::string(*view.value);
   return record;
 }
 

@@ -9,7 +9,8 @@
 
 namespace RdKafka {
 class KafkaConsumer;
-}
+class Message;
+}  // namespace RdKafka
 
 namespace cdc {
 
@@ -20,6 +21,13 @@ struct RawRecord {
   std::string key{};
   std::optional<std::string> value{};
   KafkaPosition position{};
+};
+
+// A record seen in place, in librdkafka's buffer: valid only during the call it is handed to.
+struct RecordView {
+  std::string_view key{};
+  std::optional<std::string_view> value{};
+  const KafkaPosition& position;
 };
 
 // Reads one topic with librdkafka, record by record. Each reader is its own consumer group,
@@ -34,6 +42,14 @@ class TopicReader {
 
   // The next record, or nullopt when none arrived within `timeout`.
   std::optional<RawRecord> poll(std::chrono::milliseconds timeout);
+  // The same without copying it: `use` sees the record in place. False when none arrived.
+  template <typename Use>
+  bool poll_view(std::chrono::milliseconds timeout, Use&& use) {
+    const RdKafka::Message* message = next(timeout);
+    if (message == nullptr) return false;
+    use(view_of(*message));
+    return true;
+  }
 
   const std::string& topic() const { return topic_; }
   // The last transient trouble (broker unreachable, topic not there yet), or "" once a
@@ -42,11 +58,16 @@ class TopicReader {
 
  private:
   class TroubleRecorder;
+  // The next record (owned until the next call), or null: none in time, or trouble noted.
+  const RdKafka::Message* next(std::chrono::milliseconds timeout);
+  RecordView view_of(const RdKafka::Message& message);
 
   std::string topic_;
   std::string last_trouble_;
   std::unique_ptr<TroubleRecorder> trouble_recorder_;  // must outlive consumer_
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<RdKafka::Message> message_;  // the last record handed out
+  KafkaPosition position_{};                   // its position (the topic's name kept)
 };
 
 }  // namespace cdc

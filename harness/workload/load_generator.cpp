@@ -5,12 +5,10 @@
 #include <random>
 #include <thread>
 
-#include <pqxx/pqxx>
-
 #include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/interrupt.hpp"
-#include "harness/workload/customers_workload.hpp"
+#include "harness/workload/load_session.hpp"
 
 namespace cdc {
 
@@ -25,11 +23,12 @@ struct SessionTotals {
 void run_session(const PostgresEndpoint& app, const std::string& tag, const LoadProfile& profile,
                  int session, std::chrono::system_clock::time_point start, History& history,
                  SessionTotals& totals) {
-  CustomersWorkload workload(app, tag + "-s" + std::to_string(session));
+  LoadSession connection(app, tag + "-s" + std::to_string(session));
   std::mt19937 random(static_cast<unsigned>(session) * 7919u + 17u);
-  std::vector<int> live;  // this session's rows
   const auto interval = std::chrono::duration<double>(profile.sessions / profile.rate);
   const auto end = start + profile.duration;
+  std::vector<PlannedChange> plan;
+  std::vector<size_t> planned_rows;  // rows this transaction changes: each at most once
   for (long k = 0;; ++k) {
     const auto due =
         start +
@@ -42,51 +41,36 @@ void run_session(const PostgresEndpoint& app, const std::string& tag, const Load
     const int64_t delay = now_us() - due_us;
     if (delay > 10'000) ++totals.late;
     totals.max_delay_us = std::max(totals.max_delay_us, delay);
-    // The rows this transaction would leave live; they count only once it committed.
-    std::vector<int> after = live;
-    const auto body = [&](CustomersWorkload::Batch& tx) {
-      after = live;
-      for (int c = 0; c < profile.transaction_size; ++c) {
-        const int roll = static_cast<int>(random() % 100);
-        if (after.empty() || roll < profile.mix.insert) {
-          after.push_back(tx.insert("Load", tag).key["id"]);
-        } else if (roll < profile.mix.insert + profile.mix.update) {
-          tx.update_email(after[random() % after.size()], workload.next_email());
-        } else {
-          const size_t at = random() % after.size();
-          tx.remove(after[at]);
-          after.erase(after.begin() + static_cast<long>(at));
-        }
+    // Updates and deletes go to rows that were live before the transaction (an insert's id
+    // is known only once the pipeline answers); a row drawn twice becomes an insert.
+    plan.clear();
+    planned_rows.clear();
+    const size_t live = connection.live_rows().size();
+    for (int c = 0; c < profile.transaction_size; ++c) {
+      const int roll = static_cast<int>(random() % 100);
+      const size_t row = live == 0 ? 0 : random() % live;
+      const bool taken = live == 0 || std::find(planned_rows.begin(), planned_rows.end(), row) !=
+                                          planned_rows.end();
+      if (taken || roll < profile.mix.insert) {
+        plan.push_back({Op::Create});
+      } else {
+        plan.push_back(
+            {roll < profile.mix.insert + profile.mix.update ? Op::Update : Op::Delete, row});
+        planned_rows.push_back(row);
       }
-    };
-    std::vector<Mutation> changes;
-    bool committed = true;
-    try {
-      changes = workload.transaction(body);
-    } catch (const CommitInDoubt& doubt) {
-      // Judged by Postgres's answer, never assumed: a change that committed must arrive, one
-      // that did not must not.
-      ++totals.in_doubt;
-      workload.reconnect();
-      changes = doubt.changes;
-      committed = workload.committed(doubt.full_txid);
-    } catch (const pqxx::broken_connection&) {
-      // Broken before COMMIT was sent: nothing of it committed. Carry on with the schedule.
-      ++totals.failed;
-      workload.reconnect();
-      continue;
-    } catch (const pqxx::sql_error& e) {
-      // The server ended the session (a restart in progress) or refused while recovering.
-      if (e.sqlstate().rfind("57", 0) != 0 && e.sqlstate().rfind("08", 0) != 0) throw;
-      ++totals.failed;
-      workload.reconnect();
+    }
+    const TransactionResult result = connection.run(plan);
+    if (result.in_doubt) ++totals.in_doubt;
+    if (result.fate == TransactionResult::Fate::Failed) {
+      ++totals.failed;  // cut off before COMMIT: nothing of it happened; the schedule goes on
       continue;
     }
-    if (committed) live = after;
-    history.record_transaction(changes, committed, due_us, now_us(),
-                               changes.empty() ? std::nullopt : changes.front().commit_lsn);
+    const bool committed = result.fate == TransactionResult::Fate::Committed;
+    if (!result.changes.empty()) {
+      history.record_transaction(result.changes, committed, due_us, now_us(), result.commit_lsn);
+    }
     ++totals.transactions;
-    totals.changes += changes.size();
+    totals.changes += result.changes.size();
   }
 }
 

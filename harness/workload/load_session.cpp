@@ -1,0 +1,347 @@
+#include "harness/workload/load_session.hpp"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <memory>
+
+#include "harness/common/errors.hpp"
+#include "harness/common/text.hpp"
+#include "harness/common/timeouts.hpp"
+#include "harness/common/wait.hpp"
+
+namespace cdc {
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Every statement returns the same three columns: a row image (NULL for a delete), the
+// transaction's xid with its epoch, and the WAL insert position just after the change.
+constexpr const char* kReturning =
+    " RETURNING %s, txid_current(), (pg_current_wal_insert_lsn() - '0/0')::bigint";
+
+std::string returning(const char* image) {
+  char buffer[200];
+  std::snprintf(buffer, sizeof buffer, kReturning, image);
+  return buffer;
+}
+
+const std::string kInsert =
+    "INSERT INTO public.customers (first_name, last_name, email) VALUES ($1, $2, $3)" +
+    returning("row_to_json(customers)::text");
+const std::string kUpdate =
+    "UPDATE public.customers c SET email = $2 WHERE c.id = $1" + returning("row_to_json(c)::text");
+const std::string kDelete = "DELETE FROM public.customers WHERE id = $1" + returning("NULL::text");
+
+const char* statement_for(Op op) {
+  return op == Op::Create ? "load_insert" : op == Op::Update ? "load_update" : "load_delete";
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+// A lost connection or a server going away (admin shutdown, crash recovery, cannot connect
+// now): the workload reconnects and carries on. Anything else is a harness bug, raised.
+bool server_gone(pg_conn* conn, const PGresult* r) {
+  if (PQstatus(conn) != CONNECTION_OK) return true;
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  return state == nullptr || std::string_view(state).substr(0, 2) == "57" ||
+         std::string_view(state).substr(0, 2) == "08";
+}
+
+std::string error_of(pg_conn* conn, const PGresult* r) {
+  return first_line(r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+}
+
+int64_t as_int64(const PGresult* r, int column) {
+  int64_t value = 0;
+  const char* text = PQgetvalue(r, 0, column);
+  std::from_chars(text, text + PQgetlength(r, 0, column), value);
+  return value;
+}
+
+json key_of(int id) {
+  return json{{"id", id}};
+}
+
+}  // namespace
+
+LoadSession::LoadSession(const PostgresEndpoint& app, std::string tag)
+    : app_(app), tag_(std::move(tag)) {
+  connect();
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    const std::string why = first_line(PQerrorMessage(conn_));
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw HarnessError("load session cannot connect to Postgres as " + app_.describe() + ": " +
+                       why);
+  }
+}
+
+LoadSession::~LoadSession() {
+  if (conn_ != nullptr) PQfinish(conn_);
+}
+
+void LoadSession::connect() {
+  if (conn_ != nullptr) PQfinish(conn_);
+  conn_ = PQconnectdb(app_.conninfo().c_str());
+  if (PQstatus(conn_) != CONNECTION_OK) return;
+  for (const auto& [name, sql] :
+       {std::pair{"load_insert", &kInsert}, std::pair{"load_update", &kUpdate},
+        std::pair{"load_delete", &kDelete}}) {
+    Result prepared(PQprepare(conn_, name, sql->c_str(), 0, nullptr));
+    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+      if (server_gone(conn_, prepared.get())) return;
+      throw HarnessError(std::string("load session cannot prepare ") + name + ": " +
+                         error_of(conn_, prepared.get()));
+    }
+  }
+}
+
+void LoadSession::reconnect() {
+  wait_for("Postgres to take connections again as " + app_.describe(), scaled(120s), [&] {
+    connect();
+    if (PQstatus(conn_) == CONNECTION_OK) return Probe<bool>::ready(true);
+    return Probe<bool>::not_yet(first_line(PQerrorMessage(conn_)));
+  });
+}
+
+std::string LoadSession::next_email() {
+  char number[24];
+  const auto end = std::to_chars(number, number + sizeof number, ++emails_).ptr;
+  std::string email;
+  email.reserve(tag_.size() + 16 + static_cast<size_t>(end - number));
+  email.append(tag_).append("-").append(number, end).append("@example.com");
+  return email;
+}
+
+TransactionResult LoadSession::run(const std::vector<PlannedChange>& plan) {
+  if (PQstatus(conn_) != CONNECTION_OK) reconnect();
+  std::vector<Sent> sent;
+  sent.reserve(plan.size());
+  for (const auto& change : plan) {
+    Sent s{change.op};
+    if (change.op != Op::Create) s.id = live_.at(change.row);
+    if (change.op != Op::Delete) s.email = next_email();
+    sent.push_back(std::move(s));
+  }
+  written_.clear();
+  TransactionResult result = sent.size() == 1 ? single(sent.front()) : pipelined(sent);
+  if (result.fate == TransactionResult::Fate::Committed) apply(result.changes);
+  return result;
+}
+
+Mutation LoadSession::mutation(const Sent& sent, const Returned& r) const {
+  Mutation m;
+  m.op = sent.op;
+  m.tx_id = r.xid;
+  if (sent.op != Op::Create) {
+    const auto image = images_.find(sent.id);
+    if (image == images_.end())
+      throw HarnessError("load session has no image of its row " + std::to_string(sent.id));
+    m.before = json::parse(image->second);
+  }
+  if (sent.op != Op::Delete) m.after = json::parse(r.after);
+  m.key = key_of(sent.op == Op::Create ? m.after->at("id").get<int>() : sent.id);
+  return m;
+}
+
+TransactionResult LoadSession::single(const Sent& change) {
+  const std::string id = std::to_string(change.id);
+  const char* insert_values[] = {"Load", tag_.c_str(), change.email.c_str()};
+  const char* update_values[] = {id.c_str(), change.email.c_str()};
+  const char* delete_values[] = {id.c_str()};
+  const char* const* values = change.op == Op::Create   ? insert_values
+                              : change.op == Op::Update ? update_values
+                                                        : delete_values;
+  const int count = change.op == Op::Create ? 3 : change.op == Op::Update ? 2 : 1;
+  Result r(PQexecPrepared(conn_, statement_for(change.op), count, values, nullptr, nullptr, 0));
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+    // The statement was its own transaction: it may have committed before the answer was lost.
+    if (!server_gone(conn_, r.get()))
+      throw HarnessError("load statement failed: " + error_of(conn_, r.get()));
+    reconnect();
+    return judge_by_row(change);
+  }
+  if (PQntuples(r.get()) != 1)
+    throw HarnessError("load session: row " + id + " is not there to change");
+  Returned returned{{}, PQgetisnull(r.get(), 0, 0) ? "" : PQgetvalue(r.get(), 0, 0)};
+  returned.full_xid = as_int64(r.get(), 1);
+  returned.xid = returned.full_xid % 4294967296;
+  returned.lsn = as_int64(r.get(), 2);
+  TransactionResult result;
+  result.changes.push_back(mutation(change, returned));
+  result.changes.back().commit_lsn = returned.lsn;
+  result.commit_lsn = returned.lsn;
+  written_.emplace_back(result.changes.back().key.at("id").get<int>(), std::move(returned.after));
+  return result;
+}
+
+TransactionResult LoadSession::judge_by_row(const Sent& change) {
+  TransactionResult result;
+  result.in_doubt = true;
+  const std::string id = std::to_string(change.id);
+  const char* by_email[] = {change.email.c_str()};
+  const char* by_id[] = {id.c_str()};
+  Result r(change.op == Op::Create
+               ? PQexecParams(conn_,
+                              "SELECT row_to_json(c)::text, xmin::text::bigint, email "
+                              "FROM public.customers c WHERE email = $1",
+                              1, nullptr, by_email, nullptr, nullptr, 0)
+               : PQexecParams(conn_,
+                              "SELECT row_to_json(c)::text, xmin::text::bigint, email "
+                              "FROM public.customers c WHERE id = $1",
+                              1, nullptr, by_id, nullptr, nullptr, 0));
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+    throw HarnessError("load session cannot read back its row: " + error_of(conn_, r.get()));
+  const bool there = PQntuples(r.get()) == 1;
+  const bool happened = change.op == Op::Delete ? !there
+                        : change.op == Op::Create
+                            ? there
+                            : there && change.email == PQgetvalue(r.get(), 0, 2);
+  if (!happened) {
+    // Nothing of it happened, and without its xid there is nothing exact to say about it
+    // (an insert has not even a key): no history entry.
+    result.fate = TransactionResult::Fate::RolledBack;
+    return result;
+  }
+  Returned returned;
+  if (there) {
+    returned.after = PQgetvalue(r.get(), 0, 0);
+    returned.xid = as_int64(r.get(), 1);  // xmin: the xid that wrote this version
+  }
+  // A delete's xid is gone with its row: left unknown (0), so the checker matches it by key,
+  // op and before image only.
+  result.changes.push_back(mutation(change, returned));
+  written_.emplace_back(result.changes.back().key.at("id").get<int>(), std::move(returned.after));
+  return result;
+}
+
+TransactionResult LoadSession::pipelined(const std::vector<Sent>& changes) {
+  TransactionResult result;
+  if (PQenterPipelineMode(conn_) != 1)
+    throw HarnessError("load session cannot enter pipeline mode: " + error_of(conn_, nullptr));
+  std::vector<std::string> ids;
+  ids.reserve(changes.size());
+  bool sent = PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  for (const auto& change : changes) {
+    ids.push_back(std::to_string(change.id));
+    const char* insert_values[] = {"Load", tag_.c_str(), change.email.c_str()};
+    const char* update_values[] = {ids.back().c_str(), change.email.c_str()};
+    const char* delete_values[] = {ids.back().c_str()};
+    const char* const* values = change.op == Op::Create   ? insert_values
+                                : change.op == Op::Update ? update_values
+                                                          : delete_values;
+    const int count = change.op == Op::Create ? 3 : change.op == Op::Update ? 2 : 1;
+    sent = sent && PQsendQueryPrepared(conn_, statement_for(change.op), count, values, nullptr,
+                                       nullptr, 0) == 1;
+  }
+  sent = sent && PQpipelineSync(conn_) == 1;
+  // Results in order: BEGIN's, each statement's (each followed by a null), then the sync.
+  std::string error;
+  bool gone = !sent;
+  std::vector<Returned> returned(changes.size());
+  for (size_t i = 0; !gone && i <= changes.size(); ++i) {
+    Result r(PQgetResult(conn_));
+    const auto status = PQresultStatus(r.get());
+    const bool ok =
+        i == 0 ? status == PGRES_COMMAND_OK : status == PGRES_TUPLES_OK && PQntuples(r.get()) == 1;
+    if (!ok) {
+      gone = server_gone(conn_, r.get());
+      if (error.empty())
+        error = status == PGRES_TUPLES_OK ? "row " + ids[i - 1] + " is not there to change"
+                                          : error_of(conn_, r.get());
+    } else if (i > 0) {
+      Returned& back = returned[i - 1];
+      if (!PQgetisnull(r.get(), 0, 0)) back.after = PQgetvalue(r.get(), 0, 0);
+      back.full_xid = as_int64(r.get(), 1);
+      back.xid = back.full_xid % 4294967296;
+      back.lsn = as_int64(r.get(), 2);
+    }
+    if (r != nullptr) PQgetResult(conn_);  // the null that ends this query's results
+  }
+  if (!gone) {
+    Result sync(PQgetResult(conn_));
+    gone = PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC && server_gone(conn_, sync.get());
+  }
+  if (gone) {
+    // COMMIT was never sent: nothing of it happened.
+    reconnect();
+    result.fate = TransactionResult::Fate::Failed;
+    return result;
+  }
+  PQexitPipelineMode(conn_);
+  if (!error.empty()) {
+    Result(PQexec(conn_, "ROLLBACK"));
+    throw HarnessError("load transaction failed: " + error);
+  }
+  // Images chain within the transaction: a row changed twice has the first change's after
+  // as the second's before.
+  std::unordered_map<int, std::string> touched;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    Mutation m = mutation(changes[i], returned[i]);
+    if (changes[i].op != Op::Create) {
+      if (const auto t = touched.find(changes[i].id); t != touched.end())
+        m.before = json::parse(t->second);
+    }
+    if (changes[i].op != Op::Delete) touched[m.key.at("id").get<int>()] = returned[i].after;
+    written_.emplace_back(m.key.at("id").get<int>(), std::move(returned[i].after));
+    result.changes.push_back(std::move(m));
+  }
+  result.commit_lsn = returned.back().lsn;
+  for (auto& m : result.changes) m.commit_lsn = result.commit_lsn;
+  const int64_t full_xid = returned.front().full_xid;
+  Result commit(PQexec(conn_, "COMMIT"));
+  if (PQresultStatus(commit.get()) == PGRES_COMMAND_OK) return result;
+  if (!server_gone(conn_, commit.get()))
+    throw HarnessError("load transaction's COMMIT failed: " + error_of(conn_, commit.get()));
+  result.in_doubt = true;
+  reconnect();
+  if (!committed(full_xid)) result.fate = TransactionResult::Fate::RolledBack;
+  return result;
+}
+
+bool LoadSession::committed(int64_t full_xid) {
+  const std::string xid = std::to_string(full_xid);
+  return wait_for("Postgres to say whether transaction " + xid + " committed", scaled(120s), [&] {
+    const char* values[] = {xid.c_str()};
+    Result r(
+        PQexecParams(conn_, "SELECT txid_status($1)", 1, nullptr, values, nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+      if (!server_gone(conn_, r.get()))
+        throw HarnessError("txid_status failed: " + error_of(conn_, r.get()));
+      connect();
+      return Probe<bool>::not_yet(error_of(conn_, r.get()));
+    }
+    if (PQgetisnull(r.get(), 0, 0))
+      throw HarnessError("Postgres no longer knows transaction " + xid);
+    const std::string said = PQgetvalue(r.get(), 0, 0);
+    if (said == "in progress") return Probe<bool>::not_yet("in progress");
+    return Probe<bool>::ready(said == "committed");
+  });
+}
+
+void LoadSession::apply(const std::vector<Mutation>& committed_changes) {
+  for (size_t i = 0; i < committed_changes.size(); ++i) {
+    const Mutation& m = committed_changes[i];
+    auto& [id, image] = written_[i];
+    if (m.op == Op::Delete) {
+      images_.erase(id);
+      const auto at = std::find(live_.begin(), live_.end(), id);
+      if (at != live_.end()) {
+        *at = live_.back();
+        live_.pop_back();
+      }
+      continue;
+    }
+    if (m.op == Op::Create) live_.push_back(id);
+    images_[id] = std::move(image);
+  }
+}
+
+}  // namespace cdc

@@ -1,0 +1,81 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "harness/stack/endpoints.hpp"
+#include "harness/workload/mutation.hpp"
+
+struct pg_conn;
+
+namespace cdc {
+
+// One change a load transaction is to make: an insert, or an update or delete of one of the
+// session's live rows (by its index in live_rows()).
+struct PlannedChange {
+  Op op = Op::Create;
+  size_t row = 0;  // update/delete: index into live_rows() when the transaction was planned
+};
+
+struct TransactionResult {
+  enum class Fate { Committed, RolledBack, Failed };
+  Fate fate = Fate::Committed;  // Failed: cut off before COMMIT was sent, nothing of it happened
+  bool in_doubt = false;        // no clean answer to COMMIT: fate judged by asking Postgres
+  std::vector<Mutation> changes{};
+  std::optional<int64_t> commit_lsn{};
+};
+
+// The open-loop generator's connection to Postgres, on libpq directly and built for rate:
+// - a single-statement transaction is one round trip: the statement runs in autocommit and
+//   returns its row images, its xid and the WAL position after it (pgbench's cost);
+// - a multi-statement one is two: BEGIN and its statements in one pipeline (libpq pipeline
+//   mode), then COMMIT once its xid is known;
+// - statements are prepared once per connection.
+// Its rows are its own (emails tagged with `tag`), so when an answer is lost it can tell
+// exactly what happened: by txid_status() when the xid is known, otherwise by reading its row
+// back (an insert by its unique email, an update by the email it set, a delete by the row's
+// absence). The row images it keeps per live row are what it reports as `before`.
+class LoadSession {
+ public:
+  LoadSession(const PostgresEndpoint& app, std::string tag);
+  ~LoadSession();
+  LoadSession(const LoadSession&) = delete;
+  LoadSession& operator=(const LoadSession&) = delete;
+
+  const std::vector<int>& live_rows() const { return live_; }
+  TransactionResult run(const std::vector<PlannedChange>& plan);
+
+ private:
+  struct Sent {  // one statement of a transaction, as sent
+    Op op;
+    int id = 0;
+    std::string email{};
+  };
+  void connect();
+  void reconnect();
+  // Row image text, xid (32-bit) and WAL position a statement returned.
+  struct Returned {
+    std::string before{}, after{};
+    int64_t xid = 0, full_xid = 0, lsn = 0;
+  };
+  TransactionResult single(const Sent& change);
+  TransactionResult pipelined(const std::vector<Sent>& changes);
+  // The fate of a single statement whose answer was lost, read from its row.
+  TransactionResult judge_by_row(const Sent& change);
+  bool committed(int64_t full_xid);
+  Mutation mutation(const Sent& sent, const Returned& r) const;
+  void apply(const std::vector<Mutation>& committed_changes);
+  std::string next_email();
+
+  PostgresEndpoint app_;
+  std::string tag_;
+  pg_conn* conn_ = nullptr;
+  long emails_ = 0;
+  std::vector<int> live_;
+  std::unordered_map<int, std::string> images_;       // live row id -> its row_to_json text
+  std::vector<std::pair<int, std::string>> written_;  // the running transaction's, per change
+};
+
+}  // namespace cdc
