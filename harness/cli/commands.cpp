@@ -23,18 +23,22 @@
 #include "harness/common/progress.hpp"
 #include "harness/common/run_dir.hpp"
 #include "harness/common/timeouts.hpp"
+#include "harness/connector/connect_client.hpp"
 #include "harness/connector/connector_config.hpp"
+#include "harness/connector/connector_handle.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/faults/fault_catalogue.hpp"
 #include "harness/faults/schedule.hpp"
 #include "harness/observer/change_line.hpp"
 #include "harness/observer/envelope_decoder.hpp"
 #include "harness/observer/topic_observer.hpp"
+#include "harness/report/bench_run.hpp"
 #include "harness/report/chaos_run.hpp"
 #include "harness/report/report_run.hpp"
 #include "harness/report/report_writers.hpp"
 #include "harness/stack/backend.hpp"
 #include "harness/stack/external/external_endpoints.hpp"
+#include "harness/stack/stack_probes.hpp"
 
 namespace cdc::cli {
 namespace fs = std::filesystem;
@@ -457,6 +461,62 @@ int cmd_chaos(const Options& options) {
                   << (out / "report.md").string() << "\n";
         return 1;
       });
+}
+
+int cmd_bench(const Options& options) {
+  Progress progress;
+  if (stack_running(options.run_dir)) {
+    throw HarnessError("a stack runs in " + options.run_dir.string() +
+                       ": bench times bring-ups of its own; stop it first (`cdc-harness down`) "
+                       "or give bench another --run-dir");
+  }
+  const ConnectorConfig connector = load_connector_config(options.connector_file);
+  const fs::path out = report_dir(options);
+  Options native = options;
+  native.stack = "native";  // the comparisons are with tools on this machine
+  BenchOptions bench_options;
+  bench_options.events = options.events;
+  bench_options.load = std::chrono::seconds(options.duration_s ? options.duration_s : 10);
+  bench_options.sessions = options.bench_sessions;
+  bench_options.scratch = out / "scratch";
+  using Clock = std::chrono::steady_clock;
+  const auto seconds = [](Clock::time_point from) {
+    return std::chrono::duration<double>(Clock::now() - from).count();
+  };
+  std::vector<double> ups, downs;
+  nlohmann::json bench;
+  for (int round = 1; round <= 3; ++round) {
+    const auto started = Clock::now();
+    Clock::time_point finished;
+    on_a_stack(
+        native, progress, [&](StackBackend&, const StackEndpoints& endpoints, const StackChoice&) {
+          start_connector(endpoints, connector, progress);
+          ups.push_back(seconds(started));
+          progress.stage("bench", "bring-up " + std::to_string(round) + " of 3: streaming after " +
+                                      std::to_string(ups.back()) + " s");
+          if (round == 3) {
+            bench = run_bench(endpoints, connector, bench_options, progress);
+            ConnectClient connect(endpoints.connect_url);
+            bench["versions"]["debezium"] =
+                plugin_version(connect, kDebeziumPostgresConnectorClass);
+          }
+          finished = Clock::now();
+          return 0;
+        });
+    downs.push_back(seconds(finished));
+  }
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  bench["bring_up"] = {{"up_s", ups},
+                       {"down_s", downs},
+                       {"up_median_s", median(ups)},
+                       {"down_median_s", median(downs)}};
+  fs::remove_all(bench_options.scratch);
+  std::cout << write_bench(bench, out) << "\nbench written to " << out.string()
+            << "/ (bench.json, bench.md)\n";
+  return 0;
 }
 
 }  // namespace cdc::cli

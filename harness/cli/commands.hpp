@@ -12,5 +12,6 @@ int cmd_inventory(const Options& options);
 int cmd_guard(const Options& options);
 int cmd_report(const Options& options);
 int cmd_chaos(const Options& options);
+int cmd_bench(const Options& options);
 
 }  // namespace cdc::cli

@@ -57,6 +57,13 @@ const std::vector<Command>& command_table() {
          flag_stack(app, o);
        },
        cmd_chaos},
+      {"bench", kBenchUsage,
+       [](CLI::App& app, Options& o) {
+         flag_run_dir(app, o);
+         flag_connector(app, o);
+         flag_bench(app, o);
+       },
+       cmd_bench},
       {"inventory", kInventoryUsage, flag_run_dir, cmd_inventory},
       {"guard", kGuardUsage,
        [](CLI::App& app, Options& o) {
@@ -83,9 +90,9 @@ int main(int argc, char** argv) {
     if (name == c.name) command = &c;
   }
   if (command == nullptr) {
-    std::cerr
-        << "error: unknown command '" << name
-        << "': the commands are up, down, status, tail, report, chaos, inventory (see --help)\n";
+    std::cerr << "error: unknown command '" << name
+              << "': the commands are up, down, status, tail, report, chaos, bench, inventory (see "
+                 "--help)\n";
     return 2;
   }
   install_interrupt_handlers();

@@ -90,6 +90,16 @@ void flag_report(CLI::App& app, Options& o) {
   });
 }
 
+void flag_bench(CLI::App& app, Options& o) {
+  value_flag(app, "--events",
+             [&o](const std::string& v) { o.events = positive_int("--events", v); });
+  value_flag(app, "--duration",
+             [&o](const std::string& v) { o.duration_s = positive_int("--duration", v); });
+  value_flag(app, "--sessions",
+             [&o](const std::string& v) { o.bench_sessions = positive_int("--sessions", v); });
+  value_flag(app, "--out", [&o](const std::string& v) { o.out = v; });
+}
+
 void flag_chaos(CLI::App& app, Options& o) {
   value_flag(app, "--faults", [&o](const std::string& v) { o.faults = v; });
   value_flag(app, "--seed", [&o](const std::string& v) {

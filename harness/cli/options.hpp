@@ -36,6 +36,9 @@ struct Options {
   std::string mix = "60/30/10";
   std::string profiles = "debezium-defaults,low-latency";
   std::filesystem::path out{};
+  // bench
+  int events = 300000;
+  int bench_sessions = 4;
   // chaos
   std::string faults = "all";
   uint64_t seed = 1;
@@ -61,6 +64,7 @@ void flag_up(CLI::App& app, Options& o);      // --tail, --detach
 void flag_tail(CLI::App& app, Options& o);    // --topic, --bootstrap, --from
 void flag_report(CLI::App& app, Options& o);  // load and report settings
 void flag_chaos(CLI::App& app, Options& o);   // --faults, --seed, --interval, --liveness
+void flag_bench(CLI::App& app, Options& o);   // --events, --duration, --sessions, --out
 
 // Parses `args` for `command`; --help prints its usage and exits 0; anything unknown or
 // malformed is a HarnessError naming it.

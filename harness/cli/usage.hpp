@@ -15,6 +15,7 @@ commands:
   tail     print each change on the change topic as one readable line
   report   run a load against the pipeline and write a latency and correctness report
   chaos    inject faults drawn from a seed while a load runs; report what survived
+  bench    measure the harness against kcat and pgbench, and the stack's bring-up
   inventory  print what the stack holds (connectors, slots, topics, tables, rows) as JSON
   guard    (used by `up --detach --guard-pid`) stop the stack when a process exits
 
@@ -104,6 +105,28 @@ finds an anomaly. Defaults finish in about a minute.
   --profiles P,... connector profiles: debezium-defaults, low-latency (default both)
   --out DIR        report directory (default reports/out/<time>)
   --stack, --stack-config  which stack to bring up when none runs in DIR (see `up --help`)
+)";
+
+inline constexpr const char* kBenchUsage =
+    R"(usage: cdc-harness bench [--run-dir DIR] [--connector FILE] [--events N] [--duration S]
+                         [--sessions N] [--out DIR]
+
+Measures whether the harness keeps up with what it measures, each time against the tool a
+user would reach for instead, on one native stack in the same few minutes:
+  - bring-up to streaming and tear-down, three times (the third stack serves the rest);
+  - the load generator against pgbench: the same INSERT, sessions and server;
+  - the pipeline: many small transactions, and one transaction of N rows (commit -> topic);
+  - the observer against kcat: the whole change topic, every envelope decoded, then judged;
+  - the harness's CPU seconds per 100k events and its peak RSS.
+Prints a table and writes bench.json and bench.md. Numbers are reported, never asserted:
+on a shared machine the ratios are what to compare. Takes about 3 minutes.
+
+  --events N       rows of the large transaction (default 300000)
+  --duration S     seconds of each load comparison (default 10)
+  --sessions N     database sessions of pgbench and of the generator (default 4)
+  --out DIR        where bench.json and bench.md go (default reports/out/<time>)
+  --run-dir DIR    where its stacks run; none may run there yet (default: <build>/run/cli)
+  --connector FILE connector config (default: debezium/customer-cdc.json)
 )";
 
 inline constexpr const char* kChaosUsage =

@@ -8,6 +8,7 @@ namespace cdc {
 
 bool TopicObserver::receive(std::chrono::milliseconds timeout) {
   return reader_.poll_view(timeout, [&](const RecordView& record) {
+    bytes_ += record.key.size() + (record.value ? record.value->size() : 0);
     events_.push_back(decode_change_event(record.key, record.value, record.position));
   });
 }

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/observer/change_event.hpp"
@@ -30,12 +31,16 @@ class TopicObserver final : public EventStream {
       const std::function<bool(const std::vector<ChangeEvent>&)>& done) override;
 
   const std::vector<ChangeEvent>& events() const { return events_; }
+  // Hands the events read so far over (the observer keeps none of them).
+  std::vector<ChangeEvent> take_events() { return std::exchange(events_, {}); }
   const std::string& topic() const { return reader_.topic(); }
+  uint64_t bytes_read() const { return bytes_; }  // keys and values, as they were in Kafka
   const std::string& last_trouble() const { return reader_.last_trouble(); }
 
  private:
   TopicReader reader_;
   std::vector<ChangeEvent> events_;
+  uint64_t bytes_ = 0;
 };
 
 }  // namespace cdc

@@ -58,9 +58,42 @@ TopicReader::TopicReader(const std::string& bootstrap, const std::string& topic,
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer_)
     throw HarnessError("cannot create a Kafka consumer for " + bootstrap + ": " + error);
+  // A topic that exists is read from its partitions directly: no group to join (joining
+  // takes seconds). One that does not yet is subscribed to, and picked up once created.
+  const auto partitions = existing_partitions();
+  if (!partitions.empty()) {
+    std::vector<RdKafka::TopicPartition*> assignment;
+    for (const int32_t p : partitions) {
+      assignment.push_back(RdKafka::TopicPartition::create(topic, p,
+                                                           start == StartAt::Earliest
+                                                               ? RdKafka::Topic::OFFSET_BEGINNING
+                                                               : RdKafka::Topic::OFFSET_END));
+    }
+    const auto err = consumer_->assign(assignment);
+    RdKafka::TopicPartition::destroy(assignment);
+    if (err != RdKafka::ERR_NO_ERROR)
+      throw HarnessError("cannot read " + topic + "'s partitions: " + RdKafka::err2str(err));
+    return;
+  }
   if (const auto err = consumer_->subscribe({topic}); err != RdKafka::ERR_NO_ERROR) {
     throw HarnessError("cannot subscribe to " + topic + ": " + RdKafka::err2str(err));
   }
+}
+
+std::vector<int32_t> TopicReader::existing_partitions() {
+  std::string error;
+  std::unique_ptr<RdKafka::Topic> handle(
+      RdKafka::Topic::create(consumer_.get(), topic_, nullptr, error));
+  RdKafka::Metadata* metadata = nullptr;
+  if (!handle || consumer_->metadata(false, handle.get(), &metadata, 5000) != RdKafka::ERR_NO_ERROR)
+    return {};  // the broker may be down (a fault): subscribing copes with whatever comes
+  std::unique_ptr<RdKafka::Metadata> owned(metadata);
+  std::vector<int32_t> partitions;
+  for (const auto* t : *owned->topics()) {
+    if (t->topic() != topic_ || t->err() != RdKafka::ERR_NO_ERROR) continue;
+    for (const auto* p : *t->partitions()) partitions.push_back(p->id());
+  }
+  return partitions;
 }
 
 TopicReader::~TopicReader() {

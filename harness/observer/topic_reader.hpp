@@ -30,8 +30,9 @@ struct RecordView {
   const KafkaPosition& position;
 };
 
-// Reads one topic with librdkafka, record by record. Each reader is its own consumer group,
-// so readers never share work; offsets are never committed.
+// Reads one topic with librdkafka, record by record. Readers never share work: each reads
+// every partition (assigned directly, or through a consumer group of its own when the topic
+// does not exist yet); offsets are never committed.
 class TopicReader {
  public:
   TopicReader(const std::string& bootstrap, const std::string& topic,
@@ -61,6 +62,7 @@ class TopicReader {
   // The next record (owned until the next call), or null: none in time, or trouble noted.
   const RdKafka::Message* next(std::chrono::milliseconds timeout);
   RecordView view_of(const RdKafka::Message& message);
+  std::vector<int32_t> existing_partitions();  // none when the topic is not there (yet)
 
   std::string topic_;
   std::string last_trouble_;

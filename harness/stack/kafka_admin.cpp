@@ -152,4 +152,28 @@ void delete_kafka_consumer_groups(const std::string& bootstrap,
     throw HarnessError("Kafka at " + bootstrap + " did not delete consumer groups: " + failures);
 }
 
+int64_t kafka_topic_end(const std::string& bootstrap, const std::string& topic,
+                        std::chrono::milliseconds timeout) {
+  const Client client = admin_client(bootstrap);
+  const int ms = static_cast<int>(timeout.count());
+  rd_kafka_topic_t* handle = rd_kafka_topic_new(client.get(), topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* metadata = nullptr;
+  const auto err = rd_kafka_metadata(client.get(), 0, handle, &metadata, ms);
+  rd_kafka_topic_destroy(handle);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    throw HarnessError("Kafka at " + bootstrap + " gave no metadata for " + topic + ": " +
+                       rd_kafka_err2str(err));
+  int64_t end = 0;
+  for (int t = 0; t < metadata->topic_cnt; ++t) {
+    for (int p = 0; p < metadata->topics[t].partition_cnt; ++p) {
+      int64_t low = 0, high = 0;
+      const auto werr = rd_kafka_query_watermark_offsets(
+          client.get(), topic.c_str(), metadata->topics[t].partitions[p].id, &low, &high, ms);
+      if (werr == RD_KAFKA_RESP_ERR_NO_ERROR) end += high;
+    }
+  }
+  rd_kafka_metadata_destroy(metadata);
+  return end;
+}
+
 }  // namespace cdc

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,5 +21,10 @@ void delete_kafka_topics(const std::string& bootstrap, const std::vector<std::st
 void delete_kafka_consumer_groups(const std::string& bootstrap,
                                   const std::vector<std::string>& groups,
                                   std::chrono::milliseconds timeout);
+
+// How many records a topic has ever held: the sum of its partitions' high watermarks (0 when
+// it does not exist yet).
+int64_t kafka_topic_end(const std::string& bootstrap, const std::string& topic,
+                        std::chrono::milliseconds timeout);
 
 }  // namespace cdc

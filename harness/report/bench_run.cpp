@@ -1,0 +1,358 @@
+#include "harness/report/bench_run.hpp"
+
+#include <sys/resource.h>
+
+#include <boost/process/search_path.hpp>
+#include <iomanip>
+#include <pqxx/pqxx>
+#include <random>
+#include <regex>
+#include <sstream>
+
+#include "harness/checkers/change_matcher.hpp"
+#include "harness/checkers/expected_change.hpp"
+#include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
+#include "harness/common/process.hpp"
+#include "harness/common/timeouts.hpp"
+#include "harness/common/wait.hpp"
+#include "harness/connector/rendering_rules.hpp"
+#include "harness/observer/topic_observer.hpp"
+#include "harness/stack/kafka_admin.hpp"
+#include "harness/stack/native/toolchain.hpp"
+#include "harness/workload/load_generator.hpp"
+
+namespace cdc {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The harness's own CPU seconds so far and its peak resident set.
+struct Usage {
+  double cpu_s = 0;
+  double peak_rss_mb = 0;
+};
+Usage usage_now() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return {seconds(u.ru_utime) + seconds(u.ru_stime), static_cast<double>(u.ru_maxrss) / 1024.0};
+}
+
+double ratio(double ours, double theirs) {
+  return theirs > 0 ? ours / theirs : 0;
+}
+
+std::string sql_value(const PostgresEndpoint& pg, const std::string& query) {
+  pqxx::connection conn(pg.conninfo());
+  pqxx::nontransaction tx(conn);
+  return tx.exec1(query)[0].c_str();
+}
+
+// Waits until the topic holds `target` records; returns when it did.
+Clock::time_point topic_reaches(const std::string& bootstrap, const std::string& topic,
+                                int64_t target, const std::string& what) {
+  wait_for(
+      what + ": " + topic + " to hold " + std::to_string(target) + " records", scaled(300s),
+      [&] {
+        const int64_t end = kafka_topic_end(bootstrap, topic, scaled(10s));
+        if (end >= target) return Probe<bool>::ready(true);
+        return Probe<bool>::not_yet(std::to_string(end) + " records");
+      },
+      50ms);
+  return Clock::now();
+}
+
+fs::path tool(const char* name, const fs::path& preferred) {
+  if (!preferred.empty() && fs::exists(preferred)) return preferred;
+  const auto found = boost::process::search_path(name);
+  if (found.empty())
+    throw HarnessError(std::string(name) + " not found: bench compares with it; install it with " +
+                       "`bash ci/setup.sh` (Debian: " +
+                       (std::string(name) == "kcat" ? "kcat" : "postgresql-15") + ")");
+  return found.string();
+}
+
+struct PgbenchRun {
+  double tps = 0;
+  int64_t transactions = 0;
+};
+
+// pgbench with `script`, prepared statements (as the generator's), the sessions given, two
+// threads (the machine's cores). Its password goes through the environment, never a log.
+PgbenchRun run_pgbench(const fs::path& pgbench, const PostgresEndpoint& app, const fs::path& script,
+                       const BenchOptions& options) {
+  ProcessSpec spec{"pgbench",
+                   pgbench,
+                   {"-n", "-M", "prepared", "-c", std::to_string(options.sessions), "-j", "2", "-T",
+                    std::to_string(options.load.count()), "-f", script.string(), "-h", app.host,
+                    "-p", std::to_string(app.port), "-U", app.user, app.dbname},
+                   {},
+                   options.scratch,
+                   std::nullopt,
+                   {{"PGPASSWORD", app.password}}};
+  const auto out = run_captured(spec, scaled(options.load + 120s));
+  std::smatch tps, count;
+  if (out.exit_code != 0 ||
+      !std::regex_search(out.out, tps, std::regex(R"(tps = ([0-9.]+) \(without initial)")) ||
+      !std::regex_search(out.out, count,
+                         std::regex(R"(number of transactions actually processed: ([0-9]+))")))
+    throw HarnessError("pgbench failed (exit " + std::to_string(out.exit_code) +
+                       "): " + out.err.substr(0, 300));
+  return {std::stod(tps[1]), std::stoll(count[1])};
+}
+
+json compare_generator(const StackEndpoints& endpoints, const ConnectorConfig& connector,
+                       const BenchOptions& options, const std::string& tag,
+                       const Progress& progress) {
+  const fs::path pgbench = tool("pgbench", native::locate_toolchain().pg_bindir / "pgbench");
+  const fs::path script = options.scratch / "pgbench-insert.sql";
+  // The generator's own statement (LoadSession's), with a unique email per row.
+  write_file(script,
+             "INSERT INTO public.customers (first_name, last_name, email) VALUES ('Load', '" + tag +
+                 "-pgbench', '" + tag +
+                 "-pgb-' || :client_id || '-' || (random() * 1e15)::bigint || '@example.com') "
+                 "RETURNING row_to_json(customers)::text, txid_current(), "
+                 "(pg_current_wal_insert_lsn() - '0/0')::bigint;\n");
+  const std::string topic = connector.change_topic();
+  const auto& kafka = endpoints.kafka_bootstrap;
+
+  progress.stage("bench", "pgbench: " + std::to_string(options.sessions) + " sessions, " +
+                              std::to_string(options.load.count()) + " s of single-row inserts");
+  int64_t before = kafka_topic_end(kafka, topic, scaled(10s));
+  const auto pgbench_start = Clock::now();
+  const PgbenchRun first = run_pgbench(pgbench, endpoints.app, script, options);
+  const auto pgbench_drained =
+      topic_reaches(kafka, topic, before + first.transactions, "pgbench's changes");
+  const double pgbench_pipeline =
+      static_cast<double>(first.transactions) /
+      std::chrono::duration<double>(pgbench_drained - pgbench_start).count();
+  progress.stage("bench", "pgbench: " + std::to_string(static_cast<int>(first.tps)) + " tx/s");
+
+  // Offered well above pgbench's rate, so the generator runs flat out; late transactions
+  // still run (open loop), so its rate is all it did over all the time it took.
+  LoadProfile load;
+  load.rate = std::max(1000.0, 2.5 * first.tps);
+  load.duration = options.load;
+  load.sessions = options.sessions;
+  load.mix = ChangeMix{100, 0, 0};
+  History history;
+  before = kafka_topic_end(kafka, topic, scaled(10s));
+  const Usage cpu_before = usage_now();
+  const auto load_start = Clock::now();
+  const LoadResult generated = run_open_loop(endpoints.app, tag + "-gen", load, history, progress);
+  const double generator_cpu = usage_now().cpu_s - cpu_before.cpu_s;
+  const auto drained = topic_reaches(kafka, topic, before + static_cast<int64_t>(generated.changes),
+                                     "the generator's changes");
+  const double pipeline = static_cast<double>(generated.changes) /
+                          std::chrono::duration<double>(drained - load_start).count();
+
+  progress.stage("bench", "pgbench again, to bracket the generator");
+  before = kafka_topic_end(kafka, topic, scaled(10s));
+  const PgbenchRun second = run_pgbench(pgbench, endpoints.app, script, options);
+  // Drained before anything else is timed: its backlog would count as the next step's.
+  topic_reaches(kafka, topic, before + second.transactions, "pgbench's changes");
+  const double best = std::max(first.tps, second.tps);
+  return {
+      {"statement", "INSERT ... RETURNING row_to_json, txid_current(), WAL position"},
+      {"sessions", options.sessions},
+      {"seconds", options.load.count()},
+      {"pgbench_tps", {first.tps, second.tps}},
+      {"generator_tps", generated.achieved_rate},
+      {"generator_offered_tps", load.rate},
+      {"generator_cpu_s_per_100k_tx",
+       generated.transactions ? generator_cpu / static_cast<double>(generated.transactions) * 1e5
+                              : 0},
+      {"ratio", ratio(generated.achieved_rate, best)},
+      {"pipeline_small_tx_events_per_s", std::min(pipeline, pgbench_pipeline)},
+      {"pipeline_small_tx",
+       {{"during_pgbench_events_per_s", pgbench_pipeline},
+        {"during_generator_events_per_s", pipeline}}}};
+}
+
+json large_transaction(const StackEndpoints& endpoints, const ConnectorConfig& connector,
+                       const BenchOptions& options, const std::string& tag,
+                       const Progress& progress) {
+  const std::string topic = connector.change_topic();
+  progress.stage("bench", "one transaction of " + std::to_string(options.events) + " inserts");
+  const int64_t before = kafka_topic_end(endpoints.kafka_bootstrap, topic, scaled(10s));
+  pqxx::connection conn(endpoints.app.conninfo());
+  pqxx::work tx(conn);
+  tx.exec_params0(
+      "INSERT INTO public.customers (first_name, last_name, email) "
+      "SELECT 'Bulk', $1, $1 || '-' || g || '@example.com' FROM generate_series(1, $2) g",
+      tag + "-bulk", options.events);
+  tx.commit();
+  const auto committed = Clock::now();
+  const auto arrived = topic_reaches(endpoints.kafka_bootstrap, topic, before + options.events,
+                                     "the large transaction");
+  const double seconds = std::chrono::duration<double>(arrived - committed).count();
+  progress.stage("bench", "large transaction: commit -> last event in Kafka " +
+                              std::to_string(seconds) + " s");
+  return {{"rows", options.events},
+          {"commit_to_topic_s", seconds},
+          {"events_per_s", options.events / seconds}};
+}
+
+json compare_observer(const StackEndpoints& endpoints, const ConnectorConfig& connector,
+                      const BenchOptions& options, const std::string& tag,
+                      const Progress& progress) {
+  const std::string topic = connector.change_topic();
+  const auto& kafka = endpoints.kafka_bootstrap;
+  const int64_t total = kafka_topic_end(kafka, topic, scaled(10s));
+
+  progress.stage("bench", "kcat reads " + topic + " (" + std::to_string(total) + " records)");
+  const fs::path kcat = tool("kcat", {});
+  auto start = Clock::now();
+  run_command(ProcessSpec{"kcat",
+                          kcat,
+                          {"-C", "-b", kafka, "-t", topic, "-o", "beginning", "-e", "-q"},
+                          "/dev/null",
+                          options.scratch,
+                          std::nullopt,
+                          {}},
+              scaled(600s));
+  const double kcat_s = seconds_since(start);
+
+  progress.stage("bench", "the observer reads and decodes the same topic");
+  const Usage before = usage_now();
+  start = Clock::now();
+  TopicObserver observer(kafka, topic);
+  while (static_cast<int64_t>(observer.events().size()) < total) {
+    if (seconds_since(start) > static_cast<double>(scaled(600s).count()) / 1000.0)
+      throw TimeoutError("the observer read only " + std::to_string(observer.events().size()) +
+                         " of " + std::to_string(total) + " records of " + topic + " in 600 s");
+    observer.receive(200ms);
+  }
+  const double observer_s = seconds_since(start);
+  const Usage after = usage_now();
+
+  // The checker on the large transaction's rows: every one expected once, in order.
+  progress.stage("bench", "the history checker judges the large transaction's events");
+  std::vector<Mutation> rows;
+  {
+    pqxx::connection conn(endpoints.app.conninfo());
+    pqxx::nontransaction tx(conn);
+    for (const auto& row :
+         tx.exec_params("SELECT row_to_json(c)::text, xmin::text::bigint FROM public.customers c "
+                        "WHERE last_name = $1 ORDER BY id",
+                        tag + "-bulk")) {
+      Mutation m;
+      m.op = Op::Create;
+      m.after = json::parse(row[0].c_str());
+      m.key = json{{"id", m.after->at("id")}};
+      m.tx_id = row[1].as<int64_t>();
+      rows.push_back(std::move(m));
+    }
+  }
+  std::vector<ChangeEvent> bulk_events;
+  for (auto& e : observer.take_events())
+    if (e.after && e.after->value("last_name", "") == tag + "-bulk")
+      bulk_events.push_back(std::move(e));
+  const MatchRules rules =
+      rendering_rules(endpoints.app, "public.customers", connector, Delivery::AtLeastOnce);
+  start = Clock::now();
+  const Match match = match_changes(expected_changes(rows), bulk_events, rules);
+  const double check_s = seconds_since(start);
+  const double mb = static_cast<double>(observer.bytes_read()) / 1e6;
+  const double records = static_cast<double>(total);
+  return {
+      {"topic", topic},
+      {"records", total},
+      {"megabytes", mb},
+      {"kcat_s", kcat_s},
+      {"kcat_events_per_s", records / kcat_s},
+      {"observer_s", observer_s},
+      {"observer_events_per_s", records / observer_s},
+      {"observer_mb_per_s", mb / observer_s},
+      {"kcat_mb_per_s", mb / kcat_s},
+      {"ratio", ratio(records / observer_s, records / kcat_s)},
+      {"observer_cpu_s_per_100k_events", (after.cpu_s - before.cpu_s) / records * 1e5},
+      {"checker_events", bulk_events.size()},
+      {"checker_events_per_s", static_cast<double>(bulk_events.size()) / std::max(check_s, 1e-6)},
+      {"checker_verdict", match.verdict.summary()}};
+}
+
+std::string fixed(double value, int digits) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(digits) << value;
+  return out.str();
+}
+
+}  // namespace
+
+json run_bench(const StackEndpoints& endpoints, const ConnectorConfig& connector,
+               const BenchOptions& options, const Progress& progress) {
+  fs::create_directories(options.scratch);
+  std::random_device random;
+  const std::string tag = "bench" + std::to_string(random() % 100000);
+  json bench;
+  bench["versions"] = {{"postgres", sql_value(endpoints.app, "SHOW server_version")}};
+  bench["generator"] = compare_generator(endpoints, connector, options, tag, progress);
+  bench["large_transaction"] = large_transaction(endpoints, connector, options, tag, progress);
+  bench["observer"] = compare_observer(endpoints, connector, options, tag, progress);
+  bench["harness_peak_rss_mb"] = usage_now().peak_rss_mb;
+  return bench;
+}
+
+std::string write_bench(const json& bench, const fs::path& out) {
+  fs::create_directories(out);
+  write_file(out / "bench.json", bench.dump(2) + "\n");
+  const json& g = bench["generator"];
+  const json& o = bench["observer"];
+  const json& l = bench["large_transaction"];
+  const json& b = bench["bring_up"];
+  std::ostringstream md;
+  md << "# cdc-harness bench\n\n"
+     << "Each comparison ran on one stack in the same few minutes, against the tool a user "
+        "would reach for instead. Numbers vary from run to run on a shared machine; the ratios "
+        "are what to compare.\n\n"
+     << "| what | harness | reference | ratio |\n|---|---|---|---|\n"
+     << "| observer: read + decode " << o["records"].get<int64_t>() << " events ("
+     << fixed(o["megabytes"].get<double>(), 0) << " MB) | "
+     << fixed(o["observer_events_per_s"].get<double>(), 0) << " events/s ("
+     << fixed(o["observer_mb_per_s"].get<double>(), 0) << " MB/s) | kcat "
+     << fixed(o["kcat_events_per_s"].get<double>(), 0) << " events/s ("
+     << fixed(o["kcat_mb_per_s"].get<double>(), 0) << " MB/s) | **"
+     << fixed(o["ratio"].get<double>(), 2) << "×** |\n"
+     << "| load generator: single-row inserts, " << g["sessions"].get<int>() << " sessions | "
+     << fixed(g["generator_tps"].get<double>(), 0) << " tx/s | pgbench -M prepared "
+     << fixed(g["pgbench_tps"][0].get<double>(), 0) << " / "
+     << fixed(g["pgbench_tps"][1].get<double>(), 0) << " tx/s (before / after) | **"
+     << fixed(g["ratio"].get<double>(), 2) << "×** (vs the better) |\n";
+  if (b.is_object()) {
+    md << "| bring-up to streaming (median of " << b["up_s"].size() << ") | "
+       << fixed(b["up_median_s"].get<double>(), 1) << " s | | |\n"
+       << "| tear-down (median) | " << fixed(b["down_median_s"].get<double>(), 1) << " s | | |\n";
+  }
+  md << "\n| pipeline (Debezium "
+     << bench.value("/versions/debezium"_json_pointer, std::string("?"))
+     << ", default connector) | events/s |\n|---|---|\n"
+     << "| many small transactions (pgbench's and the generator's, commit -> topic) | "
+     << fixed(g["pipeline_small_tx_events_per_s"].get<double>(), 0) << " |\n"
+     << "| one transaction of " << l["rows"].get<int64_t>() << " rows (commit -> last event "
+     << fixed(l["commit_to_topic_s"].get<double>(), 1) << " s) | "
+     << fixed(l["events_per_s"].get<double>(), 0) << " |\n"
+     << "\n| the harness itself | |\n|---|---|\n"
+     << "| observer CPU per 100k events | "
+     << fixed(o["observer_cpu_s_per_100k_events"].get<double>(), 2) << " s |\n"
+     << "| generator CPU per 100k transactions | "
+     << fixed(g["generator_cpu_s_per_100k_tx"].get<double>(), 2) << " s |\n"
+     << "| history checker | " << fixed(o["checker_events_per_s"].get<double>(), 0) << " events/s ("
+     << o["checker_events"].get<size_t>() << " events: " << o["checker_verdict"].get<std::string>()
+     << ") |\n"
+     << "| peak RSS | " << fixed(bench["harness_peak_rss_mb"].get<double>(), 0) << " MB |\n";
+  write_file(out / "bench.md", md.str());
+  return md.str();
+}
+
+}  // namespace cdc
