@@ -7,13 +7,13 @@ void History::record(HistoryEntry entry) {
   entries_.push_back(std::move(entry));
 }
 
-void History::record_transaction(const std::vector<Mutation>& changes, bool committed,
+void History::record_transaction(std::vector<Mutation> changes, bool committed,
                                  int64_t intended_start_us, int64_t commit_return_us,
                                  std::optional<int64_t> commit_lsn) {
   std::lock_guard lock(mutex_);
-  for (const auto& change : changes) {
-    entries_.push_back(
-        HistoryEntry{change, committed, commit_lsn, intended_start_us, commit_return_us});
+  for (auto& change : changes) {
+    entries_.push_back(HistoryEntry{std::move(change), committed, commit_lsn, intended_start_us,
+                                    commit_return_us});
   }
 }
 

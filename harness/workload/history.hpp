@@ -22,8 +22,8 @@ struct HistoryEntry {
 class History {
  public:
   void record(HistoryEntry entry);
-  void record_transaction(const std::vector<Mutation>& changes, bool committed,
-                          int64_t intended_start_us, int64_t commit_return_us,
+  void record_transaction(std::vector<Mutation> changes, bool committed, int64_t intended_start_us,
+                          int64_t commit_return_us,
                           std::optional<int64_t> commit_lsn = std::nullopt);
   std::vector<HistoryEntry> entries() const;
 

@@ -6,7 +6,11 @@
 #include <charconv>
 #include <chrono>
 #include <memory>
+#include <thread>
 
+#include <poll.h>
+
+#include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/text.hpp"
 #include "harness/common/timeouts.hpp"
@@ -121,6 +125,8 @@ std::string LoadSession::next_email() {
 }
 
 TransactionResult LoadSession::run(const std::vector<PlannedChange>& plan) {
+  if (!in_flight_.empty())
+    throw HarnessError("load session: run() while statements sent by send() are unanswered");
   if (PQstatus(conn_) != CONNECTION_OK) reconnect();
   std::vector<Sent> sent;
   sent.reserve(plan.size());
@@ -168,12 +174,17 @@ TransactionResult LoadSession::single(const Sent& change) {
     reconnect();
     return judge_by_row(change);
   }
-  if (PQntuples(r.get()) != 1)
-    throw HarnessError("load session: row " + id + " is not there to change");
-  Returned returned{{}, PQgetisnull(r.get(), 0, 0) ? "" : PQgetvalue(r.get(), 0, 0)};
-  returned.full_xid = as_int64(r.get(), 1);
+  return answered(change, r.get());
+}
+
+TransactionResult LoadSession::answered(const Sent& change, const PGresult* r) {
+  if (PQntuples(r) != 1)
+    throw HarnessError("load session: row " + std::to_string(change.id) +
+                       " is not there to change");
+  Returned returned{{}, PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0)};
+  returned.full_xid = as_int64(r, 1);
   returned.xid = returned.full_xid % 4294967296;
-  returned.lsn = as_int64(r.get(), 2);
+  returned.lsn = as_int64(r, 2);
   TransactionResult result;
   result.changes.push_back(mutation(change, returned));
   result.changes.back().commit_lsn = returned.lsn;
@@ -304,6 +315,106 @@ TransactionResult LoadSession::pipelined(const std::vector<Sent>& changes) {
   reconnect();
   if (!committed(full_xid)) result.fate = TransactionResult::Fate::RolledBack;
   return result;
+}
+
+void LoadSession::send(const PlannedChange& change, int64_t due_us) {
+  if (PQstatus(conn_) != CONNECTION_OK) reconnect();
+  Sent sent{change.op};
+  if (change.op != Op::Create) {
+    sent.id = live_.at(change.row);
+    busy_.insert(sent.id);
+  }
+  if (change.op != Op::Delete) sent.email = next_email();
+  const std::string id = std::to_string(sent.id);
+  const char* insert_values[] = {"Load", tag_.c_str(), sent.email.c_str()};
+  const char* update_values[] = {id.c_str(), sent.email.c_str()};
+  const char* delete_values[] = {id.c_str()};
+  const char* const* values = change.op == Op::Create   ? insert_values
+                              : change.op == Op::Update ? update_values
+                                                        : delete_values;
+  const int count = change.op == Op::Create ? 3 : change.op == Op::Update ? 2 : 1;
+  in_flight_.push_back({std::move(sent), due_us, nullptr});
+  // Each statement is followed by a Sync: its own transaction, committed before the next runs.
+  const bool ok = PQpipelineStatus(conn_) != PQ_PIPELINE_OFF || PQenterPipelineMode(conn_) == 1;
+  if (!ok ||
+      PQsendQueryPrepared(conn_, statement_for(change.op), count, values, nullptr, nullptr, 0) !=
+          1 ||
+      PQpipelineSync(conn_) != 1) {
+    if (PQstatus(conn_) == CONNECTION_OK)
+      throw HarnessError("load session cannot send: " + error_of(conn_, nullptr));
+  }
+}
+
+void LoadSession::finish(std::vector<Answered>& out, TransactionResult result) {
+  InFlight done = std::move(in_flight_.front());
+  in_flight_.pop_front();
+  if (done.result != nullptr) PQclear(done.result);
+  busy_.erase(done.sent.id);
+  if (result.fate == TransactionResult::Fate::Committed) apply(result.changes);
+  out.push_back({std::move(result), done.due_us, now_us()});
+}
+
+// What has arrived: per statement its result, a null, then the Sync's answer (the commit).
+void LoadSession::read_answers(std::vector<Answered>& out) {
+  while (!in_flight_.empty() && PQisBusy(conn_) == 0) {
+    PGresult* r = PQgetResult(conn_);
+    if (r == nullptr) continue;  // the end of one statement's results
+    InFlight& front = in_flight_.front();
+    const auto status = PQresultStatus(r);
+    if (status == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      if (front.result == nullptr) throw HarnessError("load session: a Sync answered no statement");
+      written_.clear();
+      finish(out, answered(front.sent, front.result));
+    } else if (status == PGRES_TUPLES_OK && front.result == nullptr) {
+      front.result = r;
+    } else {
+      const std::string error = error_of(conn_, r);
+      const bool gone = server_gone(conn_, r);
+      PQclear(r);
+      if (!gone) throw HarnessError("load statement failed: " + error);
+      lost_answers(out);
+      return;
+    }
+  }
+}
+
+// The connection broke with statements in flight: each may or may not have committed.
+void LoadSession::lost_answers(std::vector<Answered>& out) {
+  reconnect();
+  while (!in_flight_.empty()) {
+    written_.clear();
+    finish(out, judge_by_row(in_flight_.front().sent));
+  }
+}
+
+void LoadSession::collect(int64_t until_us, std::vector<Answered>& out) {
+  for (;;) {
+    if (PQconsumeInput(conn_) != 1) {
+      if (!in_flight_.empty()) lost_answers(out);
+      if (now_us() >= until_us) return;
+    } else {
+      read_answers(out);
+    }
+    const int64_t left_us = until_us - now_us();
+    if (left_us <= 0) return;
+    if (in_flight_.empty()) {
+      std::this_thread::sleep_for(std::chrono::microseconds(left_us));  // pacing, nothing due
+      return;
+    }
+    pollfd socket{PQsocket(conn_), POLLIN, 0};
+    ::poll(&socket, 1, static_cast<int>(std::min<int64_t>(left_us / 1000 + 1, 1000)));
+  }
+}
+
+void LoadSession::drain(std::vector<Answered>& out) {
+  const auto deadline = now_us() + scaled(120s).count() * 1000;
+  while (!in_flight_.empty()) {
+    if (now_us() > deadline)
+      throw TimeoutError("load session: " + std::to_string(in_flight_.size()) +
+                         " statements still unanswered after 120 s");
+    collect(std::min(deadline, now_us() + 100'000), out);
+  }
 }
 
 bool LoadSession::committed(int64_t full_xid) {

@@ -1,14 +1,17 @@
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "harness/stack/endpoints.hpp"
 #include "harness/workload/mutation.hpp"
 
 struct pg_conn;
+struct pg_result;
 
 namespace cdc {
 
@@ -27,9 +30,18 @@ struct TransactionResult {
   std::optional<int64_t> commit_lsn{};
 };
 
+// A single-statement transaction that was sent when it was due, and its answer.
+struct Answered {
+  TransactionResult result{};
+  int64_t due_us = 0;
+  int64_t answered_us = 0;
+};
+
 // The open-loop generator's connection to Postgres, on libpq directly and built for rate:
 // - a single-statement transaction is one round trip: the statement runs in autocommit and
-//   returns its row images, its xid and the WAL position after it (pgbench's cost);
+//   returns its row images, its xid and the WAL position after it (pgbench's cost); sent
+//   with send() it does not even wait for the answers of those before it (libpq pipeline
+//   mode, a Sync after each: each its own transaction, committed in the order sent);
 // - a multi-statement one is two: BEGIN and its statements in one pipeline (libpq pipeline
 //   mode), then COMMIT once its xid is known;
 // - statements are prepared once per connection.
@@ -45,7 +57,18 @@ class LoadSession {
   LoadSession& operator=(const LoadSession&) = delete;
 
   const std::vector<int>& live_rows() const { return live_; }
+  // A live row that a statement in flight changes: not to be planned again until answered.
+  bool busy(size_t row) const { return busy_.count(live_.at(row)) > 0; }
+  // One transaction, waiting for its answer.
   TransactionResult run(const std::vector<PlannedChange>& plan);
+
+  // One single-statement transaction, sent without waiting for any answer.
+  void send(const PlannedChange& change, int64_t due_us);
+  // Collects answers as they arrive until `until_us` (wall clock, µs), or until none is in
+  // flight. Lost answers (the connection broke) are judged by reading the rows back.
+  void collect(int64_t until_us, std::vector<Answered>& out);
+  void drain(std::vector<Answered>& out);  // every answer still to come
+  size_t in_flight() const { return in_flight_.size(); }
 
  private:
   struct Sent {  // one statement of a transaction, as sent
@@ -65,6 +88,10 @@ class LoadSession {
   // The fate of a single statement whose answer was lost, read from its row.
   TransactionResult judge_by_row(const Sent& change);
   bool committed(int64_t full_xid);
+  TransactionResult answered(const Sent& change, const pg_result* r);
+  void read_answers(std::vector<Answered>& out);
+  void lost_answers(std::vector<Answered>& out);
+  void finish(std::vector<Answered>& out, TransactionResult result);
   Mutation mutation(const Sent& sent, const Returned& r) const;
   void apply(const std::vector<Mutation>& committed_changes);
   std::string next_email();
@@ -76,6 +103,13 @@ class LoadSession {
   std::vector<int> live_;
   std::unordered_map<int, std::string> images_;       // live row id -> its row_to_json text
   std::vector<std::pair<int, std::string>> written_;  // the running transaction's, per change
+  struct InFlight {
+    Sent sent;
+    int64_t due_us = 0;
+    pg_result* result = nullptr;  // its answer, once read (the Sync's still to come)
+  };
+  std::deque<InFlight> in_flight_;
+  std::unordered_set<int> busy_;  // rows that statements in flight change
 };
 
 }  // namespace cdc
