@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,9 +22,39 @@ struct SourceInfo {
   std::string table{};
 };
 
+// A topic's name, shared by every event read from it: one allocation per topic, not one per
+// event (names like "cdctest.public.customers" are too long for a string's inline buffer).
+class TopicName {
+ public:
+  TopicName() = default;
+  TopicName(std::string name) : name_(std::make_shared<const std::string>(std::move(name))) {}
+  TopicName(const char* name) : TopicName(std::string(name)) {}
+  const std::string& str() const {
+    static const std::string none;
+    return name_ ? *name_ : none;
+  }
+  operator const std::string&() const { return str(); }
+  bool empty() const { return str().empty(); }
+
+ private:
+  std::shared_ptr<const std::string> name_;
+};
+inline std::string operator+(const std::string& a, const TopicName& b) {
+  return a + b.str();
+}
+inline std::string operator+(const char* a, const TopicName& b) {
+  return a + b.str();
+}
+inline std::string operator+(const TopicName& a, const char* b) {
+  return a.str() + b;
+}
+inline bool operator==(const TopicName& a, const std::string& b) {
+  return a.str() == b;
+}
+
 // Where and when a record was seen in Kafka.
 struct KafkaPosition {
-  std::string topic{};
+  TopicName topic{};
   int32_t partition = 0;
   int64_t offset = 0;
   int64_t timestamp_ms = 0;  // the record's Kafka timestamp (create time by default)

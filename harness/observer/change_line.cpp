@@ -50,7 +50,7 @@ std::string changed_columns(const json& before, const json& after) {
 
 std::string change_line(const ChangeEvent& event) {
   const std::string table = event.source.table.empty()
-                                ? event.kafka.topic
+                                ? event.kafka.topic.str()
                                 : event.source.schema + "." + event.source.table;
   std::string line = clock_time(event.kafka.received_us) + "  " +
                      (event.is_tombstone() ? std::string("-") : to_string(event.op)) + "  " +
