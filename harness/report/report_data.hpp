@@ -35,6 +35,11 @@ struct ProfileResult {
   // database is the limit) or intended-start→receive p99 grew past 10x its value at the
   // lowest rate (the pipeline fell behind). Nullopt: every step held.
   std::optional<double> saturation_rate() const;
+  // Who fell behind first at that rate, and the evidence: "database" (sessions waited on
+  // unanswered statements), "harness" (sends were late with no wait on Postgres: the
+  // generator itself), "pipeline" (Postgres took every transaction on time; the events
+  // arrived late). Empty when every step held.
+  std::pair<std::string, std::string> fell_behind() const;
 };
 
 // Everything a report shows; report.json is its faithful serialisation.

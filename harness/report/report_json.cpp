@@ -1,5 +1,7 @@
 #include "harness/report/report_data.hpp"
 
+#include <algorithm>
+
 namespace cdc {
 using nlohmann::json;
 
@@ -24,6 +26,32 @@ std::optional<double> ProfileResult::saturation_rate() const {
       return r.load.offered_rate;
   }
   return std::nullopt;
+}
+
+std::pair<std::string, std::string> ProfileResult::fell_behind() const {
+  const auto rate = saturation_rate();
+  if (!rate) return {};
+  const auto at = std::find_if(rates.begin(), rates.end(),
+                               [&](const RateResult& r) { return r.load.offered_rate == *rate; });
+  const LoadResult& load = at->load;
+  const auto percent = [](double x) { return std::to_string(static_cast<int>(x * 100 + 0.5)); };
+  const std::string cpu = "the harness used " + percent(load.harness_cpu_cores) + "% of a core";
+  if (load.achieved_rate < 0.95 * load.offered_rate) {
+    if (load.waits_for_database > 0)
+      return {"database",
+              "Postgres committed " + std::to_string(static_cast<int>(load.achieved_rate)) +
+                  " of " + std::to_string(static_cast<int>(load.offered_rate)) +
+                  " tx/s offered; sessions waited " + std::to_string(load.waits_for_database) +
+                  " times on unanswered statements (" + cpu + ")"};
+    return {"harness", "the generator sent late without waiting on Postgres: " +
+                           std::to_string(load.late_starts) + " late starts (" + cpu + ")"};
+  }
+  const auto it = at->latency.stages.find(Stage::IntendedToReceive);
+  const double p99_s =
+      it == at->latency.stages.end() ? 0 : static_cast<double>(it->second.p99) / 1e6;
+  return {"pipeline", "Postgres committed every transaction on time, but events arrived p99 " +
+                          std::to_string(p99_s).substr(0, 4) + " s after they were due (" + cpu +
+                          ")"};
 }
 
 namespace {
@@ -71,6 +99,8 @@ json to_json(const ReportData& report) {
                        {"transactions", r.load.transactions},
                        {"changes", r.load.changes},
                        {"late_starts", r.load.late_starts},
+                       {"waits_for_database", r.load.waits_for_database},
+                       {"harness_cpu_cores", r.load.harness_cpu_cores},
                        {"max_start_delay_us", r.load.max_start_delay_us},
                        {"events", r.events},
                        {"unmatched_events", r.latency.unmatched_events},
@@ -78,8 +108,11 @@ json to_json(const ReportData& report) {
                        {"checkers", verdict_json(r.verdict)}});
     }
     const auto saturation = p.saturation_rate();
+    const auto [who, why] = p.fell_behind();
     profiles.push_back({{"name", p.profile.name},
                         {"saturation_rate_tps", saturation ? json(*saturation) : json(nullptr)},
+                        {"fell_behind", who.empty() ? json(nullptr) : json(who)},
+                        {"fell_behind_evidence", why},
                         {"description", p.profile.description},
                         {"overrides", p.profile.overrides},
                         {"connector_config", p.connector_config},

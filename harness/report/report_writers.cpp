@@ -72,14 +72,16 @@ std::string markdown_report(const ReportData& report) {
 
   md +=
       "## End to end: commit return → receive (ms)\n\n"
-      "| profile | offered tx/s | achieved tx/s | events | p50 | p90 | p99 | p99.9 | max |\n"
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+      "| profile | offered tx/s | achieved tx/s | events | p50 | p90 | p99 | p99.9 | max | harness "
+      "CPU |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& p : report.profiles) {
     for (const auto& r : p.rates) {
       const auto& s = stage_of(r, Stage::EndToEnd);
       md += "| " + p.profile.name + " | " + fixed(r.load.offered_rate, 0) + " | " +
             fixed(r.load.achieved_rate) + " | " + std::to_string(r.events) + " | " + ms(s.p50) +
-            " | " + ms(s.p90) + " | " + ms(s.p99) + " | " + ms(s.p999) + " | " + ms(s.max) + " |\n";
+            " | " + ms(s.p90) + " | " + ms(s.p99) + " | " + ms(s.p999) + " | " + ms(s.max) + " | " +
+            fixed(r.load.harness_cpu_cores * 100, 0) + "% |\n";
     }
   }
   md += "\n## Stages: p50 / p99 (ms)\n\n| profile | tx/s |";
@@ -136,7 +138,8 @@ std::string markdown_report(const ReportData& report) {
           ", producer `linger.ms`=" +
           p.connector_config.value("producer.override.linger.ms", "5 (default)") + "). " +
           (saturation
-               ? "Saturates at " + fixed(*saturation, 0) + " tx/s offered."
+               ? "Saturates at " + fixed(*saturation, 0) + " tx/s offered: the " +
+                     p.fell_behind().first + " fell behind first (" + p.fell_behind().second + ")."
                : "Held every offered rate, up to " +
                      fixed(p.rates.empty() ? 0 : p.rates.back().load.offered_rate, 0) + " tx/s.") +
           "\n";

@@ -1,5 +1,7 @@
 #include "harness/workload/load_generator.hpp"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <random>
@@ -14,8 +16,17 @@ namespace cdc {
 
 namespace {
 
+double process_cpu_seconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 struct SessionTotals {
-  size_t transactions = 0, changes = 0, late = 0, in_doubt = 0, failed = 0;
+  size_t transactions = 0, changes = 0, late = 0, in_doubt = 0, failed = 0, waits = 0;
   int64_t max_delay_us = 0;
   std::string error;
 };
@@ -61,6 +72,7 @@ void run_pipelined_session(const PostgresEndpoint& app, const std::string& tag,
     const int64_t due_us =
         std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count();
     connection.collect(due_us, answers);  // answers that arrive before it is due
+    if (connection.in_flight() >= kMaxInFlight) ++totals.waits;
     while (connection.in_flight() >= kMaxInFlight) connection.collect(now_us() + 1000, answers);
     record(answers, history, totals);
     const int64_t delay = now_us() - due_us;
@@ -143,6 +155,7 @@ LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
                              " tx/s for " + std::to_string(profile.duration.count() / 1000) +
                              " s over " + std::to_string(profile.sessions) + " sessions");
   const auto start = std::chrono::system_clock::now() + std::chrono::milliseconds(200);
+  const double cpu_before = process_cpu_seconds();
   std::vector<SessionTotals> totals(static_cast<size_t>(profile.sessions));
   std::vector<std::thread> sessions;
   for (int s = 0; s < profile.sessions; ++s) {
@@ -170,11 +183,13 @@ LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
     result.late_starts += t.late;
     result.in_doubt += t.in_doubt;
     result.failed += t.failed;
+    result.waits_for_database += t.waits;
     result.max_start_delay_us = std::max(result.max_start_delay_us, t.max_delay_us);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::system_clock::now() - start).count();
   result.achieved_rate = static_cast<double>(result.transactions) / std::max(seconds, 1e-3);
+  result.harness_cpu_cores = (process_cpu_seconds() - cpu_before) / std::max(seconds, 1e-3);
   progress.stage("load", std::to_string(result.transactions) +
                              " transactions committed, achieved " +
                              std::to_string(static_cast<int>(result.achieved_rate)) + " tx/s");

@@ -29,6 +29,13 @@ struct LoadResult {
   int64_t max_start_delay_us = 0;  // the worst of those: the generator's own lag
   size_t in_doubt = 0;             // COMMITs that got no answer, each judged by Postgres afterwards
   size_t failed = 0;               // transactions cut off before COMMIT (nothing of them committed)
+  // Times a session had as many statements unanswered as it may and had to wait: Postgres
+  // did not take the load as fast as it was offered.
+  size_t waits_for_database = 0;
+  // The harness process's CPU seconds per second of load (all its threads: the generator's
+  // sessions, and an observer running beside it): near the machine's cores, the harness
+  // itself is the limit.
+  double harness_cpu_cores = 0;
 };
 
 // Open loop: each session's transactions are due on a fixed schedule, whatever the
