@@ -8,10 +8,11 @@ build=${CDC_HARNESS_BUILD_DIR:-$root/build}
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # Header/library packages, checked by name.
+# kcat: what `cdc-harness bench` compares the observer with (pgbench comes with Postgres).
 packages=(build-essential cmake ninja-build pkg-config git curl
           libpqxx-dev libpq-dev librdkafka-dev nlohmann-json3-dev libboost-dev
           libboost-filesystem-dev libcpp-httplib-dev libcli11-dev libsimdjson-dev libgtest-dev libgmock-dev clang-format
-          python3-jsonschema docker-compose shellcheck)
+          python3-jsonschema docker-compose shellcheck kcat)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

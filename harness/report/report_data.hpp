@@ -33,7 +33,8 @@ struct ProfileResult {
 
   // The lowest offered rate the pipeline did not hold: the generator fell short of it (the
   // database is the limit) or intended-start→receive p99 grew past 10x its value at the
-  // lowest rate (the pipeline fell behind). Nullopt: every step held.
+  // lowest rate or past a quarter of the step's length (the pipeline fell behind: a backlog
+  // grew). Nullopt: every step held.
   std::optional<double> saturation_rate() const;
   // Who fell behind first at that rate, and the evidence: "database" (sessions waited on
   // unanswered statements), "harness" (sends were late with no wait on Postgres: the

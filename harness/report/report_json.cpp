@@ -22,7 +22,12 @@ std::optional<double> ProfileResult::saturation_rate() const {
   };
   const int64_t baseline = std::max<int64_t>(p99(rates.front()), 1000);
   for (const auto& r : rates) {
-    if (r.load.achieved_rate < 0.95 * r.load.offered_rate || p99(r) > 10 * baseline)
+    // A pipeline that keeps up delivers within a bounded time; one that does not builds a
+    // backlog that grows with the step: p99 past a quarter of the step's length is one.
+    const double step_us =
+        static_cast<double>(r.load.transactions) / std::max(r.load.offered_rate, 1e-9) * 1e6;
+    if (r.load.achieved_rate < 0.95 * r.load.offered_rate || p99(r) > 10 * baseline ||
+        static_cast<double>(p99(r)) > step_us / 4)
       return r.load.offered_rate;
   }
   return std::nullopt;

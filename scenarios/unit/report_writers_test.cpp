@@ -54,6 +54,52 @@ TEST(ReportWriters, MarkdownCarriesTheVerdictAndEveryTable) {
   EXPECT_THAT(md, HasSubstr("Stack: compose · PostgreSQL 15"));
 }
 
+// A sweep's steps, by what each shows; the first one not held names who fell behind.
+RateResult step(double offered, double achieved, int64_t p99_us, size_t waits) {
+  RateResult r;
+  r.load.offered_rate = offered;
+  r.load.achieved_rate = achieved;
+  r.load.transactions = static_cast<size_t>(offered * 10);  // 10 s steps
+  r.load.waits_for_database = waits;
+  r.load.harness_cpu_cores = 0.2;
+  r.latency.stages[Stage::IntendedToReceive].p99 = p99_us;
+  return r;
+}
+
+TEST(ReportWriters, ASweepNamesWhoFellBehindFirst) {
+  ProfileResult held{{"p", "", {}},
+                     nlohmann::json::object(),
+                     {step(100, 100, 20'000, 0), step(200, 199, 30'000, 0)}};
+  EXPECT_FALSE(held.saturation_rate());
+  EXPECT_EQ(held.fell_behind().first, "");
+
+  // Postgres took every transaction on time; the events came ever later: a backlog.
+  ProfileResult pipeline{{"p", "", {}},
+                         nlohmann::json::object(),
+                         {step(1000, 995, 50'000, 0), step(2000, 1990, 4'000'000, 0)}};
+  EXPECT_EQ(pipeline.saturation_rate(), 2000);
+  EXPECT_EQ(pipeline.fell_behind().first, "pipeline");
+  EXPECT_THAT(pipeline.fell_behind().second, HasSubstr("p99 4.00 s"));
+
+  // Fewer transactions than offered while sessions waited on Postgres's answers.
+  ProfileResult database{{"p", "", {}},
+                         nlohmann::json::object(),
+                         {step(1000, 995, 50'000, 0), step(8000, 5200, 60'000, 3100)}};
+  EXPECT_EQ(database.fell_behind().first, "database");
+  EXPECT_THAT(database.fell_behind().second, HasSubstr("5200 of 8000"));
+
+  // Fewer transactions than offered, and nothing waited on Postgres: the generator itself.
+  ProfileResult harness{{"p", "", {}},
+                        nlohmann::json::object(),
+                        {step(1000, 995, 50'000, 0), step(8000, 5200, 60'000, 0)}};
+  EXPECT_EQ(harness.fell_behind().first, "harness");
+
+  ReportData report = recorded_report();
+  report.profiles[0] = pipeline;
+  EXPECT_THAT(markdown_report(report), HasSubstr("the pipeline fell behind first"));
+  EXPECT_EQ(to_json(report)["profiles"][0]["fell_behind"], "pipeline");
+}
+
 TEST(ReportWriters, MarkdownNamesAnomalies) {
   ReportData report = recorded_report();
   report.profiles[0].rates[0].verdict.add(AnomalyKind::Lost, {{"id", 9}}, Op::Create, 740,
