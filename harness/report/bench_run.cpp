@@ -340,7 +340,8 @@ std::string write_bench(const json& bench, const fs::path& out) {
   md << "\n| pipeline (Debezium "
      << bench.value("/versions/debezium"_json_pointer, std::string("?"))
      << ", default connector) | events/s |\n|---|---|\n"
-     << "| many small transactions (the slowest of pgbench's and the generator's runs, commit -> topic) | "
+     << "| many small transactions (the slowest of pgbench's and the generator's runs, commit -> "
+        "topic) | "
      << fixed(g["pipeline_small_tx_events_per_s"].get<double>(), 0) << " |\n"
      << "| one transaction of " << l["rows"].get<int64_t>() << " rows (commit -> last event "
      << fixed(l["commit_to_topic_s"].get<double>(), 1) << " s) | "
