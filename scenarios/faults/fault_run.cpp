@@ -39,7 +39,7 @@ FaultRun run_fault_under_load(const std::string& name, const std::function<void(
 }
 
 FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& make,
-                              const std::function<void(json&)>& change) {
+                              const std::function<void(json&)>& change, LoadShape shape) {
   const auto& pipeline = Pipeline::shared();
   const std::string tag = unique_tag("fault");
   ScopedConnector connector(pipeline, tag, change);
@@ -60,10 +60,10 @@ FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& ma
   FaultRun run;
   History history;
   LoadProfile load;
-  load.rate = 40;
+  load.rate = shape.rate;
   load.duration = 9s;
-  load.sessions = 2;
-  load.transaction_size = 2;
+  load.sessions = shape.sessions;
+  load.transaction_size = shape.transaction_size;
   const auto positions = [&] { return pipeline_positions(target); };
   Nemesis nemesis({{ScheduledFault{name, 2500ms, 2500ms}, fault}}, positions, Progress(true));
   nemesis.start(std::chrono::steady_clock::now());

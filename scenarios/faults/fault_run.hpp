@@ -33,8 +33,15 @@ std::chrono::microseconds liveness_bound();
 // liveness: each must be received within liveness_bound() of its commit or the heal.
 FaultRun run_fault_under_load(const std::string& fault,
                               const std::function<void(nlohmann::json&)>& change = {});
-// The same with a fault made for the occasion (e.g. an operator's mistake).
+// The same with a fault made for the occasion (e.g. an operator's mistake), and a load of
+// the caller's shape (rate and transaction size; ~9 s as above).
+struct LoadShape {
+  double rate = 40;
+  int sessions = 2;
+  int transaction_size = 2;
+};
 FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& make,
-                              const std::function<void(nlohmann::json&)>& change = {});
+                              const std::function<void(nlohmann::json&)>& change = {},
+                              LoadShape shape = {});
 
 }  // namespace cdc::scenarios
