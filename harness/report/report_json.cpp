@@ -106,6 +106,7 @@ json to_json(const ReportData& report) {
                        {"late_starts", r.load.late_starts},
                        {"waits_for_database", r.load.waits_for_database},
                        {"harness_cpu_cores", r.load.harness_cpu_cores},
+                       {"harness_peak_rss_mb", r.harness_peak_rss_mb},
                        {"max_start_delay_us", r.load.max_start_delay_us},
                        {"events", r.events},
                        {"unmatched_events", r.latency.unmatched_events},

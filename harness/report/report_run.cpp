@@ -1,5 +1,7 @@
 #include "harness/report/report_run.hpp"
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <pqxx/pqxx>
 #include <random>
@@ -32,6 +34,12 @@ std::vector<ConnectorProfile> builtin_profiles() {
 }
 
 namespace {
+
+double peak_rss_mb() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
 
 std::string run_tag() {
   std::random_device random;
@@ -121,6 +129,7 @@ ProfileResult run_profile(const StackEndpoints& endpoints, const ConnectorConfig
       const Match match = match_changes(expected_changes(entries), events, rules);
       step.verdict = match.verdict;
       step.latency = measure_latency(entries, events, match);
+      step.harness_peak_rss_mb = peak_rss_mb();
       const auto& e2e = step.latency.stages[Stage::EndToEnd];
       progress.stage("report", profile.name + " @ " + std::to_string(static_cast<int>(rate)) +
                                    " tx/s: " + std::to_string(step.events) +

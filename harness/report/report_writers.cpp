@@ -73,15 +73,16 @@ std::string markdown_report(const ReportData& report) {
   md +=
       "## End to end: commit return → receive (ms)\n\n"
       "| profile | offered tx/s | achieved tx/s | events | p50 | p90 | p99 | p99.9 | max | harness "
-      "CPU |\n"
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+      "CPU | harness peak RSS |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& p : report.profiles) {
     for (const auto& r : p.rates) {
       const auto& s = stage_of(r, Stage::EndToEnd);
       md += "| " + p.profile.name + " | " + fixed(r.load.offered_rate, 0) + " | " +
             fixed(r.load.achieved_rate) + " | " + std::to_string(r.events) + " | " + ms(s.p50) +
             " | " + ms(s.p90) + " | " + ms(s.p99) + " | " + ms(s.p999) + " | " + ms(s.max) + " | " +
-            fixed(r.load.harness_cpu_cores * 100, 0) + "% |\n";
+            fixed(r.load.harness_cpu_cores * 100, 0) + "% | " + fixed(r.harness_peak_rss_mb, 0) +
+            " MB |\n";
     }
   }
   md += "\n## Stages: p50 / p99 (ms)\n\n| profile | tx/s |";
