@@ -120,11 +120,6 @@ std::string string_of(od::value value) {
   return std::string(text);
 }
 
-bool is_null(od::value& value) {
-  bool null = false;
-  return value.is_null().get(null) == simdjson::SUCCESS && null;
-}
-
 void read_source(od::object source, SourceInfo& out) {
   std::optional<int64_t> ts_ms;
   for (auto field : source) {
@@ -173,7 +168,7 @@ std::optional<TransactionRef> read_transaction(od::value value) {
 }
 
 std::optional<json> row_image(od::value value) {
-  if (is_null(value) || value.type() != od::json_type::object) return std::nullopt;
+  if (value.type() != od::json_type::object) return std::nullopt;  // null: no image
   return to_json(value);
 }
 

@@ -1,7 +1,5 @@
 #include "harness/report/bench_run.hpp"
 
-#include <sys/resource.h>
-
 #include <boost/process/search_path.hpp>
 #include <iomanip>
 #include <pqxx/pqxx>
@@ -14,6 +12,7 @@
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 #include "harness/common/process.hpp"
+#include "harness/common/process_usage.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/connector/rendering_rules.hpp"
@@ -32,20 +31,6 @@ namespace {
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// The harness's own CPU seconds so far and its peak resident set.
-struct Usage {
-  double cpu_s = 0;
-  double peak_rss_mb = 0;
-};
-Usage usage_now() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return {seconds(u.ru_utime) + seconds(u.ru_stime), static_cast<double>(u.ru_maxrss) / 1024.0};
 }
 
 double ratio(double ours, double theirs) {
@@ -154,11 +139,11 @@ json compare_generator(const StackEndpoints& endpoints, const ConnectorConfig& c
     load.mix = ChangeMix{100, 0, 0};
     History history;
     before = kafka_topic_end(kafka, topic, scaled(10s));
-    const Usage cpu_before = usage_now();
+    const ProcessUsage cpu_before = process_usage();
     start = Clock::now();
     const LoadResult generated =
         run_open_loop(endpoints.app, tag + "-gen" + std::to_string(round), load, history, progress);
-    generator_cpu += usage_now().cpu_s - cpu_before.cpu_s;
+    generator_cpu += process_usage().cpu_s - cpu_before.cpu_s;
     generator_transactions += static_cast<double>(generated.transactions);
     drained = topic_reaches(kafka, topic, before + static_cast<int64_t>(generated.changes),
                             "the generator's changes");
@@ -226,7 +211,7 @@ json compare_observer(const StackEndpoints& endpoints, const ConnectorConfig& co
   const double kcat_s = seconds_since(start);
 
   progress.stage("bench", "the observer reads and decodes the same topic");
-  const Usage before = usage_now();
+  const ProcessUsage before = process_usage();
   start = Clock::now();
   TopicObserver observer(kafka, topic);
   while (static_cast<int64_t>(observer.events().size()) < total) {
@@ -236,7 +221,7 @@ json compare_observer(const StackEndpoints& endpoints, const ConnectorConfig& co
     observer.receive(200ms);
   }
   const double observer_s = seconds_since(start);
-  const Usage after = usage_now();
+  const ProcessUsage after = process_usage();
 
   // The checker on the large transaction's rows: every one expected once, in order.
   progress.stage("bench", "the history checker judges the large transaction's events");
@@ -302,7 +287,7 @@ json run_bench(const StackEndpoints& endpoints, const ConnectorConfig& connector
   bench["generator"] = compare_generator(endpoints, connector, options, tag, progress);
   bench["large_transaction"] = large_transaction(endpoints, connector, options, tag, progress);
   bench["observer"] = compare_observer(endpoints, connector, options, tag, progress);
-  bench["harness_peak_rss_mb"] = usage_now().peak_rss_mb;
+  bench["harness_peak_rss_mb"] = process_usage().peak_rss_mb;
   return bench;
 }
 

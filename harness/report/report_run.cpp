@@ -1,13 +1,12 @@
 #include "harness/report/report_run.hpp"
 
-#include <sys/resource.h>
-
 #include <atomic>
 #include <pqxx/pqxx>
 #include <random>
 #include <thread>
 
 #include "harness/common/errors.hpp"
+#include "harness/common/process_usage.hpp"
 
 #include "harness/checkers/change_checks.hpp"
 #include "harness/connector/connect_client.hpp"
@@ -34,12 +33,6 @@ std::vector<ConnectorProfile> builtin_profiles() {
 }
 
 namespace {
-
-double peak_rss_mb() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
 
 std::string run_tag() {
   std::random_device random;
@@ -129,7 +122,7 @@ ProfileResult run_profile(const StackEndpoints& endpoints, const ConnectorConfig
       const Match match = match_changes(expected_changes(entries), events, rules);
       step.verdict = match.verdict;
       step.latency = measure_latency(entries, events, match);
-      step.harness_peak_rss_mb = peak_rss_mb();
+      step.harness_peak_rss_mb = process_usage().peak_rss_mb;
       const auto& e2e = step.latency.stages[Stage::EndToEnd];
       progress.stage("report", profile.name + " @ " + std::to_string(static_cast<int>(rate)) +
                                    " tx/s: " + std::to_string(step.events) +

@@ -1,29 +1,20 @@
 #include "harness/workload/load_generator.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/interrupt.hpp"
+#include "harness/common/process_usage.hpp"
 #include "harness/workload/load_session.hpp"
 
 namespace cdc {
 
 namespace {
-
-double process_cpu_seconds() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 struct SessionTotals {
   size_t transactions = 0, changes = 0, late = 0, in_doubt = 0, failed = 0, waits = 0;
@@ -31,12 +22,43 @@ struct SessionTotals {
   std::string error;
 };
 
+// One session's share of the open loop's schedule: sessions interleave on one timetable of
+// the profile's rate.
+struct SessionSchedule {
+  SessionSchedule(const LoadProfile& profile, int session,
+                  std::chrono::system_clock::time_point start)
+      : start_(start),
+        end_(start + profile.duration),
+        interval_(profile.sessions / profile.rate),
+        offset_(static_cast<double>(session) / profile.sessions) {}
+
+  // When the k-th transaction is due (wall clock, µs); nullopt past the end or on Ctrl-C.
+  std::optional<int64_t> due_us(long k) const {
+    const auto due = start_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                  interval_ * (static_cast<double>(k) + offset_));
+    if (due >= end_ || interrupted()) return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count();
+  }
+
+ private:
+  std::chrono::system_clock::time_point start_, end_;
+  std::chrono::duration<double> interval_;
+  double offset_;
+};
+
+// A transaction starts now: how late against when it was due, the generator's own lag.
+void note_start(int64_t due_us, SessionTotals& totals) {
+  const int64_t delay = now_us() - due_us;
+  if (delay > 10'000) ++totals.late;
+  totals.max_delay_us = std::max(totals.max_delay_us, delay);
+}
+
 // Records what the session's answers say.
 void record(std::vector<Answered>& answers, History& history, SessionTotals& totals) {
   for (auto& a : answers) {
     if (a.result.in_doubt) ++totals.in_doubt;
     if (a.result.fate == TransactionResult::Fate::Failed) {
-      ++totals.failed;
+      ++totals.failed;  // cut off before COMMIT: nothing of it happened; the schedule goes on
       continue;
     }
     totals.changes += a.result.changes.size();
@@ -60,29 +82,21 @@ void run_pipelined_session(const PostgresEndpoint& app, const std::string& tag,
   constexpr size_t kMaxInFlight = 256;  // past this, a session waits: it shows as late starts
   LoadSession connection(app, tag + "-s" + std::to_string(session));
   std::mt19937 random(static_cast<unsigned>(session) * 7919u + 17u);
-  const auto interval = std::chrono::duration<double>(profile.sessions / profile.rate);
-  const auto end = start + profile.duration;
+  const SessionSchedule schedule(profile, session, start);
   std::vector<Answered> answers;
   for (long k = 0;; ++k) {
-    const auto due =
-        start +
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(
-            interval * (static_cast<double>(k) + static_cast<double>(session) / profile.sessions));
-    if (due >= end || interrupted()) break;
-    const int64_t due_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count();
+    const auto due = schedule.due_us(k);
+    if (!due) break;
+    const int64_t due_us = *due;
     connection.collect(due_us, answers);  // answers that arrive before it is due
     if (connection.in_flight() >= kMaxInFlight) {
       // Waits until a quarter has been answered, not just one: answers are then read, and
       // statements sent, many at a time rather than one per wake-up.
       ++totals.waits;
-      while (connection.in_flight() > kMaxInFlight * 3 / 4)
-        connection.collect(now_us() + 1000, answers);
+      connection.await_in_flight_at_most(kMaxInFlight * 3 / 4, answers);
     }
     record(answers, history, totals);
-    const int64_t delay = now_us() - due_us;
-    if (delay > 10'000) ++totals.late;
-    totals.max_delay_us = std::max(totals.max_delay_us, delay);
+    note_start(due_us, totals);
     const size_t live = connection.live_rows().size();
     const int roll = static_cast<int>(random() % 100);
     const size_t row = live == 0 ? 0 : random() % live;
@@ -91,7 +105,7 @@ void run_pipelined_session(const PostgresEndpoint& app, const std::string& tag,
       change = {roll < profile.mix.insert + profile.mix.update ? Op::Update : Op::Delete, row};
     connection.send(change, due_us);
   }
-  connection.drain(answers);
+  connection.await_in_flight_at_most(0, answers);
   record(answers, history, totals);
 }
 
@@ -100,22 +114,18 @@ void run_session(const PostgresEndpoint& app, const std::string& tag, const Load
                  SessionTotals& totals) {
   LoadSession connection(app, tag + "-s" + std::to_string(session));
   std::mt19937 random(static_cast<unsigned>(session) * 7919u + 17u);
-  const auto interval = std::chrono::duration<double>(profile.sessions / profile.rate);
-  const auto end = start + profile.duration;
+  const SessionSchedule schedule(profile, session, start);
   std::vector<PlannedChange> plan;
   std::vector<size_t> planned_rows;  // rows this transaction changes: each at most once
+  std::vector<Answered> answered;
   for (long k = 0;; ++k) {
-    const auto due =
-        start +
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(
-            interval * (static_cast<double>(k) + static_cast<double>(session) / profile.sessions));
-    if (due >= end || interrupted()) break;
-    std::this_thread::sleep_until(due);  // pacing the schedule, not synchronising
-    const int64_t due_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count();
-    const int64_t delay = now_us() - due_us;
-    if (delay > 10'000) ++totals.late;
-    totals.max_delay_us = std::max(totals.max_delay_us, delay);
+    const auto due = schedule.due_us(k);
+    if (!due) break;
+    const int64_t due_us = *due;
+    // Pacing the schedule, not synchronising.
+    std::this_thread::sleep_until(
+        std::chrono::system_clock::time_point(std::chrono::microseconds(due_us)));
+    note_start(due_us, totals);
     // Updates and deletes go to rows that were live before the transaction (an insert's id
     // is known only once the pipeline answers); a row drawn twice becomes an insert.
     plan.clear();
@@ -134,18 +144,8 @@ void run_session(const PostgresEndpoint& app, const std::string& tag, const Load
         planned_rows.push_back(row);
       }
     }
-    const TransactionResult result = connection.run(plan);
-    if (result.in_doubt) ++totals.in_doubt;
-    if (result.fate == TransactionResult::Fate::Failed) {
-      ++totals.failed;  // cut off before COMMIT: nothing of it happened; the schedule goes on
-      continue;
-    }
-    const bool committed = result.fate == TransactionResult::Fate::Committed;
-    if (!result.changes.empty()) {
-      history.record_transaction(result.changes, committed, due_us, now_us(), result.commit_lsn);
-    }
-    ++totals.transactions;
-    totals.changes += result.changes.size();
+    answered.push_back({connection.run(plan), due_us, now_us()});
+    record(answered, history, totals);
   }
 }
 
@@ -160,7 +160,7 @@ LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
                              " tx/s for " + std::to_string(profile.duration.count() / 1000) +
                              " s over " + std::to_string(profile.sessions) + " sessions");
   const auto start = std::chrono::system_clock::now() + std::chrono::milliseconds(200);
-  const double cpu_before = process_cpu_seconds();
+  const double cpu_before = process_usage().cpu_s;
   std::vector<SessionTotals> totals(static_cast<size_t>(profile.sessions));
   std::vector<std::thread> sessions;
   for (int s = 0; s < profile.sessions; ++s) {
@@ -194,7 +194,7 @@ LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
   const double seconds =
       std::chrono::duration<double>(std::chrono::system_clock::now() - start).count();
   result.achieved_rate = static_cast<double>(result.transactions) / std::max(seconds, 1e-3);
-  result.harness_cpu_cores = (process_cpu_seconds() - cpu_before) / std::max(seconds, 1e-3);
+  result.harness_cpu_cores = (process_usage().cpu_s - cpu_before) / std::max(seconds, 1e-3);
   progress.stage("load", std::to_string(result.transactions) +
                              " transactions committed, achieved " +
                              std::to_string(static_cast<int>(result.achieved_rate)) + " tx/s");

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <memory>
@@ -43,6 +44,32 @@ const std::string kDelete = "DELETE FROM public.customers WHERE id = $1" + retur
 const char* statement_for(Op op) {
   return op == Op::Create ? "load_insert" : op == Op::Update ? "load_update" : "load_delete";
 }
+
+// A statement's parameters as libpq takes them, for one change (they point into `change`
+// and into the id text this object holds, so it is built in place and never copied).
+class StatementParams {
+ public:
+  StatementParams(Op op, int id, const std::string& email, const std::string& tag)
+      : op_(op), id_(std::to_string(id)) {
+    if (op == Op::Create) values_ = {"Load", tag.c_str(), email.c_str()};
+    if (op == Op::Update) values_ = {id_.c_str(), email.c_str(), nullptr};
+    if (op == Op::Delete) values_ = {id_.c_str(), nullptr, nullptr};
+  }
+  StatementParams(const StatementParams&) = delete;
+  StatementParams& operator=(const StatementParams&) = delete;
+
+  // Queues the statement on `conn`; false when libpq could not.
+  bool send(pg_conn* conn) const {
+    const int count = op_ == Op::Create ? 3 : op_ == Op::Update ? 2 : 1;
+    return PQsendQueryPrepared(conn, statement_for(op_), count, values_.data(), nullptr, nullptr,
+                               0) == 1;
+  }
+
+ private:
+  Op op_;
+  std::string id_;
+  std::array<const char*, 3> values_{};
+};
 
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
@@ -124,20 +151,22 @@ std::string LoadSession::next_email() {
   return email;
 }
 
+LoadSession::Sent LoadSession::sent_for(const PlannedChange& change) {
+  Sent sent{change.op};
+  if (change.op != Op::Create) sent.id = live_.at(change.row);
+  if (change.op != Op::Delete) sent.email = next_email();
+  return sent;
+}
+
 TransactionResult LoadSession::run(const std::vector<PlannedChange>& plan) {
   if (!in_flight_.empty())
     throw HarnessError("load session: run() while statements sent by send() are unanswered");
   if (PQstatus(conn_) != CONNECTION_OK) reconnect();
   std::vector<Sent> sent;
   sent.reserve(plan.size());
-  for (const auto& change : plan) {
-    Sent s{change.op};
-    if (change.op != Op::Create) s.id = live_.at(change.row);
-    if (change.op != Op::Delete) s.email = next_email();
-    sent.push_back(std::move(s));
-  }
+  for (const auto& change : plan) sent.push_back(sent_for(change));
   written_.clear();
-  TransactionResult result = sent.size() == 1 ? single(sent.front()) : pipelined(sent);
+  TransactionResult result = pipelined(sent);
   if (result.fate == TransactionResult::Fate::Committed) apply(result.changes);
   return result;
 }
@@ -155,26 +184,6 @@ Mutation LoadSession::mutation(const Sent& sent, const Returned& r) const {
   if (sent.op != Op::Delete) m.after = json::parse(r.after);
   m.key = key_of(sent.op == Op::Create ? m.after->at("id").get<int>() : sent.id);
   return m;
-}
-
-TransactionResult LoadSession::single(const Sent& change) {
-  const std::string id = std::to_string(change.id);
-  const char* insert_values[] = {"Load", tag_.c_str(), change.email.c_str()};
-  const char* update_values[] = {id.c_str(), change.email.c_str()};
-  const char* delete_values[] = {id.c_str()};
-  const char* const* values = change.op == Op::Create   ? insert_values
-                              : change.op == Op::Update ? update_values
-                                                        : delete_values;
-  const int count = change.op == Op::Create ? 3 : change.op == Op::Update ? 2 : 1;
-  Result r(PQexecPrepared(conn_, statement_for(change.op), count, values, nullptr, nullptr, 0));
-  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
-    // The statement was its own transaction: it may have committed before the answer was lost.
-    if (!server_gone(conn_, r.get()))
-      throw HarnessError("load statement failed: " + error_of(conn_, r.get()));
-    reconnect();
-    return judge_by_row(change);
-  }
-  return answered(change, r.get());
 }
 
 TransactionResult LoadSession::answered(const Sent& change, const PGresult* r) {
@@ -237,21 +246,9 @@ TransactionResult LoadSession::pipelined(const std::vector<Sent>& changes) {
   TransactionResult result;
   if (PQenterPipelineMode(conn_) != 1)
     throw HarnessError("load session cannot enter pipeline mode: " + error_of(conn_, nullptr));
-  std::vector<std::string> ids;
-  ids.reserve(changes.size());
   bool sent = PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
-  for (const auto& change : changes) {
-    ids.push_back(std::to_string(change.id));
-    const char* insert_values[] = {"Load", tag_.c_str(), change.email.c_str()};
-    const char* update_values[] = {ids.back().c_str(), change.email.c_str()};
-    const char* delete_values[] = {ids.back().c_str()};
-    const char* const* values = change.op == Op::Create   ? insert_values
-                                : change.op == Op::Update ? update_values
-                                                          : delete_values;
-    const int count = change.op == Op::Create ? 3 : change.op == Op::Update ? 2 : 1;
-    sent = sent && PQsendQueryPrepared(conn_, statement_for(change.op), count, values, nullptr,
-                                       nullptr, 0) == 1;
-  }
+  for (const auto& change : changes)
+    sent = sent && StatementParams(change.op, change.id, change.email, tag_).send(conn_);
   sent = sent && PQpipelineSync(conn_) == 1;
   // Results in order: BEGIN's, each statement's (each followed by a null), then the sync.
   std::string error;
@@ -265,8 +262,9 @@ TransactionResult LoadSession::pipelined(const std::vector<Sent>& changes) {
     if (!ok) {
       gone = server_gone(conn_, r.get());
       if (error.empty())
-        error = status == PGRES_TUPLES_OK ? "row " + ids[i - 1] + " is not there to change"
-                                          : error_of(conn_, r.get());
+        error = status == PGRES_TUPLES_OK
+                    ? "row " + std::to_string(changes[i - 1].id) + " is not there to change"
+                    : error_of(conn_, r.get());
     } else if (i > 0) {
       Returned& back = returned[i - 1];
       if (!PQgetisnull(r.get(), 0, 0)) back.after = PQgetvalue(r.get(), 0, 0);
@@ -319,26 +317,12 @@ TransactionResult LoadSession::pipelined(const std::vector<Sent>& changes) {
 
 void LoadSession::send(const PlannedChange& change, int64_t due_us) {
   if (PQstatus(conn_) != CONNECTION_OK) reconnect();
-  Sent sent{change.op};
-  if (change.op != Op::Create) {
-    sent.id = live_.at(change.row);
-    busy_.insert(sent.id);
-  }
-  if (change.op != Op::Delete) sent.email = next_email();
-  const std::string id = std::to_string(sent.id);
-  const char* insert_values[] = {"Load", tag_.c_str(), sent.email.c_str()};
-  const char* update_values[] = {id.c_str(), sent.email.c_str()};
-  const char* delete_values[] = {id.c_str()};
-  const char* const* values = change.op == Op::Create   ? insert_values
-                              : change.op == Op::Update ? update_values
-                                                        : delete_values;
-  const int count = change.op == Op::Create ? 3 : change.op == Op::Update ? 2 : 1;
-  in_flight_.push_back({std::move(sent), due_us, nullptr});
+  in_flight_.push_back({sent_for(change), due_us, nullptr});
+  const Sent& sent = in_flight_.back().sent;  // where the parameters point: it stays put
+  if (change.op != Op::Create) busy_.insert(sent.id);
   // Each statement is followed by a Sync: its own transaction, committed before the next runs.
   const bool ok = PQpipelineStatus(conn_) != PQ_PIPELINE_OFF || PQenterPipelineMode(conn_) == 1;
-  if (!ok ||
-      PQsendQueryPrepared(conn_, statement_for(change.op), count, values, nullptr, nullptr, 0) !=
-          1 ||
+  if (!ok || !StatementParams(sent.op, sent.id, sent.email, tag_).send(conn_) ||
       PQpipelineSync(conn_) != 1) {
     if (PQstatus(conn_) == CONNECTION_OK)
       throw HarnessError("load session cannot send: " + error_of(conn_, nullptr));
@@ -407,12 +391,15 @@ void LoadSession::collect(int64_t until_us, std::vector<Answered>& out) {
   }
 }
 
-void LoadSession::drain(std::vector<Answered>& out) {
-  const auto deadline = now_us() + scaled(120s).count() * 1000;
-  while (!in_flight_.empty()) {
+void LoadSession::await_in_flight_at_most(size_t most, std::vector<Answered>& out) {
+  const auto timeout = scaled(120s);
+  const int64_t deadline = now_us() + timeout.count() * 1000;
+  while (in_flight_.size() > most) {
     if (now_us() > deadline)
-      throw TimeoutError("load session: " + std::to_string(in_flight_.size()) +
-                         " statements still unanswered after 120 s");
+      throw TimeoutError("timed out after " + std::to_string(timeout.count() / 1000) +
+                         "s waiting for Postgres to answer the load's statements; last seen: " +
+                         std::to_string(in_flight_.size()) + " unanswered (wanted " +
+                         std::to_string(most) + ")");
     collect(std::min(deadline, now_us() + 100'000), out);
   }
 }

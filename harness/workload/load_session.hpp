@@ -38,12 +38,12 @@ struct Answered {
 };
 
 // The open-loop generator's connection to Postgres, on libpq directly and built for rate:
-// - a single-statement transaction is one round trip: the statement runs in autocommit and
-//   returns its row images, its xid and the WAL position after it (pgbench's cost); sent
-//   with send() it does not even wait for the answers of those before it (libpq pipeline
-//   mode, a Sync after each: each its own transaction, committed in the order sent);
-// - a multi-statement one is two: BEGIN and its statements in one pipeline (libpq pipeline
-//   mode), then COMMIT once its xid is known;
+// - send(): a single-statement transaction, one message: the statement runs in autocommit
+//   and returns its row image, its xid and the WAL position after it (pgbench's cost), and
+//   is sent without waiting for the answers of those before it (libpq pipeline mode, a Sync
+//   after each: each its own transaction, committed in the order sent);
+// - run(): a transaction in two round trips: BEGIN and its statements in one pipeline, then
+//   COMMIT once its xid is known;
 // - statements are prepared once per connection.
 // Its rows are its own (emails tagged with `tag`), so when an answer is lost it can tell
 // exactly what happened: by txid_status() when the xid is known, otherwise by reading its row
@@ -67,7 +67,9 @@ class LoadSession {
   // Collects answers as they arrive until `until_us` (wall clock, µs), or until none is in
   // flight. Lost answers (the connection broke) are judged by reading the rows back.
   void collect(int64_t until_us, std::vector<Answered>& out);
-  void drain(std::vector<Answered>& out);  // every answer still to come
+  // Collects answers until at most `most` statements are unanswered (0: every answer); past
+  // its deadline, a TimeoutError saying how many still are.
+  void await_in_flight_at_most(size_t most, std::vector<Answered>& out);
   size_t in_flight() const { return in_flight_.size(); }
 
  private:
@@ -76,6 +78,7 @@ class LoadSession {
     int id = 0;
     std::string email{};
   };
+  Sent sent_for(const PlannedChange& change);  // its row's id and a fresh email
   void connect();
   void reconnect();
   // Row image text, xid (32-bit) and WAL position a statement returned.
@@ -83,7 +86,6 @@ class LoadSession {
     std::string before{}, after{};
     int64_t xid = 0, full_xid = 0, lsn = 0;
   };
-  TransactionResult single(const Sent& change);
   TransactionResult pipelined(const std::vector<Sent>& changes);
   // The fate of a single statement whose answer was lost, read from its row.
   TransactionResult judge_by_row(const Sent& change);
