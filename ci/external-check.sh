@@ -17,7 +17,15 @@ trap cleanup EXIT
 
 echo "== a native stack in another process (the 'external' one)"
 "$harness" up --detach --run-dir "$host" > "$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
-"$harness" inventory --run-dir "$host" > "$work/before.json"
+# `up` returns once the connector streams; the snapshot's records (and with them the change
+# topic) may land in Kafka a moment later. The baseline waits for them, up to 60 s.
+for _ in $(seq 1 120); do
+  "$harness" inventory --run-dir "$host" > "$work/before.json"
+  grep -q '"cdctest.public.customers"' "$work/before.json" && break
+  sleep 0.5
+done
+grep -q '"cdctest.public.customers"' "$work/before.json" \
+  || { echo "the external stack's change topic never appeared; inventory:"; cat "$work/before.json"; exit 1; }
 
 echo "== the e2e suite with CDC_STACK=external"
 CDC_STACK=external CDC_EXTERNAL_CONFIG="$host/secrets/external.env" \
