@@ -49,10 +49,14 @@ ExpectedChange&& ExpectedChange::rolled_back() && {
   return std::move(*this);
 }
 
-std::string ExpectedChange::describe() const {
+std::string describe_change(OpSet ops, const json& key, std::optional<int64_t> tx_id) {
   std::string text = "op=" + ops.str() + " key=" + key.dump();
   if (tx_id) text += " txId=" + std::to_string(*tx_id);
   return text;
+}
+
+std::string ExpectedChange::describe() const {
+  return describe_change(ops, key, tx_id);
 }
 
 namespace expect {
@@ -110,15 +114,17 @@ std::vector<ExpectedChange> expected_changes(const std::vector<Mutation>& mutati
   return out;
 }
 
+ExpectedChange expected_change(const HistoryEntry& entry) {
+  ExpectedChange change = from(entry.change);
+  if (entry.commit_lsn) change.commit_lsn = entry.commit_lsn;
+  change.committed = entry.committed;
+  return change;
+}
+
 std::vector<ExpectedChange> expected_changes(const std::vector<HistoryEntry>& history) {
   std::vector<ExpectedChange> out;
   out.reserve(history.size());
-  for (const auto& h : history) {
-    ExpectedChange change = from(h.change);
-    if (h.commit_lsn) change.commit_lsn = h.commit_lsn;
-    change.committed = h.committed;
-    out.push_back(std::move(change));
-  }
+  for (const auto& h : history) out.push_back(expected_change(h));
   return out;
 }
 

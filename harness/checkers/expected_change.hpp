@@ -50,6 +50,12 @@ struct ExpectedChange {
   std::string describe() const;  // "op=u key={"id":1} txId=7", for evidence
 };
 
+// "op=u key={"id":1} txId=7": how evidence names a change.
+std::string describe_change(OpSet ops, const nlohmann::json& key, std::optional<int64_t> tx_id);
+
+// The change the pipeline owes for one history entry.
+ExpectedChange expected_change(const HistoryEntry& entry);
+
 namespace expect {
 ExpectedChange read(nlohmann::json key);    // op=r, a snapshot read
 ExpectedChange create(nlohmann::json key);  // op=c

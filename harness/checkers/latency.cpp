@@ -45,10 +45,39 @@ StageLatency summarize(std::vector<int64_t> samples) {
   return s;
 }
 
+void LatencyRecorder::add(const ChangeEvent& e, int64_t commit_return_us,
+                          int64_t intended_start_us) {
+  LatencySample sample{e.kafka.received_us, {}};
+  const int64_t kafka_us = e.kafka.timestamp_ms * 1000;
+  if (e.source.ts_us && e.ts_us) sample.stages[Stage::CommitToCapture] = *e.ts_us - *e.source.ts_us;
+  if (e.ts_us && e.kafka.timestamp_ms > 0)
+    sample.stages[Stage::CaptureToKafka] = kafka_us - *e.ts_us;
+  if (e.kafka.timestamp_ms > 0)
+    sample.stages[Stage::KafkaToConsumer] = e.kafka.received_us - kafka_us;
+  if (commit_return_us > 0) sample.stages[Stage::EndToEnd] = e.kafka.received_us - commit_return_us;
+  if (intended_start_us > 0)
+    sample.stages[Stage::IntendedToReceive] = e.kafka.received_us - intended_start_us;
+  for (const auto& [stage, value] : sample.stages) samples_[stage].push_back(value);
+  if (seen_++ % stride_ != 0) return;
+  report_.over_time.push_back(std::move(sample));
+  if (report_.over_time.size() < kMaxOverTime) return;
+  // Full: keep every other sample, and from now on every other of those to come.
+  std::vector<LatencySample> kept;
+  kept.reserve(kMaxOverTime / 2);
+  for (size_t i = 0; i < report_.over_time.size(); i += 2)
+    kept.push_back(std::move(report_.over_time[i]));
+  report_.over_time = std::move(kept);
+  stride_ *= 2;
+}
+
+LatencyReport LatencyRecorder::finish() && {
+  for (auto& [stage, values] : samples_) report_.stages[stage] = summarize(std::move(values));
+  return std::move(report_);
+}
+
 LatencyReport measure_latency(const std::vector<HistoryEntry>& history,
                               const std::vector<ChangeEvent>& observed, const Match& match) {
-  LatencyReport report;
-  std::map<Stage, std::vector<int64_t>> samples;
+  LatencyRecorder recorder;
   std::vector<size_t> entry_at(observed.size(), history.size());
   for (size_t i = 0; i < history.size() && i < match.deliveries.size(); ++i) {
     if (history[i].committed && !match.deliveries[i].empty())
@@ -58,27 +87,13 @@ LatencyReport measure_latency(const std::vector<HistoryEntry>& history,
     const ChangeEvent& e = observed[at];
     if (e.is_tombstone()) continue;
     if (entry_at[at] == history.size()) {
-      ++report.unmatched_events;  // a duplicate, or not the workload's
+      recorder.add_unmatched();  // a duplicate, or not the workload's
       continue;
     }
     const HistoryEntry& h = history[entry_at[at]];
-    LatencySample sample{e.kafka.received_us, {}};
-    const int64_t kafka_us = e.kafka.timestamp_ms * 1000;
-    if (e.source.ts_us && e.ts_us)
-      sample.stages[Stage::CommitToCapture] = *e.ts_us - *e.source.ts_us;
-    if (e.ts_us && e.kafka.timestamp_ms > 0)
-      sample.stages[Stage::CaptureToKafka] = kafka_us - *e.ts_us;
-    if (e.kafka.timestamp_ms > 0)
-      sample.stages[Stage::KafkaToConsumer] = e.kafka.received_us - kafka_us;
-    if (h.commit_return_us > 0)
-      sample.stages[Stage::EndToEnd] = e.kafka.received_us - h.commit_return_us;
-    if (h.intended_start_us > 0)
-      sample.stages[Stage::IntendedToReceive] = e.kafka.received_us - h.intended_start_us;
-    for (const auto& [stage, value] : sample.stages) samples[stage].push_back(value);
-    report.over_time.push_back(std::move(sample));
+    recorder.add(e, h.commit_return_us, h.intended_start_us);
   }
-  for (auto& [stage, values] : samples) report.stages[stage] = summarize(std::move(values));
-  return report;
+  return std::move(recorder).finish();
 }
 
 LatencyReport measure_latency(const std::vector<HistoryEntry>& history,

@@ -41,8 +41,26 @@ struct LatencySample {
 
 struct LatencyReport {
   std::map<Stage, StageLatency> stages{};
-  std::vector<LatencySample> over_time{};  // one per matched event, in receive order
-  size_t unmatched_events = 0;             // events that first delivered no change of the history
+  // Matched events in receive order: every one, or, past kMaxOverTime, an even thinning of
+  // them (every 2nd, 4th, …), so a long run's chart costs bounded memory.
+  std::vector<LatencySample> over_time{};
+  size_t unmatched_events = 0;  // events that first delivered no change of the history
+};
+
+// Builds a LatencyReport one event at a time: each first delivery of a committed change,
+// with the client's stamps of that change.
+class LatencyRecorder {
+ public:
+  static constexpr size_t kMaxOverTime = 20000;
+
+  void add(const ChangeEvent& first_delivery, int64_t commit_return_us, int64_t intended_start_us);
+  void add_unmatched() { ++report_.unmatched_events; }
+  LatencyReport finish() &&;
+
+ private:
+  LatencyReport report_;
+  std::map<Stage, std::vector<int64_t>> samples_;
+  size_t seen_ = 0, stride_ = 1;  // over_time keeps every stride_-th sample
 };
 
 // Each committed history entry against the event that first delivered it (as `match`, made

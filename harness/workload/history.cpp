@@ -1,5 +1,8 @@
 #include "harness/workload/history.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace cdc {
 
 void History::record(HistoryEntry entry) {
@@ -20,6 +23,28 @@ void History::record_transaction(std::vector<Mutation> changes, bool committed,
 std::vector<HistoryEntry> History::entries() const {
   std::lock_guard lock(mutex_);
   return entries_;
+}
+
+std::vector<HistoryEntry> History::take_entries() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(entries_, {});
+}
+
+void History::open_sessions(int count) {
+  std::lock_guard lock(mutex_);
+  sessions_through_.assign(static_cast<size_t>(count), 0);
+}
+
+void History::note_recorded_through(int session, int64_t us) {
+  std::lock_guard lock(mutex_);
+  const auto at = static_cast<size_t>(session);
+  if (at < sessions_through_.size()) sessions_through_[at] = us;
+}
+
+int64_t History::recorded_through() const {
+  std::lock_guard lock(mutex_);
+  if (sessions_through_.empty()) return kEveryTransaction;
+  return *std::min_element(sessions_through_.begin(), sessions_through_.end());
 }
 
 }  // namespace cdc

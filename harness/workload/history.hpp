@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -26,10 +27,21 @@ class History {
                           int64_t commit_return_us,
                           std::optional<int64_t> commit_lsn = std::nullopt);
   std::vector<HistoryEntry> entries() const;
+  // Hands over what was recorded since the last take (a streaming check keeps none of it).
+  std::vector<HistoryEntry> take_entries();
+
+  // A watermark for checking while the load runs: every transaction sent before
+  // recorded_through() (wall clock, µs) has been recorded. Sessions are opened first (each
+  // at 0: nothing recorded), then each says how far it has recorded, and closes when done.
+  static constexpr int64_t kEveryTransaction = std::numeric_limits<int64_t>::max();
+  void open_sessions(int count);
+  void note_recorded_through(int session, int64_t us);
+  int64_t recorded_through() const;
 
  private:
   mutable std::mutex mutex_;
   std::vector<HistoryEntry> entries_;
+  std::vector<int64_t> sessions_through_;  // none opened: nothing outstanding
 };
 
 }  // namespace cdc

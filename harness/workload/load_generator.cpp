@@ -96,6 +96,7 @@ void run_pipelined_session(const PostgresEndpoint& app, const std::string& tag,
       connection.await_in_flight_at_most(kMaxInFlight * 3 / 4, answers);
     }
     record(answers, history, totals);
+    history.note_recorded_through(session, connection.oldest_due_in_flight().value_or(now_us()));
     note_start(due_us, totals);
     const size_t live = connection.live_rows().size();
     const int roll = static_cast<int>(random() % 100);
@@ -146,6 +147,7 @@ void run_session(const PostgresEndpoint& app, const std::string& tag, const Load
     }
     answered.push_back({connection.run(plan), due_us, now_us()});
     record(answered, history, totals);
+    history.note_recorded_through(session, now_us());
   }
 }
 
@@ -163,8 +165,15 @@ LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
   const double cpu_before = process_usage().cpu_s;
   std::vector<SessionTotals> totals(static_cast<size_t>(profile.sessions));
   std::vector<std::thread> sessions;
+  history.open_sessions(profile.sessions);
   for (int s = 0; s < profile.sessions; ++s) {
     sessions.emplace_back([&, s] {
+      // Done or failed, a session holds no check back.
+      struct Closed {
+        History& history;
+        int session;
+        ~Closed() { history.note_recorded_through(session, History::kEveryTransaction); }
+      } closed{history, s};
       try {
         if (profile.transaction_size == 1) {
           run_pipelined_session(app, tag, profile, s, start, history,

@@ -71,6 +71,11 @@ class LoadSession {
   // its deadline, a TimeoutError saying how many still are.
   void await_in_flight_at_most(size_t most, std::vector<Answered>& out);
   size_t in_flight() const { return in_flight_.size(); }
+  // When the oldest unanswered statement was due: every statement sent before it is answered.
+  std::optional<int64_t> oldest_due_in_flight() const {
+    if (in_flight_.empty()) return std::nullopt;
+    return in_flight_.front().due_us;
+  }
 
  private:
   struct Sent {  // one statement of a transaction, as sent

@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "harness/checkers/change_checks.hpp"
+#include "harness/checkers/streaming_matcher.hpp"
 #include "scenarios/anomaly_printing.hpp"
 #include "scenarios/unit/recorded_events.hpp"
 
@@ -35,8 +38,23 @@ class ChangeMatcher : public ::testing::Test {
   std::vector<ChangeEvent> transaction{all.begin() + 8, all.begin() + 11};
   std::vector<ExpectedChange> expected = expected_changes(first_statements());
 
+  // The batch match, checked against the streaming one on the same input.
   Verdict check(const MatchRules& rules = {}) const {
-    return check_events(events, expected, rules);
+    Verdict batch = check_events(events, expected, rules);
+    StreamingMatcher streaming(rules);
+    for (const auto& change : expected) streaming.expect(change);
+    for (const auto& event : events) streaming.observe(event);
+    const Verdict streamed = streaming.finish();
+    auto sorted = [](const Verdict& v) {
+      auto kinds = v.kinds();
+      std::sort(kinds.begin(), kinds.end());
+      return kinds;
+    };
+    EXPECT_EQ(sorted(streamed), sorted(batch)) << "streaming:\n"
+                                               << streamed.summary() << "\nbatch:\n"
+                                               << batch.summary();
+    EXPECT_EQ(streamed.matched, batch.matched);
+    return batch;
   }
   void erase_offset(int64_t offset) {
     std::erase_if(events, [&](const ChangeEvent& e) { return e.kafka.offset == offset; });

@@ -4,7 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "harness/checkers/change_checks.hpp"
+#include "harness/checkers/streaming_matcher.hpp"
 #include "harness/checkers/transaction_metadata.hpp"
 #include "scenarios/anomaly_printing.hpp"
 #include "scenarios/unit/recorded_events.hpp"
@@ -32,8 +35,27 @@ class PlantedAnomaly : public ::testing::Test {
     return std::vector<ChangeEvent>(all.begin() + 4, all.end());
   }();
 
+  // The batch check, and the streaming one on the same input: every planted anomaly here is
+  // also a test that both find the same.
   Verdict check(Delivery delivery = Delivery::ExactlyOnce) const {
-    return check_history(history, events, MatchRules{.delivery = delivery});
+    return check_both(MatchRules{.delivery = delivery});
+  }
+  Verdict check_both(const MatchRules& rules) const {
+    Verdict batch = check_history(history, events, rules);
+    StreamingMatcher streaming(rules);
+    for (const auto& entry : history) streaming.expect(entry);
+    for (const auto& event : events) streaming.observe(event);
+    const Verdict streamed = streaming.finish();
+    auto sorted = [](Verdict v) {
+      auto kinds = v.kinds();
+      std::sort(kinds.begin(), kinds.end());
+      return kinds;
+    };
+    EXPECT_EQ(sorted(streamed), sorted(batch)) << "streaming:\n"
+                                               << streamed.summary() << "\nbatch:\n"
+                                               << batch.summary();
+    EXPECT_EQ(streamed.matched, batch.matched);
+    return batch;
   }
   ChangeEvent& at_offset(int64_t offset) {
     for (auto& e : events) {
@@ -72,7 +94,7 @@ TEST_F(PlantedAnomaly, LostTombstone) {
 TEST_F(PlantedAnomaly, NoTombstoneIsOwedWhenTheConnectorSendsNone) {
   erase_offset(7);
   erase_offset(12);
-  const auto verdict = check_history(history, events, MatchRules{.tombstones = Tombstones::None});
+  const auto verdict = check_both(MatchRules{.tombstones = Tombstones::None});
   EXPECT_THAT(verdict.anomalies, IsEmpty()) << verdict.summary();
 }
 

@@ -1,0 +1,101 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/checkers/anomaly.hpp"
+#include "harness/checkers/expected_change.hpp"
+#include "harness/checkers/latency.hpp"
+#include "harness/checkers/match_rules.hpp"
+#include "harness/observer/change_event.hpp"
+#include "harness/workload/history.hpp"
+
+namespace cdc {
+
+// match_changes, one event at a time, for runs too long to keep every event and every change:
+// it keeps per key the versions expected (their images only until delivered) and per
+// multi-statement transaction its statements until all have arrived, and measures latency
+// as first deliveries arrive. Events are handed over and dropped.
+//
+// The caller's one duty: before observing an event, expect every change that committed
+// before it (a fence and History::recorded_through() give that; see report's step check).
+// Then each event is judged as match_changes would judge it, against the versions known.
+// Events whose key was never expected belong to someone else and are skipped, as there.
+class StreamingMatcher {
+ public:
+  explicit StreamingMatcher(MatchRules rules);
+
+  void expect(const HistoryEntry& entry);
+  void expect(ExpectedChange change, int64_t commit_return_us = 0, int64_t intended_start_us = 0);
+  void observe(const ChangeEvent& event);
+
+  // Ends the match: what never arrived is lost, transactions seen in part are partial.
+  Verdict finish();
+  // After finish: each first delivery against its change's client stamps.
+  LatencyReport latency() && { return std::move(latency_).finish(); }
+
+  size_t keys_held() const { return keys_.size(); }
+  size_t transactions_held() const { return transactions_.size(); }
+
+ private:
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  struct Version;
+  struct Key;
+  struct Transaction;
+  size_t find_version(const Key& key, size_t from, size_t to, const ChangeEvent& e,
+                      bool seen) const;
+  void deliver(Key& key, size_t version, const ChangeEvent& e, size_t at);
+  std::string describe(const Key& key, const Version& v) const;
+  void judge_leftovers(Key& key);
+  void judge_transaction(int64_t tx, const Transaction& t);
+
+  struct Version {
+    ExpectedChange change;  // its key lives in its Key; images dropped once delivered
+    bool tombstone = false;
+    uint32_t deliveries = 0;
+    Op delivered_as = Op::Create;  // the first delivery's op, for evidence
+    int64_t first_offset = -1;
+    int64_t commit_return_us = 0, intended_start_us = 0;
+    std::optional<size_t> statement{};  // its place in a transaction of several statements
+
+    bool can_be(const ChangeEvent& e) const {
+      return change.ops.has(e.op) && (!change.tx_id || e.source.tx_id == change.tx_id);
+    }
+  };
+  struct Key {
+    nlohmann::json key{};
+    uint64_t first_expected = 0;  // for evidence in a stable order
+    std::vector<Version> versions{};
+    size_t newest = kNone;  // the newest version delivered so far
+    bool all_positioned = true;
+    // Events no version can be (yet), with where they came: judged at finish.
+    std::vector<std::pair<size_t, ChangeEvent>> unexplained{};
+    std::vector<ExpectedChange> rolled_back{};
+  };
+  struct Statement {
+    nlohmann::json key{};
+    std::string described{};
+    std::optional<size_t> first_at{};  // the sequence number of its first delivery
+    std::optional<int64_t> lsn{};
+    std::string first_brief{};
+    Op op = Op::Create;
+  };
+  struct Transaction {
+    std::vector<Statement> statements{};
+    size_t delivered = 0;
+  };
+  MatchRules rules_;
+  Verdict verdict_;
+  LatencyRecorder latency_;
+  std::unordered_map<std::string, Key> keys_;
+  std::map<int64_t, Transaction> transactions_;  // committed, with a txId, not yet whole
+  uint64_t expected_ = 0;
+  size_t observed_ = 0;
+};
+
+}  // namespace cdc
