@@ -17,6 +17,10 @@ for path in (("observer", "ratio"), ("generator", "ratio"), ("bring_up", "up_med
         value = value[key]
     assert isinstance(value, (int, float)) and value > 0, f"bench.json: {'/'.join(path)} = {value}"
 assert bench["observer"]["checker_verdict"].startswith("ok"), bench["observer"]["checker_verdict"]
+profiles = bench["pipeline_profiles"]
+assert [p["profile"] for p in profiles] == ["debezium-defaults", "low-latency"], profiles
+for p in profiles:
+    assert p["small_tx_events_per_s"] > 0 and p["large_tx"]["events_per_s"] > 0, p
 print("bench.json: observer/kcat %.2f, generator/pgbench %.2f, bring-up %.1f s" % (
     bench["observer"]["ratio"], bench["generator"]["ratio"], bench["bring_up"]["up_median_s"]))
 PY

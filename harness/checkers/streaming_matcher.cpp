@@ -17,23 +17,24 @@ void StreamingMatcher::expect(const HistoryEntry& entry) {
 
 void StreamingMatcher::expect(ExpectedChange change, int64_t commit_return_us,
                               int64_t intended_start_us) {
-  auto [it, fresh] = keys_.try_emplace(change.key.dump());
+  const std::string key_text = change.key.dump();
+  auto [it, fresh] = keys_.try_emplace(key_text);
   Key& key = it->second;
-  if (fresh) {
-    key.key = std::move(change.key);
-    key.first_expected = expected_++;
-  }
-  change.key = nullptr;  // kept once, in its Key
+  if (fresh) key.first_expected = expected_++;
   if (!change.committed) {
     key.rolled_back.push_back(std::move(change));
     return;
   }
-  std::optional<size_t> statement;
+  Version version;
+  version.ops = change.ops;
+  version.tx_id = change.tx_id.value_or(0);
+  version.commit_lsn = change.commit_lsn.value_or(0);
+  version.commit_return_us = commit_return_us;
+  version.intended_start_us = intended_start_us;
   if (change.tx_id) {
     auto& t = transactions_[*change.tx_id];
-    statement = t.statements.size();
-    t.statements.push_back(
-        Statement{key.key, describe_change(change.ops, key.key, change.tx_id), {}, {}, {}});
+    version.statement = static_cast<uint32_t>(t.statements.size());
+    t.statements.push_back(Statement{key_text, change.describe(), {}, {}, {}});
   }
   // Versions in commit order (by commit_lsn while every change of the key has one, else as
   // given), each delete followed by its tombstone.
@@ -41,39 +42,38 @@ void StreamingMatcher::expect(ExpectedChange change, int64_t commit_return_us,
   size_t at = key.versions.size();
   if (key.all_positioned) {
     at = static_cast<size_t>(
-        std::upper_bound(key.versions.begin(), key.versions.end(), *change.commit_lsn,
-                         [](int64_t lsn, const Version& v) { return lsn < *v.change.commit_lsn; }) -
+        std::upper_bound(key.versions.begin(), key.versions.end(), version.commit_lsn,
+                         [](int64_t lsn, const Version& v) { return lsn < v.commit_lsn; }) -
         key.versions.begin());
   }
+  std::vector<Version> added;
   const bool tombstone_due =
       change.ops.has(Op::Delete) && rules_.tombstones == Tombstones::AfterDelete;
-  std::vector<Version> added;
   Version tombstone;
-  tombstone.change.ops = Op::Tombstone;
-  tombstone.change.commit_lsn = change.commit_lsn;  // sorts with its delete
   tombstone.tombstone = true;
-  added.push_back(Version{std::move(change), false, 0, Op::Create, -1, commit_return_us,
-                          intended_start_us, statement});
+  tombstone.commit_lsn = version.commit_lsn;  // sorts with its delete
+  change.key = nullptr;                       // the map holds it
+  version.change = std::make_unique<ExpectedChange>(std::move(change));
+  added.push_back(std::move(version));
   if (tombstone_due) added.push_back(std::move(tombstone));
   if (key.newest != kNone && at <= key.newest) key.newest += added.size();
   key.versions.insert(key.versions.begin() + static_cast<std::ptrdiff_t>(at),
                       std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()));
 }
 
-std::string StreamingMatcher::describe(const Key& key, const Version& v) const {
-  return v.tombstone ? "op=tombstone key=" + key.key.dump()
-                     : describe_change(v.change.ops, key.key, v.change.tx_id);
+std::string StreamingMatcher::describe(const json& key, const Version& v) {
+  return v.tombstone ? "op=tombstone key=" + key.dump() : describe_change(v.ops, key, v.tx());
 }
 
 // The first version in [from, to) that `e` can be, seen or unseen as asked; among several, one
-// whose content matches.
+// whose content matches (e's key is the version's: it was looked up by it).
 size_t StreamingMatcher::find_version(const Key& key, size_t from, size_t to, const ChangeEvent& e,
                                       bool seen) const {
   size_t first = kNone;
   for (size_t i = from; i < to && i < key.versions.size(); ++i) {
     const Version& v = key.versions[i];
     if (!v.can_be(e) || (v.deliveries > 0) != seen) continue;
-    if (v.tombstone || content_matches(v.change, key.key, e, rules_)) return i;
+    if (!v.change || content_matches(*v.change, e.key, e, rules_)) return i;
     if (first == kNone) first = i;
   }
   return first;
@@ -86,14 +86,13 @@ void StreamingMatcher::deliver(Key& key, size_t index, const ChangeEvent& e, siz
   v.delivered_as = e.op;
   v.first_offset = e.kafka.offset;
   if (v.tombstone) return;
-  compare_content(verdict_, v.change, key.key, e, rules_);
+  if (v.change) compare_content(verdict_, *v.change, e.key, e, rules_);
+  v.change.reset();  // compared: the images are no longer needed
   latency_.add(e, v.commit_return_us, v.intended_start_us);
-  v.change.before.reset();  // compared: the images are no longer needed
-  v.change.after.reset();
-  if (!v.statement || !v.change.tx_id) return;
-  const auto t = transactions_.find(*v.change.tx_id);
+  if (v.statement == kNoStatement || !v.tx_id) return;
+  const auto t = transactions_.find(v.tx_id);
   if (t == transactions_.end()) return;
-  Statement& s = t->second.statements[*v.statement];
+  Statement& s = t->second.statements[v.statement];
   s.first_at = at;
   s.lsn = e.source.lsn;
   s.first_brief = brief(e);
@@ -118,9 +117,9 @@ void StreamingMatcher::observe(const ChangeEvent& e) {
   if (v != kNone) {
     deliver(key, v, e, at);
     if (stale) {
-      verdict_.add(AnomalyKind::Order, key.key, e.op, e.source.tx_id,
-                   "key " + key.key.dump() + ": " + describe(key, key.versions[v]) + " arrived (" +
-                       brief(e) + ") after " + describe(key, key.versions[key.newest]) +
+      verdict_.add(AnomalyKind::Order, e.key, e.op, e.source.tx_id,
+                   "key " + e.key.dump() + ": " + describe(e.key, key.versions[v]) + " arrived (" +
+                       brief(e) + ") after " + describe(e.key, key.versions[key.newest]) +
                        ", which committed later");
     } else {
       key.newest = v;
@@ -132,8 +131,8 @@ void StreamingMatcher::observe(const ChangeEvent& e) {
   if (v != kNone) {
     Version& version = key.versions[v];
     ++version.deliveries;
-    verdict_.add(AnomalyKind::Duplicate, key.key, e.op, e.source.tx_id,
-                 brief(e) + " delivers " + describe(key, version) + " again (first at offset " +
+    verdict_.add(AnomalyKind::Duplicate, e.key, e.op, e.source.tx_id,
+                 brief(e) + " delivers " + describe(e.key, version) + " again (first at offset " +
                      std::to_string(version.first_offset) + ")");
     return;
   }
@@ -141,7 +140,7 @@ void StreamingMatcher::observe(const ChangeEvent& e) {
     return c.ops.has(e.op) && (!c.tx_id || c.tx_id == e.source.tx_id);
   });
   if (undone) {
-    verdict_.add(AnomalyKind::Phantom, key.key, e.op, e.source.tx_id,
+    verdict_.add(AnomalyKind::Phantom, e.key, e.op, e.source.tx_id,
                  brief(e) + " belongs to a transaction that rolled back");
   } else {
     key.unexplained.emplace_back(at, e);
@@ -150,18 +149,18 @@ void StreamingMatcher::observe(const ChangeEvent& e) {
 
 // An event that is a lost version's change in another transaction is that; the rest of the
 // leftovers are lost versions and phantoms.
-void StreamingMatcher::judge_leftovers(Key& key) {
+void StreamingMatcher::judge_leftovers(const std::string& key_text, Key& key) {
+  const json key_json = json::parse(key_text);
   for (const auto& [at, e] : key.unexplained) {
-    auto it = std::find_if(key.versions.begin(), key.versions.end(), [&](const Version& v) {
-      return v.deliveries == 0 && v.change.ops.has(e.op);
-    });
+    auto it = std::find_if(key.versions.begin(), key.versions.end(),
+                           [&](const Version& v) { return v.deliveries == 0 && v.ops.has(e.op); });
     if (it == key.versions.end()) {
-      verdict_.add(AnomalyKind::Phantom, key.key, e.op, e.source.tx_id,
+      verdict_.add(AnomalyKind::Phantom, key_json, e.op, e.source.tx_id,
                    brief(e) + " has no expected change behind it");
       continue;
     }
-    verdict_.add(AnomalyKind::Transaction, key.key, e.op, e.source.tx_id,
-                 describe(key, *it) + " arrived in transaction " +
+    verdict_.add(AnomalyKind::Transaction, key_json, e.op, e.source.tx_id,
+                 describe(key_json, *it) + " arrived in transaction " +
                      (e.source.tx_id ? std::to_string(*e.source.tx_id) : "none") + " (" + brief(e) +
                      ")");
     deliver(key, static_cast<size_t>(it - key.versions.begin()), e, at);
@@ -173,8 +172,8 @@ void StreamingMatcher::judge_leftovers(Key& key) {
   }
   for (const auto& v : key.versions) {
     if (v.deliveries > 0) continue;
-    verdict_.add(AnomalyKind::Lost, key.key, v.change.ops.first(), v.change.tx_id,
-                 describe(key, v) + " was never observed" +
+    verdict_.add(AnomalyKind::Lost, key_json, v.ops.first(), v.tx(),
+                 describe(key_json, v) + " was never observed" +
                      (observed_ops.empty() ? " (nothing arrived for this key)"
                                            : " (this key got: " + observed_ops + ")"));
   }
@@ -189,12 +188,12 @@ void StreamingMatcher::judge_transaction(int64_t tx, const Transaction& t) {
     ++delivered;
     if (latest && latest->key != s.key) {
       if (*s.first_at < *latest->first_at) {
-        verdict_.add(AnomalyKind::Order, s.key, s.op, tx,
+        verdict_.add(AnomalyKind::Order, json::parse(s.key), s.op, tx,
                      "transaction " + std::to_string(tx) + ": " + s.described + " (" +
                          s.first_brief + ") arrived before " + latest->described + " (" +
                          latest->first_brief + "), an earlier statement");
       } else if (s.lsn && latest->lsn && *s.lsn < *latest->lsn) {
-        verdict_.add(AnomalyKind::Order, s.key, s.op, tx,
+        verdict_.add(AnomalyKind::Order, json::parse(s.key), s.op, tx,
                      "transaction " + std::to_string(tx) + ": LSN went backwards: " +
                          s.first_brief + " after " + latest->first_brief);
       }
@@ -209,12 +208,13 @@ void StreamingMatcher::judge_transaction(int64_t tx, const Transaction& t) {
 }
 
 Verdict StreamingMatcher::finish() {
-  std::vector<Key*> keys;
+  std::vector<std::pair<const std::string*, Key*>> keys;
   keys.reserve(keys_.size());
-  for (auto& [_, key] : keys_) keys.push_back(&key);
-  std::sort(keys.begin(), keys.end(),
-            [](const Key* a, const Key* b) { return a->first_expected < b->first_expected; });
-  for (Key* key : keys) judge_leftovers(*key);
+  for (auto& [text, key] : keys_) keys.emplace_back(&text, &key);
+  std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+    return a.second->first_expected < b.second->first_expected;
+  });
+  for (auto& [text, key] : keys) judge_leftovers(*text, *key);
   for (const auto& [tx, t] : transactions_) judge_transaction(tx, t);
   keys_.clear();
   transactions_.clear();

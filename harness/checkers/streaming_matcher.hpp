@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -44,31 +45,37 @@ class StreamingMatcher {
 
  private:
   static constexpr size_t kNone = static_cast<size_t>(-1);
+  static constexpr uint32_t kNoStatement = static_cast<uint32_t>(-1);
   struct Version;
   struct Key;
   struct Transaction;
   size_t find_version(const Key& key, size_t from, size_t to, const ChangeEvent& e,
                       bool seen) const;
   void deliver(Key& key, size_t version, const ChangeEvent& e, size_t at);
-  std::string describe(const Key& key, const Version& v) const;
-  void judge_leftovers(Key& key);
+  static std::string describe(const nlohmann::json& key, const Version& v);
+  void judge_leftovers(const std::string& key_text, Key& key);
   void judge_transaction(int64_t tx, const Transaction& t);
 
+  // Small once delivered: the change itself (its images) is kept only until then.
   struct Version {
-    ExpectedChange change;  // its key lives in its Key; images dropped once delivered
+    OpSet ops = Op::Tombstone;
     bool tombstone = false;
-    uint32_t deliveries = 0;
     Op delivered_as = Op::Create;  // the first delivery's op, for evidence
+    uint32_t deliveries = 0;
+    uint32_t statement = kNoStatement;  // its place in a transaction of several statements
+    int64_t tx_id = 0;                  // 0: not known
+    int64_t commit_lsn = 0;
     int64_t first_offset = -1;
     int64_t commit_return_us = 0, intended_start_us = 0;
-    std::optional<size_t> statement{};  // its place in a transaction of several statements
+    std::unique_ptr<ExpectedChange> change{};  // until delivered; none for a tombstone
 
+    std::optional<int64_t> tx() const { return tx_id ? std::optional(tx_id) : std::nullopt; }
     bool can_be(const ChangeEvent& e) const {
-      return change.ops.has(e.op) && (!change.tx_id || e.source.tx_id == change.tx_id);
+      return ops.has(e.op) && (!tx_id || e.source.tx_id == tx_id);
     }
   };
+  // One key's versions in commit order. The key itself is the map's key (its JSON text).
   struct Key {
-    nlohmann::json key{};
     uint64_t first_expected = 0;  // for evidence in a stable order
     std::vector<Version> versions{};
     size_t newest = kNone;  // the newest version delivered so far
@@ -78,7 +85,7 @@ class StreamingMatcher {
     std::vector<ExpectedChange> rolled_back{};
   };
   struct Statement {
-    nlohmann::json key{};
+    std::string key{};
     std::string described{};
     std::optional<size_t> first_at{};  // the sequence number of its first delivery
     std::optional<int64_t> lsn{};

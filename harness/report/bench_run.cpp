@@ -9,16 +9,20 @@
 
 #include "harness/checkers/change_matcher.hpp"
 #include "harness/checkers/expected_change.hpp"
+#include "harness/checkers/streaming_matcher.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 #include "harness/common/process.hpp"
 #include "harness/common/process_usage.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
+#include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/rendering_rules.hpp"
 #include "harness/observer/topic_observer.hpp"
+#include "harness/report/report_run.hpp"
 #include "harness/stack/kafka_admin.hpp"
 #include "harness/stack/native/toolchain.hpp"
+#include "harness/workload/customers_workload.hpp"
 #include "harness/workload/load_generator.hpp"
 
 namespace cdc {
@@ -166,28 +170,91 @@ json compare_generator(const StackEndpoints& endpoints, const ConnectorConfig& c
           {"pipeline_small_tx_runs_events_per_s", pipeline}};
 }
 
-json large_transaction(const StackEndpoints& endpoints, const ConnectorConfig& connector,
-                       const BenchOptions& options, const std::string& tag,
-                       const Progress& progress) {
-  const std::string topic = connector.change_topic();
-  progress.stage("bench", "one transaction of " + std::to_string(options.events) + " inserts");
+// One transaction of `rows` inserts (last_name `label`), from its commit to its last event
+// in the topic.
+json large_transaction(const StackEndpoints& endpoints, const std::string& topic, int64_t rows,
+                       const std::string& label, const Progress& progress) {
+  progress.stage("bench", "one transaction of " + std::to_string(rows) + " inserts -> " + topic);
   const int64_t before = kafka_topic_end(endpoints.kafka_bootstrap, topic, scaled(10s));
   pqxx::connection conn(endpoints.app.conninfo());
   pqxx::work tx(conn);
   tx.exec_params0(
       "INSERT INTO public.customers (first_name, last_name, email) "
       "SELECT 'Bulk', $1, $1 || '-' || g || '@example.com' FROM generate_series(1, $2) g",
-      tag + "-bulk", options.events);
+      label, rows);
   tx.commit();
   const auto committed = Clock::now();
-  const auto arrived = topic_reaches(endpoints.kafka_bootstrap, topic, before + options.events,
-                                     "the large transaction");
+  const auto arrived =
+      topic_reaches(endpoints.kafka_bootstrap, topic, before + rows, "the large transaction");
   const double seconds = std::chrono::duration<double>(arrived - committed).count();
   progress.stage("bench", "large transaction: commit -> last event in Kafka " +
                               std::to_string(seconds) + " s");
-  return {{"rows", options.events},
+  return {{"rows", rows},
           {"commit_to_topic_s", seconds},
-          {"events_per_s", options.events / seconds}};
+          {"events_per_s", static_cast<double>(rows) / seconds}};
+}
+
+// Many small transactions through the pipeline: the generator flat out for the bench's load
+// time, from its start until the topic holds every change.
+double small_transactions_rate(const StackEndpoints& endpoints, const std::string& topic,
+                               const BenchOptions& options, const std::string& tag,
+                               const Progress& progress) {
+  LoadProfile load;
+  load.rate = 8000;  // past what Postgres takes here: the sessions run flat out
+  load.duration = options.load;
+  load.sessions = options.sessions;
+  load.mix = ChangeMix{100, 0, 0};
+  History history;
+  const int64_t before = kafka_topic_end(endpoints.kafka_bootstrap, topic, scaled(10s));
+  const auto start = Clock::now();
+  const LoadResult generated = run_open_loop(endpoints.app, tag, load, history, progress);
+  const auto drained =
+      topic_reaches(endpoints.kafka_bootstrap, topic,
+                    before + static_cast<int64_t>(generated.changes), "the generator's changes");
+  return static_cast<double>(generated.changes) /
+         std::chrono::duration<double>(drained - start).count();
+}
+
+// The same two measures through a connector of each report profile (its own slot and topic,
+// no snapshot), beside the stack's own connector, which streams the same changes.
+json pipeline_per_profile(const StackEndpoints& endpoints, const ConnectorConfig& base,
+                          const BenchOptions& options, const std::string& tag,
+                          const Progress& progress) {
+  json out = json::array();
+  for (const ConnectorProfile& profile : builtin_profiles()) {
+    ConnectorConfig connector = profile_connector(base, profile, tag + "-" + profile.name);
+    connector.config["snapshot.mode"] = "no_data";  // the rows already there are not measured
+    progress.stage("bench", "pipeline throughput with the " + profile.name + " profile");
+    start_connector(endpoints, connector, progress);
+    const std::string topic = connector.change_topic();
+    try {
+      // Its topic exists once its first event does.
+      CustomersWorkload(endpoints.app, tag + "-" + profile.name).insert("First", "Event");
+      wait_for(
+          "the first event on " + topic, scaled(60s),
+          [&] {
+            const auto topics = kafka_topics(endpoints.kafka_bootstrap, scaled(10s));
+            if (std::find(topics.begin(), topics.end(), topic) != topics.end())
+              return Probe<bool>::ready(true);
+            return Probe<bool>::not_yet("no such topic yet");
+          },
+          100ms);
+      topic_reaches(endpoints.kafka_bootstrap, topic, 1, "the first event");
+      const double small = small_transactions_rate(endpoints, topic, options,
+                                                   tag + "-" + profile.name + "-small", progress);
+      json large = large_transaction(endpoints, topic, options.events,
+                                     tag + "-" + profile.name + "-bulk", progress);
+      out.push_back({{"profile", profile.name},
+                     {"description", profile.description},
+                     {"small_tx_events_per_s", small},
+                     {"large_tx", large}});
+    } catch (...) {
+      remove_connector(endpoints, connector.name, connector.slot_name());
+      throw;
+    }
+    remove_connector(endpoints, connector.name, connector.slot_name());
+  }
+  return out;
 }
 
 json compare_observer(const StackEndpoints& endpoints, const ConnectorConfig& connector,
@@ -210,22 +277,13 @@ json compare_observer(const StackEndpoints& endpoints, const ConnectorConfig& co
               scaled(600s));
   const double kcat_s = seconds_since(start);
 
-  progress.stage("bench", "the observer reads and decodes the same topic");
-  const ProcessUsage before = process_usage();
-  start = Clock::now();
-  TopicObserver observer(kafka, topic);
-  while (static_cast<int64_t>(observer.events().size()) < total) {
-    if (seconds_since(start) > static_cast<double>(scaled(600s).count()) / 1000.0)
-      throw TimeoutError("the observer read only " + std::to_string(observer.events().size()) +
-                         " of " + std::to_string(total) + " records of " + topic + " in 600 s");
-    observer.receive(200ms);
-  }
-  const double observer_s = seconds_since(start);
-  const ProcessUsage after = process_usage();
-
-  // The checker on the large transaction's rows: every one expected once, in order.
-  progress.stage("bench", "the history checker judges the large transaction's events");
-  std::vector<Mutation> rows;
+  // The checker expects the large transaction's rows, each once and in order; then the
+  // observer reads, decodes and hands every event to it, keeping none (as a report does).
+  progress.stage("bench", "the observer reads, decodes and checks the same topic");
+  const MatchRules rules =
+      rendering_rules(endpoints.app, "public.customers", connector, Delivery::AtLeastOnce);
+  StreamingMatcher matcher(rules);
+  size_t rows = 0;
   {
     pqxx::connection conn(endpoints.app.conninfo());
     pqxx::nontransaction tx(conn);
@@ -233,40 +291,46 @@ json compare_observer(const StackEndpoints& endpoints, const ConnectorConfig& co
          tx.exec_params("SELECT row_to_json(c)::text, xmin::text::bigint FROM public.customers c "
                         "WHERE last_name = $1 ORDER BY id",
                         tag + "-bulk")) {
-      Mutation m;
-      m.op = Op::Create;
-      m.after = json::parse(row[0].c_str());
-      m.key = json{{"id", m.after->at("id")}};
-      m.tx_id = row[1].as<int64_t>();
-      rows.push_back(std::move(m));
+      ExpectedChange change = expect::create(json{}).with_after(json::parse(row[0].c_str()));
+      change.key = json{{"id", change.after->at("id")}};
+      change.tx_id = row[1].as<int64_t>();
+      matcher.expect(std::move(change));
+      ++rows;
     }
   }
-  std::vector<ChangeEvent> bulk_events;
-  for (auto& e : observer.take_events())
-    if (e.after && e.after->value("last_name", "") == tag + "-bulk")
-      bulk_events.push_back(std::move(e));
-  const MatchRules rules =
-      rendering_rules(endpoints.app, "public.customers", connector, Delivery::AtLeastOnce);
+  const ProcessUsage before = process_usage();
   start = Clock::now();
-  const Match match = match_changes(expected_changes(rows), bulk_events, rules);
-  const double check_s = seconds_since(start);
+  TopicObserver observer(kafka, topic);
+  int64_t read = 0;
+  while (read < total) {
+    if (seconds_since(start) > static_cast<double>(scaled(600s).count()) / 1000.0)
+      throw TimeoutError("the observer read only " + std::to_string(read) + " of " +
+                         std::to_string(total) + " records of " + topic + " in 600 s");
+    observer.receive(200ms);
+    for (const auto& e : observer.take_events()) {
+      matcher.observe(e);
+      ++read;
+    }
+  }
+  const Verdict verdict = matcher.finish();
+  const double observer_s = seconds_since(start);
+  const ProcessUsage after = process_usage();
   const double mb = static_cast<double>(observer.bytes_read()) / 1e6;
   const double records = static_cast<double>(total);
-  return {
-      {"topic", topic},
-      {"records", total},
-      {"megabytes", mb},
-      {"kcat_s", kcat_s},
-      {"kcat_events_per_s", records / kcat_s},
-      {"observer_s", observer_s},
-      {"observer_events_per_s", records / observer_s},
-      {"observer_mb_per_s", mb / observer_s},
-      {"kcat_mb_per_s", mb / kcat_s},
-      {"ratio", ratio(records / observer_s, records / kcat_s)},
-      {"observer_cpu_s_per_100k_events", (after.cpu_s - before.cpu_s) / records * 1e5},
-      {"checker_events", bulk_events.size()},
-      {"checker_events_per_s", static_cast<double>(bulk_events.size()) / std::max(check_s, 1e-6)},
-      {"checker_verdict", match.verdict.summary()}};
+  return {{"topic", topic},
+          {"records", total},
+          {"megabytes", mb},
+          {"kcat_s", kcat_s},
+          {"kcat_events_per_s", records / kcat_s},
+          {"observer_s", observer_s},
+          {"observer_events_per_s", records / observer_s},
+          {"observer_mb_per_s", mb / observer_s},
+          {"kcat_mb_per_s", mb / kcat_s},
+          {"ratio", ratio(records / observer_s, records / kcat_s)},
+          {"observer_cpu_s_per_100k_events", (after.cpu_s - before.cpu_s) / records * 1e5},
+          {"observer_peak_rss_mb", after.peak_rss_mb},
+          {"checker_expected", rows},
+          {"checker_verdict", verdict.summary()}};
 }
 
 std::string fixed(double value, int digits) {
@@ -285,8 +349,10 @@ json run_bench(const StackEndpoints& endpoints, const ConnectorConfig& connector
   json bench;
   bench["versions"] = {{"postgres", sql_value(endpoints.app, "SHOW server_version")}};
   bench["generator"] = compare_generator(endpoints, connector, options, tag, progress);
-  bench["large_transaction"] = large_transaction(endpoints, connector, options, tag, progress);
+  bench["large_transaction"] = large_transaction(endpoints, connector.change_topic(),
+                                                 options.events, tag + "-bulk", progress);
   bench["observer"] = compare_observer(endpoints, connector, options, tag, progress);
+  bench["pipeline_profiles"] = pipeline_per_profile(endpoints, connector, options, tag, progress);
   bench["harness_peak_rss_mb"] = process_usage().peak_rss_mb;
   return bench;
 }
@@ -304,7 +370,7 @@ std::string write_bench(const json& bench, const fs::path& out) {
         "would reach for instead. Numbers vary from run to run on a shared machine; the ratios "
         "are what to compare.\n\n"
      << "| what | harness | reference | ratio |\n|---|---|---|---|\n"
-     << "| observer: read + decode " << o["records"].get<int64_t>() << " events ("
+     << "| observer: read + decode + check " << o["records"].get<int64_t>() << " events ("
      << fixed(o["megabytes"].get<double>(), 0) << " MB) | "
      << fixed(o["observer_events_per_s"].get<double>(), 0) << " events/s ("
      << fixed(o["observer_mb_per_s"].get<double>(), 0) << " MB/s) | kcat "
@@ -330,15 +396,28 @@ std::string write_bench(const json& bench, const fs::path& out) {
      << fixed(g["pipeline_small_tx_events_per_s"].get<double>(), 0) << " |\n"
      << "| one transaction of " << l["rows"].get<int64_t>() << " rows (commit -> last event "
      << fixed(l["commit_to_topic_s"].get<double>(), 1) << " s) | "
-     << fixed(l["events_per_s"].get<double>(), 0) << " |\n"
-     << "\n| the harness itself | |\n|---|---|\n"
+     << fixed(l["events_per_s"].get<double>(), 0) << " |\n";
+  if (bench.contains("pipeline_profiles")) {
+    md << "\n| report profile (its own connector, no snapshot, beside the stack's) | many small "
+          "transactions, events/s | one large transaction, events/s |\n|---|---|---|\n";
+    for (const auto& p : bench["pipeline_profiles"]) {
+      md << "| " << p["profile"].get<std::string>() << " | "
+         << fixed(p["small_tx_events_per_s"].get<double>(), 0) << " | "
+         << fixed(p["large_tx"]["events_per_s"].get<double>(), 0) << " ("
+         << p["large_tx"]["rows"].get<int64_t>() << " rows in "
+         << fixed(p["large_tx"]["commit_to_topic_s"].get<double>(), 1) << " s) |\n";
+    }
+  }
+  md << "\n| the harness itself | |\n|---|---|\n"
      << "| observer CPU per 100k events | "
      << fixed(o["observer_cpu_s_per_100k_events"].get<double>(), 2) << " s |\n"
      << "| generator CPU per 100k transactions | "
      << fixed(g["generator_cpu_s_per_100k_tx"].get<double>(), 2) << " s |\n"
-     << "| history checker | " << fixed(o["checker_events_per_s"].get<double>(), 0) << " events/s ("
-     << o["checker_events"].get<size_t>() << " events: " << o["checker_verdict"].get<std::string>()
-     << ") |\n"
+     << "| history checker, within the observer's time | " << o["checker_expected"].get<size_t>()
+     << " rows of the large transaction expected: " << o["checker_verdict"].get<std::string>()
+     << " |\n"
+     << "| peak RSS once the observer had checked the topic | "
+     << fixed(o["observer_peak_rss_mb"].get<double>(), 0) << " MB |\n"
      << "| peak RSS | " << fixed(bench["harness_peak_rss_mb"].get<double>(), 0) << " MB |\n";
   write_file(out / "bench.md", md.str());
   return md.str();

@@ -24,8 +24,8 @@ struct RateResult {
   size_t events = 0;  // change events observed for this step (tombstones excluded)
   Verdict verdict{};  // judged at least once: duplicates are counted, legal
   LatencyReport latency{};
-  // The harness process's peak resident set once the step was judged: it keeps every event
-  // and change of the step (a high-water mark over the whole run so far).
+  // The harness process's peak resident set once the step was judged (a high-water mark over
+  // the whole run so far): steps are judged as they run, so it should not grow with length.
   double harness_peak_rss_mb = 0;
 };
 

@@ -13,9 +13,8 @@
 #include "harness/connector/connector_handle.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/rendering_rules.hpp"
-#include "harness/observer/fenced_reader.hpp"
-#include "harness/observer/receiving.hpp"
 #include "harness/observer/topic_observer.hpp"
+#include "harness/report/step_check.hpp"
 #include "harness/stack/stack_probes.hpp"
 #include "harness/workload/customers_workload.hpp"
 
@@ -30,6 +29,19 @@ std::vector<ConnectorProfile> builtin_profiles() {
       {"low-latency", "poll.interval.ms=10 and producer linger.ms=0",
        json{{"poll.interval.ms", "10"}, {"producer.override.linger.ms", "0"}}},
   };
+}
+
+ConnectorConfig profile_connector(const ConnectorConfig& base, const ConnectorProfile& profile,
+                                  const std::string& tag) {
+  ConnectorConfig connector = isolated_copy(base, tag);
+  for (const auto& [key, value] : profile.overrides.items()) {
+    if (value.is_null()) {
+      connector.config.erase(key);
+    } else {
+      connector.config[key] = value;
+    }
+  }
+  return connector;
 }
 
 namespace {
@@ -87,41 +99,32 @@ ProfileResult run_profile(const StackEndpoints& endpoints, const ConnectorConfig
                           const ConnectorProfile& profile, const ReportOptions& options,
                           const Progress& progress) {
   const std::string tag = run_tag() + "-" + options.run_id + "-" + profile.name;
-  ConnectorConfig connector = isolated_copy(base, tag);
-  for (const auto& [key, value] : profile.overrides.items()) {
-    if (value.is_null()) {
-      connector.config.erase(key);
-    } else {
-      connector.config[key] = value;
-    }
-  }
+  ConnectorConfig connector = profile_connector(base, profile, tag);
   ProfileResult result{profile, redacted(connector.config), {}};
   progress.stage("report", "profile " + profile.name + ": starting connector " + connector.name);
   start_connector(endpoints, connector, progress);
   try {
     TopicObserver observer(endpoints.kafka_bootstrap, connector.change_topic());
     CustomersWorkload fences(endpoints.app, tag + "-fence");
-    FencedReader reader(observer, [&] { return fences.fence(); });
-    reader.next();  // the snapshot of what customers already holds: not part of any step
     const MatchRules rules =
         rendering_rules(endpoints.app, "public.customers", connector, Delivery::AtLeastOnce);
+    bool first_step = true;
     for (const double rate : options.rates) {
       History history;
       LoadProfile load = options.load;
       load.rate = rate;
       RateResult step;
-      // Events are received while the load runs: receive time is when they arrive, not
-      // when somebody gets round to reading them.
-      while_receiving(observer, [&] {
+      // Judged while the load runs, at a fence every few seconds: a long step keeps per-key
+      // state, not every event (receive times stay exact: the consumer never waits on it).
+      StepCheck check(observer, fences, history, rules);
+      if (std::exchange(first_step, false)) check.skip_to_fence();  // the snapshot: no step's
+      StepOutcome outcome = check.run([&] {
         step.load = run_open_loop(endpoints.app, tag + "-" + std::to_string(static_cast<int>(rate)),
                                   load, history, progress);
       });
-      const auto events = reader.next();
-      for (const auto& e : events) step.events += e.is_tombstone() ? 0 : 1;
-      const auto entries = history.entries();
-      const Match match = match_changes(expected_changes(entries), events, rules);
-      step.verdict = match.verdict;
-      step.latency = measure_latency(entries, events, match);
+      step.events = outcome.events;
+      step.verdict = std::move(outcome.verdict);
+      step.latency = std::move(outcome.latency);
       step.harness_peak_rss_mb = process_usage().peak_rss_mb;
       const auto& e2e = step.latency.stages[Stage::EndToEnd];
       progress.stage("report", profile.name + " @ " + std::to_string(static_cast<int>(rate)) +

@@ -11,6 +11,9 @@ namespace cdc {
 // Debezium's defaults (poll.interval.ms=500, the producer's linger.ms=5) and a low-latency
 // profile (poll.interval.ms=10, linger.ms=0).
 std::vector<ConnectorProfile> builtin_profiles();
+// A connector of its own (name, slot, topics suffixed with `tag`) with the profile's settings.
+ConnectorConfig profile_connector(const ConnectorConfig& base, const ConnectorProfile& profile,
+                                  const std::string& tag);
 
 struct ReportOptions {
   std::vector<double> rates = {50, 200};  // transactions per second, one step each
