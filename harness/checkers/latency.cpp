@@ -47,18 +47,21 @@ StageLatency summarize(std::vector<int64_t> samples) {
 
 void LatencyRecorder::add(const ChangeEvent& e, int64_t commit_return_us,
                           int64_t intended_start_us) {
-  LatencySample sample{e.kafka.received_us, {}};
+  std::pair<Stage, int64_t> stages[5];
+  size_t n = 0;
   const int64_t kafka_us = e.kafka.timestamp_ms * 1000;
-  if (e.source.ts_us && e.ts_us) sample.stages[Stage::CommitToCapture] = *e.ts_us - *e.source.ts_us;
+  if (e.source.ts_us && e.ts_us) stages[n++] = {Stage::CommitToCapture, *e.ts_us - *e.source.ts_us};
   if (e.ts_us && e.kafka.timestamp_ms > 0)
-    sample.stages[Stage::CaptureToKafka] = kafka_us - *e.ts_us;
+    stages[n++] = {Stage::CaptureToKafka, kafka_us - *e.ts_us};
   if (e.kafka.timestamp_ms > 0)
-    sample.stages[Stage::KafkaToConsumer] = e.kafka.received_us - kafka_us;
-  if (commit_return_us > 0) sample.stages[Stage::EndToEnd] = e.kafka.received_us - commit_return_us;
+    stages[n++] = {Stage::KafkaToConsumer, e.kafka.received_us - kafka_us};
+  if (commit_return_us > 0) stages[n++] = {Stage::EndToEnd, e.kafka.received_us - commit_return_us};
   if (intended_start_us > 0)
-    sample.stages[Stage::IntendedToReceive] = e.kafka.received_us - intended_start_us;
-  for (const auto& [stage, value] : sample.stages) samples_[stage].push_back(value);
+    stages[n++] = {Stage::IntendedToReceive, e.kafka.received_us - intended_start_us};
+  for (size_t i = 0; i < n; ++i)
+    samples_[static_cast<size_t>(stages[i].first)].push_back(stages[i].second);
   if (seen_++ % stride_ != 0) return;
+  LatencySample sample{e.kafka.received_us, {stages, stages + n}};
   report_.over_time.push_back(std::move(sample));
   if (report_.over_time.size() < kMaxOverTime) return;
   // Full: keep every other sample, and from now on every other of those to come.
@@ -71,7 +74,10 @@ void LatencyRecorder::add(const ChangeEvent& e, int64_t commit_return_us,
 }
 
 LatencyReport LatencyRecorder::finish() && {
-  for (auto& [stage, values] : samples_) report_.stages[stage] = summarize(std::move(values));
+  for (const Stage stage : all_stages()) {
+    auto& values = samples_[static_cast<size_t>(stage)];
+    if (!values.empty()) report_.stages[stage] = summarize(std::move(values));
+  }
   return std::move(report_);
 }
 

@@ -59,8 +59,8 @@ class LatencyRecorder {
 
  private:
   LatencyReport report_;
-  std::map<Stage, std::vector<int64_t>> samples_;
-  size_t seen_ = 0, stride_ = 1;  // over_time keeps every stride_-th sample
+  std::vector<int64_t> samples_[5];  // per Stage, by its value
+  size_t seen_ = 0, stride_ = 1;     // over_time keeps every stride_-th sample
 };
 
 // Each committed history entry against the event that first delivered it (as `match`, made

@@ -34,7 +34,7 @@ void StreamingMatcher::expect(ExpectedChange change, int64_t commit_return_us,
   if (change.tx_id) {
     auto& t = transactions_[*change.tx_id];
     version.statement = static_cast<uint32_t>(t.statements.size());
-    t.statements.push_back(Statement{key_text, change.describe(), {}, {}, {}});
+    t.statements.push_back(Statement{key_text, change.ops, {}, {}, 0, Op::Create});
   }
   // Versions in commit order (by commit_lsn while every change of the key has one, else as
   // given), each delete followed by its tombstone.
@@ -70,11 +70,22 @@ std::string StreamingMatcher::describe(const json& key, const Version& v) {
 size_t StreamingMatcher::find_version(const Key& key, size_t from, size_t to, const ChangeEvent& e,
                                       bool seen) const {
   size_t first = kNone;
+  bool several = false;
   for (size_t i = from; i < to && i < key.versions.size(); ++i) {
     const Version& v = key.versions[i];
     if (!v.can_be(e) || (v.deliveries > 0) != seen) continue;
+    if (first == kNone) {
+      first = i;
+    } else {
+      several = true;
+      break;
+    }
+  }
+  if (!several) return first;  // one candidate (or none): its content is judged on delivery
+  for (size_t i = first; i < to && i < key.versions.size(); ++i) {
+    const Version& v = key.versions[i];
+    if (!v.can_be(e) || (v.deliveries > 0) != seen) continue;
     if (!v.change || content_matches(*v.change, e.key, e, rules_)) return i;
-    if (first == kNone) first = i;
   }
   return first;
 }
@@ -95,7 +106,7 @@ void StreamingMatcher::deliver(Key& key, size_t index, const ChangeEvent& e, siz
   Statement& s = t->second.statements[v.statement];
   s.first_at = at;
   s.lsn = e.source.lsn;
-  s.first_brief = brief(e);
+  s.offset = e.kafka.offset;
   s.op = e.op;
   if (++t->second.delivered == t->second.statements.size()) {
     judge_transaction(t->first, t->second);  // whole: later deliveries are duplicates
@@ -150,6 +161,10 @@ void StreamingMatcher::observe(const ChangeEvent& e) {
 // An event that is a lost version's change in another transaction is that; the rest of the
 // leftovers are lost versions and phantoms.
 void StreamingMatcher::judge_leftovers(const std::string& key_text, Key& key) {
+  const bool settled = key.unexplained.empty() &&
+                       std::all_of(key.versions.begin(), key.versions.end(),
+                                   [](const Version& v) { return v.deliveries > 0; });
+  if (settled) return;  // the common case: nothing to say, nothing to parse
   const json key_json = json::parse(key_text);
   for (const auto& [at, e] : key.unexplained) {
     auto it = std::find_if(key.versions.begin(), key.versions.end(),
@@ -181,6 +196,14 @@ void StreamingMatcher::judge_leftovers(const std::string& key_text, Key& key) {
 
 // Its statements in statement order (LSNs not falling), and whole.
 void StreamingMatcher::judge_transaction(int64_t tx, const Transaction& t) {
+  const auto described = [&](const Statement& s) {
+    return describe_change(s.ops, json::parse(s.key), tx);
+  };
+  const auto brief = [&](const Statement& s) {  // as brief(event) has it
+    return "op=" + to_string(s.op) + " key=" + s.key +
+           (s.lsn ? " lsn=" + std::to_string(*s.lsn) : "") + " txId=" + std::to_string(tx) + " @" +
+           std::to_string(s.offset);
+  };
   const Statement* latest = nullptr;  // the statement whose first delivery came last, so far
   size_t delivered = 0;
   for (const Statement& s : t.statements) {
@@ -189,13 +212,13 @@ void StreamingMatcher::judge_transaction(int64_t tx, const Transaction& t) {
     if (latest && latest->key != s.key) {
       if (*s.first_at < *latest->first_at) {
         verdict_.add(AnomalyKind::Order, json::parse(s.key), s.op, tx,
-                     "transaction " + std::to_string(tx) + ": " + s.described + " (" +
-                         s.first_brief + ") arrived before " + latest->described + " (" +
-                         latest->first_brief + "), an earlier statement");
+                     "transaction " + std::to_string(tx) + ": " + described(s) + " (" + brief(s) +
+                         ") arrived before " + described(*latest) + " (" + brief(*latest) +
+                         "), an earlier statement");
       } else if (s.lsn && latest->lsn && *s.lsn < *latest->lsn) {
         verdict_.add(AnomalyKind::Order, json::parse(s.key), s.op, tx,
-                     "transaction " + std::to_string(tx) + ": LSN went backwards: " +
-                         s.first_brief + " after " + latest->first_brief);
+                     "transaction " + std::to_string(tx) + ": LSN went backwards: " + brief(s) +
+                         " after " + brief(*latest));
       }
     }
     if (!latest || *s.first_at > *latest->first_at) latest = &s;

@@ -84,12 +84,13 @@ class StreamingMatcher {
     std::vector<std::pair<size_t, ChangeEvent>> unexplained{};
     std::vector<ExpectedChange> rolled_back{};
   };
+  // Evidence is written only for an anomaly: a statement keeps the facts, not the sentences.
   struct Statement {
-    std::string key{};
-    std::string described{};
+    std::string key{};  // its JSON text
+    OpSet ops = Op::Create;
     std::optional<size_t> first_at{};  // the sequence number of its first delivery
     std::optional<int64_t> lsn{};
-    std::string first_brief{};
+    int64_t offset = 0;
     Op op = Op::Create;
   };
   struct Transaction {

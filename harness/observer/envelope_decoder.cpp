@@ -203,8 +203,51 @@ void read_envelope(od::object payload, ChangeEvent& event, bool& has_op) {
   if (!event.ts_us && ts_ms) event.ts_us = *ts_ms * 1000;
 }
 
+// With schemas, a record is {"schema":{…},"payload":{…}}, and the schema is most of its bytes.
+// A JSON parser's first stage reads every byte, so the payload is found by its key and parsed
+// alone. The text found counts only if it parses as one whole object running to the record's
+// closing brace; anything else (no schema, keys in another order, "payload": inside the
+// schema) is parsed whole, as before.
+std::optional<std::string_view> payload_text(std::string_view record) {
+  static constexpr std::string_view kKey = "\"payload\":";
+  if (!record.starts_with("{\"schema\":")) return std::nullopt;
+  // memmem, not find: find looks at every '"', and JSON is full of them.
+  const void* found = memmem(record.data(), record.size(), kKey.data(), kKey.size());
+  const size_t at = found == nullptr ? std::string_view::npos
+                                     : static_cast<size_t>(static_cast<const char*>(found) -
+                                                           record.data());
+  const size_t close = record.find_last_not_of(" \t\r\n");
+  if (at == std::string_view::npos || close == std::string_view::npos || record[close] != '}' ||
+      at < 1 || record[at - 1] != ',')
+    return std::nullopt;
+  const size_t from = at + kKey.size();
+  if (from >= close) return std::nullopt;
+  return record.substr(from, close - from);
+}
+
+// The payload alone, if it is one whole object; false: parse the record whole.
+template <typename Read>
+bool read_payload_alone(std::string_view record, Read&& read) {
+  const auto text = payload_text(record);
+  if (!text || !text->starts_with('{')) return false;
+  try {
+    od::document doc = thread_parser().iterate(*text);
+    od::value payload;
+    if (doc.get_value().get(payload) != simdjson::SUCCESS || !read(payload)) return false;
+    return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;  // nothing after it
+  } catch (const simdjson::simdjson_error&) {
+    return false;
+  }
+}
+
 json decode_key(std::string_view key, const KafkaPosition& position) {
   if (key.empty()) return json();
+  json fast;
+  if (read_payload_alone(key, [&](od::value payload) {
+        fast = to_json(payload);
+        return true;
+      }))
+    return fast;
   try {
     // With schemas, {"schema": …, "payload": {…}}: the schema is skipped unread.
     od::document doc = thread_parser().iterate(key);
@@ -231,6 +274,15 @@ ChangeEvent decode_change_event(std::string_view key, std::optional<std::string_
     return event;
   }
   bool has_op = false;
+  ChangeEvent fast = event;
+  if (read_payload_alone(*value, [&](od::value payload) {
+        od::object envelope;
+        if (payload.get_object().get(envelope) != simdjson::SUCCESS) return false;
+        read_envelope(envelope, fast, has_op);
+        return has_op;
+      }))
+    return fast;
+  has_op = false;
   try {
     od::document doc = thread_parser().iterate(*value);
     od::object top;

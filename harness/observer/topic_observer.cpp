@@ -6,15 +6,20 @@
 
 namespace cdc {
 
-bool TopicObserver::receive(std::chrono::milliseconds timeout) {
-  return reader_.poll_view(timeout, [&](const RecordView& record) {
+bool TopicObserver::receive(std::chrono::milliseconds timeout, size_t at_most) {
+  const auto keep = [&](const RecordView& record) {
     bytes_ += record.key.size() + (record.value ? record.value->size() : 0);
     events_.push_back(decode_change_event(record.key, record.value, record.position));
-  });
+  };
+  if (!reader_.poll_view(timeout, keep)) return false;
+  // A backlog is taken many at a time: one wake-up, and one hand-over, per batch.
+  for (size_t n = 1; n < at_most && reader_.poll_view(std::chrono::milliseconds(0), keep); ++n) {
+  }
+  return true;
 }
 
 std::optional<ChangeEvent> TopicObserver::poll(std::chrono::milliseconds timeout) {
-  if (!receive(timeout)) return std::nullopt;
+  if (!receive(timeout, 1)) return std::nullopt;
   return events_.back();
 }
 

@@ -23,8 +23,10 @@ class TopicObserver final : public EventStream {
   // The next event, or nullopt when none arrived within `timeout`. A record that does not
   // decode throws DecodeError.
   std::optional<ChangeEvent> poll(std::chrono::milliseconds timeout);
-  // The same, keeping the event without handing out a copy: false when none arrived.
-  bool receive(std::chrono::milliseconds timeout);
+  // The same, keeping the events without handing out copies: waits up to `timeout` for one,
+  // then takes up to `at_most` in all of those already there. False when none arrived.
+  bool receive(std::chrono::milliseconds timeout, size_t at_most = kBatch);
+  static constexpr size_t kBatch = 1000;
 
   const std::vector<ChangeEvent>& collect_until(
       const std::string& what, std::chrono::milliseconds timeout,

@@ -101,3 +101,33 @@ TEST(EnvelopeDecoder, RejectsAnUnknownOp) {
 
 }  // namespace
 }  // namespace cdc::unit
+
+namespace cdc::unit {
+namespace {
+
+// The payload is read alone only when it is one whole object closing the record; a record
+// where "payload": also appears inside the schema, or where something follows the payload,
+// decodes as the whole record says.
+TEST(EnvelopeDecoder, ReadsThePayloadAloneOnlyWhenItIsTheWholeRest) {
+  const std::string payload =
+      R"({"before":null,"after":{"id":7,"email":"p@x.org"},"source":{"txId":9,"lsn":5},"op":"c"})";
+  const std::string plain = R"({"schema":{"type":"struct"},"payload":)" + payload + "}";
+  const std::string tricky =
+      R"({"schema":{"type":"struct","parameters":{"x":"1"},"fields":[{"field":"payload"}]},)"
+      R"("payload":)" +
+      payload + "}";
+  const std::string nested =
+      R"({"schema":{"name":"x","payload":{"op":"d"}},"payload":)" + payload + "}";
+  for (const std::string& record : {plain, tricky, nested}) {
+    const auto event = decode_change_event(R"({"schema":{},"payload":{"id":7}})", record, {});
+    EXPECT_EQ(event.op, Op::Create) << record;
+    EXPECT_EQ(event.key, nlohmann::json({{"id", 7}})) << record;
+    EXPECT_EQ(event.after->at("email"), "p@x.org") << record;
+    EXPECT_EQ(event.source.tx_id, 9) << record;
+  }
+  const std::string trailing = R"({"schema":{},"payload":)" + payload + R"(,"extra":{"op":"d"}})";
+  EXPECT_EQ(decode_change_event(R"({"id":7})", trailing, {}).op, Op::Create);
+}
+
+}  // namespace
+}  // namespace cdc::unit
