@@ -161,9 +161,9 @@ void StreamingMatcher::observe(const ChangeEvent& e) {
 // An event that is a lost version's change in another transaction is that; the rest of the
 // leftovers are lost versions and phantoms.
 void StreamingMatcher::judge_leftovers(const std::string& key_text, Key& key) {
-  const bool settled = key.unexplained.empty() &&
-                       std::all_of(key.versions.begin(), key.versions.end(),
-                                   [](const Version& v) { return v.deliveries > 0; });
+  const bool settled =
+      key.unexplained.empty() && std::all_of(key.versions.begin(), key.versions.end(),
+                                             [](const Version& v) { return v.deliveries > 0; });
   if (settled) return;  // the common case: nothing to say, nothing to parse
   const json key_json = json::parse(key_text);
   for (const auto& [at, e] : key.unexplained) {
