@@ -213,9 +213,9 @@ std::optional<std::string_view> payload_text(std::string_view record) {
   if (!record.starts_with("{\"schema\":")) return std::nullopt;
   // memmem, not find: find looks at every '"', and JSON is full of them.
   const void* found = memmem(record.data(), record.size(), kKey.data(), kKey.size());
-  const size_t at = found == nullptr ? std::string_view::npos
-                                     : static_cast<size_t>(static_cast<const char*>(found) -
-                                                           record.data());
+  const size_t at = found == nullptr
+                        ? std::string_view::npos
+                        : static_cast<size_t>(static_cast<const char*>(found) - record.data());
   const size_t close = record.find_last_not_of(" \t\r\n");
   if (at == std::string_view::npos || close == std::string_view::npos || record[close] != '}' ||
       at < 1 || record[at - 1] != ',')
