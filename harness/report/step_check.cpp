@@ -50,16 +50,43 @@ bool StepCheck::fence_received() {
 }
 
 void StepCheck::judge_to_fence() {
-  for (auto& entry : history_.take_entries()) matcher_.expect(entry);
+  Batch batch{history_.take_entries(), {}};
+  batch.events.reserve(fence_at_);
   for (size_t i = 0; i < fence_at_; ++i) {
-    const ChangeEvent& e = pending_[i];
+    ChangeEvent& e = pending_[i];
     if (fence_keys_.count(e.key.dump())) continue;
     if (!e.is_tombstone()) ++events_;
-    matcher_.observe(e);
+    batch.events.push_back(std::move(e));
   }
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(fence_at_ + 1));
   scanned_ = 0;
   fence_.clear();
+  {
+    std::lock_guard lock(batches_mutex_);
+    batches_.push_back(std::move(batch));
+  }
+  batches_ready_.notify_one();
+}
+
+void StepCheck::judge_batches() {
+  for (;;) {
+    Batch batch;
+    {
+      std::unique_lock lock(batches_mutex_);
+      batches_ready_.wait(lock, [&] { return !batches_.empty() || no_more_batches_; });
+      if (batches_.empty()) return;
+      batch = std::move(batches_.front());
+      batches_.pop_front();
+    }
+    try {
+      for (const auto& entry : batch.entries) matcher_.expect(entry);
+      for (const auto& event : batch.events) matcher_.observe(event);
+    } catch (const std::exception& e) {
+      std::lock_guard lock(batches_mutex_);
+      judge_error_ = e.what();
+      return;
+    }
+  }
 }
 
 // One step of the consumer's loop: writes a fence when one is due, judges up to it once both
@@ -109,6 +136,15 @@ StepOutcome StepCheck::run(const std::function<void()>& load) {
   std::atomic<bool> done{false};
   std::string consumer_error;
   next_fence_ = std::chrono::steady_clock::now() + interval_;
+  std::thread judge([&] { judge_batches(); });
+  const auto stop_judging = [&] {
+    {
+      std::lock_guard lock(batches_mutex_);
+      no_more_batches_ = true;
+    }
+    batches_ready_.notify_one();
+    if (judge.joinable()) judge.join();
+  };
   std::thread consumer([&] {
     try {
       while (!done) {
@@ -125,20 +161,29 @@ StepOutcome StepCheck::run(const std::function<void()>& load) {
   } catch (...) {
     done = true;
     consumer.join();
+    stop_judging();
     throw;
   }
   done = true;
   consumer.join();
-  if (!consumer_error.empty())
-    throw HarnessError("consuming " + observer_.topic() + " failed: " + consumer_error);
-  // The fence in flight (if any), then a last one committed after the load.
-  if (!fence_.empty()) {
-    await_fence_and_history("a checkpoint's fence row");
+  try {
+    if (!consumer_error.empty())
+      throw HarnessError("consuming " + observer_.topic() + " failed: " + consumer_error);
+    // The fence in flight (if any), then a last one committed after the load.
+    if (!fence_.empty()) {
+      await_fence_and_history("a checkpoint's fence row");
+      judge_to_fence();
+    }
+    write_fence();
+    await_fence_and_history("the step's last fence row (committed after the load)");
     judge_to_fence();
+  } catch (...) {
+    stop_judging();
+    throw;
   }
-  write_fence();
-  await_fence_and_history("the step's last fence row (committed after the load)");
-  judge_to_fence();
+  stop_judging();
+  if (!judge_error_.empty())
+    throw HarnessError("judging " + observer_.topic() + " failed: " + judge_error_);
   StepOutcome outcome;
   outcome.verdict = matcher_.finish();
   outcome.latency = std::move(matcher_).latency();

@@ -1,6 +1,9 @@
 #pragma once
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,7 +30,8 @@ struct StepOutcome {
 // and every session has recorded what it sent before the fence committed
 // (History::recorded_through), every change committed before the fence is expected and every
 // event before it is in hand: the events are judged and dropped, the entries handed over.
-// Receive times stay exact: the consumer never blocks on the history, it checks again later.
+// Receive times stay exact: the consumer never blocks on the history (it checks again later)
+// nor on the judging, which a thread of its own does, batch by batch in topic order.
 class StepCheck {
  public:
   StepCheck(TopicObserver& observer, CustomersWorkload& fences, History& history,
@@ -46,6 +50,18 @@ class StepCheck {
   bool fence_received();
   void judge_to_fence();
   void await_fence_and_history(const std::string& what);
+  void judge_batches();  // the judging thread
+
+  // What the consumer hands the judging thread at each fence.
+  struct Batch {
+    std::vector<HistoryEntry> entries;
+    std::vector<ChangeEvent> events;
+  };
+  std::mutex batches_mutex_;
+  std::condition_variable batches_ready_;
+  std::deque<Batch> batches_;
+  bool no_more_batches_ = false;
+  std::string judge_error_;
 
   TopicObserver& observer_;
   CustomersWorkload& fences_;
