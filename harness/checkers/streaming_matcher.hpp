@@ -52,11 +52,18 @@ class StreamingMatcher {
   size_t find_version(const Key& key, size_t from, size_t to, const ChangeEvent& e,
                       bool seen) const;
   void deliver(Key& key, size_t version, const ChangeEvent& e, size_t at);
+  bool images_as_owed(const Version& v, const ChangeEvent& e) const;
+  static ExpectedChange as_change(const Version& v);
   static std::string describe(const nlohmann::json& key, const Version& v);
   void judge_leftovers(const std::string& key_text, Key& key);
   void judge_transaction(int64_t tx, const Transaction& t);
 
-  // Small once delivered: the change itself (its images) is kept only until then.
+  // A change's images as JSON text (as nlohmann writes it): one small allocation each, not a
+  // tree of them, and most deliveries are judged by comparing the text.
+  struct Images {
+    std::optional<std::string> before{}, after{};
+  };
+  // Small once delivered: the change's images are kept only until then.
   struct Version {
     OpSet ops = Op::Tombstone;
     bool tombstone = false;
@@ -67,7 +74,7 @@ class StreamingMatcher {
     int64_t commit_lsn = 0;
     int64_t first_offset = -1;
     int64_t commit_return_us = 0, intended_start_us = 0;
-    std::unique_ptr<ExpectedChange> change{};  // until delivered; none for a tombstone
+    std::unique_ptr<Images> images{};  // until delivered; none for a tombstone
 
     std::optional<int64_t> tx() const { return tx_id ? std::optional(tx_id) : std::nullopt; }
     bool can_be(const ChangeEvent& e) const {

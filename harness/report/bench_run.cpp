@@ -6,12 +6,14 @@
 #include <random>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "harness/checkers/change_matcher.hpp"
 #include "harness/checkers/expected_change.hpp"
 #include "harness/checkers/streaming_matcher.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
+#include "harness/common/handoff.hpp"
 #include "harness/common/process.hpp"
 #include "harness/common/process_usage.hpp"
 #include "harness/common/timeouts.hpp"
@@ -311,18 +313,32 @@ ObserverRun observer_reads(const StackEndpoints& endpoints, const ConnectorConfi
   }
   const ProcessUsage before = process_usage();
   const auto start = Clock::now();
+  // As a report's step check does: the events are judged on a thread of their own.
+  Handoff<std::vector<ChangeEvent>> batches;
+  std::thread judge([&] {
+    while (auto batch = batches.pop()) {
+      for (const auto& e : *batch) matcher.observe(e);
+    }
+  });
   TopicObserver observer(endpoints.kafka_bootstrap, topic);
   int64_t read = 0;
-  while (read < total) {
-    if (seconds_since(start) > static_cast<double>(scaled(600s).count()) / 1000.0)
-      throw TimeoutError("the observer read only " + std::to_string(read) + " of " +
-                         std::to_string(total) + " records of " + topic + " in 600 s");
-    observer.receive(200ms);
-    for (const auto& e : observer.take_events()) {
-      if (check) matcher.observe(e);
-      ++read;
+  try {
+    while (read < total) {
+      if (seconds_since(start) > static_cast<double>(scaled(600s).count()) / 1000.0)
+        throw TimeoutError("the observer read only " + std::to_string(read) + " of " +
+                           std::to_string(total) + " records of " + topic + " in 600 s");
+      observer.receive(200ms);
+      auto events = observer.take_events();
+      read += static_cast<int64_t>(events.size());
+      if (check) batches.push(std::move(events));
     }
+  } catch (...) {
+    batches.close();
+    judge.join();
+    throw;
   }
+  batches.close();
+  judge.join();
   if (check) run.verdict = matcher.finish().summary();
   run.seconds = seconds_since(start);
   run.cpu_s = process_usage().cpu_s - before.cpu_s;

@@ -61,29 +61,18 @@ void StepCheck::judge_to_fence() {
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(fence_at_ + 1));
   scanned_ = 0;
   fence_.clear();
-  {
-    std::lock_guard lock(batches_mutex_);
-    batches_.push_back(std::move(batch));
-  }
-  batches_ready_.notify_one();
+  batches_.push(std::move(batch));
 }
 
 void StepCheck::judge_batches() {
-  for (;;) {
-    Batch batch;
-    {
-      std::unique_lock lock(batches_mutex_);
-      batches_ready_.wait(lock, [&] { return !batches_.empty() || no_more_batches_; });
-      if (batches_.empty()) return;
-      batch = std::move(batches_.front());
-      batches_.pop_front();
-    }
+  while (auto batch = batches_.pop()) {
     try {
-      for (const auto& entry : batch.entries) matcher_.expect(entry);
-      for (const auto& event : batch.events) matcher_.observe(event);
+      for (const auto& entry : batch->entries) matcher_.expect(entry);
+      for (const auto& event : batch->events) matcher_.observe(event);
     } catch (const std::exception& e) {
-      std::lock_guard lock(batches_mutex_);
       judge_error_ = e.what();
+      while (batches_.pop()) {
+      }  // the rest is not judged; the consumer must not wait on it
       return;
     }
   }
@@ -138,11 +127,7 @@ StepOutcome StepCheck::run(const std::function<void()>& load) {
   next_fence_ = std::chrono::steady_clock::now() + interval_;
   std::thread judge([&] { judge_batches(); });
   const auto stop_judging = [&] {
-    {
-      std::lock_guard lock(batches_mutex_);
-      no_more_batches_ = true;
-    }
-    batches_ready_.notify_one();
+    batches_.close();
     if (judge.joinable()) judge.join();
   };
   std::thread consumer([&] {

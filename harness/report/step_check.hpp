@@ -1,9 +1,6 @@
 #pragma once
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,6 +9,7 @@
 
 #include "harness/checkers/latency.hpp"
 #include "harness/checkers/streaming_matcher.hpp"
+#include "harness/common/handoff.hpp"
 #include "harness/observer/topic_observer.hpp"
 #include "harness/workload/customers_workload.hpp"
 #include "harness/workload/history.hpp"
@@ -57,11 +55,8 @@ class StepCheck {
     std::vector<HistoryEntry> entries;
     std::vector<ChangeEvent> events;
   };
-  std::mutex batches_mutex_;
-  std::condition_variable batches_ready_;
-  std::deque<Batch> batches_;
-  bool no_more_batches_ = false;
-  std::string judge_error_;
+  Handoff<Batch> batches_;
+  std::string judge_error_;  // written by the judging thread, read once it has ended
 
   TopicObserver& observer_;
   CustomersWorkload& fences_;
