@@ -9,6 +9,10 @@
 
 namespace cdc {
 
+// How long after its commit (or the heal) a change may take to arrive unless told otherwise,
+// before timeouts' scaling: one default for `chaos` and the fault suite.
+inline constexpr std::chrono::seconds kDefaultLivenessBound{30};
+
 // A span in which the pipeline may stand still: a fault, from its start to its heal.
 struct Outage {
   int64_t from_us = 0;

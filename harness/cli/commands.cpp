@@ -423,7 +423,7 @@ int cmd_chaos(const Options& options) {
   chaos.duration = std::chrono::seconds(options.duration_s ? options.duration_s : 60);
   chaos.interval = std::chrono::seconds(options.interval_s);
   chaos.liveness_bound = options.liveness_s ? std::chrono::milliseconds(options.liveness_s * 1000)
-                                            : scaled(std::chrono::seconds(30));
+                                            : scaled(kDefaultLivenessBound);
   chaos.load.rate = options.rates_given ? options.rates.front() : 40;
   chaos.load.sessions = options.sessions;
   chaos.load.transaction_size = options.transaction_size;

@@ -7,6 +7,7 @@
 
 #include "harness/checkers/anomaly.hpp"
 #include "harness/checkers/latency.hpp"
+#include "harness/checkers/liveness.hpp"
 #include "harness/common/progress.hpp"
 #include "harness/connector/connector_config.hpp"
 #include "harness/faults/fault.hpp"
@@ -25,7 +26,7 @@ struct ChaosOptions {
   std::string run_id = "chaos";
   std::string stack = "native";
   // Liveness: how late after its commit (or the heal of its fault) a change may be received.
-  std::chrono::milliseconds liveness_bound{30000};
+  std::chrono::milliseconds liveness_bound{kDefaultLivenessBound};
 };
 
 // What one scheduled fault did to the pipeline.

@@ -19,7 +19,7 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 std::chrono::microseconds liveness_bound() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(scaled(30s));
+  return std::chrono::duration_cast<std::chrono::microseconds>(scaled(kDefaultLivenessBound));
 }
 
 std::string FaultRun::summary() const {
