@@ -14,6 +14,8 @@ const EnumName<Stage> kStages[] = {{Stage::CommitToCapture, "commit_to_capture"}
                                    {Stage::KafkaToConsumer, "kafka_to_consumer"},
                                    {Stage::EndToEnd, "commit_return_to_receive"},
                                    {Stage::IntendedToReceive, "intended_start_to_receive"}};
+// LatencyRecorder keeps one sample vector per stage, indexed by the stage's value.
+static_assert(std::size(kStages) == 5 && static_cast<size_t>(Stage::IntendedToReceive) == 4);
 }  // namespace
 
 std::string to_string(Stage stage) {

@@ -7,12 +7,16 @@
 
 namespace cdc {
 
-void while_receiving(TopicObserver& observer, const std::function<void()>& work) {
+void while_receiving(TopicObserver& observer, const std::function<void()>& work,
+                     const std::function<void()>& after_each) {
   std::atomic<bool> done{false};
   std::string consumer_error;
   std::thread consumer([&] {
     try {
-      while (!done) observer.receive(std::chrono::milliseconds(50));
+      while (!done) {
+        observer.receive(std::chrono::milliseconds(50));
+        if (after_each) after_each();
+      }
     } catch (const std::exception& e) {
       consumer_error = e.what();
     }

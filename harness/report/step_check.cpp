@@ -1,12 +1,12 @@
 #include "harness/report/step_check.hpp"
 
-#include <atomic>
 #include <thread>
 
 #include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/interrupt.hpp"
 #include "harness/common/timeouts.hpp"
+#include "harness/observer/receiving.hpp"
 
 namespace cdc {
 using namespace std::chrono_literals;
@@ -122,38 +122,17 @@ void StepCheck::skip_to_fence() {
 }
 
 StepOutcome StepCheck::run(const std::function<void()>& load) {
-  std::atomic<bool> done{false};
-  std::string consumer_error;
   next_fence_ = std::chrono::steady_clock::now() + interval_;
   std::thread judge([&] { judge_batches(); });
   const auto stop_judging = [&] {
     batches_.close();
-    if (judge.joinable()) judge.join();
+    judge.join();
   };
-  std::thread consumer([&] {
-    try {
-      while (!done) {
-        observer_.receive(50ms);
-        take_received();
-        poll_checkpoint();
-      }
-    } catch (const std::exception& e) {
-      consumer_error = e.what();
-    }
-  });
   try {
-    load();
-  } catch (...) {
-    done = true;
-    consumer.join();
-    stop_judging();
-    throw;
-  }
-  done = true;
-  consumer.join();
-  try {
-    if (!consumer_error.empty())
-      throw HarnessError("consuming " + observer_.topic() + " failed: " + consumer_error);
+    while_receiving(observer_, load, [&] {
+      take_received();
+      poll_checkpoint();
+    });
     // The fence in flight (if any), then a last one committed after the load.
     if (!fence_.empty()) {
       await_fence_and_history("a checkpoint's fence row");

@@ -8,6 +8,7 @@
 #include "harness/checkers/change_checks.hpp"
 #include "harness/checkers/streaming_matcher.hpp"
 #include "scenarios/anomaly_printing.hpp"
+#include "scenarios/unit/checkers/same_verdict.hpp"
 #include "scenarios/unit/recorded_events.hpp"
 
 namespace cdc::unit {
@@ -45,15 +46,7 @@ class ChangeMatcher : public ::testing::Test {
     for (const auto& change : expected) streaming.expect(change);
     for (const auto& event : events) streaming.observe(event);
     const Verdict streamed = streaming.finish();
-    auto sorted = [](const Verdict& v) {
-      auto kinds = v.kinds();
-      std::sort(kinds.begin(), kinds.end());
-      return kinds;
-    };
-    EXPECT_EQ(sorted(streamed), sorted(batch)) << "streaming:\n"
-                                               << streamed.summary() << "\nbatch:\n"
-                                               << batch.summary();
-    EXPECT_EQ(streamed.matched, batch.matched);
+    expect_same_verdict(streamed, batch);
     return batch;
   }
   void erase_offset(int64_t offset) {

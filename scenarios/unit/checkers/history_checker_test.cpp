@@ -10,6 +10,7 @@
 #include "harness/checkers/streaming_matcher.hpp"
 #include "harness/checkers/transaction_metadata.hpp"
 #include "scenarios/anomaly_printing.hpp"
+#include "scenarios/unit/checkers/same_verdict.hpp"
 #include "scenarios/unit/recorded_events.hpp"
 
 namespace cdc::unit {
@@ -46,15 +47,7 @@ class PlantedAnomaly : public ::testing::Test {
     for (const auto& entry : history) streaming.expect(entry);
     for (const auto& event : events) streaming.observe(event);
     const Verdict streamed = streaming.finish();
-    auto sorted = [](Verdict v) {
-      auto kinds = v.kinds();
-      std::sort(kinds.begin(), kinds.end());
-      return kinds;
-    };
-    EXPECT_EQ(sorted(streamed), sorted(batch)) << "streaming:\n"
-                                               << streamed.summary() << "\nbatch:\n"
-                                               << batch.summary();
-    EXPECT_EQ(streamed.matched, batch.matched);
+    expect_same_verdict(streamed, batch);
     return batch;
   }
   ChangeEvent& at_offset(int64_t offset) {

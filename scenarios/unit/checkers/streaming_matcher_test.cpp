@@ -12,6 +12,7 @@
 
 #include "harness/checkers/change_checks.hpp"
 #include "scenarios/anomaly_printing.hpp"
+#include "scenarios/unit/checkers/same_verdict.hpp"
 
 namespace cdc::unit {
 namespace {
@@ -133,12 +134,6 @@ Verdict streamed(const SyntheticRun& run, const MatchRules& rules,
   return verdict;
 }
 
-std::vector<AnomalyKind> sorted_kinds(const Verdict& v) {
-  auto kinds = v.kinds();
-  std::sort(kinds.begin(), kinds.end());
-  return kinds;
-}
-
 class StreamingMatch : public ::testing::Test {
  protected:
   SyntheticRun run = synthetic_run(3000);
@@ -148,10 +143,7 @@ class StreamingMatch : public ::testing::Test {
   Verdict check() {
     const Verdict batch = check_history(run.history, run.events, rules);
     const Verdict stream = streamed(run, rules);
-    EXPECT_EQ(sorted_kinds(stream), sorted_kinds(batch)) << "streaming:\n"
-                                                         << stream.summary() << "\nbatch:\n"
-                                                         << batch.summary();
-    EXPECT_EQ(stream.matched, batch.matched);
+    expect_same_verdict(stream, batch);
     return stream;
   }
   size_t first_of(Op op, size_t from = 0) {
