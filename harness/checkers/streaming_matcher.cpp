@@ -17,7 +17,8 @@ void StreamingMatcher::expect(const HistoryEntry& entry) {
 
 void StreamingMatcher::expect(ExpectedChange change, int64_t commit_return_us,
                               int64_t intended_start_us) {
-  const std::string key_text = change.key.dump();
+  std::string key_text;
+  append_json_text(change.key, key_text);
   auto [it, fresh] = keys_.try_emplace(key_text);
   Key& key = it->second;
   if (fresh) key.first_expected = expected_++;
@@ -58,6 +59,7 @@ void StreamingMatcher::expect(ExpectedChange change, int64_t commit_return_us,
   added.push_back(std::move(version));
   if (tombstone_due) added.push_back(std::move(tombstone));
   if (key.newest != kNone && at <= key.newest) key.newest += added.size();
+  undelivered_ += added.size();
   key.versions.insert(key.versions.begin() + static_cast<std::ptrdiff_t>(at),
                       std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()));
 }
@@ -74,10 +76,13 @@ ExpectedChange StreamingMatcher::as_change(const Version& v) {
 // The common case, decided without parsing: each image the change owes is the event's, text
 // for text, and the event carries no image it must lack. Anything else is judged column by
 // column (compare_content), as match_changes does.
-bool StreamingMatcher::images_as_owed(const Version& v, const ChangeEvent& e) const {
+bool StreamingMatcher::images_as_owed(const Version& v, const ChangeEvent& e) {
   const Images& owed = *v.images;
-  const auto same = [](const std::optional<std::string>& text, const std::optional<json>& image) {
-    return text && image && image->dump() == *text;
+  const auto same = [&](const std::optional<std::string>& text, const std::optional<json>& image) {
+    if (!text || !image) return false;
+    image_text_.clear();
+    append_json_text(*image, image_text_);
+    return image_text_ == *text;
   };
   switch (e.op) {
     case Op::Read:
@@ -123,7 +128,7 @@ size_t StreamingMatcher::find_version(const Key& key, size_t from, size_t to, co
 void StreamingMatcher::deliver(Key& key, size_t index, const ChangeEvent& e, size_t at) {
   Version& v = key.versions[index];
   ++verdict_.matched;
-  ++v.deliveries;
+  if (v.deliveries++ == 0) --undelivered_;
   v.delivered_as = e.op;
   v.first_offset = e.kafka.offset;
   if (v.tombstone) return;
@@ -146,7 +151,9 @@ void StreamingMatcher::deliver(Key& key, size_t index, const ChangeEvent& e, siz
 
 void StreamingMatcher::observe(const ChangeEvent& e) {
   const size_t at = observed_++;
-  const auto it = keys_.find(e.key.dump());
+  key_text_.clear();
+  append_json_text(e.key, key_text_);
+  const auto it = keys_.find(std::string_view(key_text_));
   if (it == keys_.end()) {
     if (!e.is_tombstone()) latency_.add_unmatched();  // someone else's
     return;
@@ -185,16 +192,18 @@ void StreamingMatcher::observe(const ChangeEvent& e) {
                  brief(e) + " belongs to a transaction that rolled back");
   } else {
     key.unexplained.emplace_back(at, e);
+    ++unexplained_;
   }
 }
 
 // An event that is a lost version's change in another transaction is that; the rest of the
 // leftovers are lost versions and phantoms.
+bool StreamingMatcher::settled(const Key& key) {
+  return key.unexplained.empty() && std::all_of(key.versions.begin(), key.versions.end(),
+                                                [](const Version& v) { return v.deliveries > 0; });
+}
+
 void StreamingMatcher::judge_leftovers(const std::string& key_text, Key& key) {
-  const bool settled =
-      key.unexplained.empty() && std::all_of(key.versions.begin(), key.versions.end(),
-                                             [](const Version& v) { return v.deliveries > 0; });
-  if (settled) return;  // the common case: nothing to say, nothing to parse
   const json key_json = json::parse(key_text);
   for (const auto& [at, e] : key.unexplained) {
     auto it = std::find_if(key.versions.begin(), key.versions.end(),
@@ -261,9 +270,14 @@ void StreamingMatcher::judge_transaction(int64_t tx, const Transaction& t) {
 }
 
 Verdict StreamingMatcher::finish() {
+  // Settled keys (the common case) have nothing to say: only the rest are sorted and judged,
+  // and when every version arrived and every event was explained, none is looked at.
   std::vector<std::pair<const std::string*, Key*>> keys;
-  keys.reserve(keys_.size());
-  for (auto& [text, key] : keys_) keys.emplace_back(&text, &key);
+  if (undelivered_ > 0 || unexplained_ > 0) {
+    for (auto& [text, key] : keys_) {
+      if (!settled(key)) keys.emplace_back(&text, &key);
+    }
+  }
   std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
     return a.second->first_expected < b.second->first_expected;
   });

@@ -11,6 +11,7 @@
 
 #include "harness/checkers/anomaly.hpp"
 #include "harness/checkers/expected_change.hpp"
+#include "harness/checkers/json_text.hpp"
 #include "harness/checkers/latency.hpp"
 #include "harness/checkers/match_rules.hpp"
 #include "harness/observer/change_event.hpp"
@@ -52,9 +53,10 @@ class StreamingMatcher {
   size_t find_version(const Key& key, size_t from, size_t to, const ChangeEvent& e,
                       bool seen) const;
   void deliver(Key& key, size_t version, const ChangeEvent& e, size_t at);
-  bool images_as_owed(const Version& v, const ChangeEvent& e) const;
+  bool images_as_owed(const Version& v, const ChangeEvent& e);
   static ExpectedChange as_change(const Version& v);
   static std::string describe(const nlohmann::json& key, const Version& v);
+  static bool settled(const Key& key);
   void judge_leftovers(const std::string& key_text, Key& key);
   void judge_transaction(int64_t tx, const Transaction& t);
 
@@ -107,10 +109,13 @@ class StreamingMatcher {
   MatchRules rules_;
   Verdict verdict_;
   LatencyRecorder latency_;
-  std::unordered_map<std::string, Key> keys_;
+  std::unordered_map<std::string, Key, TextHash, std::equal_to<>> keys_;
   std::map<int64_t, Transaction> transactions_;  // committed, with a txId, not yet whole
   uint64_t expected_ = 0;
   size_t observed_ = 0;
+  size_t undelivered_ = 0;             // versions never delivered, across all keys
+  size_t unexplained_ = 0;             // events no version could be when they came
+  std::string key_text_, image_text_;  // reused for each event: no allocation per event
 };
 
 }  // namespace cdc
