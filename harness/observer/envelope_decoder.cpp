@@ -208,14 +208,26 @@ void read_envelope(od::object payload, ChangeEvent& event, bool& has_op) {
 // alone. The text found counts only if it parses as one whole object running to the record's
 // closing brace; anything else (no schema, keys in another order, "payload": inside the
 // schema) is parsed whole, as before.
-std::optional<std::string_view> payload_text(std::string_view record) {
+//
+// A topic's records share their schema, so where the last record's payload began is kept (one
+// place for keys, one for values) and looked at first: the schema is not read at all. A
+// "payload": found there that is not the record's own (inside another schema) cannot be
+// followed by one whole object closing the record, so the check below turns it down.
+size_t payload_key_at(std::string_view record, std::string_view key, size_t& last_at) {
+  if (last_at > 0 && record.size() > last_at + key.size() &&
+      record.substr(last_at, key.size()) == key)
+    return last_at;
+  // memmem, not find: find looks at every '"', and JSON is full of them.
+  const void* found = memmem(record.data(), record.size(), key.data(), key.size());
+  if (found == nullptr) return std::string_view::npos;
+  last_at = static_cast<size_t>(static_cast<const char*>(found) - record.data());
+  return last_at;
+}
+
+std::optional<std::string_view> payload_text(std::string_view record, size_t& last_at) {
   static constexpr std::string_view kKey = "\"payload\":";
   if (!record.starts_with("{\"schema\":")) return std::nullopt;
-  // memmem, not find: find looks at every '"', and JSON is full of them.
-  const void* found = memmem(record.data(), record.size(), kKey.data(), kKey.size());
-  const size_t at = found == nullptr
-                        ? std::string_view::npos
-                        : static_cast<size_t>(static_cast<const char*>(found) - record.data());
+  const size_t at = payload_key_at(record, kKey, last_at);
   const size_t close = record.find_last_not_of(" \t\r\n");
   if (at == std::string_view::npos || close == std::string_view::npos || record[close] != '}' ||
       at < 1 || record[at - 1] != ',')
@@ -225,25 +237,34 @@ std::optional<std::string_view> payload_text(std::string_view record) {
   return record.substr(from, close - from);
 }
 
-// The payload alone, if it is one whole object; false: parse the record whole.
+// The payload alone, if it is one whole object; false: parse the record whole. `read` may be
+// called twice (the kept place, then the searched one) and must start afresh each time.
 template <typename Read>
-bool read_payload_alone(std::string_view record, Read&& read) {
-  const auto text = payload_text(record);
-  if (!text || !text->starts_with('{')) return false;
-  try {
-    od::document doc = thread_parser().iterate(*text);
-    od::value payload;
-    if (doc.get_value().get(payload) != simdjson::SUCCESS || !read(payload)) return false;
-    return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;  // nothing after it
-  } catch (const simdjson::simdjson_error&) {
-    return false;
-  }
+bool read_payload_alone(std::string_view record, size_t& last_at, Read&& read) {
+  const auto read_at = [&] {
+    const auto text = payload_text(record, last_at);
+    if (!text || !text->starts_with('{')) return false;
+    try {
+      od::document doc = thread_parser().iterate(*text);
+      od::value payload;
+      if (doc.get_value().get(payload) != simdjson::SUCCESS || !read(payload)) return false;
+      return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;  // nothing after it
+    } catch (const simdjson::simdjson_error&) {
+      return false;
+    }
+  };
+  const size_t kept = last_at;
+  if (read_at()) return true;
+  if (kept == 0 || last_at != kept) return false;  // it was searched for: no payload alone
+  last_at = 0;  // the kept place was another "payload": search this record
+  return read_at();
 }
 
 json decode_key(std::string_view key, const KafkaPosition& position) {
   if (key.empty()) return json();
   json fast;
-  if (read_payload_alone(key, [&](od::value payload) {
+  thread_local size_t key_payload_at = 0;
+  if (read_payload_alone(key, key_payload_at, [&](od::value payload) {
         fast = to_json(payload);
         return true;
       }))
@@ -274,14 +295,20 @@ ChangeEvent decode_change_event(std::string_view key, std::optional<std::string_
     return event;
   }
   bool has_op = false;
-  ChangeEvent fast = event;
-  if (read_payload_alone(*value, [&](od::value payload) {
+  ChangeEvent fast;
+  thread_local size_t value_payload_at = 0;
+  if (read_payload_alone(*value, value_payload_at, [&](od::value payload) {
+        fast = ChangeEvent{};
+        has_op = false;
         od::object envelope;
         if (payload.get_object().get(envelope) != simdjson::SUCCESS) return false;
         read_envelope(envelope, fast, has_op);
         return has_op;
-      }))
+      })) {
+    fast.key = std::move(event.key);
+    fast.kafka = std::move(event.kafka);
     return fast;
+  }
   has_op = false;
   try {
     od::document doc = thread_parser().iterate(*value);

@@ -129,5 +129,30 @@ TEST(EnvelopeDecoder, ReadsThePayloadAloneOnlyWhenItIsTheWholeRest) {
   EXPECT_EQ(decode_change_event(R"({"id":7})", trailing, {}).op, Op::Create);
 }
 
+// Where the last record's payload began is remembered; records whose schemas differ, or share
+// a beginning with the last one, still decode as each says.
+TEST(EnvelopeDecoder, RecordsInTurnWithDifferentSchemasEachDecodeAsTheySay) {
+  const auto envelope = [](const std::string& op, int id) {
+    return R"({"before":null,"after":{"id":)" + std::to_string(id) + R"(},"source":{},"op":")" +
+           op + R"("})";
+  };
+  const std::string plain = R"({"schema":{"type":"struct"},"payload":)";
+  const std::string longer = R"({"schema":{"type":"struct"},"x":{"payload":{"op":"d"}},"payload":)";
+  const std::string nested = R"({"schema":{"type":"struct","payload":{"op":"d"}},"payload":)";
+  const std::vector<std::pair<std::string, std::string>> records = {
+      {plain, "c"},  {plain, "u"},  {longer, "r"}, {plain, "c"},
+      {nested, "u"}, {nested, "c"}, {plain, "r"}};
+  int id = 0;
+  for (const auto& [schema, op] : records) {
+    ++id;
+    const auto key = R"({"schema":{"k":)" + std::to_string(id % 2) + R"(},"payload":{"id":)" +
+                     std::to_string(id) + "}}";
+    const auto event = decode_change_event(key, schema + envelope(op, id) + "}", {});
+    EXPECT_EQ(to_string(event.op), op) << schema;
+    EXPECT_EQ(event.key, nlohmann::json({{"id", id}})) << schema;
+    EXPECT_EQ(event.after->at("id"), id) << schema;
+  }
+}
+
 }  // namespace
 }  // namespace cdc::unit
