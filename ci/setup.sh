@@ -11,7 +11,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 # kcat: what `cdc-harness bench` compares the observer with (pgbench comes with Postgres).
 packages=(build-essential cmake ninja-build pkg-config git curl
           libpqxx-dev libpq-dev librdkafka-dev nlohmann-json3-dev libboost-dev
-          libboost-filesystem-dev libcpp-httplib-dev libcli11-dev libsimdjson-dev libjemalloc-dev libgtest-dev libgmock-dev clang-format
+          libboost-filesystem-dev libcpp-httplib-dev libcli11-dev libsimdjson-dev libjemalloc-dev libabsl-dev libgtest-dev libgmock-dev clang-format
           python3-jsonschema docker-compose shellcheck kcat)
 missing=()
 for p in "${packages[@]}"; do

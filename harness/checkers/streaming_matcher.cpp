@@ -153,7 +153,8 @@ void StreamingMatcher::observe(const ChangeEvent& e) {
   const size_t at = observed_++;
   key_text_.clear();
   append_json_text(e.key, key_text_);
-  const auto it = keys_.find(std::string_view(key_text_));
+  // Abseil here is built with a string_view of its own: looked up without a copy all the same.
+  const auto it = keys_.find(absl::string_view(key_text_.data(), key_text_.size()));
   if (it == keys_.end()) {
     if (!e.is_tombstone()) latency_.add_unmatched();  // someone else's
     return;

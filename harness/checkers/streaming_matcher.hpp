@@ -4,9 +4,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/checkers/anomaly.hpp"
@@ -109,7 +109,7 @@ class StreamingMatcher {
   MatchRules rules_;
   Verdict verdict_;
   LatencyRecorder latency_;
-  std::unordered_map<std::string, Key, TextHash, std::equal_to<>> keys_;
+  absl::flat_hash_map<std::string, Key> keys_;   // one probe per lookup, not a node chase
   std::map<int64_t, Transaction> transactions_;  // committed, with a txId, not yet whole
   uint64_t expected_ = 0;
   size_t observed_ = 0;
