@@ -144,7 +144,8 @@ int cmd_up(const Options& options) {
                        "): wait for it, or stop it with `cdc-harness down --run-dir " +
                        options.run_dir.string() + "`");
   }
-  const StackChoice choice = choose_stack(options.stack, options.stack_config);
+  const StackChoice choice = choose_stack(options.stack, options.stack_config,
+                                          choose_topology(options.brokers, options.workers));
   if (recorded_stack_backend(options.run_dir)->has_leftovers()) {
     progress.stage("stack", "cleaning up what an earlier run left in " + options.run_dir.string());
     if (!tear_down(options.run_dir, progress)) throw earlier_run_not_cleaned(options.run_dir);
@@ -161,7 +162,9 @@ int cmd_up(const Options& options) {
   try {
     // Recorded first: whatever happens next, `down` knows which stack and which run.
     save_stack_choice(options.run_dir, choice);
-    progress.stage("stack", choice.name() + " stack, run " + choice.run_id);
+    progress.stage("stack",
+                   choice.name() + " stack, run " + choice.run_id +
+                       (choice.topology.clustered() ? ", " + choice.topology.describe() : ""));
     endpoints = backend->up(progress);
     registered = connector_for_run(connector, choice);
     progress.stage("connector",
@@ -333,14 +336,27 @@ bool stack_running(const fs::path& run_dir) {
   return true;
 }
 
+// The stack as a report names it: "native", or "native (3 brokers, 2 Connect workers)".
+std::string stack_label(const StackChoice& choice) {
+  return choice.name() +
+         (choice.topology.clustered() ? " (" + choice.topology.describe() + ")" : "");
+}
+
 // Runs `job` on the stack running in the run directory, or on one brought up for it and
 // stopped afterwards (also when the job fails or Ctrl-C ends it).
 int on_a_stack(
     const Options& options, const Progress& progress,
     const std::function<int(StackBackend&, const StackEndpoints&, const StackChoice&)>& job) {
   const bool reuse = stack_running(options.run_dir);
+  const Topology topology = choose_topology(options.brokers, options.workers);
   const StackChoice choice = reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
-                                   : choose_stack(options.stack, options.stack_config);
+                                   : choose_stack(options.stack, options.stack_config, topology);
+  if (reuse && (!options.brokers.empty() || !options.workers.empty()) &&
+      !(choice.topology == topology)) {
+    throw HarnessError("the stack running in " + options.run_dir.string() + " has " +
+                       choice.topology.describe() + ", not the " + topology.describe() +
+                       " asked for: `cdc-harness down` it first, or drop --brokers/--workers");
+  }
   if (!reuse) {
     if (auto owner = live_owner(options.run_dir)) {
       throw HarnessError("a stack is being brought up in " + options.run_dir.string() +
@@ -390,7 +406,7 @@ int cmd_report(const Options& options) {
   return on_a_stack(options, progress,
                     [&](StackBackend&, const StackEndpoints& endpoints, const StackChoice& choice) {
                       report_options.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
-                      report_options.stack = choice.name();
+                      report_options.stack = stack_label(choice);
                       const ReportData report =
                           run_report(endpoints, connector, report_options, progress);
                       write_report(report, out);
@@ -443,7 +459,7 @@ int cmd_chaos(const Options& options) {
       options, progress,
       [&](StackBackend& stack, const StackEndpoints& endpoints, const StackChoice& choice) {
         chaos.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
-        chaos.stack = choice.name();
+        chaos.stack = stack_label(choice);
         ChaosData data = run_chaos(stack, endpoints, connector, chaos, progress);
         data.replay = replay;
         data.metadata = nlohmann::json{{"seed", chaos.seed},

@@ -51,6 +51,8 @@ void flag_connector(CLI::App& app, Options& o) {
 void flag_stack(CLI::App& app, Options& o) {
   value_flag(app, "--stack", [&o](const std::string& v) { o.stack = v; });
   value_flag(app, "--stack-config", [&o](const std::string& v) { o.stack_config = v; });
+  value_flag(app, "--brokers", [&o](const std::string& v) { o.brokers = v; });
+  value_flag(app, "--workers", [&o](const std::string& v) { o.workers = v; });
 }
 void flag_guard_pid(CLI::App& app, Options& o) {
   value_flag(app, "--guard-pid", [&o](const std::string& pid) {

@@ -27,6 +27,8 @@ struct Options {
   // up, report: which stack (--stack, else $CDC_STACK, else native) and its config file
   std::string stack{};
   std::filesystem::path stack_config{};
+  // up, report, chaos: how many brokers and Connect workers ("": $CDC_BROKERS/$CDC_WORKERS, 1)
+  std::string brokers{}, workers{};
   // report
   std::vector<double> rates = {50, 200};
   bool rates_given = false;
@@ -58,7 +60,7 @@ struct Command {
 // with a bad value (a HarnessError saying the fix).
 void flag_run_dir(CLI::App& app, Options& o);
 void flag_connector(CLI::App& app, Options& o);
-void flag_stack(CLI::App& app, Options& o);  // --stack, --stack-config
+void flag_stack(CLI::App& app, Options& o);  // --stack, --stack-config, --brokers, --workers
 void flag_guard_pid(CLI::App& app, Options& o);
 void flag_up(CLI::App& app, Options& o);      // --tail, --detach
 void flag_tail(CLI::App& app, Options& o);    // --topic, --bootstrap, --from

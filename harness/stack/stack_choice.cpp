@@ -34,7 +34,8 @@ std::string new_run_id() {
   return id;
 }
 
-StackChoice choose_stack(const std::string& flag, const fs::path& config_flag) {
+StackChoice choose_stack(const std::string& flag, const fs::path& config_flag,
+                         const Topology& topology) {
   StackChoice choice;
   const std::string from_env = env_or_empty("CDC_STACK");
   choice.kind = !flag.empty()       ? stack_kind_named(flag)
@@ -50,6 +51,18 @@ StackChoice choose_stack(const std::string& flag, const fs::path& config_flag) {
   } else if (choice.kind == StackKind::Compose) {
     choice.config = fs::path(CDC_SOURCE_DIR) / "compose" / "docker-compose.yml";
   }
+  choice.topology = topology;
+  if (choice.kind == StackKind::External && topology.clustered()) {
+    throw HarnessError(
+        "--brokers and --workers (and $CDC_BROKERS, $CDC_WORKERS) size a stack the "
+        "harness runs: an external stack has what it has; drop them");
+  }
+  if (choice.kind == StackKind::Compose && topology.clustered() && !(topology == Topology{3, 2})) {
+    throw HarnessError(
+        "the compose stack runs 1 broker and 1 worker, or 3 and 2 (its cluster "
+        "file), not " +
+        topology.describe() + ": use --brokers 3 --workers 2, or the native stack");
+  }
   if (!choice.config.empty() && !fs::exists(choice.config)) {
     throw HarnessError("the " + choice.name() + " stack's config file " + choice.config.string() +
                        " does not exist: check --stack-config" +
@@ -62,7 +75,9 @@ void save_stack_choice(const fs::path& run_dir, const StackChoice& choice) {
   fs::create_directories(run_dir);
   write_file(choice_file(run_dir), json{{"backend", choice.name()},
                                         {"run_id", choice.run_id},
-                                        {"config", choice.config.string()}}
+                                        {"config", choice.config.string()},
+                                        {"brokers", choice.topology.brokers},
+                                        {"workers", choice.topology.workers}}
                                            .dump(2) +
                                        "\n");
 }
@@ -76,7 +91,8 @@ std::optional<StackChoice> load_stack_choice(const fs::path& run_dir) {
   }
   return StackChoice{
       stack_kind_named(j.value("backend", "native"), "in " + choice_file(run_dir).string()),
-      j.value("run_id", ""), j.value("config", std::string())};
+      j.value("run_id", ""), j.value("config", std::string()),
+      Topology{j.value("brokers", 1), j.value("workers", 1)}};
 }
 
 void forget_stack_choice(const fs::path& run_dir) {

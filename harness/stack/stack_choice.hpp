@@ -4,6 +4,7 @@
 #include <string>
 
 #include "harness/stack/stack_kind.hpp"
+#include "harness/stack/topology.hpp"
 
 namespace cdc {
 
@@ -18,6 +19,8 @@ struct StackChoice {
   // external: the endpoints file (else only environment variables); compose: the compose
   // file (else compose/docker-compose.yml).
   std::filesystem::path config{};
+  // native and compose: how many brokers and workers it runs (external: what it has).
+  Topology topology{};
 
   // Others use this stack too: the run creates everything under its run id and removes
   // only that, never the stack itself.
@@ -26,8 +29,10 @@ struct StackChoice {
 };
 
 // --stack, else $CDC_STACK, else native; --stack-config, else $CDC_EXTERNAL_CONFIG or
-// $CDC_COMPOSE_FILE. A name that is not a backend is a one-line error. Draws a new run id.
-StackChoice choose_stack(const std::string& flag, const std::filesystem::path& config_flag);
+// $CDC_COMPOSE_FILE; the topology as choose_topology says. A name that is not a backend, or a
+// topology the backend cannot run, is a one-line error. Draws a new run id.
+StackChoice choose_stack(const std::string& flag, const std::filesystem::path& config_flag,
+                         const Topology& topology = {});
 
 std::string new_run_id();
 
