@@ -1,5 +1,7 @@
 #include "harness/stack/backend.hpp"
 
+#include "harness/common/errors.hpp"
+
 namespace cdc {
 
 std::string to_string(Component component) {
@@ -28,6 +30,16 @@ std::string to_string(ComponentAction action) {
       return "resume";
   }
   return "?";
+}
+
+void StackBackend::act_on_node(Component component, int node, ComponentAction action,
+                               const Progress& progress) {
+  if (node != 1) {
+    throw HarnessError("this stack runs one " + to_string(component) + ", so it has no " +
+                       to_string(component) + " " + std::to_string(node) +
+                       ": bring up a cluster (--brokers, --workers) for more");
+  }
+  act_on(component, action, progress);
 }
 
 std::unique_ptr<StackBackend> make_stack_backend(const StackChoice& choice,

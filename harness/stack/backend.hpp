@@ -46,6 +46,11 @@ class StackBackend {
   // Acts on one component and returns once it is in the state the action leads to (start:
   // answering again). A backend that does not own the component says so in a HarnessError.
   virtual void act_on(Component component, ComponentAction action, const Progress& progress) = 0;
+  // How many of a component it runs (a cluster's brokers, a Connect group's workers), and the
+  // same actions on one of them (1-based; act_on acts on the first). One of each by default.
+  virtual int nodes(Component) const { return 1; }
+  virtual void act_on_node(Component component, int node, ComponentAction action,
+                           const Progress& progress);
 };
 
 std::unique_ptr<StackBackend> make_stack_backend(const StackChoice& choice,

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/interrupt.hpp"
@@ -21,25 +22,42 @@ bool port_taken_since(const std::filesystem::path& log, std::uintmax_t offset);
 // A port picked free may be taken by another process before our server binds it: a start
 // that fails so is retried on fresh ports (`start(attempt)` picks them), up to three times,
 // instead of failing the bring-up. Any other failure is rethrown at once.
+// Several servers started as one (a cluster's nodes) are retried together when any of their
+// logs says so.
 template <typename Start>
-void start_on_free_ports(const std::string& component, const std::filesystem::path& log,
-                         const Progress& progress, Start start) {
+void start_on_free_ports(const std::string& component,
+                         const std::vector<std::filesystem::path>& logs, const Progress& progress,
+                         Start start) {
   for (int attempt = 1;; ++attempt) {
-    std::error_code ec;
-    const std::uintmax_t offset =
-        std::filesystem::exists(log, ec) ? std::filesystem::file_size(log, ec) : 0;
+    std::vector<std::uintmax_t> offsets;
+    for (const auto& log : logs) {
+      std::error_code ec;
+      offsets.push_back(std::filesystem::exists(log, ec) ? std::filesystem::file_size(log, ec) : 0);
+    }
+    const auto port_taken = [&] {
+      for (size_t i = 0; i < logs.size(); ++i) {
+        if (port_taken_since(logs[i], offsets[i])) return true;
+      }
+      return false;
+    };
     try {
       start(attempt);
       return;
     } catch (const Interrupted&) {
       throw;
     } catch (const HarnessError&) {
-      if (attempt == 3 || !port_taken_since(log, offset)) throw;
+      if (attempt == 3 || !port_taken()) throw;
       progress.stage(component,
                      "a port picked for it was taken before it could bind it: retrying on fresh "
                      "ports");
     }
   }
+}
+
+template <typename Start>
+void start_on_free_ports(const std::string& component, const std::filesystem::path& log,
+                         const Progress& progress, Start start) {
+  start_on_free_ports(component, std::vector<std::filesystem::path>{log}, progress, start);
 }
 
 }  // namespace cdc

@@ -1,5 +1,7 @@
 #include "harness/stack/compose/compose_stack.hpp"
 
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "harness/common/errors.hpp"
@@ -18,8 +20,28 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The services compose/docker-compose.yml names.
+// The services compose/docker-compose.yml names; its cluster profile adds the rest.
 const std::vector<std::string> kServices = {"postgres", "kafka", "connect"};
+const std::vector<std::string> kClusterServices = {"postgres", "kafka",   "kafka-2",
+                                                   "kafka-3",  "connect", "connect-2"};
+
+// The cluster profile's settings: compose/cluster.env beside the compose file.
+std::vector<std::pair<std::string, std::string>> cluster_settings(const fs::path& compose_file) {
+  const fs::path file = compose_file.parent_path() / "cluster.env";
+  if (!fs::exists(file)) {
+    throw HarnessError("a compose cluster needs " + file.string() +
+                       " (the cluster profile's settings) beside " + compose_file.string() +
+                       ": copy compose/cluster.env there");
+  }
+  std::vector<std::pair<std::string, std::string>> settings;
+  std::istringstream lines(read_file(file));
+  for (std::string line; std::getline(lines, line);) {
+    const size_t equals = line.find('=');
+    if (line.empty() || line[0] == '#' || equals == std::string::npos) continue;
+    settings.emplace_back(line.substr(0, equals), line.substr(equals + 1));
+  }
+  return settings;
+}
 
 class ComposeStack final : public StackBackend {
  public:
@@ -35,22 +57,38 @@ class ComposeStack final : public StackBackend {
     StackEndpoints endpoints;
     const int pg_port = pick_free_port();
     set_harness_roles(endpoints, "127.0.0.1", pg_port, "cdctest");  // POSTGRES_DB
-    const int kafka_port = pick_free_port();
-    const int connect_port = pick_free_port();
-    endpoints.kafka_bootstrap = "127.0.0.1:" + std::to_string(kafka_port);
-    endpoints.connect_url = "http://127.0.0.1:" + std::to_string(connect_port);
+    const bool cluster = choice_.topology.clustered();
+    std::vector<std::pair<std::string, std::string>> env =
+        cluster ? cluster_settings(choice_.config)
+                : std::vector<std::pair<std::string, std::string>>{};
+    json ports = {pg_port};
+    // Each broker answers the host on a port of its own; the first worker serves REST.
+    for (int node = 1; node <= choice_.topology.brokers; ++node) {
+      const int port = pick_free_port();
+      ports.push_back(port);
+      env.emplace_back("CDC_KAFKA_PORT" + (node == 1 ? "" : "_" + std::to_string(node)),
+                       std::to_string(port));
+      endpoints.kafka_bootstrap +=
+          (endpoints.kafka_bootstrap.empty() ? "" : ",") + ("127.0.0.1:" + std::to_string(port));
+    }
+    for (int node = 1; node <= choice_.topology.workers; ++node) {
+      const int port = pick_free_port();
+      ports.push_back(port);
+      env.emplace_back("CDC_CONNECT_PORT" + (node == 1 ? "" : "_" + std::to_string(node)),
+                       std::to_string(port));
+      if (node == 1) endpoints.connect_url = "http://127.0.0.1:" + std::to_string(port);
+    }
     const json state = {{"project", "cdc-harness-" + choice_.run_id},
                         {"file", choice_.config.string()},
-                        {"ports", {pg_port, kafka_port, connect_port}}};
+                        {"cluster", cluster},
+                        {"ports", ports}};
     // Recorded before `compose up`, so `down` finds the project even if this process dies.
     write_file(state_file(), state.dump(2) + "\n");
-    const DockerCompose compose(state["project"], choice_.config, docker_log(),
-                                {{"CDC_PG_PORT", std::to_string(pg_port)},
-                                 {"CDC_KAFKA_PORT", std::to_string(kafka_port)},
-                                 {"CDC_CONNECT_PORT", std::to_string(connect_port)},
-                                 {"CDC_ADMIN_PASSWORD", endpoints.admin.password},
-                                 {"CDC_APP_PASSWORD", endpoints.app.password},
-                                 {"CDC_DEBEZIUM_PASSWORD", endpoints.debezium.password}});
+    env.insert(env.end(), {{"CDC_PG_PORT", std::to_string(pg_port)},
+                           {"CDC_ADMIN_PASSWORD", endpoints.admin.password},
+                           {"CDC_APP_PASSWORD", endpoints.app.password},
+                           {"CDC_DEBEZIUM_PASSWORD", endpoints.debezium.password}});
+    const DockerCompose compose(state["project"], choice_.config, docker_log(), env);
     try {
       progress.stage("stack", "docker compose project " + compose.project() + " from " +
                                   choice_.config.string() + " (pulls images on first use)");
@@ -92,7 +130,7 @@ class ComposeStack final : public StackBackend {
     const auto compose = recorded_project();
     const auto services = compose.services();
     std::vector<ComponentStatus> out;
-    for (const auto& name : kServices) {
+    for (const auto& name : services_of(recorded_cluster())) {
       ComponentStatus component{name, false, "no container in project " + compose.project()};
       for (const auto& s : services) {
         if (s.service == name) component = {name, s.healthy(), s.describe()};
@@ -102,13 +140,30 @@ class ComposeStack final : public StackBackend {
     return out;
   }
 
+  int nodes(Component component) const override {
+    if (!fs::exists(state_file()) || !recorded_cluster()) return 1;
+    return component == Component::Kafka ? 3 : component == Component::Connect ? 2 : 1;
+  }
+
   void act_on(Component component, ComponentAction action, const Progress& progress) override {
+    act_on_node(component, 1, action, progress);
+  }
+
+  void act_on_node(Component component, int node, ComponentAction action,
+                   const Progress& progress) override {
     if (!fs::exists(state_file())) {
       throw HarnessError("no compose project recorded in " + run_dir_.string() +
                          ": bring the stack up first");
     }
+    if (node < 1 || node > nodes(component)) {
+      throw HarnessError("the compose project in " + run_dir_.string() + " runs " +
+                         std::to_string(nodes(component)) + " " + to_string(component) +
+                         " service(s), so there is no " + to_string(component) + " " +
+                         std::to_string(node));
+    }
     const auto compose = recorded_project();
-    const std::string service = to_string(component);
+    const std::string service =
+        to_string(component) + (node == 1 ? "" : "-" + std::to_string(node));
     const char* verb = action == ComponentAction::Stop    ? "stop"
                        : action == ComponentAction::Start ? "start"
                        : action == ComponentAction::Kill  ? "kill"
@@ -133,13 +188,25 @@ class ComposeStack final : public StackBackend {
   fs::path state_file() const { return RunDir(run_dir_).compose_state(); }
   fs::path docker_log() const { return RunDir(run_dir_).log("docker"); }
 
+  bool recorded_cluster() const {
+    return json::parse(read_file(state_file())).value("cluster", false);
+  }
+  static const std::vector<std::string>& services_of(bool cluster) {
+    return cluster ? kClusterServices : kServices;
+  }
+
+  // The project as recorded; a cluster's with its profile on, so compose sees all services.
   DockerCompose recorded_project() const {
     const json state = json::parse(read_file(state_file()));
-    return DockerCompose(state.at("project"), state.at("file").get<std::string>(), docker_log());
+    const fs::path file = state.at("file").get<std::string>();
+    return DockerCompose(state.at("project"), file, docker_log(),
+                         state.value("cluster", false)
+                             ? cluster_settings(file)
+                             : std::vector<std::pair<std::string, std::string>>{});
   }
 
   void save_logs(const DockerCompose& compose) const {
-    for (const auto& service : kServices) {
+    for (const auto& service : services_of(recorded_cluster())) {
       const auto output =
           compose.try_run({"logs", "--no-color", "--timestamps", service}, scaled(60s));
       if (output.exit_code == 0) write_file(RunDir(run_dir_).log(service), output.out);

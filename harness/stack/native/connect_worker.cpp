@@ -16,6 +16,18 @@ namespace cdc::native {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
+namespace {
+
+// Connect's own topics, replicated as the cluster's are (debezium/worker.properties says 1).
+std::string replication(int factor) {
+  if (factor == 1) return "";
+  const std::string n = std::to_string(factor);
+  return "config.storage.replication.factor=" + n + "\noffset.storage.replication.factor=" + n +
+         "\nstatus.storage.replication.factor=" + n + "\n";
+}
+
+}  // namespace
+
 int spawn_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
                   const std::function<void(int)>& on_spawned, const ClassArchive* classes) {
   fs::create_directories(worker.dir);
@@ -38,7 +50,8 @@ int spawn_connect(const Toolchain& tools, const ConnectWorker& worker, const Pro
                          // It starts beside its broker: retried at 1 s (the default), it would
                          // notice the broker up to a second late.
                          "reconnect.backoff.max.ms=100\n"
-                         "retry.backoff.max.ms=100\n");
+                         "retry.backoff.max.ms=100\n" +
+                         replication(worker.replication_factor));
   return respawn_connect(tools, worker, progress, on_spawned, classes);
 }
 
@@ -56,7 +69,7 @@ int respawn_connect(const Toolchain& tools, const ConnectWorker& worker, const P
               {"CDC_PG_PASSWORD", worker.postgres.password}};
   const int pid = spawn_server(spec);
   on_spawned(pid);
-  progress.stage("connect", "worker started (pid " + std::to_string(pid) + ")");
+  progress.stage(worker.name, "worker started (pid " + std::to_string(pid) + ")");
   return pid;
 }
 

@@ -14,8 +14,10 @@ struct ConnectWorker {
   std::filesystem::path dir{};  // worker.properties
   std::filesystem::path log{};
   std::string bootstrap{};
-  int port = 0;               // REST, 127.0.0.1
-  PostgresEndpoint postgres;  // Debezium's role: handed to Connect as environment variables
+  int port = 0;                  // REST, 127.0.0.1
+  PostgresEndpoint postgres;     // Debezium's role: handed to Connect as environment variables
+  std::string name = "connect";  // in progress lines: "connect", or "connect-2" of several
+  int replication_factor = 1;    // of Connect's config, offset and status topics
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
 };

@@ -36,14 +36,17 @@ std::string random_uuid() {
 
 void write_server_properties(const KafkaBroker& broker) {
   const auto at = [](int port) { return "127.0.0.1:" + std::to_string(port); };
+  const std::string voters = broker.voters.empty() ? broker.controller() : broker.voters;
+  const std::string replicas = std::to_string(broker.replication_factor);
+  const std::string in_sync = std::to_string(broker.min_insync_replicas);
   write_file(broker.dir / "server.properties",
              "process.roles=broker,controller\n"
-             "node.id=1\n"
-             "controller.quorum.voters=1@" +
-                 at(broker.controller_port) + "\nlisteners=PLAINTEXT://" + at(broker.port) +
-                 ",CONNECT://" + at(broker.connect_port) + ",CONTROLLER://" +
-                 at(broker.controller_port) + "\nadvertised.listeners=PLAINTEXT://" +
-                 at(broker.port) + ",CONNECT://" + at(broker.connect_advertised_port) +
+             "node.id=" +
+                 std::to_string(broker.node_id) + "\ncontroller.quorum.voters=" + voters +
+                 "\nlisteners=PLAINTEXT://" + at(broker.port) + ",CONNECT://" +
+                 at(broker.connect_port) + ",CONTROLLER://" + at(broker.controller_port) +
+                 "\nadvertised.listeners=PLAINTEXT://" + at(broker.port) + ",CONNECT://" +
+                 at(broker.connect_advertised_port) +
                  "\n"
                  "controller.listener.names=CONTROLLER\n"
                  "inter.broker.listener.name=PLAINTEXT\n"
@@ -52,13 +55,19 @@ void write_server_properties(const KafkaBroker& broker) {
                  "log.dirs=" +
                  (broker.dir / "data").string() +
                  "\n"
-                 // One node: every internal topic has a single replica.
-                 "offsets.topic.replication.factor=1\n"
-                 "offsets.topic.num.partitions=1\n"
-                 "transaction.state.log.replication.factor=1\n"
-                 "transaction.state.log.min.isr=1\n"
-                 "share.coordinator.state.topic.replication.factor=1\n"
-                 "share.coordinator.state.topic.min.isr=1\n"
+                 // Every topic, internal ones too, has as many replicas as the cluster allows
+                 // (up to 3), and a write needs 2 of them in sync once there are 3.
+                 "default.replication.factor=" +
+                 replicas + "\nmin.insync.replicas=" + in_sync +
+                 "\noffsets.topic.replication.factor=" + replicas +
+                 "\noffsets.topic.num.partitions=1\n"
+                 "transaction.state.log.replication.factor=" +
+                 replicas + "\ntransaction.state.log.min.isr=" + in_sync +
+                 "\nshare.coordinator.state.topic.replication.factor=" + replicas +
+                 "\nshare.coordinator.state.topic.min.isr=" + in_sync +
+                 "\n"
+                 // A replica that fell out of sync never becomes leader: that would lose writes.
+                 "unclean.leader.election.enable=false\n"
                  // A change topic has one partition, so the whole topic is in commit order.
                  "num.partitions=1\n"
                  "auto.create.topics.enable=true\n"
@@ -117,14 +126,18 @@ fs::path formatted_storage(const Toolchain& tools) {
   return formatted;
 }
 
-// A copy of the formatted storage with ids of its own.
-void copy_storage(const fs::path& formatted, const fs::path& data) {
+// A copy of the formatted storage with ids of its own: its node's, its cluster's (a fresh one
+// for a node alone), its directory's. Nothing else in it depends on the node.
+void copy_storage(const fs::path& formatted, const KafkaBroker& broker) {
+  const fs::path data = broker.dir / "data";
   fs::remove_all(data);
   fs::copy(formatted, data, fs::copy_options::recursive);
   std::istringstream lines(read_file(formatted / "meta.properties"));
   std::string properties;
   for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("cluster.id=", 0) == 0) line = "cluster.id=" + random_uuid();
+    if (line.rfind("node.id=", 0) == 0) line = "node.id=" + std::to_string(broker.node_id);
+    if (line.rfind("cluster.id=", 0) == 0)
+      line = "cluster.id=" + (broker.cluster_id.empty() ? random_uuid() : broker.cluster_id);
     if (line.rfind("directory.id=", 0) == 0) line = "directory.id=" + random_uuid();
     properties += line + "\n";
   }
@@ -133,12 +146,16 @@ void copy_storage(const fs::path& formatted, const fs::path& data) {
 
 }  // namespace
 
+std::string new_cluster_id() {
+  return random_uuid();
+}
+
 int start_kafka(const Toolchain& tools, const KafkaBroker& broker, const Progress& progress,
                 const std::function<void(int)>& on_spawned, const ClassArchive* classes) {
   fs::create_directories(broker.dir);
   write_server_properties(broker);
-  copy_storage(formatted_storage(tools), broker.dir / "data");
-  progress.stage("kafka", "storage formatted");
+  copy_storage(formatted_storage(tools), broker);
+  progress.stage(broker.name, "storage formatted");
   return launch_kafka(tools, broker, on_spawned, classes);
 }
 
@@ -150,10 +167,13 @@ int launch_kafka(const Toolchain& tools, const KafkaBroker& broker,
   on_spawned(pid);
   MetadataProbe probe(broker.bootstrap());
   wait_for(
-      "the Kafka broker on " + broker.bootstrap() + " to answer a metadata request", scaled(60s),
+      broker.name + " on " + broker.bootstrap() + " to answer a metadata request" +
+          (broker.voters.find(',') != std::string::npos ? " (its quorum: " + broker.voters + ")"
+                                                        : ""),
+      scaled(60s),
       [&] {
         if (!is_alive(pid, config)) {
-          throw HarnessError("the Kafka broker exited during start-up; its log (" +
+          throw HarnessError(broker.name + " (a Kafka broker) exited during start-up; its log (" +
                              broker.log.string() + ") ends:\n" + tail_of_file(broker.log));
         }
         return probe();

@@ -17,12 +17,27 @@ struct KafkaBroker {
   // reconnect to the advertised address, so only this keeps Connect behind the proxy.
   int connect_port = 0;
   int connect_advertised_port = 0;
+  // In a cluster: its node id, every controller ("1@127.0.0.1:port,2@…"), and how its
+  // topics are replicated. One node: id 1, itself, one replica.
+  int node_id = 1;
+  std::string voters{};
+  int replication_factor = 1;
+  int min_insync_replicas = 1;
+  std::string cluster_id{};    // shared by a cluster's nodes; "" for a node of its own
+  std::string name = "kafka";  // in progress lines: "kafka", or "kafka-2" of several
 
   std::string bootstrap() const { return "127.0.0.1:" + std::to_string(port); }
+  std::string controller() const {
+    return std::to_string(node_id) + "@127.0.0.1:" + std::to_string(controller_port);
+  }
 };
 
+// A fresh id for a cluster's nodes to share.
+std::string new_cluster_id();
+
 // One KRaft node (broker + controller) on loopback: formats storage, starts it and waits
-// until it answers a metadata request. Returns the broker's pid.
+// until it answers a metadata request (a node of a cluster: once a quorum of its
+// controllers runs, so a cluster's nodes start side by side). Returns the broker's pid.
 int start_kafka(const Toolchain& tools, const KafkaBroker& broker, const Progress& progress,
                 const std::function<void(int)>& on_spawned, const ClassArchive* classes = nullptr);
 

@@ -75,6 +75,28 @@ std::string loopback(int port) {
   return "127.0.0.1:" + std::to_string(port);
 }
 
+// The nodes of a component the state file records: "kafka" and "connect" hold one entry per
+// broker or worker, filled in as each is spawned (an older harness recorded one object).
+json nodes_of(const json& state, const char* component) {
+  json nodes = json::array();
+  if (!state.contains(component)) return nodes;
+  const json& recorded = state[component];
+  for (const json& node : recorded.is_array() ? recorded : json::array({recorded})) {
+    if (node.is_object() && node.contains("pid")) nodes.push_back(node);
+  }
+  return nodes;
+}
+
+// "kafka" when there is one; "kafka-1", "kafka-2", … of several.
+std::string node_name(const std::string& component, int index, int count) {
+  return count == 1 ? component : component + "-" + std::to_string(index);
+}
+
+// The proxy in front of broker `index`'s Connect listener.
+std::string kafka_proxy(int index) {
+  return index == 1 ? kKafkaProxy : std::string(kKafkaProxy) + "-" + std::to_string(index);
+}
+
 // How Connect reaches Postgres: the same role, through the proxy's port.
 PostgresEndpoint through_proxy(PostgresEndpoint role, int proxy_port) {
   role.port = proxy_port;
@@ -83,8 +105,10 @@ PostgresEndpoint through_proxy(PostgresEndpoint role, int proxy_port) {
 
 class NativeStack final : public StackBackend {
  public:
-  explicit NativeStack(fs::path run_dir)
-      : run_dir_(fs::absolute(run_dir)), state_(RunDir(run_dir_).native_state()) {}
+  NativeStack(fs::path run_dir, Topology topology)
+      : run_dir_(fs::absolute(run_dir)),
+        topology_(topology),
+        state_(RunDir(run_dir_).native_state()) {}
 
   StackEndpoints up(const Progress& progress) override {
     const Toolchain tools = locate_toolchain();
@@ -110,23 +134,27 @@ class NativeStack final : public StackBackend {
   void down(const Progress& progress) override {
     const json state = state_.load();
     const auto grace = scaled(30s);
-    if (state.contains("connect")) {
-      progress.stage("connect", "stopping");
-      const bool graceful =
-          stop_process(state["connect"]["pid"], state["connect"]["marker"], grace);
-      if (!graceful) progress.stage("connect", "did not stop in time: killed");
-      promote_class_archive(state["connect"].value("class_dump", ""), graceful);
-    }
+    // A component's nodes stop side by side: a cluster's last brokers would otherwise each
+    // wait for a quorum that the others took with them.
+    const auto stop_nodes = [&](const char* component) {
+      std::vector<std::future<void>> stopping;
+      for (const json& node : nodes_of(state, component)) {
+        stopping.push_back(std::async(std::launch::async, [&, node] {
+          const std::string name = node.value("name", component);
+          progress.stage(name, "stopping");
+          const bool graceful = stop_process(node["pid"], node["marker"], grace);
+          if (!graceful) progress.stage(name, "did not stop in time: killed");
+          promote_class_archive(node.value("class_dump", ""), graceful);
+        }));
+      }
+      for (auto& stopped : stopping) stopped.get();
+    };
+    stop_nodes("connect");
     if (state.contains("toxiproxy")) {
       progress.stage("toxiproxy", "stopping");
       stop_process(state["toxiproxy"]["pid"], state["toxiproxy"]["marker"], grace);
     }
-    if (state.contains("kafka")) {
-      progress.stage("kafka", "stopping");
-      const bool graceful = stop_process(state["kafka"]["pid"], state["kafka"]["marker"], grace);
-      if (!graceful) progress.stage("kafka", "did not stop in time: killed");
-      promote_class_archive(state["kafka"].value("class_dump", ""), graceful);
-    }
+    stop_nodes("kafka");
     if (state.contains("postgres")) {
       progress.stage("postgres", "stopping");
       const auto pg = postgres_from_state(state["postgres"]);
@@ -149,6 +177,10 @@ class NativeStack final : public StackBackend {
     const RunDir dir(run_dir_);
     for (const char* component : {"postgres", "kafka", "connect", "toxiproxy"})
       fs::remove_all(dir.component_dir(component));
+    for (const char* component : {"kafka", "connect"}) {
+      for (const json& node : nodes_of(state, component))
+        fs::remove_all(dir.component_dir(node.value("name", component)));
+    }
     fs::remove_all(dir.secrets());
     fs::remove(dir.endpoints());
     fs::remove(dir.connector());
@@ -165,39 +197,65 @@ class NativeStack final : public StackBackend {
     } else {
       out.push_back({"postgres", false, "not started"});
     }
-    for (const char* name : {"kafka", "connect", "toxiproxy"}) {
-      if (!state.contains(name)) {
-        out.push_back({name, false, "not started"});
-        continue;
-      }
-      const json& c = state[name];
+    const auto add = [&](const std::string& name, const json& c) {
       out.push_back({name, is_alive(c["pid"], c["marker"]),
                      c["endpoint"].get<std::string>() + " (pid " +
                          std::to_string(c["pid"].get<int>()) + ")"});
+    };
+    for (const char* component : {"kafka", "connect"}) {
+      const json nodes = nodes_of(state, component);
+      if (nodes.empty()) out.push_back({component, false, "not started"});
+      for (const json& node : nodes) add(node.value("name", component), node);
+    }
+    if (state.contains("toxiproxy")) {
+      add("toxiproxy", state["toxiproxy"]);
+    } else {
+      out.push_back({"toxiproxy", false, "not started"});
     }
     return out;
+  }
+
+  int nodes(Component component) const override {
+    if (component == Component::Postgres) return 1;
+    return std::max<int>(
+        1, static_cast<int>(nodes_of(state_.load(), to_string(component).c_str()).size()));
   }
 
   bool has_leftovers() const override { return state_.exists(); }
 
   void act_on(Component component, ComponentAction action, const Progress& progress) override {
+    act_on_node(component, 1, action, progress);
+  }
+
+  void act_on_node(Component component, int node, ComponentAction action,
+                   const Progress& progress) override {
     const json state = state_.load();
-    const std::string name = to_string(component);
-    if (!state.contains(name)) {
-      throw HarnessError("no " + name + " in the native stack of " + run_dir_.string() +
+    const std::string component_name = to_string(component);
+    if (!state.contains(component_name)) {
+      throw HarnessError("no " + component_name + " in the native stack of " + run_dir_.string() +
                          ": bring the stack up first (`cdc-harness up --detach`)");
     }
-    progress.stage(name, to_string(action));
     if (component == Component::Postgres) {
+      if (node != 1) StackBackend::act_on_node(component, node, action, progress);
+      progress.stage(component_name, to_string(action));
       act_on_postgres(postgres_from_state(state["postgres"]), action);
       return;
     }
-    const int pid = state[name]["pid"];
-    const std::string marker = state[name]["marker"];
+    const json nodes = nodes_of(state, component_name.c_str());
+    if (node < 1 || node > static_cast<int>(nodes.size())) {
+      throw HarnessError("the native stack of " + run_dir_.string() + " runs " +
+                         std::to_string(nodes.size()) + " " + component_name + " node(s), so " +
+                         component_name + " " + std::to_string(node) + " is not one of them");
+    }
+    const json& recorded = nodes[static_cast<size_t>(node - 1)];
+    const std::string name = recorded.value("name", component_name);
+    progress.stage(name, to_string(action));
+    const int pid = recorded["pid"];
+    const std::string marker = recorded["marker"];
     const bool alive = is_alive(pid, marker);
     if (action == ComponentAction::Start) {
       if (alive) throw HarnessError(name + " runs already (pid " + std::to_string(pid) + ")");
-      relaunch(component, state[name], progress);
+      relaunch(component, node, recorded, progress);
       return;
     }
     if (!alive) {
@@ -299,31 +357,42 @@ class NativeStack final : public StackBackend {
     }
   }
 
-  // Kafka or Connect again, from the configuration and data they have, on the same ports.
-  void relaunch(Component component, const json& recorded, const Progress& progress) {
+  // A broker or worker again, from the configuration and data it has, on the same ports.
+  void relaunch(Component component, int node, const json& recorded, const Progress& progress) {
     const Toolchain tools = locate_toolchain();
     const RunDir dir(run_dir_);
-    const std::string name = to_string(component);
+    const std::string component_name = to_string(component);
+    const std::string name = recorded.value("name", component_name);
     keep_log(dir.log(name));
-    const auto on_spawned = [&](int pid) { state_.update([&](json& s) { s[name]["pid"] = pid; }); };
+    const auto on_spawned = [&](int pid) {
+      state_.update([&](json& s) {
+        json& entry =
+            s[component_name].is_array() ? s[component_name][node - 1] : s[component_name];
+        entry["pid"] = pid;
+      });
+    };
     // A relaunch maps the archive if there is one, and writes none: a fault's restarts would
     // each leave a dump behind.
-    const ClassArchive classes = class_archive(tools, name);
+    const ClassArchive classes = class_archive(tools, component_name);
     const auto existing_archive = [](const ClassArchive& c) {
       return fs::exists(c.archive) ? &c : nullptr;
     };
     if (component == Component::Kafka) {
-      const KafkaBroker broker{dir.component_dir("kafka"), dir.log("kafka"),
-                               recorded.at("port").get<int>(),
-                               recorded.at("controller_port").get<int>()};
+      KafkaBroker broker{dir.component_dir(name), dir.log(name), recorded.at("port").get<int>(),
+                         recorded.at("controller_port").get<int>()};
+      broker.name = name;
       launch_kafka(tools, broker, on_spawned, existing_archive(classes));
     } else {
-      const json proxies = state_.load().at("toxiproxy").at("proxies");
       const StackEndpoints endpoints = load_endpoints(run_dir_);
-      const ConnectWorker worker{dir.component_dir("connect"), dir.log("connect"),
-                                 "127.0.0.1:" + std::to_string(proxies.at("kafka").get<int>()),
-                                 recorded.at("port").get<int>(),
-                                 through_proxy(endpoints.debezium, proxies.at("postgres"))};
+      const json proxies = state_.load().at("toxiproxy").at("proxies");
+      const std::string bootstrap =
+          recorded.contains("bootstrap")
+              ? recorded["bootstrap"].get<std::string>()
+              : "127.0.0.1:" + std::to_string(proxies.at("kafka").get<int>());
+      ConnectWorker worker{dir.component_dir(name), dir.log(name), bootstrap,
+                           recorded.at("port").get<int>(),
+                           through_proxy(endpoints.debezium, proxies.at("postgres"))};
+      worker.name = name;
       launch_connect(tools, worker, progress, on_spawned, existing_archive(classes));
     }
   }
@@ -342,11 +411,11 @@ class NativeStack final : public StackBackend {
     }
   }
 
-  // Stops a JVM the state file records (a failed start may have left it half up).
+  // Stops the JVMs the state file records for a component (a failed start may have left
+  // them half up).
   void stop_recorded(const char* component) {
-    const json state = state_.load();
-    if (!state.contains(component)) return;
-    stop_process(state[component]["pid"], state[component]["marker"], scaled(10s));
+    for (const json& node : nodes_of(state_.load(), component))
+      stop_process(node["pid"], node["marker"], scaled(10s));
   }
 
   void prepare_run_dir() {
@@ -399,19 +468,36 @@ class NativeStack final : public StackBackend {
     });
     endpoints.toxiproxy_url = toxiproxy.url();
     // Each thread below talks to Toxiproxy through a client of its own.
-    const auto point_proxy = [&](const char* name, int upstream_port) {
+    const auto point_proxy = [&](const std::string& name, int upstream_port) {
       ToxiproxyClient(toxiproxy.url()).set_upstream(name, loopback(upstream_port));
     };
     // Recorded by what they stand in front of: relaunches and faults look them up so.
-    const auto make_proxy = [&](const char* name, const char* in_front_of, int upstream_port) {
+    const auto make_proxy = [&](const std::string& name, const std::string& in_front_of,
+                                int upstream_port) {
       const int port = ToxiproxyClient(toxiproxy.url()).create_proxy(name, loopback(upstream_port));
       state_.update([&](json& s) { s["toxiproxy"]["proxies"][in_front_of] = port; });
       return port;
     };
     const int postgres_proxy = make_proxy(kPostgresProxy, "postgres", pg.port);
-    KafkaBroker broker{dir.component_dir("kafka"), dir.log("kafka"), 0, 0};
-    broker.connect_port = pick_free_port();
-    broker.connect_advertised_port = make_proxy(kKafkaProxy, "kafka", broker.connect_port);
+    // Each broker's Connect listener has a proxy in front of it, which it advertises.
+    std::vector<KafkaBroker> brokers(static_cast<size_t>(topology_.brokers));
+    const std::string cluster_id = brokers.size() > 1 ? new_cluster_id() : "";
+    std::string connect_bootstrap;
+    for (size_t i = 0; i < brokers.size(); ++i) {
+      KafkaBroker& broker = brokers[i];
+      const int node = static_cast<int>(i) + 1;
+      broker.name = node_name("kafka", node, topology_.brokers);
+      broker.dir = dir.component_dir(broker.name);
+      broker.log = dir.log(broker.name);
+      broker.node_id = node;
+      broker.cluster_id = cluster_id;
+      broker.replication_factor = topology_.replication_factor();
+      broker.min_insync_replicas = topology_.min_insync_replicas();
+      broker.connect_port = pick_free_port();
+      broker.connect_advertised_port =
+          make_proxy(kafka_proxy(node), broker.name, broker.connect_port);
+      connect_bootstrap += (i > 0 ? "," : "") + loopback(broker.connect_advertised_port);
+    }
     const PostgresEndpoint connect_role = through_proxy(endpoints.debezium, postgres_proxy);
 
     // Postgres, the broker and Connect start side by side: JVM start-up is most of the time,
@@ -435,70 +521,117 @@ class NativeStack final : public StackBackend {
       progress.stage("postgres", "ready, postgres/init.sql applied");
     });
     const ClassArchive kafka_classes = class_archive(tools, "kafka");
-    const std::string broker_marker = (broker.dir / "server.properties").string();
+    std::vector<fs::path> broker_logs;
+    for (const auto& broker : brokers) broker_logs.push_back(broker.log);
     auto kafka_ready = std::async(std::launch::async, [&] {
-      start_on_free_ports("kafka", broker.log, progress, [&](int attempt) {
+      start_on_free_ports("kafka", broker_logs, progress, [&](int attempt) {
         if (attempt > 1) {
           stop_recorded("kafka");
-          broker.connect_port = pick_free_port();
-          point_proxy(kKafkaProxy, broker.connect_port);
+          for (size_t i = 0; i < brokers.size(); ++i) {
+            brokers[i].connect_port = pick_free_port();
+            point_proxy(kafka_proxy(static_cast<int>(i) + 1), brokers[i].connect_port);
+          }
         }
-        fs::remove_all(broker.dir);
-        broker.port = pick_free_port();
-        broker.controller_port = pick_free_port();
-        progress.stage("kafka", "starting KRaft node on " + broker.bootstrap() +
-                                    " (Connect's listener behind the proxy on port " +
-                                    std::to_string(broker.connect_advertised_port) + ")");
-        start_kafka(
-            tools, broker, progress,
-            [&](int pid) {
-              state_.update([&](json& s) {
-                s["kafka"] = {{"pid", pid},
-                              {"marker", broker_marker},
-                              {"endpoint", broker.bootstrap()},
-                              {"port", broker.port},
-                              {"controller_port", broker.controller_port},
-                              {"class_dump", kafka_classes.dump}};
-              });
-            },
-            &kafka_classes);
+        // Every node knows every controller: all ports are picked before any node starts.
+        std::string voters;
+        for (auto& broker : brokers) {
+          fs::remove_all(broker.dir);
+          broker.port = pick_free_port();
+          broker.controller_port = pick_free_port();
+          voters += (voters.empty() ? "" : ",") + broker.controller();
+        }
+        // The nodes start side by side: each waits for a quorum of the others' controllers.
+        std::vector<std::future<void>> starting;
+        for (size_t i = 0; i < brokers.size(); ++i) {
+          brokers[i].voters = brokers.size() > 1 ? voters : "";
+          starting.push_back(std::async(std::launch::async, [&, i] {
+            KafkaBroker& broker = brokers[i];
+            progress.stage(broker.name, "starting KRaft node " + std::to_string(broker.node_id) +
+                                            " on " + broker.bootstrap() +
+                                            " (Connect's listener behind the proxy on port " +
+                                            std::to_string(broker.connect_advertised_port) + ")");
+            const std::string marker = (broker.dir / "server.properties").string();
+            start_kafka(
+                tools, broker, progress,
+                [&, i, marker](int pid) {
+                  state_.update([&](json& s) {
+                    s["kafka"][i] = {{"pid", pid},
+                                     {"name", broker.name},
+                                     {"node_id", broker.node_id},
+                                     {"marker", marker},
+                                     {"endpoint", broker.bootstrap()},
+                                     {"port", broker.port},
+                                     {"controller_port", broker.controller_port},
+                                     {"class_dump", kafka_classes.dump}};
+                  });
+                },
+                &kafka_classes);
+          }));
+        }
+        join_all(starting);
       });
-      progress.stage("kafka", "broker ready");
+      progress.stage("kafka", brokers.size() == 1
+                                  ? "broker ready"
+                                  : std::to_string(brokers.size()) +
+                                        " brokers ready, replication factor " +
+                                        std::to_string(brokers[0].replication_factor));
     });
 
     bool postgres_joined = false, kafka_joined = false;
     try {
-      ConnectWorker worker{dir.component_dir("connect"), dir.log("connect"),
-                           loopback(broker.connect_advertised_port), 0, connect_role};
+      std::vector<ConnectWorker> workers(static_cast<size_t>(topology_.workers));
+      std::vector<fs::path> worker_logs;
+      for (size_t i = 0; i < workers.size(); ++i) {
+        ConnectWorker& worker = workers[i];
+        worker.name = node_name("connect", static_cast<int>(i) + 1, topology_.workers);
+        worker.dir = dir.component_dir(worker.name);
+        worker.log = dir.log(worker.name);
+        worker.bootstrap = connect_bootstrap;
+        worker.postgres = connect_role;
+        worker.replication_factor = topology_.replication_factor();
+        worker_logs.push_back(worker.log);
+      }
       const ClassArchive connect_classes = class_archive(tools, "connect");
-      const std::string worker_marker = (worker.dir / "worker.properties").string();
-      start_on_free_ports("connect", worker.log, progress, [&](int attempt) {
+      start_on_free_ports("connect", worker_logs, progress, [&](int attempt) {
         if (attempt > 1) stop_recorded("connect");
-        worker.port = pick_free_port();
-        progress.stage("connect", "starting worker, REST on " + worker.url());
-        const int pid = spawn_connect(
-            tools, worker, progress,
-            [&](int spawned) {
-              state_.update([&](json& s) {
-                s["connect"] = {{"pid", spawned},
-                                {"marker", worker_marker},
-                                {"endpoint", worker.url()},
-                                {"port", worker.port},
-                                {"class_dump", connect_classes.dump}};
-              });
-            },
-            &connect_classes);
+        std::vector<int> pids;
+        for (size_t i = 0; i < workers.size(); ++i) {
+          ConnectWorker& worker = workers[i];
+          worker.port = pick_free_port();
+          progress.stage(worker.name, "starting worker, REST on " + worker.url());
+          const std::string marker = (worker.dir / "worker.properties").string();
+          pids.push_back(spawn_connect(
+              tools, worker, progress,
+              [&, i, marker](int spawned) {
+                state_.update([&](json& s) {
+                  s["connect"][i] = {{"pid", spawned},
+                                     {"name", worker.name},
+                                     {"marker", marker},
+                                     {"endpoint", worker.url()},
+                                     {"port", worker.port},
+                                     {"bootstrap", worker.bootstrap},
+                                     {"class_dump", connect_classes.dump}};
+                });
+              },
+              &connect_classes));
+        }
         if (!kafka_joined) {
           kafka_joined = true;
           kafka_ready.get();
         }
-        await_connect(tools, worker, pid);
+        for (size_t i = 0; i < workers.size(); ++i) await_connect(tools, workers[i], pids[i]);
       });
-      endpoints.connect_url = worker.url();
-      progress.stage("connect", "REST ready, Debezium's Postgres connector is on the plugin path");
+      endpoints.connect_url = workers[0].url();
+      progress.stage("connect", (workers.size() == 1 ? std::string("REST ready")
+                                                     : std::to_string(workers.size()) +
+                                                           " workers in one group, REST ready") +
+                                    ", Debezium's Postgres connector is on the plugin path");
       postgres_joined = true;
       postgres_ready.get();
-      endpoints.kafka_bootstrap = broker.bootstrap();
+      for (const auto& broker : brokers) {
+        endpoints.kafka_bootstrap +=
+            (endpoints.kafka_bootstrap.empty() ? "" : ",") + broker.bootstrap();
+      }
     } catch (...) {
       // Let the others finish (or fail) before the caller tears everything down.
       const auto settle = [](bool joined, std::future<void>& started) {
@@ -516,14 +649,29 @@ class NativeStack final : public StackBackend {
     return endpoints;
   }
 
+  // Waits for every start, then rethrows the first failure: none is left running unseen.
+  static void join_all(std::vector<std::future<void>>& starting) {
+    std::exception_ptr failed;
+    for (auto& started : starting) {
+      try {
+        started.get();
+      } catch (...) {
+        if (!failed) failed = std::current_exception();
+      }
+    }
+    if (failed) std::rethrow_exception(failed);
+  }
+
   fs::path run_dir_;
+  Topology topology_;
   StateFile state_;
 };
 
 }  // namespace
 
-std::unique_ptr<StackBackend> make_native_backend(const fs::path& run_dir) {
-  return std::make_unique<NativeStack>(run_dir);
+std::unique_ptr<StackBackend> make_native_backend(const fs::path& run_dir,
+                                                  const Topology& topology) {
+  return std::make_unique<NativeStack>(run_dir, topology);
 }
 
 }  // namespace cdc::native
