@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 
@@ -111,6 +112,41 @@ TEST_F(ComposeBackend, ActsOnOneServiceWithComposesOwnVerbs) {
     EXPECT_THAT(calls(), Contains(compose_prefix() + call));
   }
   stack->down(Progress(true));
+}
+
+// --brokers 3 --workers 2: the cluster profile (compose/cluster.env), a host port per broker
+// and worker, and every later command with the profile on, so compose sees all services.
+TEST_F(ComposeBackend, AClusterRunsTheClusterProfileWithAPortPerBrokerAndWorker) {
+  StackChoice cluster = choice();
+  cluster.topology = Topology{3, 2};
+  const auto stack = compose::make_compose_backend(dir_ / "rtest001", cluster, 2s);
+  const StackEndpoints endpoints = stack->up(Progress(true));
+
+  EXPECT_EQ(std::count(endpoints.kafka_bootstrap.begin(), endpoints.kafka_bootstrap.end(), ','), 2)
+      << endpoints.kafka_bootstrap;
+  const std::string env = read_file(dir_ / "docker-calls.env");
+  EXPECT_THAT(
+      env, AllOf(HasSubstr("COMPOSE_PROFILES=cluster"), HasSubstr("CDC_REPLICAS=3"),
+                 HasSubstr("CDC_KAFKA_VOTERS=1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093"),
+                 HasSubstr("CDC_KAFKA_PORT_3=" + endpoints.kafka_bootstrap.substr(
+                                                     endpoints.kafka_bootstrap.rfind(':') + 1))));
+  std::vector<std::string> names;
+  for (const auto& component : stack->status()) {
+    names.push_back(component.name);
+    EXPECT_TRUE(component.running) << component.name;
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre("postgres", "kafka", "kafka-2", "kafka-3", "connect",
+                                            "connect-2"));
+  EXPECT_EQ(stack->nodes(Component::Kafka), 3);
+  EXPECT_EQ(stack->nodes(Component::Connect), 2);
+  stack->act_on_node(Component::Kafka, 3, ComponentAction::Kill, Progress(true));
+  stack->act_on_node(Component::Connect, 2, ComponentAction::Stop, Progress(true));
+  EXPECT_THAT(calls(), Contains(compose_prefix() + "kill kafka-3"));
+  EXPECT_THAT(calls(), Contains(compose_prefix() + "stop connect-2"));
+  EXPECT_THROW(stack->act_on_node(Component::Kafka, 4, ComponentAction::Kill, Progress(true)),
+               HarnessError);
+  stack->down(Progress(true));
+  EXPECT_FALSE(stack->has_leftovers());
 }
 
 TEST_F(ComposeBackend, DownSavesEachServicesLogThenRemovesTheProjectWithItsVolumes) {
