@@ -12,7 +12,8 @@ const EnumName<AnomalyKind> kNames[] = {
     {AnomalyKind::Lost, "lost"},           {AnomalyKind::Phantom, "phantom"},
     {AnomalyKind::Duplicate, "duplicate"}, {AnomalyKind::Order, "order"},
     {AnomalyKind::Image, "image"},         {AnomalyKind::Transaction, "transaction"},
-    {AnomalyKind::Metadata, "metadata"},   {AnomalyKind::Stall, "stall"}};
+    {AnomalyKind::Metadata, "metadata"},   {AnomalyKind::Stall, "stall"},
+    {AnomalyKind::Partition, "partition"}};
 }  // namespace
 
 std::string to_string(AnomalyKind kind) {

@@ -21,6 +21,8 @@ enum class AnomalyKind {
   Transaction,  // a change in the wrong transaction, or a transaction only partly observed
   Metadata,     // transaction metadata (BEGIN/END markers, total and per-table order) wrong
   Stall,        // a committed change that arrived, but later than the liveness bound allows
+  Partition,    // a key's events in more than one partition of a topic: Kafka keeps order
+                // only within a partition, so the key's order is no longer anyone's promise
 };
 
 std::string to_string(AnomalyKind kind);

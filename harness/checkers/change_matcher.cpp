@@ -77,6 +77,13 @@ size_t find_version(const std::vector<Version>& versions, size_t from, size_t to
   return first;
 }
 
+// Kafka keeps order within a partition only: a key's events belong in one.
+std::string partition_evidence(const json& key, const ChangeEvent& e, int32_t first) {
+  return "key " + key.dump() + ": " + brief(e) + " came in partition " +
+         std::to_string(e.kafka.partition) + ", its first event in partition " +
+         std::to_string(first) + " (Kafka orders a key's events only within one partition)";
+}
+
 struct KeyMatch {
   std::vector<Version> versions;
   std::vector<size_t> unexplained;  // observed positions no version can be
@@ -89,9 +96,16 @@ void judge_key(const json& key, KeyMatch& km, const std::vector<size_t>& events,
   auto& versions = km.versions;
   const auto unseen = [](const Version& v) { return v.deliveries.empty(); };
   const auto seen = [](const Version& v) { return !v.deliveries.empty(); };
-  size_t newest = kNone;  // the newest version delivered so far
+  size_t newest = kNone;            // the newest version delivered so far
+  std::vector<int32_t> partitions;  // where the key's events came, the first one first
   for (const size_t at : events) {
     const ChangeEvent& e = observed[at];
+    if (partitions.empty()) partitions.push_back(e.kafka.partition);
+    if (std::find(partitions.begin(), partitions.end(), e.kafka.partition) == partitions.end()) {
+      partitions.push_back(e.kafka.partition);
+      verdict.add(AnomalyKind::Partition, key, e.op, e.source.tx_id,
+                  partition_evidence(key, e, partitions.front()));
+    }
     const size_t after_newest = newest == kNone ? 0 : newest + 1;
     size_t v = find_version(versions, after_newest, versions.size(), e, rules, unseen);
     bool stale = false;
@@ -168,7 +182,8 @@ void judge_leftovers(const json& key, KeyMatch& km, const std::vector<ChangeEven
   }
 }
 
-// Across keys: every transaction whole, its statements in statement order, LSNs not falling.
+// Across keys: every transaction whole, its statements in statement order, LSNs not falling
+// (order only among statements that came in the same partition: Kafka orders no more).
 void judge_transactions(const std::vector<ExpectedChange>& expected,
                         const std::vector<std::vector<size_t>>& deliveries,
                         const std::vector<ChangeEvent>& observed, Verdict& verdict) {
@@ -178,11 +193,14 @@ void judge_transactions(const std::vector<ExpectedChange>& expected,
   }
   for (const auto& [tx, indexes] : statements) {
     size_t delivered = 0;
-    size_t latest = kNone;  // the statement whose first delivery came last, so far
+    // Per partition, the statement whose first delivery came last, so far.
+    std::map<int32_t, size_t> latest_in;
     for (const size_t i : indexes) {
       if (deliveries[i].empty()) continue;
       ++delivered;
       const ChangeEvent& e = observed[deliveries[i].front()];
+      const auto found = latest_in.find(e.kafka.partition);
+      const size_t latest = found == latest_in.end() ? kNone : found->second;
       if (latest != kNone && expected[latest].key != expected[i].key) {
         const ChangeEvent& before = observed[deliveries[latest].front()];
         if (deliveries[i].front() < deliveries[latest].front()) {
@@ -196,7 +214,8 @@ void judge_transactions(const std::vector<ExpectedChange>& expected,
                           " after " + brief(before));
         }
       }
-      if (latest == kNone || deliveries[i].front() > deliveries[latest].front()) latest = i;
+      if (latest == kNone || deliveries[i].front() > deliveries[latest].front())
+        latest_in[e.kafka.partition] = i;
     }
     if (delivered > 0 && delivered < indexes.size()) {
       verdict.add(AnomalyKind::Transaction, nullptr, std::nullopt, tx,

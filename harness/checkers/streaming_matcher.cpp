@@ -35,7 +35,7 @@ void StreamingMatcher::expect(ExpectedChange change, int64_t commit_return_us,
   if (change.tx_id) {
     auto& t = transactions_[*change.tx_id];
     version.statement = static_cast<uint32_t>(t.statements.size());
-    t.statements.push_back(Statement{key_text, change.ops, {}, {}, 0, Op::Create});
+    t.statements.push_back(Statement{key_text, change.ops, {}, {}, 0, 0, Op::Create});
   }
   // Versions in commit order (by commit_lsn while every change of the key has one, else as
   // given), each delete followed by its tombstone.
@@ -142,6 +142,7 @@ void StreamingMatcher::deliver(Key& key, size_t index, const ChangeEvent& e, siz
   s.first_at = at;
   s.lsn = e.source.lsn;
   s.offset = e.kafka.offset;
+  s.partition = e.kafka.partition;
   s.op = e.op;
   if (++t->second.delivered == t->second.statements.size()) {
     judge_transaction(t->first, t->second);  // whole: later deliveries are duplicates
@@ -160,6 +161,7 @@ void StreamingMatcher::observe(const ChangeEvent& e) {
     return;
   }
   Key& key = it->second;
+  note_partition(key, e);
   const size_t after_newest = key.newest == kNone ? 0 : key.newest + 1;
   size_t v = find_version(key, after_newest, key.versions.size(), e, false);
   const bool stale = v == kNone && (v = find_version(key, 0, after_newest, e, false)) != kNone;
@@ -195,6 +197,20 @@ void StreamingMatcher::observe(const ChangeEvent& e) {
     key.unexplained.emplace_back(at, e);
     ++unexplained_;
   }
+}
+
+// Kafka keeps order within a partition only: a key's events belong in one.
+void StreamingMatcher::note_partition(Key& key, const ChangeEvent& e) {
+  const int32_t p = e.kafka.partition;
+  if (key.partition == kNoPartition) key.partition = p;
+  if (p == key.partition || std::find(key.other_partitions.begin(), key.other_partitions.end(),
+                                      p) != key.other_partitions.end())
+    return;
+  key.other_partitions.push_back(p);
+  verdict_.add(AnomalyKind::Partition, e.key, e.op, e.source.tx_id,
+               "key " + e.key.dump() + ": " + brief(e) + " came in partition " + std::to_string(p) +
+                   ", its first event in partition " + std::to_string(key.partition) +
+                   " (Kafka orders a key's events only within one partition)");
 }
 
 // An event that is a lost version's change in another transaction is that; the rest of the
@@ -234,7 +250,8 @@ void StreamingMatcher::judge_leftovers(const std::string& key_text, Key& key) {
   }
 }
 
-// Its statements in statement order (LSNs not falling), and whole.
+// Its statements in statement order (LSNs not falling) among those that came in the same
+// partition, and whole.
 void StreamingMatcher::judge_transaction(int64_t tx, const Transaction& t) {
   const auto described = [&](const Statement& s) {
     return describe_change(s.ops, json::parse(s.key), tx);
@@ -244,11 +261,13 @@ void StreamingMatcher::judge_transaction(int64_t tx, const Transaction& t) {
            (s.lsn ? " lsn=" + std::to_string(*s.lsn) : "") + " txId=" + std::to_string(tx) + " @" +
            std::to_string(s.offset);
   };
-  const Statement* latest = nullptr;  // the statement whose first delivery came last, so far
+  // Per partition, the statement whose first delivery came last, so far.
+  std::map<int32_t, const Statement*> latest_in;
   size_t delivered = 0;
   for (const Statement& s : t.statements) {
     if (!s.first_at) continue;
     ++delivered;
+    const Statement*& latest = latest_in[s.partition];
     if (latest && latest->key != s.key) {
       if (*s.first_at < *latest->first_at) {
         verdict_.add(AnomalyKind::Order, json::parse(s.key), s.op, tx,

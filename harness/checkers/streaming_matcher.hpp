@@ -47,6 +47,7 @@ class StreamingMatcher {
  private:
   static constexpr size_t kNone = static_cast<size_t>(-1);
   static constexpr uint32_t kNoStatement = static_cast<uint32_t>(-1);
+  static constexpr int32_t kNoPartition = -1;
   struct Version;
   struct Key;
   struct Transaction;
@@ -59,6 +60,7 @@ class StreamingMatcher {
   static bool settled(const Key& key);
   void judge_leftovers(const std::string& key_text, Key& key);
   void judge_transaction(int64_t tx, const Transaction& t);
+  void note_partition(Key& key, const ChangeEvent& e);
 
   // A change's images as JSON text (as nlohmann writes it): one small allocation each, not a
   // tree of them, and most deliveries are judged by comparing the text.
@@ -89,6 +91,8 @@ class StreamingMatcher {
     std::vector<Version> versions{};
     size_t newest = kNone;  // the newest version delivered so far
     bool all_positioned = true;
+    int32_t partition = kNoPartition;         // where its first event came
+    std::vector<int32_t> other_partitions{};  // where others came (a partition anomaly each)
     // Events no version can be (yet), with where they came: judged at finish.
     std::vector<std::pair<size_t, ChangeEvent>> unexplained{};
     std::vector<ExpectedChange> rolled_back{};
@@ -100,6 +104,7 @@ class StreamingMatcher {
     std::optional<size_t> first_at{};  // the sequence number of its first delivery
     std::optional<int64_t> lsn{};
     int64_t offset = 0;
+    int32_t partition = 0;
     Op op = Op::Create;
   };
   struct Transaction {
