@@ -336,12 +336,6 @@ bool stack_running(const fs::path& run_dir) {
   return true;
 }
 
-// The stack as a report names it: "native", or "native (3 brokers, 2 Connect workers)".
-std::string stack_label(const StackChoice& choice) {
-  return choice.name() +
-         (choice.topology.clustered() ? " (" + choice.topology.describe() + ")" : "");
-}
-
 // Runs `job` on the stack running in the run directory, or on one brought up for it and
 // stopped afterwards (also when the job fails or Ctrl-C ends it).
 int on_a_stack(
@@ -406,7 +400,8 @@ int cmd_report(const Options& options) {
   return on_a_stack(options, progress,
                     [&](StackBackend&, const StackEndpoints& endpoints, const StackChoice& choice) {
                       report_options.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
-                      report_options.stack = stack_label(choice);
+                      report_options.stack = choice.name();
+                      report_options.topology = choice.topology;
                       const ReportData report =
                           run_report(endpoints, connector, report_options, progress);
                       write_report(report, out);
@@ -459,7 +454,7 @@ int cmd_chaos(const Options& options) {
       options, progress,
       [&](StackBackend& stack, const StackEndpoints& endpoints, const StackChoice& choice) {
         chaos.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
-        chaos.stack = stack_label(choice);
+        chaos.stack = choice.name();
         ChaosData data = run_chaos(stack, endpoints, connector, chaos, progress);
         data.replay = replay;
         data.metadata = nlohmann::json{{"seed", chaos.seed},

@@ -72,27 +72,29 @@ json metadata(const StackEndpoints& endpoints, const ConnectorConfig& base,
   const std::string debezium = plugin_version(connect, kDebeziumPostgresConnectorClass);
   json rates = json::array();
   for (double r : options.rates) rates.push_back(r);
-  return {{"generated_at_us", std::chrono::duration_cast<std::chrono::microseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count()},
-          {"versions",
-           {{"postgres", sql_value(endpoints.app, "SHOW server_version")},
-            {"kafka", worker.is_object() ? worker.value("version", "?") : "?"},
-            {"debezium", debezium}}},
-          {"postgres_settings",
-           {{"synchronous_commit", sql_value(endpoints.app, "SHOW synchronous_commit")},
-            {"wal_level", sql_value(endpoints.app, "SHOW wal_level")}}},
-          {"base_connector", base.name},
-          {"stack", options.stack},
-          {"load",
-           {{"rates_tps", rates},
-            {"duration_s", static_cast<double>(options.load.duration.count()) / 1000.0},
-            {"sessions", options.load.sessions},
-            {"transaction_size", options.load.transaction_size},
-            {"mix",
-             {{"insert", options.load.mix.insert},
-              {"update", options.load.mix.update},
-              {"delete", options.load.mix.remove}}}}}};
+  return {
+      {"generated_at_us", std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count()},
+      {"versions",
+       {{"postgres", sql_value(endpoints.app, "SHOW server_version")},
+        {"kafka", worker.is_object() ? worker.value("version", "?") : "?"},
+        {"debezium", debezium}}},
+      {"postgres_settings",
+       {{"synchronous_commit", sql_value(endpoints.app, "SHOW synchronous_commit")},
+        {"wal_level", sql_value(endpoints.app, "SHOW wal_level")}}},
+      {"base_connector", base.name},
+      {"stack", options.stack},
+      {"topology", {{"brokers", options.topology.brokers}, {"workers", options.topology.workers}}},
+      {"load",
+       {{"rates_tps", rates},
+        {"duration_s", static_cast<double>(options.load.duration.count()) / 1000.0},
+        {"sessions", options.load.sessions},
+        {"transaction_size", options.load.transaction_size},
+        {"mix",
+         {{"insert", options.load.mix.insert},
+          {"update", options.load.mix.update},
+          {"delete", options.load.mix.remove}}}}}};
 }
 
 ProfileResult run_profile(const StackEndpoints& endpoints, const ConnectorConfig& base,

@@ -5,6 +5,7 @@
 #include "harness/connector/connector_config.hpp"
 #include "harness/report/report_data.hpp"
 #include "harness/stack/endpoints.hpp"
+#include "harness/stack/topology.hpp"
 
 namespace cdc {
 
@@ -22,6 +23,7 @@ struct ReportOptions {
   // In the names of the report's connectors and rows, so an external stack's cleanup finds them.
   std::string run_id = "report";
   std::string stack = "native";  // the backend the report ran on, for the reader
+  Topology topology{};           // its brokers and workers, for the reader
 };
 
 // For each profile: a connector of its own derived from `base`, then one load step per

@@ -7,6 +7,7 @@
 
 #include "harness/common/files.hpp"
 #include "harness/report/svg_chart.hpp"
+#include "harness/stack/topology.hpp"
 
 namespace cdc {
 namespace fs = std::filesystem;
@@ -58,7 +59,10 @@ std::string verdict_line(const ReportData& report) {
 std::string markdown_report(const ReportData& report) {
   const auto& m = report.metadata;
   std::string md = "# cdc-harness report\n\n";
-  md += "Stack: " + m.value("stack", "native") + " · PostgreSQL " +
+  const Topology topology{m.contains("topology") ? m["topology"].value("brokers", 1) : 1,
+                          m.contains("topology") ? m["topology"].value("workers", 1) : 1};
+  md += "Stack: " + m.value("stack", "native") +
+        (topology.clustered() ? " (" + topology.describe() + ")" : "") + " · PostgreSQL " +
         m["versions"].value("postgres", "?") + " · Kafka " + m["versions"].value("kafka", "?") +
         " · Debezium " + m["versions"].value("debezium", "?") +
         " · synchronous_commit=" + m["postgres_settings"].value("synchronous_commit", "?") + "\n\n";
