@@ -70,7 +70,7 @@ ConnectorStatus ConnectorHandle::status() {
   status.trace = connector.value("trace", "");
   for (const auto& task : body.value("tasks", json::array())) {
     status.tasks.push_back(TaskStatus{task.value("id", 0), state_of(task.value("state", "")),
-                                      task.value("trace", "")});
+                                      task.value("trace", ""), task.value("worker_id", "")});
   }
   return status;
 }

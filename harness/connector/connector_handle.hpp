@@ -19,6 +19,7 @@ struct TaskStatus {
   int id = 0;
   ConnectorState state = ConnectorState::Unassigned;
   std::string trace{};
+  std::string worker_id{};  // the worker running it, as it advertises itself ("host:port")
 };
 
 struct ConnectorStatus {

@@ -8,6 +8,7 @@
 #include "harness/common/wait.hpp"
 #include "harness/connector/connector_handle.hpp"
 #include "harness/connector/replication_slot.hpp"
+#include "harness/faults/failovers.hpp"
 #include "harness/stack/toxiproxy_client.hpp"
 
 namespace cdc {
@@ -185,8 +186,10 @@ Fault make_fault(const std::string& name, const FaultTarget& target) {
   for (const auto& [n, make] : makers()) {
     if (n == name) return make(target);
   }
+  if (auto failover = make_failover(name, target)) return std::move(*failover);
   std::string known;
   for (const auto& n : fault_names()) known += (known.empty() ? "" : ", ") + n;
+  for (const auto& n : failover_fault_names()) known += ", " + n + " (a cluster's)";
   throw HarnessError("unknown fault '" + name + "': the faults are " + known);
 }
 

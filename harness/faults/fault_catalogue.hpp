@@ -21,6 +21,7 @@ struct FaultTarget {
 // terminated; Connect's paths to Postgres and to the broker cut, slowed or narrowed (through
 // the native stack's Toxiproxy). See README "Faults under load".
 std::vector<std::string> fault_names();
+// Any of those, or of a cluster's failovers (failovers.hpp).
 Fault make_fault(const std::string& name, const FaultTarget& target);
 
 // Where the pipeline stands: the slot's confirmed_flush_lsn and restart_lsn, and the

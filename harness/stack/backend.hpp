@@ -49,6 +49,9 @@ class StackBackend {
   // How many of a component it runs (a cluster's brokers, a Connect group's workers), and the
   // same actions on one of them (1-based; act_on acts on the first). One of each by default.
   virtual int nodes(Component) const { return 1; }
+  // Where each node answers (a broker's bootstrap address, a worker's REST URL), node 1
+  // first; empty where the backend does not know them.
+  virtual std::vector<std::string> node_endpoints(Component) const { return {}; }
   virtual void act_on_node(Component component, int node, ComponentAction action,
                            const Progress& progress);
 };

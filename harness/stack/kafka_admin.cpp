@@ -176,4 +176,34 @@ int64_t kafka_topic_end(const std::string& bootstrap, const std::string& topic,
   return end;
 }
 
+PartitionHolders kafka_partition_holders(const std::string& bootstrap, const std::string& topic,
+                                         int32_t partition, std::chrono::milliseconds timeout) {
+  const Client client = admin_client(bootstrap);
+  rd_kafka_topic_t* handle = rd_kafka_topic_new(client.get(), topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* metadata = nullptr;
+  const auto err =
+      rd_kafka_metadata(client.get(), 0, handle, &metadata, static_cast<int>(timeout.count()));
+  rd_kafka_topic_destroy(handle);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    throw HarnessError("Kafka at " + bootstrap + " gave no metadata for " + topic + ": " +
+                       rd_kafka_err2str(err));
+  PartitionHolders holders;
+  bool found = false;
+  for (int t = 0; t < metadata->topic_cnt; ++t) {
+    for (int p = 0; p < metadata->topics[t].partition_cnt; ++p) {
+      const rd_kafka_metadata_partition_t& at = metadata->topics[t].partitions[p];
+      if (at.id != partition) continue;
+      found = true;
+      holders.leader = at.leader;
+      holders.replicas.assign(at.replicas, at.replicas + at.replica_cnt);
+      holders.in_sync.assign(at.isrs, at.isrs + at.isr_cnt);
+    }
+  }
+  rd_kafka_metadata_destroy(metadata);
+  if (!found)
+    throw HarnessError("Kafka at " + bootstrap + " knows no partition " +
+                       std::to_string(partition) + " of " + topic);
+  return holders;
+}
+
 }  // namespace cdc

@@ -27,4 +27,14 @@ void delete_kafka_consumer_groups(const std::string& bootstrap,
 int64_t kafka_topic_end(const std::string& bootstrap, const std::string& topic,
                         std::chrono::milliseconds timeout);
 
+// Who holds a partition: its leader's node id (-1 while it has none), its replicas and those
+// in sync.
+struct PartitionHolders {
+  int32_t leader = -1;
+  std::vector<int32_t> replicas{};
+  std::vector<int32_t> in_sync{};
+};
+PartitionHolders kafka_partition_holders(const std::string& bootstrap, const std::string& topic,
+                                         int32_t partition, std::chrono::milliseconds timeout);
+
 }  // namespace cdc

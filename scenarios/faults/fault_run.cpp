@@ -61,7 +61,7 @@ FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& ma
   History history;
   LoadProfile load;
   load.rate = shape.rate;
-  load.duration = 9s;
+  load.duration = shape.duration;
   load.sessions = shape.sessions;
   load.transaction_size = shape.transaction_size;
   const auto positions = [&] { return pipeline_positions(target); };

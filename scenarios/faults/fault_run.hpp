@@ -34,11 +34,12 @@ std::chrono::microseconds liveness_bound();
 FaultRun run_fault_under_load(const std::string& fault,
                               const std::function<void(nlohmann::json&)>& change = {});
 // The same with a fault made for the occasion (e.g. an operator's mistake), and a load of
-// the caller's shape (rate and transaction size; ~9 s as above).
+// the caller's shape (rate, transaction size, duration; ~9 s as above).
 struct LoadShape {
   double rate = 40;
   int sessions = 2;
   int transaction_size = 2;
+  std::chrono::milliseconds duration{9000};  // longer for faults that take long to inject
 };
 FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& make,
                               const std::function<void(nlohmann::json&)>& change = {},

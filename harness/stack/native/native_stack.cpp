@@ -215,6 +215,14 @@ class NativeStack final : public StackBackend {
     return out;
   }
 
+  std::vector<std::string> node_endpoints(Component component) const override {
+    std::vector<std::string> endpoints;
+    if (component == Component::Postgres) return endpoints;
+    for (const json& node : nodes_of(state_.load(), to_string(component).c_str()))
+      endpoints.push_back(node.value("endpoint", ""));
+    return endpoints;
+  }
+
   int nodes(Component component) const override {
     if (component == Component::Postgres) return 1;
     return std::max<int>(
