@@ -11,14 +11,17 @@
 namespace cdc {
 
 // Reads a change topic in steps, each ending at a fence: a row committed after the changes
-// of interest. A change topic has one partition, so it is in commit order: once the fence's
-// insert is read, every change committed before it has been read too, and an event still
-// missing is missing, not late. Fence rows never appear in a step.
+// of interest. A partition is in commit order: once a fence's insert is read from it, every
+// change committed before the fence that went to that partition has been read too. So a
+// step ends once every partition has shown a fence (fences are written, one after another,
+// until their keys have covered all partitions), and an event still missing is missing, not
+// late. Fence rows never appear in a step.
 class FencedReader {
  public:
-  // `write_fence` commits a fresh row to the observed table and returns its key.
-  FencedReader(EventStream& stream, std::function<nlohmann::json()> write_fence)
-      : stream_(stream), write_fence_(std::move(write_fence)) {}
+  // `write_fence` commits a fresh row to the observed table and returns its key; `partitions`
+  // is how many the topic has.
+  FencedReader(EventStream& stream, std::function<nlohmann::json()> write_fence, int partitions = 1)
+      : stream_(stream), write_fence_(std::move(write_fence)), partitions_(partitions) {}
 
   // The events since the previous step (or the topic's start), up to a new fence.
   std::vector<ChangeEvent> next();
@@ -29,10 +32,16 @@ class FencedReader {
   std::vector<ChangeEvent> next_settled();
 
  private:
+  // The position just past the next fence read (written after every earlier one).
+  size_t read_fence(std::set<int32_t>& partitions_fenced);
+
   EventStream& stream_;
   std::function<nlohmann::json()> write_fence_;
+  int partitions_ = 1;
   std::set<std::string> fences_;  // keys of every fence row written
   size_t consumed_ = 0;
+  size_t scanned_ = 0;
+  const std::vector<ChangeEvent>* events_ = nullptr;  // the stream's, as last collected
 };
 
 }  // namespace cdc

@@ -74,5 +74,35 @@ TEST_F(FencedSteps, ADuplicateDeliveredAfterTheFenceIsCountedOnceSettled) {
   EXPECT_TRUE(verdict.ok()) << "at least once, a duplicate is legal: counted, not failed";
 }
 
+// On a topic of two partitions a fence read from one says nothing of the other: the step
+// ends only once a fence has come through each, so an event that its partition delivers
+// late (after the first fence arrived) is still in the step.
+TEST_F(FencedSteps, OnTwoPartitionsAStepEndsOnceEachHasShownAFence) {
+  ScriptedStream two;
+  int fences = 0;
+  FencedReader reader_of_two(
+      two,
+      [&] {
+        json fence = two.write_fence();
+        two.script.back().kafka.partition = fences++ % 2;  // fences land in turn
+        // Partition 1's change arrives only after the first fence (in partition 0).
+        if (fences == 1) {
+          ChangeEvent late = recorded[5];
+          late.kafka.partition = 1;
+          two.script.push_back(late);
+        }
+        return fence;
+      },
+      2);
+  ChangeEvent first = recorded[4];
+  first.kafka.partition = 0;
+  two.script = {first};
+  two.script.reserve(8);
+  const auto step = reader_of_two.next();
+  ASSERT_EQ(step.size(), 2u) << "the late event of partition 1 is part of the step";
+  EXPECT_EQ(step[1].kafka.offset, 5);
+  EXPECT_EQ(fences, 2) << "one fence per partition";
+}
+
 }  // namespace
 }  // namespace cdc::unit
