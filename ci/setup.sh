@@ -33,7 +33,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-say "jars: $(bash "$root/ci/resolve-jars.sh")"
+# Every version set (ci/jars/versions/): the suite runs on each.
+while read -r set_name dir; do say "jars ($set_name): $dir"; done < <(bash "$root/ci/resolve-jars.sh" all)
 say "toxiproxy: $(bash "$root/ci/install-toxiproxy.sh")"
 
 say "building in $build"

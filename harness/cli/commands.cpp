@@ -39,6 +39,7 @@
 #include "harness/stack/backend.hpp"
 #include "harness/stack/external/external_endpoints.hpp"
 #include "harness/stack/stack_probes.hpp"
+#include "harness/stack/version_sets.hpp"
 
 namespace cdc::cli {
 namespace fs = std::filesystem;
@@ -145,7 +146,8 @@ int cmd_up(const Options& options) {
                        options.run_dir.string() + "`");
   }
   const StackChoice choice = choose_stack(options.stack, options.stack_config,
-                                          choose_topology(options.brokers, options.workers));
+                                          choose_topology(options.brokers, options.workers),
+                                          choose_version_set(options.versions));
   if (recorded_stack_backend(options.run_dir)->has_leftovers()) {
     progress.stage("stack", "cleaning up what an earlier run left in " + options.run_dir.string());
     if (!tear_down(options.run_dir, progress)) throw earlier_run_not_cleaned(options.run_dir);
@@ -162,9 +164,10 @@ int cmd_up(const Options& options) {
   try {
     // Recorded first: whatever happens next, `down` knows which stack and which run.
     save_stack_choice(options.run_dir, choice);
-    progress.stage("stack",
-                   choice.name() + " stack, run " + choice.run_id +
-                       (choice.topology.clustered() ? ", " + choice.topology.describe() : ""));
+    progress.stage(
+        "stack", choice.name() + " stack, run " + choice.run_id +
+                     (choice.topology.clustered() ? ", " + choice.topology.describe() : "") +
+                     (choice.kind == StackKind::Native ? ", version set " + choice.versions : ""));
     endpoints = backend->up(progress);
     registered = connector_for_run(connector, choice);
     progress.stage("connector",
@@ -343,8 +346,15 @@ int on_a_stack(
     const std::function<int(StackBackend&, const StackEndpoints&, const StackChoice&)>& job) {
   const bool reuse = stack_running(options.run_dir);
   const Topology topology = choose_topology(options.brokers, options.workers);
-  const StackChoice choice = reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
-                                   : choose_stack(options.stack, options.stack_config, topology);
+  const std::string versions = choose_version_set(options.versions);
+  const StackChoice choice =
+      reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
+            : choose_stack(options.stack, options.stack_config, topology, versions);
+  if (reuse && !options.versions.empty() && choice.versions != versions) {
+    throw HarnessError("the stack running in " + options.run_dir.string() + " runs version set " +
+                       choice.versions + ", not " + versions +
+                       ": `cdc-harness down` it first, or drop --versions");
+  }
   if (reuse && (!options.brokers.empty() || !options.workers.empty()) &&
       !(choice.topology == topology)) {
     throw HarnessError("the stack running in " + options.run_dir.string() + " has " +
@@ -402,6 +412,7 @@ int cmd_report(const Options& options) {
                       report_options.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
                       report_options.stack = choice.name();
                       report_options.topology = choice.topology;
+                      report_options.version_set = choice.versions;
                       const ReportData report =
                           run_report(endpoints, connector, report_options, progress);
                       write_report(report, out);

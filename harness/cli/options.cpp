@@ -53,6 +53,7 @@ void flag_stack(CLI::App& app, Options& o) {
   value_flag(app, "--stack-config", [&o](const std::string& v) { o.stack_config = v; });
   value_flag(app, "--brokers", [&o](const std::string& v) { o.brokers = v; });
   value_flag(app, "--workers", [&o](const std::string& v) { o.workers = v; });
+  value_flag(app, "--versions", [&o](const std::string& v) { o.versions = v; });
 }
 void flag_guard_pid(CLI::App& app, Options& o) {
   value_flag(app, "--guard-pid", [&o](const std::string& pid) {

@@ -29,6 +29,8 @@ struct Options {
   std::filesystem::path stack_config{};
   // up, report, chaos: how many brokers and Connect workers ("": $CDC_BROKERS/$CDC_WORKERS, 1)
   std::string brokers{}, workers{};
+  // up, report, chaos: the version set ("": $CDC_VERSIONS, else the default)
+  std::string versions{};
   // report
   std::vector<double> rates = {50, 200};
   bool rates_given = false;
@@ -60,7 +62,7 @@ struct Command {
 // with a bad value (a HarnessError saying the fix).
 void flag_run_dir(CLI::App& app, Options& o);
 void flag_connector(CLI::App& app, Options& o);
-void flag_stack(CLI::App& app, Options& o);  // --stack, --stack-config, --brokers, --workers
+void flag_stack(CLI::App& app, Options& o);  // --stack(-config), --brokers, --workers, --versions
 void flag_guard_pid(CLI::App& app, Options& o);
 void flag_up(CLI::App& app, Options& o);      // --tail, --detach
 void flag_tail(CLI::App& app, Options& o);    // --topic, --bootstrap, --from

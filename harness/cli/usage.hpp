@@ -24,7 +24,7 @@ commands:
 
 inline constexpr const char* kUpUsage =
     R"(usage: cdc-harness up [--run-dir DIR] [--stack native|compose|external] [--stack-config FILE]
-                      [--brokers N] [--workers N] [--connector FILE] [--tail]
+                      [--brokers N] [--workers N] [--versions NAME] [--connector FILE] [--tail]
                       [--detach [--guard-pid PID]]
 
 Brings up Postgres, Kafka (KRaft) and Kafka Connect, registers the connector and waits
@@ -40,7 +40,10 @@ until it streams. Then stays until Ctrl-C, which stops everything.
   --brokers N       Kafka nodes, each broker and KRaft controller (default: $CDC_BROKERS,
                     else 1); with 3, topics (Connect's too) have 3 replicas, 2 in sync
   --workers N       Connect workers in one group (default: $CDC_WORKERS, else 1);
-                    compose runs 1 + 1 or 3 + 2 (compose/cluster.yml)
+                    compose runs 1 + 1 or 3 + 2 (compose/cluster.env)
+  --versions NAME   native: the Debezium + Kafka version set (default: $CDC_VERSIONS, else
+                    debezium-3.4): debezium-3.4 (3.4.1.Final, Kafka 4.1.1) or debezium-3.6
+                    (3.6.1.Final, Kafka 4.3.0); ci/jars/versions/ names them
 
   --run-dir DIR     data and logs go here (default: $CDC_HARNESS_RUN_DIR or <build>/run/cli)
   --connector FILE  connector config (default: debezium/customer-cdc.json)
@@ -94,7 +97,7 @@ inline constexpr const char* kReportUsage =
     R"(usage: cdc-harness report [--run-dir DIR] [--connector FILE] [--duration S] [--rate R[,R...]]
                           [--mix I/U/D] [--sessions N] [--tx-size N] [--profiles P[,P...]] [--out DIR]
                           [--stack native|compose|external] [--stack-config FILE]
-                          [--brokers N] [--workers N]
+                          [--brokers N] [--workers N] [--versions NAME]
 
 Runs an open-loop load of customers changes through the pipeline (the stack in DIR if one
 runs, else one brought up and stopped for the report), once per connector profile and
@@ -110,8 +113,8 @@ finds an anomaly. Defaults finish in about a minute.
   --tx-size N      changes per transaction (default 1)
   --profiles P,... connector profiles: debezium-defaults, low-latency (default both)
   --out DIR        report directory (default reports/out/<time>)
-  --stack, --stack-config, --brokers, --workers  which stack to bring up when none runs in
-                   DIR (see `up --help`)
+  --stack, --stack-config, --brokers, --workers, --versions  which stack to bring up when
+                   none runs in DIR (see `up --help`)
 )";
 
 inline constexpr const char* kBenchUsage =
@@ -140,7 +143,7 @@ inline constexpr const char* kChaosUsage =
     R"(usage: cdc-harness chaos [--faults LIST|all] [--seed N] [--duration S] [--interval S]
                          [--liveness S] [--rate R] [--sessions N] [--tx-size N] [--mix I/U/D] [--out DIR]
                          [--run-dir DIR] [--connector FILE] [--stack native|compose] [--stack-config FILE]
-                         [--brokers N] [--workers N]
+                         [--brokers N] [--workers N] [--versions NAME]
 
 Runs an open-loop load through a connector of its own while faults drawn from the seed are
 injected and healed (one per interval, at a random point of its first half, held 1-4 s),

@@ -24,6 +24,7 @@ struct ReportOptions {
   std::string run_id = "report";
   std::string stack = "native";  // the backend the report ran on, for the reader
   Topology topology{};           // its brokers and workers, for the reader
+  std::string version_set{};     // its version set (native), for the reader
 };
 
 // For each profile: a connector of its own derived from `base`, then one load step per

@@ -62,9 +62,10 @@ std::string markdown_report(const ReportData& report) {
   const Topology topology{m.contains("topology") ? m["topology"].value("brokers", 1) : 1,
                           m.contains("topology") ? m["topology"].value("workers", 1) : 1};
   md += "Stack: " + m.value("stack", "native") +
-        (topology.clustered() ? " (" + topology.describe() + ")" : "") + " · PostgreSQL " +
-        m["versions"].value("postgres", "?") + " · Kafka " + m["versions"].value("kafka", "?") +
-        " · Debezium " + m["versions"].value("debezium", "?") +
+        (topology.clustered() ? " (" + topology.describe() + ")" : "") +
+        (m.value("version_set", "").empty() ? "" : ", version set " + m.value("version_set", "")) +
+        " · PostgreSQL " + m["versions"].value("postgres", "?") + " · Kafka " +
+        m["versions"].value("kafka", "?") + " · Debezium " + m["versions"].value("debezium", "?") +
         " · synchronous_commit=" + m["postgres_settings"].value("synchronous_commit", "?") + "\n\n";
   md += "Load: open loop, " + m["load"]["rates_tps"].dump() + " transactions/s, " +
         fixed(m["load"].value("duration_s", 0.0), 0) + " s per rate, " +

@@ -8,6 +8,7 @@
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 #include "harness/common/run_dir.hpp"
+#include "harness/stack/version_sets.hpp"
 
 namespace cdc {
 namespace fs = std::filesystem;
@@ -35,7 +36,7 @@ std::string new_run_id() {
 }
 
 StackChoice choose_stack(const std::string& flag, const fs::path& config_flag,
-                         const Topology& topology) {
+                         const Topology& topology, const std::string& versions) {
   StackChoice choice;
   const std::string from_env = env_or_empty("CDC_STACK");
   choice.kind = !flag.empty()       ? stack_kind_named(flag)
@@ -52,6 +53,13 @@ StackChoice choose_stack(const std::string& flag, const fs::path& config_flag,
     choice.config = fs::path(CDC_SOURCE_DIR) / "compose" / "docker-compose.yml";
   }
   choice.topology = topology;
+  choice.versions = versions.empty() ? default_version_set() : versions;
+  if (choice.kind != StackKind::Native && choice.versions != default_version_set()) {
+    throw HarnessError("the " + choice.name() + " stack runs the versions it has (compose: the " +
+                       "images its file pins), so version set " + choice.versions +
+                       " applies to the native stack only: use --stack native, or drop "
+                       "--versions / $CDC_VERSIONS");
+  }
   if (choice.kind == StackKind::External && topology.clustered()) {
     throw HarnessError(
         "--brokers and --workers (and $CDC_BROKERS, $CDC_WORKERS) size a stack the "
@@ -77,7 +85,8 @@ void save_stack_choice(const fs::path& run_dir, const StackChoice& choice) {
                                         {"run_id", choice.run_id},
                                         {"config", choice.config.string()},
                                         {"brokers", choice.topology.brokers},
-                                        {"workers", choice.topology.workers}}
+                                        {"workers", choice.topology.workers},
+                                        {"versions", choice.versions}}
                                            .dump(2) +
                                        "\n");
 }
@@ -92,7 +101,8 @@ std::optional<StackChoice> load_stack_choice(const fs::path& run_dir) {
   return StackChoice{
       stack_kind_named(j.value("backend", "native"), "in " + choice_file(run_dir).string()),
       j.value("run_id", ""), j.value("config", std::string()),
-      Topology{j.value("brokers", 1), j.value("workers", 1)}};
+      Topology{j.value("brokers", 1), j.value("workers", 1)},
+      j.value("versions", default_version_set())};
 }
 
 void forget_stack_choice(const fs::path& run_dir) {

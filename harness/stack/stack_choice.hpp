@@ -21,6 +21,8 @@ struct StackChoice {
   std::filesystem::path config{};
   // native and compose: how many brokers and workers it runs (external: what it has).
   Topology topology{};
+  // native: which Debezium and Kafka (a version set, version_sets.hpp); "" for the default.
+  std::string versions{};
 
   // Others use this stack too: the run creates everything under its run id and removes
   // only that, never the stack itself.
@@ -32,7 +34,7 @@ struct StackChoice {
 // $CDC_COMPOSE_FILE; the topology as choose_topology says. A name that is not a backend, or a
 // topology the backend cannot run, is a one-line error. Draws a new run id.
 StackChoice choose_stack(const std::string& flag, const std::filesystem::path& config_flag,
-                         const Topology& topology = {});
+                         const Topology& topology = {}, const std::string& versions = "");
 
 std::string new_run_id();
 

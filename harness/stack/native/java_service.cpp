@@ -13,7 +13,7 @@ ClassArchive class_archive(const Toolchain& tools, const std::string& service) {
   // The JVM refuses an archive from another build of itself; a key per build keeps one each.
   std::ostringstream key;
   key << std::hex << std::hash<std::string>{}(tools.java.string() + "\n" + tools.java_version);
-  const fs::path dir = jars_dir() / "class-archives" / key.str();
+  const fs::path dir = tools.jars / "class-archives" / key.str();
   std::random_device random;
   return {dir / (service + ".jsa"), dir / (service + ".jsa.dump-" + std::to_string(::getpid()) +
                                            "-" + std::to_string(random() % 1000000))};

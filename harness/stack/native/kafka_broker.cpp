@@ -106,9 +106,9 @@ class MetadataProbe {
 // Formatting storage is a JVM run of its own (~1.5 s) whose output does not depend on ports:
 // it is done once per Kafka version into the jars' cache, and each broker gets a copy.
 fs::path formatted_storage(const Toolchain& tools) {
-  const fs::path formatted = jars_dir() / "kraft-storage";
+  const fs::path formatted = tools.jars / "kraft-storage";
   if (fs::exists(formatted / "meta.properties")) return formatted;
-  const fs::path scratch = jars_dir() / ("kraft-storage.tmp-" + std::to_string(::getpid()));
+  const fs::path scratch = tools.jars / ("kraft-storage.tmp-" + std::to_string(::getpid()));
   fs::remove_all(scratch);
   fs::create_directories(scratch / "data");
   KafkaBroker model{scratch, scratch / "format.log", 9092, 9093};  // ports are not bound

@@ -105,13 +105,14 @@ PostgresEndpoint through_proxy(PostgresEndpoint role, int proxy_port) {
 
 class NativeStack final : public StackBackend {
  public:
-  NativeStack(fs::path run_dir, Topology topology)
+  NativeStack(fs::path run_dir, Topology topology, std::string versions)
       : run_dir_(fs::absolute(run_dir)),
         topology_(topology),
+        versions_(std::move(versions)),
         state_(RunDir(run_dir_).native_state()) {}
 
   StackEndpoints up(const Progress& progress) override {
-    const Toolchain tools = locate_toolchain();
+    const Toolchain tools = locate_toolchain(versions_);
     prepare_run_dir();
     state_.update([&](json& s) {
       s["backend"] = "native";
@@ -367,7 +368,7 @@ class NativeStack final : public StackBackend {
 
   // A broker or worker again, from the configuration and data it has, on the same ports.
   void relaunch(Component component, int node, const json& recorded, const Progress& progress) {
-    const Toolchain tools = locate_toolchain();
+    const Toolchain tools = locate_toolchain(versions_);
     const RunDir dir(run_dir_);
     const std::string component_name = to_string(component);
     const std::string name = recorded.value("name", component_name);
@@ -672,14 +673,15 @@ class NativeStack final : public StackBackend {
 
   fs::path run_dir_;
   Topology topology_;
+  std::string versions_;  // the version set ("" for the default)
   StateFile state_;
 };
 
 }  // namespace
 
-std::unique_ptr<StackBackend> make_native_backend(const fs::path& run_dir,
-                                                  const Topology& topology) {
-  return std::make_unique<NativeStack>(run_dir, topology);
+std::unique_ptr<StackBackend> make_native_backend(const fs::path& run_dir, const Topology& topology,
+                                                  const std::string& versions) {
+  return std::make_unique<NativeStack>(run_dir, topology, versions);
 }
 
 }  // namespace cdc::native

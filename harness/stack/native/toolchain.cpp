@@ -12,6 +12,7 @@
 #include "harness/common/process.hpp"
 #include "harness/common/text.hpp"
 #include "harness/common/timeouts.hpp"
+#include "harness/stack/version_sets.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -130,9 +131,9 @@ fs::path toxiproxy_install_path() {
          "toxiproxy-server";
 }
 
-fs::path jars_dir() {
+fs::path jars_dir(const std::string& version_set) {
   if (const char* dir = std::getenv("CDC_HARNESS_JARS"); dir != nullptr && *dir != '\0') return dir;
-  return fs::path(cache_dir()) / "cdc-harness" / "jars" / CDC_JARS_KEY;
+  return fs::path(cache_dir()) / "cdc-harness" / "jars" / version_set_named(version_set).key;
 }
 
 int java_major_version(const std::string& version_output) {
@@ -148,22 +149,25 @@ int java_major_version(const std::string& version_output) {
   return first;
 }
 
-Toolchain locate_toolchain() {
+Toolchain locate_toolchain(const std::string& version_set) {
   Toolchain tools;
+  tools.version_set = version_set.empty() ? default_version_set() : version_set;
   tools.java = find_java();
   tools.java_version = require_java_17(tools.java);
   tools.pg_bindir = locate_pg_bindir();
   tools.pg_os_user = postgres_os_user();
   tools.toxiproxy = locate_toxiproxy();
-  const fs::path jars = jars_dir();
+  const fs::path jars = jars_dir(tools.version_set);
+  tools.jars = jars;
   tools.kafka_jars = jars / "kafka";
   tools.connect_plugins = jars / "plugins";
   if (!has_file_starting(tools.kafka_jars, "kafka_2.13-") ||
       !has_file_starting(tools.connect_plugins / "debezium-connector-postgres",
                          "debezium-connector-postgres-")) {
-    throw HarnessError(
-        "Kafka and Debezium jars not found in " + jars.string() +
-        ": resolve them with `bash ci/resolve-jars.sh` (needs Maven and Maven Central)");
+    throw HarnessError("Kafka and Debezium jars of the " + tools.version_set +
+                       " set not found in " + jars.string() +
+                       ": resolve them with `bash ci/resolve-jars.sh " + tools.version_set +
+                       "` (needs Maven and Maven Central)");
   }
   return tools;
 }

@@ -11,13 +11,16 @@ struct Toolchain {
   std::filesystem::path java{};
   std::string java_version{};               // what `java -version` says: names the build
   std::filesystem::path pg_bindir{};        // initdb, pg_ctl
+  std::string version_set{};                // which jars (ci/jars/versions/)
+  std::filesystem::path jars{};             // that set's cache: jars, class archives, storage
   std::filesystem::path kafka_jars{};       // broker + Connect worker classpath
   std::filesystem::path connect_plugins{};  // plugin.path holding Debezium's Postgres connector
   std::filesystem::path toxiproxy{};        // toxiproxy-server, on Connect's network paths
   std::optional<std::string> pg_os_user{};  // set when running as root: Postgres refuses root
 };
 
-Toolchain locate_toolchain();
+// The default version set unless another is named (version_sets.hpp).
+Toolchain locate_toolchain(const std::string& version_set = "");
 
 // The major version in `java -version`'s output (8 for "1.8.0_392", 17 for "17.0.9"); 0 when
 // it names none.
@@ -26,7 +29,7 @@ int java_major_version(const std::string& version_output);
 // Where ci/install-toxiproxy.sh puts Toxiproxy's server.
 std::filesystem::path toxiproxy_install_path();
 
-// Where ci/resolve-jars.sh puts the jars the poms in ci/jars name.
-std::filesystem::path jars_dir();
+// Where ci/resolve-jars.sh puts the jars of a version set ($CDC_HARNESS_JARS overrides it).
+std::filesystem::path jars_dir(const std::string& version_set);
 
 }  // namespace cdc::native
