@@ -89,6 +89,38 @@ json ConnectorHandle::offsets() {
   return json::parse(response.body);
 }
 
+namespace {
+
+// Kafka Connect 4.3 answers an invalid config with HTTP 500 and a NullPointerException in
+// place of the reasons (KAFKA-20693: a config key the plugin's validation returns no value
+// for, such as Debezium 3.6's internal.legacy.snapshot.max.threads). Its validation
+// endpoint still has them: asked there, the user reads why, as on other versions.
+bool reasons_hidden(const HttpResponse& response) {
+  return response.status == 500 &&
+         connect_error_message(response).find("ConfigValueInfo") != std::string::npos;
+}
+
+std::string validation_errors(ConnectClient& connect, const json& config) {
+  const std::string plugin = config.value("connector.class", "");
+  const auto response =
+      connect.put_json("/connector-plugins/" + plugin + "/config/validate", config.dump());
+  const json body = json::parse(response.body, nullptr, false);
+  if (response.status != 200 || !body.is_object()) return "";
+  std::string errors;
+  for (const auto& info : body.value("configs", json::array())) {
+    const json value = info.value("value", json());
+    if (!value.is_object()) continue;  // the entry that trips Connect up
+    for (const auto& error : value.value("errors", json::array())) {
+      if (!error.is_string()) continue;
+      errors += (errors.empty() ? "" : "; ") + value.value("name", std::string("?")) + ": " +
+                error.get<std::string>();
+    }
+  }
+  return errors;
+}
+
+}  // namespace
+
 void ConnectorHandle::put_config(const json& config) {
   cdc::wait_for("Kafka Connect to accept connector " + name_, scaled(60s), [&] {
     const auto response = connect_->put_json(path("/config"), config.dump());
@@ -96,8 +128,16 @@ void ConnectorHandle::put_config(const json& config) {
     // 409: the worker is rebalancing or has not joined its group yet; it will.
     if (response.status == 409)
       return Probe<bool>::not_yet("HTTP 409: " + connect_error_message(response));
+    std::string reasons = connect_error_message(response);
+    if (reasons_hidden(response)) {
+      const std::string errors = validation_errors(*connect_, config);
+      if (!errors.empty())
+        reasons = errors +
+                  " (from its config validation: the answer itself was an error, "
+                  "KAFKA-20693)";
+    }
     throw HarnessError("Kafka Connect rejected connector " + name_ + " (HTTP " +
-                       std::to_string(response.status) + "): " + connect_error_message(response));
+                       std::to_string(response.status) + "): " + reasons);
   });
 }
 
