@@ -42,6 +42,11 @@ void StackBackend::act_on_node(Component component, int node, ComponentAction ac
   act_on(component, action, progress);
 }
 
+void StackBackend::switch_versions(const std::string& version_set, const Progress&) {
+  throw HarnessError("only the native stack switches version sets (asked for " + version_set +
+                     "): compose runs the images its file pins, an external stack what it has");
+}
+
 std::unique_ptr<StackBackend> make_stack_backend(const StackChoice& choice,
                                                  const std::filesystem::path& run_dir) {
   return info(choice.kind).make(run_dir, choice);

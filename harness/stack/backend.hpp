@@ -54,6 +54,10 @@ class StackBackend {
   virtual std::vector<std::string> node_endpoints(Component) const { return {}; }
   virtual void act_on_node(Component component, int node, ComponentAction action,
                            const Progress& progress);
+  // Stops every Connect worker and starts them again on another version set (an upgrade or a
+  // downgrade of Debezium and Connect on the same Kafka, Postgres, slot and offsets); returns
+  // once each answers. Only the native stack has version sets.
+  virtual void switch_versions(const std::string& version_set, const Progress& progress);
 };
 
 std::unique_ptr<StackBackend> make_stack_backend(const StackChoice& choice,

@@ -80,6 +80,7 @@ FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& ma
   run.record.after = pipeline_positions(target);
   const auto events = reader.next_settled();
   run.events = events.size();
+  for (const auto& e : events) run.reads += e.op == Op::Read ? 1 : 0;
   // Recovery: from the heal to the first event Kafka got after it.
   for (const auto& e : events) {
     const int64_t landed_us = e.kafka.timestamp_ms * 1000;

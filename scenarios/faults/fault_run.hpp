@@ -18,6 +18,7 @@ struct FaultRun {
   size_t events = 0;
   double recovery_s = 0;       // heal -> the first event Kafka got after it
   double worst_latency_s = 0;  // commit -> receive, of the changes committed during the fault
+  size_t reads = 0;            // op=r events after the first snapshot: a snapshot taken again
 
   std::string summary() const;  // one line: fault, load, duplicates, recovery
 };

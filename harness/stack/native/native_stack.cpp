@@ -6,6 +6,7 @@
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <sstream>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
@@ -20,6 +21,7 @@
 #include "harness/stack/native/toolchain.hpp"
 #include "harness/stack/native/toxiproxy_server.hpp"
 #include "harness/stack/ports.hpp"
+#include "harness/stack/stack_choice.hpp"
 #include "harness/stack/toxiproxy_client.hpp"
 
 namespace cdc::native {
@@ -363,6 +365,43 @@ class NativeStack final : public StackBackend {
         break;
       case ComponentAction::Start:
         break;
+    }
+  }
+
+  void switch_versions(const std::string& version_set, const Progress& progress) override {
+    const Toolchain tools = locate_toolchain(version_set);  // the set exists, its jars too
+    const json workers = nodes_of(state_.load(), "connect");
+    if (workers.empty()) {
+      throw HarnessError("no Connect worker in the native stack of " + run_dir_.string() +
+                         ": bring the stack up first (`cdc-harness up --detach`)");
+    }
+    // All stop before any starts: one group never runs two versions at once.
+    for (const json& worker : workers) {
+      const std::string name = worker.value("name", "connect");
+      progress.stage(name, "stopping, to start again on version set " + version_set);
+      if (!stop_process(worker["pid"], worker["marker"], scaled(30s)))
+        progress.stage(name, "did not stop in time: killed");
+    }
+    versions_ = tools.version_set;
+    // Recorded, so that later starts, `status` and `down` know the stack's versions.
+    if (auto choice = load_stack_choice(run_dir_)) {
+      choice->versions = versions_;
+      save_stack_choice(run_dir_, *choice);
+    }
+    const RunDir dir(run_dir_);
+    for (size_t i = 0; i < workers.size(); ++i) {
+      const json& worker = workers[i];
+      const fs::path config =
+          dir.component_dir(worker.value("name", "connect")) / "worker.properties";
+      std::istringstream lines(read_file(config));
+      std::string rewritten;
+      for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("plugin.path=", 0) == 0)
+          line = "plugin.path=" + tools.connect_plugins.string();
+        rewritten += line + "\n";
+      }
+      write_file(config, rewritten);
+      relaunch(Component::Connect, static_cast<int>(i) + 1, worker, progress);
     }
   }
 
