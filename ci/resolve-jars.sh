@@ -20,7 +20,8 @@ if [ "$name" = all ]; then
 fi
 set_file="$sets/$name.properties"
 if [ ! -f "$set_file" ]; then
-  known=$(cd "$sets" && ls -- *.properties | sed 's/\.properties$//' | tr '\n' ' ')
+  known=""
+  for file in "$sets"/*.properties; do known="$known$(basename "$file" .properties) "; done
   echo "error: no version set '$name': the sets are $known(ci/jars/versions/)" >&2
   exit 1
 fi
