@@ -22,7 +22,9 @@
 #include "harness/common/process.hpp"
 #include "harness/common/progress.hpp"
 #include "harness/common/run_dir.hpp"
+#include "harness/common/text.hpp"
 #include "harness/common/timeouts.hpp"
+#include "harness/connector/capture_check.hpp"
 #include "harness/connector/connect_client.hpp"
 #include "harness/connector/connector_config.hpp"
 #include "harness/connector/connector_handle.hpp"
@@ -130,6 +132,19 @@ int cmd_guard(const Options& options) {
   return 0;
 }
 
+// A connector that streams can still capture nothing (an include list matching no table, a
+// publication without the table): said in a line each, never stopping the bring-up.
+void warn_of_what_it_misses(const StackEndpoints& endpoints, const ConnectorConfig& connector) {
+  try {
+    for (const auto& warning :
+         capture_warnings(connector, read_capture_facts(endpoints.app, connector)))
+      std::cerr << "warning: " << warning << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "warning: could not check what connector " << connector.name
+              << " captures: " << first_line(e.what()) << "\n";
+  }
+}
+
 int cmd_up(const Options& options) {
   Progress progress;
   // Read the connector config before anything starts: a bad file must not leave a stack.
@@ -173,6 +188,7 @@ int cmd_up(const Options& options) {
     progress.stage("connector",
                    "registering " + registered.name + " from " + options.connector_file.string());
     start_connector(endpoints, registered, progress);
+    warn_of_what_it_misses(endpoints, registered);
     save_registered_connector(options.run_dir, registered);
     if (!choice.shared()) {
       external_file = RunDir(options.run_dir).external_settings();
