@@ -77,13 +77,6 @@ size_t find_version(const std::vector<Version>& versions, size_t from, size_t to
   return first;
 }
 
-// Kafka keeps order within a partition only: a key's events belong in one.
-std::string partition_evidence(const json& key, const ChangeEvent& e, int32_t first) {
-  return "key " + key.dump() + ": " + brief(e) + " came in partition " +
-         std::to_string(e.kafka.partition) + ", its first event in partition " +
-         std::to_string(first) + " (Kafka orders a key's events only within one partition)";
-}
-
 struct KeyMatch {
   std::vector<Version> versions;
   std::vector<size_t> unexplained;  // observed positions no version can be

@@ -76,4 +76,10 @@ bool content_matches(const ExpectedChange& want, const json& key, const ChangeEv
   return scratch.anomalies.empty();
 }
 
+std::string partition_evidence(const nlohmann::json& key, const ChangeEvent& e, int32_t first) {
+  return "key " + key.dump() + ": " + brief(e) + " came in partition " +
+         std::to_string(e.kafka.partition) + ", its first event in partition " +
+         std::to_string(first) + " (Kafka orders a key's events only within one partition)";
+}
+
 }  // namespace cdc

@@ -1,4 +1,7 @@
 #pragma once
+#include <cstdint>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "harness/checkers/anomaly.hpp"
@@ -15,5 +18,9 @@ void compare_content(Verdict& verdict, const ExpectedChange& want, const nlohman
                      const ChangeEvent& e, const MatchRules& rules);
 bool content_matches(const ExpectedChange& want, const nlohmann::json& key, const ChangeEvent& e,
                      const MatchRules& rules);
+
+// The evidence of a partition anomaly: `e` came in another partition than `first`, where its
+// key's first event came (Kafka orders a key's events only within one partition).
+std::string partition_evidence(const nlohmann::json& key, const ChangeEvent& e, int32_t first);
 
 }  // namespace cdc

@@ -208,9 +208,7 @@ void StreamingMatcher::note_partition(Key& key, const ChangeEvent& e) {
     return;
   key.other_partitions.push_back(p);
   verdict_.add(AnomalyKind::Partition, e.key, e.op, e.source.tx_id,
-               "key " + e.key.dump() + ": " + brief(e) + " came in partition " + std::to_string(p) +
-                   ", its first event in partition " + std::to_string(key.partition) +
-                   " (Kafka orders a key's events only within one partition)");
+               partition_evidence(e.key, e, key.partition));
 }
 
 // An event that is a lost version's change in another transaction is that; the rest of the

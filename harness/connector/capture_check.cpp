@@ -61,15 +61,14 @@ std::string nearest(const std::string& entry, std::vector<std::string> tables) {
 std::vector<std::string> capture_warnings(const ConnectorConfig& connector,
                                           const CaptureFacts& facts) {
   std::vector<std::string> warnings;
-  const std::string list = connector.setting("table.include.list", "");
+  const auto entries = entries_of(connector.setting("table.include.list", ""));
   std::vector<std::string> included;
   for (const auto& table : facts.tables) {
-    const auto entries = entries_of(list);
-    if (list.empty() || std::any_of(entries.begin(), entries.end(),
-                                    [&](const auto& e) { return matches(e, table); }))
+    if (entries.empty() || std::any_of(entries.begin(), entries.end(),
+                                       [&](const auto& e) { return matches(e, table); }))
       included.push_back(table);
   }
-  for (const auto& entry : entries_of(list)) {
+  for (const auto& entry : entries) {
     const bool any = std::any_of(facts.tables.begin(), facts.tables.end(),
                                  [&](const auto& t) { return matches(entry, t); });
     if (any) continue;

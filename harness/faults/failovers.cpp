@@ -1,6 +1,7 @@
 #include "harness/faults/failovers.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/progress.hpp"
@@ -146,42 +147,34 @@ Fault connect_worker_failover(const FaultTarget& t) {
       }};
 }
 
-Fault kafka_rolling_restart(const FaultTarget& t) {
-  const std::string name = "kafka-rolling-restart";
-  require(t, Component::Kafka, kBrokersNeeded, name);
+// Each node of `component` in turn: SIGTERM, start, and `settled` before the next.
+Fault rolling_restart(const FaultTarget& t, const std::string& name, Component component,
+                      int needed, const std::string& how, std::function<void()> settled) {
+  require(t, component, needed, name);
   StackBackend* stack = &t.stack;
-  return Fault{
-      name,
-      "each broker in turn: SIGTERM, start, and the partition fully in sync again "
-      "before the next",
-      FaultKind::Graceful,
-      [=] {
-        for (int node = 1; node <= stack->nodes(Component::Kafka); ++node) {
-          stack->act_on_node(Component::Kafka, node, ComponentAction::Stop, Progress(true));
-          stack->act_on_node(Component::Kafka, node, ComponentAction::Start, Progress(true));
-          await_partition(t, "every replica in sync", fully_in_sync);
-        }
-      },
-      [] {}};
+  return Fault{name, how, FaultKind::Graceful,
+               [=] {
+                 for (int node = 1; node <= stack->nodes(component); ++node) {
+                   stack->act_on_node(component, node, ComponentAction::Stop, Progress(true));
+                   stack->act_on_node(component, node, ComponentAction::Start, Progress(true));
+                   settled();
+                 }
+               },
+               [] {}};
+}
+
+Fault kafka_rolling_restart(const FaultTarget& t) {
+  return rolling_restart(
+      t, "kafka-rolling-restart", Component::Kafka, kBrokersNeeded,
+      "each broker in turn: SIGTERM, start, and the partition fully in sync again before the next",
+      [=] { await_partition(t, "every replica in sync", fully_in_sync); });
 }
 
 Fault connect_rolling_restart(const FaultTarget& t) {
-  const std::string name = "connect-rolling-restart";
-  require(t, Component::Connect, kWorkersNeeded, name);
-  StackBackend* stack = &t.stack;
-  return Fault{
-      name,
-      "each Connect worker in turn: SIGTERM, start, and the task running again before "
-      "the next",
-      FaultKind::Graceful,
-      [=] {
-        for (int node = 1; node <= stack->nodes(Component::Connect); ++node) {
-          stack->act_on_node(Component::Connect, node, ComponentAction::Stop, Progress(true));
-          stack->act_on_node(Component::Connect, node, ComponentAction::Start, Progress(true));
-          await_task_running(t, "", scaled(120s));
-        }
-      },
-      [] {}};
+  return rolling_restart(
+      t, "connect-rolling-restart", Component::Connect, kWorkersNeeded,
+      "each Connect worker in turn: SIGTERM, start, and the task running again before the next",
+      [=] { await_task_running(t, "", scaled(120s)); });
 }
 
 using Maker = Fault (*)(const FaultTarget&);

@@ -14,6 +14,7 @@
 #include "scenarios/anomaly_printing.hpp"
 #include "scenarios/e2e/pipeline.hpp"
 #include "scenarios/faults/fault_run.hpp"
+#include "scenarios/faults/survived.hpp"
 
 namespace cdc::scenarios {
 namespace {
@@ -43,12 +44,8 @@ FaultRun switch_under_load(const std::string& to) {
 
 void expect_streamed_through(const FaultRun& run) {
   std::cout << "[ upgrade ] " << run.summary() << "; " << run.reads << " snapshot reads\n";
-  EXPECT_EQ(run.verdict.count(AnomalyKind::Lost), 0u) << run.verdict.summary();
-  EXPECT_EQ(run.verdict.count(AnomalyKind::Order), 0u) << run.verdict.summary();
-  EXPECT_EQ(run.verdict.count(AnomalyKind::Stall), 0u) << run.verdict.summary();
-  EXPECT_TRUE(run.verdict.ok()) << run.verdict.summary();
+  expect_survived(run, 300);
   EXPECT_EQ(run.reads, 0u) << "the connector took a snapshot again: it did not resume";
-  EXPECT_GT(run.load.transactions, 300u) << "the load hardly ran";
 }
 
 TEST(Upgrade, ToTheNewestVersionSetAndBackUnderLoadLosesNothingAndTakesNoSnapshot) {
@@ -64,15 +61,17 @@ TEST(Upgrade, ToTheNewestVersionSetAndBackUnderLoadLosesNothingAndTakesNoSnapsho
   // Whatever happens, the fault suite's stack ends on the set it started with.
   struct Restore {
     StackBackend& stack;
+    const Pipeline& pipeline;
     std::string set;
     ~Restore() {
       try {
-        stack.switch_versions(set, Progress(true));
+        const auto now = load_stack_choice(pipeline.run_dir);
+        if (!now || now->versions != set) stack.switch_versions(set, Progress(true));
       } catch (const std::exception& e) {
         std::cerr << "could not switch back to " << set << ": " << e.what() << "\n";
       }
     }
-  } restore{*stack, from};
+  } restore{*stack, pipeline, from};
 
   const FaultRun upgrade = switch_under_load(to);
   const std::string after = running_versions(pipeline.endpoints);
