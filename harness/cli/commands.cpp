@@ -38,6 +38,7 @@
 #include "harness/report/chaos_run.hpp"
 #include "harness/report/report_run.hpp"
 #include "harness/report/report_writers.hpp"
+#include "harness/scenario_file/scenario_runner.hpp"
 #include "harness/stack/backend.hpp"
 #include "harness/stack/external/external_endpoints.hpp"
 #include "harness/stack/stack_probes.hpp"
@@ -555,6 +556,44 @@ int cmd_bench(const Options& options) {
   std::cout << write_bench(bench, out) << "\nbench written to " << out.string()
             << "/ (bench.json, bench.md)\n";
   return 0;
+}
+
+int cmd_run(const Options& options) {
+  if (options.scenario_files.empty()) {
+    throw HarnessError("name the scenario files to run: cdc-harness run scenarios/files/*.cdc");
+  }
+  Progress progress;
+  // The connector the files' connectors start from: --connector if given, else the one the
+  // running stack's `up` registered, else debezium/customer-cdc.json.
+  const bool connector_given = options.connector_file != default_connector_file();
+  return on_a_stack(
+      options, progress,
+      [&](StackBackend& backend, const StackEndpoints& endpoints, const StackChoice& choice) {
+        ScenarioStack stack{backend, endpoints,
+                            !connector_given && fs::exists(RunDir(options.run_dir).connector())
+                                ? load_registered_connector(options.run_dir)
+                                : load_connector_config(options.connector_file),
+                            choice.run_id.empty() ? new_run_id() : choice.run_id};
+        int failed = 0;
+        for (const auto& file : options.scenario_files) {
+          const ScenarioOutcome outcome = run_scenario_file(file, stack, options.record, progress);
+          char took[32];
+          std::snprintf(took, sizeof took, "%.1f s", outcome.seconds);
+          if (outcome.passed) {
+            std::cout << (outcome.recorded ? "RECORDED " : "PASS ") << file.string() << "  ("
+                      << outcome.steps << " steps, " << took << ")\n";
+          } else {
+            ++failed;
+            std::cout << "FAIL " << file.string() << "  (" << took << ")\n"
+                      << outcome.failure << "\n";
+          }
+        }
+        if (options.scenario_files.size() > 1) {
+          std::cout << (options.scenario_files.size() - static_cast<size_t>(failed)) << " of "
+                    << options.scenario_files.size() << " scenario files passed\n";
+        }
+        return failed == 0 ? 0 : 1;
+      });
 }
 
 }  // namespace cdc::cli

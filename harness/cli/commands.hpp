@@ -13,5 +13,6 @@ int cmd_guard(const Options& options);
 int cmd_report(const Options& options);
 int cmd_chaos(const Options& options);
 int cmd_bench(const Options& options);
+int cmd_run(const Options& options);
 
 }  // namespace cdc::cli

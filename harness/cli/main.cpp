@@ -64,6 +64,14 @@ const std::vector<Command>& command_table() {
          flag_bench(app, o);
        },
        cmd_bench},
+      {"run", kRunUsage,
+       [](CLI::App& app, Options& o) {
+         flag_run_dir(app, o);
+         flag_connector(app, o);
+         flag_stack(app, o);
+         flag_run(app, o);
+       },
+       cmd_run},
       {"inventory", kInventoryUsage, flag_run_dir, cmd_inventory},
       {"guard", kGuardUsage,
        [](CLI::App& app, Options& o) {

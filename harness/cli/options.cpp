@@ -103,6 +103,19 @@ void flag_bench(CLI::App& app, Options& o) {
   value_flag(app, "--out", [&o](const std::string& v) { o.out = v; });
 }
 
+void flag_run(CLI::App& app, Options& o) {
+  app.add_flag("--record", o.record);
+  app.add_option_function<std::vector<std::string>>(
+      "files", [&o](const std::vector<std::string>& files) {
+        for (const auto& f : files) {
+          if (!fs::is_regular_file(f)) {
+            throw HarnessError("scenario file " + f + " does not exist: check the path");
+          }
+          o.scenario_files.emplace_back(f);
+        }
+      });
+}
+
 void flag_chaos(CLI::App& app, Options& o) {
   value_flag(app, "--faults", [&o](const std::string& v) { o.faults = v; });
   value_flag(app, "--seed", [&o](const std::string& v) {

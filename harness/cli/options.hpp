@@ -48,6 +48,9 @@ struct Options {
   uint64_t seed = 1;
   int interval_s = 10;
   int liveness_s = 0;  // 0: 30 s, scaled like every timeout
+  // run
+  std::vector<std::filesystem::path> scenario_files{};
+  bool record = false;
 };
 
 // A command of `cdc-harness`: its name, its --help text, the flags it takes and what runs it.
@@ -69,6 +72,7 @@ void flag_tail(CLI::App& app, Options& o);    // --topic, --bootstrap, --from
 void flag_report(CLI::App& app, Options& o);  // load and report settings
 void flag_chaos(CLI::App& app, Options& o);   // --faults, --seed, --interval, --liveness
 void flag_bench(CLI::App& app, Options& o);   // --events, --duration, --sessions, --out
+void flag_run(CLI::App& app, Options& o);     // FILE…, --record
 
 // Parses `args` for `command`; --help prints its usage and exits 0; anything unknown or
 // malformed is a HarnessError naming it.

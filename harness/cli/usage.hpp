@@ -16,6 +16,8 @@ commands:
   report   run a load against the pipeline and write a latency and correctness report
   chaos    inject faults drawn from a seed while a load runs; report what survived
   bench    measure the harness against kcat and pgbench, and the stack's bring-up
+  run      run scenario files (*.cdc): SQL steps, connector actions, faults, signals, and
+           the change events they must produce
   inventory  print what the stack holds (connectors, slots, topics, tables, rows) as JSON
   guard    (used by `up --detach --guard-pid`) stop the stack when a process exits
 
@@ -51,6 +53,20 @@ until it streams. Then stays until Ctrl-C, which stops everything.
   --detach          return once streaming and leave the stack running; `down` stops it
   --guard-pid PID   with --detach: stop the stack when process PID ("parent": the
                     caller) exits; ctest uses this, so a Ctrl-C'd run leaves nothing behind
+)";
+
+inline constexpr const char* kRunUsage =
+    R"(usage: cdc-harness run [--run-dir DIR] [--stack native|compose|external] [--stack-config FILE]
+                       [--brokers N] [--workers N] [--versions NAME] [--record] FILE...
+
+Runs each scenario file (README "Scenario files"; examples in scenarios/files/) on the
+stack running in DIR, or on one brought up for the run and stopped afterwards. Each file
+registers a connector of its own (name, slot and topic prefix carry the run id), so files
+can run side by side. A failing expectation prints file:line and how the events differ.
+Exit code 0 when every file passes.
+
+  --record          write what arrived into each `expect events`/`expect records` body
+                    (like sqllogictest's --override); review the diff, then run again
 )";
 
 inline constexpr const char* kGuardUsage = R"(usage: cdc-harness guard --run-dir DIR --guard-pid PID

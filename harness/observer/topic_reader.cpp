@@ -149,6 +149,16 @@ std::optional<RawRecord> TopicReader::poll(std::chrono::milliseconds timeout) {
   record.position = view.position;
   record.key = std::string(view.key);
   if (view.value) record.value = std::string(*view.value);
+  // headers() is not const in librdkafka, though it only reads.
+  if (RdKafka::Headers* headers = const_cast<RdKafka::Message*>(message)->headers()) {
+    for (const auto& header : headers->get_all()) {
+      record.headers.emplace_back(
+          header.key(),
+          header.value() == nullptr
+              ? std::string()
+              : std::string(static_cast<const char*>(header.value()), header.value_size()));
+    }
+  }
   return record;
 }
 

@@ -21,6 +21,7 @@ struct RawRecord {
   std::string key{};
   std::optional<std::string> value{};
   KafkaPosition position{};
+  std::vector<std::pair<std::string, std::string>> headers{};  // name, value (in order)
 };
 
 // A record seen in place, in librdkafka's buffer: valid only during the call it is handed to.

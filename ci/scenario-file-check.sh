@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# A scenario file with a wrong expectation must fail, naming its file:line and showing how the
+# events differ; and --record must write expectations that a second run passes.
+# usage: scenario-file-check.sh CDC_HARNESS RUN_DIR WORK_DIR
+set -euo pipefail
+harness=$1 run_dir=$2 work=$3
+src="$(cd "$(dirname "$0")/.." && pwd)/scenarios/files"
+rm -rf "$work" && mkdir -p "$work"
+
+# 1. The wrong expectation.
+set +e
+"$harness" run --run-dir "$run_dir" "$src/failing/wrong_expectation.cdc" >"$work/wrong.out" 2>"$work/wrong.err"
+code=$?
+set -e
+cat "$work/wrong.out"
+[ "$code" = 1 ] || { echo "FAIL: a wrong expectation exited $code, not 1"; exit 1; }
+grep -q 'wrong_expectation.cdc:[0-9]*: expected, not observed' "$work/wrong.out" ||
+  { echo "FAIL: no file:line for the missing event"; exit 1; }
+grep -q 'after.status: expected "shipped", observed "paid"' "$work/wrong.out" ||
+  { echo "FAIL: no member-by-member diff"; exit 1; }
+grep -q 'unexpected: u ' "$work/wrong.out" || { echo "FAIL: the unexpected event is not shown"; exit 1; }
+
+# 2. --record round-trips: a file whose expect bodies are empty gets them written, then passes.
+cp "$src/own_table.cdc" "$work/recorded.cdc"
+sed -i '/^expect events/,/^$/{/^expect events/!{/^$/!d}}' "$work/recorded.cdc"
+grep -q '^c {' "$work/recorded.cdc" && { echo "FAIL: the bodies were not emptied"; exit 1; }
+"$harness" run --run-dir "$run_dir" --record "$work/recorded.cdc" 2>/dev/null | tee "$work/record.out"
+grep -q '^RECORDED ' "$work/record.out" || { echo "FAIL: --record did not record"; exit 1; }
+grep -c '^[cud] {\|^tombstone {' "$work/recorded.cdc" | grep -qx 5 ||
+  { echo "FAIL: --record wrote $(grep -c '^[cud] {\|^tombstone {' "$work/recorded.cdc") events, not 5"; cat "$work/recorded.cdc"; exit 1; }
+"$harness" run --run-dir "$run_dir" "$work/recorded.cdc" 2>/dev/null | tee "$work/rerun.out"
+grep -q '^PASS ' "$work/rerun.out" || { echo "FAIL: the recorded file does not pass"; exit 1; }
+echo "OK: the wrong expectation failed with file:line and a diff; --record round-tripped"

@@ -1,0 +1,36 @@
+#pragma once
+#include <filesystem>
+#include <string>
+
+#include "harness/common/progress.hpp"
+#include "harness/connector/connector_config.hpp"
+#include "harness/stack/backend.hpp"
+#include "harness/stack/endpoints.hpp"
+
+namespace cdc {
+
+// Where a scenario file runs: a stack, and the connector config its `connector register`
+// steps start from (the one `up` registered, with a name, slot and topic prefix of the
+// file's own).
+struct ScenarioStack {
+  StackBackend& backend;
+  StackEndpoints endpoints;
+  ConnectorConfig base_connector;
+  std::string run_id{};  // names the file creates carry it (${run}), so cleanup finds them
+};
+
+struct ScenarioOutcome {
+  bool passed = false;
+  std::string failure{};  // "file:line: what", then the diff; empty when passed
+  int steps = 0;          // steps run
+  double seconds = 0;
+  bool recorded = false;  // --record rewrote the file
+};
+
+// Runs one scenario file step by step; the first step that fails ends it. Whatever it
+// started (sessions, connector, faults, topics, `cleanup` steps) is undone either way.
+// With `record`, each `expect events`/`expect records` body is replaced by what arrived.
+ScenarioOutcome run_scenario_file(const std::filesystem::path& file, ScenarioStack& stack,
+                                  bool record, const Progress& progress);
+
+}  // namespace cdc

@@ -1,0 +1,139 @@
+#include "harness/scenario_file/scenario_text.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+namespace cdc {
+
+namespace {
+
+bool blank(const std::string& line) {
+  return line.find_first_not_of(" \t\r") == std::string::npos;
+}
+
+bool comment(const std::string& line) {
+  const auto first = line.find_first_not_of(" \t");
+  return first != std::string::npos && line[first] == '#';
+}
+
+// Words split at spaces; a double-quoted stretch (key="a b") stays in one word, unquoted.
+std::vector<std::string> header_words(const ScenarioText& text, int line_no,
+                                      const std::string& line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool quoted = false, in_word = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"') {
+      quoted = !quoted;
+      in_word = true;
+    } else if (c == '\\' && quoted && i + 1 < line.size()) {
+      word += line[++i];
+    } else if ((c == ' ' || c == '\t' || c == '\r') && !quoted) {
+      if (in_word) words.push_back(std::exchange(word, {}));
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quoted) throw ScenarioError(text.at(line_no, "a quote is not closed: close it with \""));
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+}  // namespace
+
+std::optional<std::string> ScenarioStep::option(const std::string& key) const {
+  const auto it = options.find(key);
+  if (it == options.end()) return std::nullopt;
+  return it->second;
+}
+
+bool ScenarioStep::has_flag(const std::string& flag) const {
+  for (const auto& f : flags) {
+    if (f == flag) return true;
+  }
+  return false;
+}
+
+std::string ScenarioStep::body_text() const {
+  std::string out;
+  for (const auto& text : body) out += text + "\n";
+  return out;
+}
+
+std::string ScenarioText::at(int line_no, const std::string& what) const {
+  return path.string() + ":" + std::to_string(line_no) + ": " + what;
+}
+
+ScenarioText parse_scenario(const std::filesystem::path& path, const std::string& text) {
+  ScenarioText out;
+  out.path = path;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.lines.push_back(line);
+  for (size_t i = 0; i < out.lines.size();) {
+    const std::string& line = out.lines[i];
+    if (blank(line) || comment(line)) {
+      ++i;
+      continue;
+    }
+    ScenarioStep step;
+    step.line = static_cast<int>(i) + 1;
+    step.header = line;
+    // "key=value" words after the directive (and its action) are options; the rest flags.
+    size_t index = 0;
+    for (auto& word : header_words(out, step.line, line)) {
+      const auto eq = word.find('=');
+      if (index >= 1 && eq != std::string::npos && eq > 0) {
+        step.options[word.substr(0, eq)] = word.substr(eq + 1);
+      } else if (index >= 2) {
+        step.flags.push_back(word);
+        step.words.push_back(word);
+      } else {
+        step.words.push_back(word);
+      }
+      ++index;
+    }
+    step.body_begin = ++i;
+    while (i < out.lines.size() && !blank(out.lines[i])) {
+      if (!comment(out.lines[i])) {
+        step.body.push_back(out.lines[i]);
+        step.body_line_numbers.push_back(static_cast<int>(i) + 1);
+      }
+      ++i;
+    }
+    step.body_end = i;
+    out.steps.push_back(std::move(step));
+  }
+  return out;
+}
+
+ScenarioText read_scenario(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  if (!file) {
+    throw ScenarioError(path.string() + ": cannot read the scenario file: check the path");
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  return parse_scenario(path, text.str());
+}
+
+std::string rewrite_bodies(const ScenarioText& text,
+                           const std::map<size_t, std::vector<std::string>>& bodies) {
+  std::string out;
+  size_t next_line = 0;
+  for (size_t s = 0; s < text.steps.size(); ++s) {
+    const auto it = bodies.find(s);
+    if (it == bodies.end()) continue;
+    const ScenarioStep& step = text.steps[s];
+    for (; next_line < step.body_begin; ++next_line) out += text.lines[next_line] + "\n";
+    for (const auto& line : it->second) out += line + "\n";
+    next_line = step.body_end;
+  }
+  for (; next_line < text.lines.size(); ++next_line) out += text.lines[next_line] + "\n";
+  return out;
+}
+
+}  // namespace cdc
