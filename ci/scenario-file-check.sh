@@ -20,7 +20,18 @@ grep -q 'after.status: expected "shipped", observed "paid"' "$work/wrong.out" ||
   { echo "FAIL: no member-by-member diff"; exit 1; }
 grep -q 'unexpected: u ' "$work/wrong.out" || { echo "FAIL: the unexpected event is not shown"; exit 1; }
 
-# 2. --record round-trips: a file whose expect bodies are empty gets them written, then passes.
+# 2. A broken pipeline (a connector that drops updates and deletes) fails a correct file.
+set +e
+CDC_HARNESS_TIMEOUT_SCALE=0.2 "$harness" run --run-dir "$run_dir" \
+  --connector "$src/failing/skips_updates_and_deletes.json" "$src/own_table.cdc" >"$work/broken.out" 2>&1
+code=$?
+set -e
+[ "$code" = 1 ] || { cat "$work/broken.out"; echo "FAIL: a connector skipping updates and deletes passed ($code)"; exit 1; }
+grep -q 'own_table.cdc:26: expected, not observed' "$work/broken.out" &&
+  grep -q 'own_table.cdc:27: expected, not observed' "$work/broken.out" ||
+  { cat "$work/broken.out"; echo "FAIL: the skipped update (line 26) and delete (27) are not named"; exit 1; }
+
+# 3. --record round-trips: a file whose expect bodies are empty gets them written, then passes.
 cp "$src/own_table.cdc" "$work/recorded.cdc"
 sed -i '/^expect events/,/^$/{/^expect events/!{/^$/!d}}' "$work/recorded.cdc"
 grep -q '^c {' "$work/recorded.cdc" && { echo "FAIL: the bodies were not emptied"; exit 1; }

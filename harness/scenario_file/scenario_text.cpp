@@ -43,6 +43,15 @@ std::vector<std::string> header_words(const ScenarioText& text, int line_no,
   return words;
 }
 
+// Steps that are one line: the next line starts another step, blank line or not.
+bool takes_body(const ScenarioStep& step) {
+  const std::string d = step.directive(), a = step.action();
+  if (d == "set" || d == "fault" || d == "wait") return false;
+  if (d == "connector") return a == "register";
+  if (d == "expect") return a != "no-events" && a != "final-state";
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::string> ScenarioStep::option(const std::string& key) const {
@@ -97,7 +106,7 @@ ScenarioText parse_scenario(const std::filesystem::path& path, const std::string
       ++index;
     }
     step.body_begin = ++i;
-    while (i < out.lines.size() && !blank(out.lines[i])) {
+    while (i < out.lines.size() && !blank(out.lines[i]) && takes_body(step)) {
       if (!comment(out.lines[i])) {
         step.body.push_back(out.lines[i]);
         step.body_line_numbers.push_back(static_cast<int>(i) + 1);

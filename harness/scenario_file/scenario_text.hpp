@@ -10,8 +10,9 @@
 namespace cdc {
 
 // A scenario file as written: steps, each a header line ("expect events table=public.t")
-// and a body, the lines after it up to the next blank line. Lines starting with '#' are
-// comments. See README "Scenario files" for the directives.
+// and a body, the lines after it up to the next blank line (set, fault, wait, connector
+// actions other than register, expect no-events and final-state are one line, no body).
+// Lines starting with '#' are comments. See README "Scenario files" for the directives.
 struct ScenarioStep {
   int line = 0;                                  // 1-based, of the header
   std::string header{};                          // the header line as written
