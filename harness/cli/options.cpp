@@ -105,6 +105,7 @@ void flag_bench(CLI::App& app, Options& o) {
 
 void flag_run(CLI::App& app, Options& o) {
   app.add_flag("--record", o.record);
+  app.add_flag("--keep-topics", o.keep_topics);
   app.add_option_function<std::vector<std::string>>(
       "files", [&o](const std::vector<std::string>& files) {
         for (const auto& f : files) {

@@ -51,6 +51,7 @@ struct Options {
   // run
   std::vector<std::filesystem::path> scenario_files{};
   bool record = false;
+  bool keep_topics = false;
 };
 
 // A command of `cdc-harness`: its name, its --help text, the flags it takes and what runs it.

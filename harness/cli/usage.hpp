@@ -57,7 +57,8 @@ until it streams. Then stays until Ctrl-C, which stops everything.
 
 inline constexpr const char* kRunUsage =
     R"(usage: cdc-harness run [--run-dir DIR] [--stack native|compose|external] [--stack-config FILE]
-                       [--brokers N] [--workers N] [--versions NAME] [--record] FILE...
+                       [--brokers N] [--workers N] [--versions NAME] [--record] [--keep-topics]
+                       FILE...
 
 Runs each scenario file (README "Scenario files"; examples in scenarios/files/) on the
 stack running in DIR, or on one brought up for the run and stopped afterwards. Each file
@@ -67,6 +68,8 @@ Exit code 0 when every file passes.
 
   --record          write what arrived into each `expect events`/`expect records` body
                     (like sqllogictest's --override); review the diff, then run again
+  --keep-topics     leave each file's topics (<topic prefix>.*) for a look with `tail`
+                    or kcat; connectors and slots are removed as always
 )";
 
 inline constexpr const char* kGuardUsage = R"(usage: cdc-harness guard --run-dir DIR --guard-pid PID

@@ -12,6 +12,7 @@
 #include "harness/common/files.hpp"
 #include "harness/common/interrupt.hpp"
 #include "harness/common/timeouts.hpp"
+#include "harness/common/wait.hpp"
 #include "harness/connector/capture_check.hpp"
 #include "harness/connector/connector_handle.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
@@ -282,6 +283,7 @@ class ScenarioRun {
       fail(step, std::string("the connector did not start: ") + e.what());
     }
     if (!fence_topic_) {
+      fence_prefix_ = std::string(kFencePrefix) + "-" + vars_["run"];
       fence_topic_ = std::make_unique<TopicObserver>(stack_.endpoints.kafka_bootstrap,
                                                      connector_->topic_prefix() + ".message");
     }
@@ -434,16 +436,21 @@ class ScenarioRun {
     return connector_->change_topic(table);
   }
 
-  // Everything committed before now has reached `topics`: a fence message passed the
-  // connector (which emits in commit order), and each topic was read up to its end as it
-  // stood then.
+  // Everything committed before now has reached `topics`. A fence message goes through the
+  // connector (Debezium emits in commit order); once Connect has committed the connector's
+  // offset past it, every record before it is acknowledged by Kafka (Connect commits only a
+  // prefix of acknowledged records), so reading each topic to its end as it stands then reads
+  // them all. The message's arrival alone is not enough: records of other partitions can
+  // still be in the producer's queue behind it (seen with an incremental snapshot's reads).
   void settle(const ScenarioStep& step, const std::vector<std::string>& topics) {
     if (!connector_ || !fence_topic_) fail(step, "no connector yet: register one first");
     ++fences_;
     try {
       pqxx::connection conn(stack_.endpoints.app.conninfo());
       pqxx::nontransaction tx(conn);
-      tx.exec_params("SELECT pg_logical_emit_message(true, $1, $2)", std::string(kFencePrefix),
+      const int64_t before =
+          tx.exec("SELECT (pg_current_wal_lsn() - '0/0')::bigint")[0][0].as<int64_t>();
+      tx.exec_params("SELECT pg_logical_emit_message(true, $1, $2)", fence_prefix_,
                      std::to_string(fences_));
       const size_t want = fences_;
       fence_topic_->collect_until(
@@ -451,10 +458,25 @@ class ScenarioRun {
           scaled(60s), [&](const std::vector<ChangeEvent>& events) {
             size_t seen = 0;
             for (const auto& e : events) {
-              if (e.key.is_object() && e.key.value("prefix", "") == kFencePrefix) ++seen;
+              if (e.key.is_object() && e.key.value("prefix", "") == fence_prefix_) ++seen;
             }
             return seen >= want;
           });
+      ConnectorHandle handle(stack_.endpoints.connect_url, connector_->name);
+      wait_for("Connect to commit " + connector_->name + "'s offset past the fence at LSN " +
+                   std::to_string(before) + " (offset.flush.interval.ms paces it)",
+               scaled(90s), [&]() -> Probe<bool> {
+                 const json offsets = handle.offsets().value("offsets", json::array());
+                 for (const auto& o : offsets) {
+                   const json offset = o.value("offset", json::object());
+                   // "lsn": the committed record's own position (lsn_proc trails it until
+                   // a transaction completes; a fence's transaction ends in no record).
+                   const json lsn = offset.value("lsn", json());
+                   if (lsn.is_number() && lsn.get<int64_t>() >= before)
+                     return Probe<bool>::ready(true);
+                 }
+                 return Probe<bool>::not_yet(offsets.dump());
+               });
       for (const auto& topic : topics) {
         const int64_t end = kafka_topic_end(stack_.endpoints.kafka_bootstrap, topic, scaled(10s));
         if (auto it = record_topics_.find(topic); it != record_topics_.end()) {
@@ -704,6 +726,11 @@ class ScenarioRun {
     if (!connector_) return;
     try {
       remove_connector(stack_.endpoints, connector_->name, connector_->slot_name());
+      if (stack_.keep_topics) {
+        std::cerr << "kept the topics of " << text_.path.string() << ": "
+                  << connector_->topic_prefix() << ".*\n";
+        return;
+      }
       std::vector<std::string> topics;
       const std::string prefix = connector_->topic_prefix() + ".";
       for (const auto& t : kafka_topics(stack_.endpoints.kafka_bootstrap, scaled(10s))) {
@@ -724,6 +751,7 @@ class ScenarioRun {
   std::map<std::string, std::unique_ptr<pqxx::connection>> sessions_;
   std::optional<ConnectorConfig> connector_;
   std::unique_ptr<TopicObserver> fence_topic_;
+  std::string fence_prefix_;  // the file's own: every connector on the database sees messages
   size_t fences_ = 0;
   std::map<std::string, EventTopic> event_topics_;
   std::map<std::string, RecordTopic> record_topics_;
