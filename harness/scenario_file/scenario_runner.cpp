@@ -131,20 +131,27 @@ class ScenarioRun {
 
   // ${name} replaced by the variable's value; an unknown name is the file's mistake.
   std::string expand(const std::string& text, const ScenarioStep& step) const {
-    static const std::regex reference(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\})");
+    // $${name} stays ${name}: for settings Debezium expands itself (${routedByValue}).
+    static const std::regex reference(R"(\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\})");
     std::string out;
     auto from = text.cbegin();
     for (std::sregex_iterator it(text.begin(), text.end(), reference), end; it != end; ++it) {
-      const auto found = vars_.find((*it)[1]);
+      out.append(from, (*it)[0].first);
+      from = (*it)[0].second;
+      const std::string name = (*it)[2];
+      if ((*it)[1].length() > 0) {
+        out += "${" + name + "}";
+        continue;
+      }
+      const auto found = vars_.find(name);
       if (found == vars_.end()) {
         std::string known;
-        for (const auto& [name, value] : vars_) known += (known.empty() ? "" : ", ") + name;
-        fail(step, "unknown variable ${" + (*it)[1].str() + "}: set it with `set " +
-                       (*it)[1].str() + " = …` first (known: " + known + ")");
+        for (const auto& [var, value] : vars_) known += (known.empty() ? "" : ", ") + var;
+        fail(step, "unknown variable ${" + name + "}: set it with `set " + name +
+                       " = …` first, or write $${" + name + "} for a literal (known: " + known +
+                       ")");
       }
-      out.append(from, (*it)[0].first);
       out += found->second;
-      from = (*it)[0].second;
     }
     out.append(from, text.cend());
     return out;
