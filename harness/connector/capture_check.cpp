@@ -91,6 +91,19 @@ std::vector<std::string> capture_warnings(const ConnectorConfig& connector,
                            " ADD TABLE " + table);
     }
   }
+  // Postgres refuses UPDATE and DELETE on a published table without a replica identity.
+  const std::string skipped = connector.setting("skipped.operations", "t");
+  const bool wants_changes =
+      skipped.find('u') == std::string::npos || skipped.find('d') == std::string::npos;
+  for (const auto& table : included) {
+    const auto it = facts.without_identity.find(table);
+    if (!wants_changes || it == facts.without_identity.end()) continue;
+    warnings.push_back("table " + table + " (in connector " + connector.name +
+                       "'s include list) has " + it->second +
+                       ": once published, Postgres refuses its UPDATEs and DELETEs; add a "
+                       "primary key or ALTER TABLE " +
+                       table + " REPLICA IDENTITY FULL");
+  }
   return warnings;
 }
 
@@ -110,6 +123,18 @@ CaptureFacts read_capture_facts(const PostgresEndpoint& admin, const ConnectorCo
            "SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = $1",
            publication))
     facts.publication_tables.push_back(row[0].c_str());
+  for (const auto& row : tx.exec(
+           "SELECT n.nspname || '.' || c.relname, c.relreplident, EXISTS (SELECT 1 FROM pg_index "
+           "i WHERE i.indrelid = c.oid AND i.indisprimary) FROM pg_class c JOIN pg_namespace n ON "
+           "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN "
+           "('pg_catalog', 'information_schema')")) {
+    const std::string identity = row[1].c_str();
+    if (identity == "n") {
+      facts.without_identity[row[0].c_str()] = "REPLICA IDENTITY NOTHING";
+    } else if (identity == "d" && !row[2].as<bool>()) {
+      facts.without_identity[row[0].c_str()] = "no primary key and REPLICA IDENTITY DEFAULT";
+    }
+  }
   return facts;
 }
 

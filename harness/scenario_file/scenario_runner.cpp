@@ -234,6 +234,7 @@ class ScenarioRun {
     if (action == "resume") return handle.resume();
     if (action == "stop") return handle.stop();
     if (action == "wait") return wait_until_streaming(stack_.endpoints, *connector_);
+    if (action == "wait-committed") return handle.wait_until_snapshot_committed();
     if (action == "delete") {
       remove_connector(stack_.endpoints, connector_->name, connector_->slot_name());
       connector_.reset();
@@ -241,7 +242,7 @@ class ScenarioRun {
     }
     fail(step, "`connector " + action +
                    "` is not an action: use register, restart, restart-task, pause, resume, "
-                   "stop, wait or delete");
+                   "stop, wait, wait-committed or delete");
   }
 
   void register_connector_step(const ScenarioStep& step) {

@@ -51,5 +51,23 @@ TEST(CaptureCheck, ATableMissingFromAPublicationDebeziumDoesNotManageIsNamed) {
               IsEmpty());
 }
 
+TEST(CaptureCheck, ATableWithoutReplicaIdentityIsNamedWhereUpdatesAndDeletesAreExpected) {
+  CaptureFacts facts = kFacts;
+  facts.without_identity["public.orders"] = "no primary key and REPLICA IDENTITY DEFAULT";
+  const auto warnings =
+      capture_warnings(connector({{"table.include.list", "public.orders"}}), facts);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], AllOf(HasSubstr("public.orders"), HasSubstr("no primary key"),
+                                 HasSubstr("REPLICA IDENTITY FULL")));
+  EXPECT_THAT(capture_warnings(connector({{"table.include.list", "public.customers"}}), facts),
+              IsEmpty())
+      << "a table the connector does not include";
+  EXPECT_THAT(capture_warnings(connector({{"table.include.list", "public.orders"},
+                                          {"skipped.operations", "u,d,t"}}),
+                               facts),
+              IsEmpty())
+      << "a connector that skips updates and deletes expects none";
+}
+
 }  // namespace
 }  // namespace cdc::unit
