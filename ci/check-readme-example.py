@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The README's "a new scenario is a few lines" example is a real, compiled test: the code
-block after that sentence must appear verbatim in scenarios/e2e/readme_example_test.cpp."""
+"""The README's examples are real tests: the code block after "a new scenario is a few lines"
+must appear verbatim in scenarios/e2e/readme_example_test.cpp, and the scenario-file example
+must be scenarios/files/readme_example.cdc."""
 import pathlib
 import re
 import sys
@@ -14,4 +15,12 @@ test = (root / "scenarios/e2e/readme_example_test.cpp").read_text()
 if match.group(1).strip() not in test:
     sys.exit("README.md's example differs from scenarios/e2e/readme_example_test.cpp: "
              "copy the TEST from the file into the README")
-print("ok: the README's example is scenarios/e2e/readme_example_test.cpp")
+scenario = re.search(r"This is `scenarios/files/readme_example.cdc`, run by ctest:\s*```\n(.*?)```",
+                     readme, re.S)
+if not scenario:
+    sys.exit("README.md has no scenario-file example after 'This is `scenarios/files/readme_example.cdc`'")
+if scenario.group(1) != (root / "scenarios/files/readme_example.cdc").read_text():
+    sys.exit("README.md's scenario-file example differs from scenarios/files/readme_example.cdc: "
+             "copy the file into the README")
+print("ok: the README's examples are scenarios/e2e/readme_example_test.cpp and "
+      "scenarios/files/readme_example.cdc")

@@ -52,6 +52,20 @@ bool takes_body(const ScenarioStep& step) {
   return true;
 }
 
+// The header without a trailing comment: from a '#' after a space, outside quotes.
+std::string without_comment(const std::string& line) {
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '"' && (i == 0 || line[i - 1] != '\\')) quoted = !quoted;
+    if (!quoted && line[i] == '#' && i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      std::string out = line.substr(0, i);
+      out.erase(out.find_last_not_of(" \t") + 1);
+      return out;
+    }
+  }
+  return line;
+}
+
 }  // namespace
 
 std::optional<std::string> ScenarioStep::option(const std::string& key) const {
@@ -90,10 +104,10 @@ ScenarioText parse_scenario(const std::filesystem::path& path, const std::string
     }
     ScenarioStep step;
     step.line = static_cast<int>(i) + 1;
-    step.header = line;
+    step.header = without_comment(line);
     // "key=value" words after the directive (and its action) are options; the rest flags.
     size_t index = 0;
-    for (auto& word : header_words(out, step.line, line)) {
+    for (auto& word : header_words(out, step.line, step.header)) {
       const auto eq = word.find('=');
       if (index >= 1 && eq != std::string::npos && eq > 0) {
         step.options[word.substr(0, eq)] = word.substr(eq + 1);

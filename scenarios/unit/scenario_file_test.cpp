@@ -15,8 +15,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 const char* kFile = R"(# a comment
-set table = t_${run}
-sql session=a error="duplicate key"
+set table = t_${run}   # a comment after a step
+sql session=a error="duplicate key # not a comment"
 INSERT INTO x VALUES (1);
 # a comment inside a body
 INSERT INTO x VALUES (2);
@@ -34,10 +34,11 @@ TEST(ScenarioText, StepsHaveTheirLinesOptionsFlagsAndBodies) {
   ASSERT_EQ(text.steps.size(), 6u);
   EXPECT_EQ(text.steps[0].directive(), "set");
   EXPECT_EQ(text.steps[0].line, 2);
+  EXPECT_EQ(text.steps[0].header, "set table = t_${run}");
   const ScenarioStep& sql = text.steps[1];
   EXPECT_EQ(sql.line, 3);
   EXPECT_EQ(sql.option("session"), "a");
-  EXPECT_EQ(sql.option("error"), "duplicate key");  // quoted, with a space
+  EXPECT_EQ(sql.option("error"), "duplicate key # not a comment");  // quoted
   EXPECT_THAT(sql.body, ElementsAre("INSERT INTO x VALUES (1);", "INSERT INTO x VALUES (2);"));
   EXPECT_THAT(sql.body_line_numbers, ElementsAre(4, 6));
   // One-line steps need no blank line between them.
