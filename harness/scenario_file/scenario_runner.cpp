@@ -246,6 +246,7 @@ class ScenarioRun {
   }
 
   void register_connector_step(const ScenarioStep& step) {
+    const bool update = connector_.has_value();
     if (!connector_) {
       connector_ = isolated_copy(stack_.base_connector, vars_["run"]);
       vars_["connector"] = connector_->name;
@@ -275,7 +276,29 @@ class ScenarioRun {
       std::cerr << text_.at(step.line, "warning: " + warning) << "\n";
     }
     try {
+      // Debezium's Kafka signal consumer, started on a topic not there yet, can miss the
+      // first signal written to it (seen on a fresh cluster): the topic exists beforehand.
+      const std::string signal_topic = connector_->setting("signal.kafka.topic", "");
+      if (!signal_topic.empty()) {
+        create_kafka_topic(stack_.endpoints.kafka_bootstrap, signal_topic, 1, scaled(30s));
+      }
       register_connector(stack_.endpoints, *connector_);
+      // Connect reconfigures the task in its own time: restarting (gracefully, offsets
+      // committed) makes the next step meet the new settings.
+      if (update) {
+        ConnectorHandle handle(stack_.endpoints.connect_url, connector_->name);
+        // 409 while Connect still applies the change: asked again until it takes the restart.
+        wait_for("Connect to restart " + connector_->name + " on its new settings", scaled(30s),
+                 [&]() -> Probe<bool> {
+                   try {
+                     handle.restart();
+                     return Probe<bool>::ready(true);
+                   } catch (const HarnessError& e) {
+                     if (std::string(e.what()).find("HTTP 409") == std::string::npos) throw;
+                     return Probe<bool>::not_yet(e.what());
+                   }
+                 });
+      }
       const std::string wait_for = option(step, "wait", "streaming");
       if (wait_for == "streaming") {
         wait_until_streaming(stack_.endpoints, *connector_);

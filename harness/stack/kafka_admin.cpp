@@ -125,6 +125,32 @@ void delete_kafka_topics(const std::string& bootstrap, const std::vector<std::st
     throw HarnessError("Kafka at " + bootstrap + " did not delete topics: " + failures);
 }
 
+void create_kafka_topic(const std::string& bootstrap, const std::string& topic, int partitions,
+                        std::chrono::milliseconds timeout) {
+  Client client = admin_client(bootstrap);
+  Queue queue(rd_kafka_queue_new(client.get()), &rd_kafka_queue_destroy);
+  char error[256] = "";
+  // -1: the broker's default replication factor.
+  rd_kafka_NewTopic_t* fresh =
+      rd_kafka_NewTopic_new(topic.c_str(), partitions, -1, error, sizeof error);
+  if (fresh == nullptr) throw HarnessError("cannot ask for topic " + topic + ": " + error);
+  auto options = options_for(client.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout, true);
+  rd_kafka_CreateTopics(client.get(), &fresh, 1, options.get(), queue.get());
+  rd_kafka_NewTopic_destroy(fresh);
+  const Event event = wait_result(queue.get(), timeout, "CreateTopics", bootstrap);
+  size_t count = 0;
+  const auto** results =
+      rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event.get()), &count);
+  for (size_t i = 0; i < count; ++i) {
+    const auto err = rd_kafka_topic_result_error(results[i]);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
+      continue;
+    const char* message = rd_kafka_topic_result_error_string(results[i]);
+    throw HarnessError("Kafka at " + bootstrap + " did not create topic " + topic + ": " +
+                       (message ? message : rd_kafka_err2str(err)));
+  }
+}
+
 void delete_kafka_consumer_groups(const std::string& bootstrap,
                                   const std::vector<std::string>& groups,
                                   std::chrono::milliseconds timeout) {

@@ -17,6 +17,11 @@ std::vector<std::string> kafka_consumer_groups(const std::string& bootstrap,
 void delete_kafka_topics(const std::string& bootstrap, const std::vector<std::string>& topics,
                          std::chrono::milliseconds timeout);
 
+// Creates a topic of `partitions` partitions (the broker's replication factor) and waits
+// until the controller has; one already there is fine.
+void create_kafka_topic(const std::string& bootstrap, const std::string& topic, int partitions,
+                        std::chrono::milliseconds timeout);
+
 // Deletes consumer groups that have no members left; a group already gone is fine.
 void delete_kafka_consumer_groups(const std::string& bootstrap,
                                   const std::vector<std::string>& groups,

@@ -1,31 +1,32 @@
 # An incremental snapshot of a live table while writes continue on the same keys: once
 # Debezium notifies COMPLETED, the last event of every key equals the table (a snapshot read
 # never overwrites a newer streamed change) and no row is missing, as Debezium's own tests
-# judge it. Read-only watermarks (read.only, pg_current_snapshot; the signal comes through
-# Kafka): with the signal table's watermarks the same run sometimes ends stale
-# (scenarios/files/upstream/, README "Scenario files").
+# judge it. Read-only watermarks (read.only: pg_current_snapshot, nothing written to the
+# signal table but the signal itself): with the signal table's watermarks the same run
+# sometimes ends stale (scenarios/files/upstream/, README "Scenario files").
 set table = inc_${run}
+set signals = inc_signals_${run}
 
 sql
 CREATE TABLE ${table} (id int PRIMARY KEY, v int NOT NULL, note text);
 INSERT INTO ${table} SELECT i, 0, 'before the connector' FROM generate_series(1, 3000) i;
-GRANT SELECT ON ${table} TO ${debezium_user};
-CREATE PUBLICATION ${table}_pub FOR TABLE ${table};
+CREATE TABLE ${signals} (id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048));
+GRANT SELECT ON ${table}, ${signals} TO ${debezium_user};
+CREATE PUBLICATION ${table}_pub FOR TABLE ${table}, ${signals};
 
 cleanup
 DROP PUBLICATION IF EXISTS ${table}_pub;
 DROP TABLE IF EXISTS ${table};
+DROP TABLE IF EXISTS ${signals};
 
 # No initial snapshot: every row that is not written again must come from the incremental one.
 connector register
-{"table.include.list": "public.${table}", "publication.name": "${table}_pub",
- "snapshot.mode": "no_data", "read.only": "true",
- "signal.enabled.channels": "kafka", "signal.kafka.topic": "${topic_prefix}.signals",
- "signal.kafka.bootstrap.servers": "${kafka_bootstrap}", "signal.poll.interval.ms": "200",
+{"table.include.list": "public.${table},public.${signals}", "publication.name": "${table}_pub",
+ "snapshot.mode": "no_data", "read.only": "true", "signal.data.collection": "public.${signals}",
  "incremental.snapshot.chunk.size": "200",
  "notification.enabled.channels": "sink", "notification.sink.topic.name": "${topic_prefix}.notifications"}
 
-signal execute-snapshot channel=kafka
+signal execute-snapshot
 {"data-collections": ["public.${table}"], "type": "incremental"}
 
 # Writes on the same keys while the chunks are read: 100 transactions, one every 10 ms.
