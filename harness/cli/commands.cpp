@@ -574,7 +574,7 @@ int cmd_run(const Options& options) {
                                 ? load_registered_connector(options.run_dir)
                                 : load_connector_config(options.connector_file),
                             choice.run_id.empty() ? new_run_id() : choice.run_id,
-                          options.keep_topics};
+                            options.keep_topics};
         int failed = 0;
         for (const auto& file : options.scenario_files) {
           const ScenarioOutcome outcome = run_scenario_file(file, stack, options.record, progress);

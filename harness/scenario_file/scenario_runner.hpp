@@ -16,7 +16,7 @@ struct ScenarioStack {
   StackBackend& backend;
   StackEndpoints endpoints;
   ConnectorConfig base_connector;
-  std::string run_id{};  // names the file creates carry it (${run}), so cleanup finds them
+  std::string run_id{};      // names the file creates carry it (${run}), so cleanup finds them
   bool keep_topics = false;  // leave the file's topics for a look afterwards
 };
 
