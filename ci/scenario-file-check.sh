@@ -27,9 +27,10 @@ CDC_HARNESS_TIMEOUT_SCALE=0.2 "$harness" run --run-dir "$run_dir" \
 code=$?
 set -e
 [ "$code" = 1 ] || { cat "$work/broken.out"; echo "FAIL: a connector skipping updates and deletes passed ($code)"; exit 1; }
-grep -q 'own_table.cdc:26: expected, not observed' "$work/broken.out" &&
-  grep -q 'own_table.cdc:27: expected, not observed' "$work/broken.out" ||
-  { cat "$work/broken.out"; echo "FAIL: the skipped update (line 26) and delete (27) are not named"; exit 1; }
+for line in 26 27; do
+  grep -q "own_table.cdc:$line: expected, not observed" "$work/broken.out" ||
+    { cat "$work/broken.out"; echo "FAIL: the skipped update (line 26) or delete (27) is not named"; exit 1; }
+done
 
 # 3. --record round-trips: a file whose expect bodies are empty gets them written, then passes.
 cp "$src/own_table.cdc" "$work/recorded.cdc"
