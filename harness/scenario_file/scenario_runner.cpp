@@ -1,5 +1,6 @@
 #include "harness/scenario_file/scenario_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -31,9 +32,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Fences are logical decoding messages with this prefix: Debezium emits them, in commit
-// order, on <topic.prefix>.message, whatever tables the connector captures.
-constexpr const char* kFencePrefix = "cdc-harness-fence";
+// Fences are rows of a table of the file's own that its connector captures beside the
+// file's tables (a logical decoding message would do without one, but every connector on the
+// database emits messages, the user's own too).
+constexpr const char* kFenceTable = "cdc_harness_fence_";
 
 // Lower-case letters, digits and '_': valid in table, slot and topic names alike.
 std::string name_part(const std::string& text) {
@@ -271,6 +273,7 @@ class ScenarioRun {
       }
       vars_["topic_prefix"] = connector_->topic_prefix();
     }
+    add_fence_table(step);
     for (const auto& warning :
          capture_warnings(*connector_, read_capture_facts(stack_.endpoints.app, *connector_))) {
       std::cerr << text_.at(step.line, "warning: " + warning) << "\n";
@@ -279,6 +282,11 @@ class ScenarioRun {
       // Debezium's Kafka signal consumer, started on a topic not there yet, can miss the
       // first signal written to it (seen on a fresh cluster): the topic exists beforehand.
       const std::string signal_topic = connector_->setting("signal.kafka.topic", "");
+      // Its consumer group too is the file's own (Debezium's default, kafka-signal, is shared).
+      if (!signal_topic.empty() && connector_->setting("signal.kafka.groupId", "").empty()) {
+        signal_group_ = connector_->name + "-signals";
+        connector_->config["signal.kafka.groupId"] = signal_group_;
+      }
       if (!signal_topic.empty()) {
         create_kafka_topic(stack_.endpoints.kafka_bootstrap, signal_topic, 1, scaled(30s));
       }
@@ -313,10 +321,42 @@ class ScenarioRun {
     } catch (const HarnessError& e) {
       fail(step, std::string("the connector did not start: ") + e.what());
     }
-    if (!fence_topic_) {
-      fence_prefix_ = std::string(kFencePrefix) + "-" + vars_["run"];
-      fence_topic_ = std::make_unique<TopicObserver>(stack_.endpoints.kafka_bootstrap,
-                                                     connector_->topic_prefix() + ".message");
+    fence_topic_ = std::make_unique<TopicObserver>(stack_.endpoints.kafka_bootstrap,
+                                                   connector_->change_topic(fence_table_));
+  }
+
+  // The fence table: created once, added to the include list (when there is one) and to the
+  // publication (when it names tables), so the connector streams its rows in commit order
+  // with the file's changes.
+  void add_fence_table(const ScenarioStep& step) {
+    const std::string publication = connector_->setting("publication.name", "dbz_publication");
+    try {
+      pqxx::connection conn(stack_.endpoints.app.conninfo());
+      pqxx::nontransaction tx(conn);
+      if (fence_table_.empty()) {
+        fence_table_ = "public." + std::string(kFenceTable) + vars_["run"];
+        tx.exec("CREATE TABLE IF NOT EXISTS " + fence_table_ +
+                " (id bigserial PRIMARY KEY); GRANT SELECT ON " + fence_table_ + " TO " +
+                tx.quote_name(stack_.endpoints.debezium.user));
+      }
+      std::string list = connector_->setting("table.include.list", "");
+      const std::string entry = "," + fence_table_;
+      if (const auto at = list.find(entry); at != std::string::npos) list.erase(at, entry.size());
+      include_list_ = list;
+      if (!list.empty()) connector_->config["table.include.list"] = list + entry;
+      const auto listed = tx.exec_params(
+          "SELECT puballtables, EXISTS (SELECT 1 FROM pg_publication_tables t WHERE t.pubname = "
+          "p.pubname AND t.schemaname || '.' || t.tablename = $2) FROM pg_publication p WHERE "
+          "pubname = $1",
+          publication, fence_table_);
+      if (!listed.empty() && !listed[0][0].as<bool>() && !listed[0][1].as<bool>()) {
+        tx.exec("ALTER PUBLICATION " + tx.quote_name(publication) + " ADD TABLE " + fence_table_);
+      }
+    } catch (const pqxx::sql_error& e) {
+      fail(step, "cannot add the harness's fence table " + fence_table_ + " to publication " +
+                     publication + " (" + first_line(e.what()) +
+                     "): expectations need it; create the publication as the app role " +
+                     stack_.endpoints.app.user + ", or FOR ALL TABLES");
     }
   }
 
@@ -457,7 +497,7 @@ class ScenarioRun {
     if (!connector_) fail(step, "no connector yet: add a `connector register` step before this");
     std::string table = option(step, "table");
     if (table.empty()) {
-      table = connector_->setting("table.include.list", "");
+      table = include_list_;
       if (table.empty() || table.find_first_of(",*|[(") != std::string::npos) {
         fail(step,
              "name the table (table=schema.table) or the topic (topic=…): the "
@@ -467,32 +507,29 @@ class ScenarioRun {
     return connector_->change_topic(table);
   }
 
-  // Everything committed before now has reached `topics`. A fence message goes through the
+  // Everything committed before now has reached `topics`. A fence row goes through the
   // connector (Debezium emits in commit order); once Connect has committed the connector's
   // offset past it, every record before it is acknowledged by Kafka (Connect commits only a
   // prefix of acknowledged records), so reading each topic to its end as it stands then reads
-  // them all. The message's arrival alone is not enough: records of other partitions can
-  // still be in the producer's queue behind it (seen with an incremental snapshot's reads).
+  // them all. The fence's arrival alone is not enough: records of other partitions can still
+  // be in the producer's queue behind it (seen with an incremental snapshot's reads).
   void settle(const ScenarioStep& step, const std::vector<std::string>& topics) {
     if (!connector_ || !fence_topic_) fail(step, "no connector yet: register one first");
-    ++fences_;
     try {
       pqxx::connection conn(stack_.endpoints.app.conninfo());
       pqxx::nontransaction tx(conn);
       const int64_t before =
           tx.exec("SELECT (pg_current_wal_lsn() - '0/0')::bigint")[0][0].as<int64_t>();
-      tx.exec_params("SELECT pg_logical_emit_message(true, $1, $2)", fence_prefix_,
-                     std::to_string(fences_));
-      const size_t want = fences_;
-      fence_topic_->collect_until(
-          "the fence (a logical decoding message through the connector; is it running?)",
-          scaled(60s), [&](const std::vector<ChangeEvent>& events) {
-            size_t seen = 0;
-            for (const auto& e : events) {
-              if (e.key.is_object() && e.key.value("prefix", "") == fence_prefix_) ++seen;
-            }
-            return seen >= want;
-          });
+      const json fence = {
+          {"id", tx.exec("INSERT INTO " + fence_table_ + " DEFAULT VALUES RETURNING id")[0][0]
+                     .as<int64_t>()}};
+      fence_topic_->collect_until("fence row " + fence.dump() + " of " + fence_table_ +
+                                      " through the connector (is it running?)",
+                                  scaled(60s), [&](const std::vector<ChangeEvent>& events) {
+                                    return std::any_of(
+                                        events.begin(), events.end(),
+                                        [&](const ChangeEvent& e) { return e.key == fence; });
+                                  });
       ConnectorHandle handle(stack_.endpoints.connect_url, connector_->name);
       wait_for("Connect to commit " + connector_->name + "'s offset past the fence at LSN " +
                    std::to_string(before) + " (offset.flush.interval.ms paces it)",
@@ -754,9 +791,14 @@ class ScenarioRun {
     event_topics_.clear();
     record_topics_.clear();
     sessions_.clear();
-    if (!connector_) return;
+    if (!connector_) return drop_fence_table();
     try {
       remove_connector(stack_.endpoints, connector_->name, connector_->slot_name());
+      drop_fence_table();
+      if (!signal_group_.empty()) {
+        delete_kafka_consumer_groups(stack_.endpoints.kafka_bootstrap, {signal_group_},
+                                     scaled(30s));
+      }
       if (stack_.keep_topics) {
         std::cerr << "kept the topics of " << text_.path.string() << ": "
                   << connector_->topic_prefix() << ".*\n";
@@ -774,6 +816,17 @@ class ScenarioRun {
     }
   }
 
+  void drop_fence_table() {
+    if (fence_table_.empty()) return;
+    try {
+      pqxx::connection conn(stack_.endpoints.app.conninfo());
+      pqxx::nontransaction tx(conn);
+      tx.exec("DROP TABLE IF EXISTS " + fence_table_);
+    } catch (const std::exception& e) {
+      std::cerr << "warning: could not drop " << fence_table_ << ": " << e.what() << "\n";
+    }
+  }
+
   const ScenarioText& text_;
   ScenarioStack& stack_;
   bool record_;
@@ -781,9 +834,10 @@ class ScenarioRun {
   std::map<std::string, std::string> vars_;
   std::map<std::string, std::unique_ptr<pqxx::connection>> sessions_;
   std::optional<ConnectorConfig> connector_;
+  std::string fence_table_;   // "public.cdc_harness_fence_<run>"
+  std::string include_list_;  // table.include.list as the file has it, the fence table aside
   std::unique_ptr<TopicObserver> fence_topic_;
-  std::string fence_prefix_;  // the file's own: every connector on the database sees messages
-  size_t fences_ = 0;
+  std::string signal_group_;  // the Kafka signal consumer group the runner named
   std::map<std::string, EventTopic> event_topics_;
   std::map<std::string, RecordTopic> record_topics_;
   std::map<std::string, Fault> faults_;

@@ -15,13 +15,18 @@ DROP PUBLICATION IF EXISTS ${outbox}_pub;
 DROP TABLE IF EXISTS ${outbox};
 
 # Routed topics carry the connector's prefix, so the run's cleanup removes them with the rest.
+# The router applies to the outbox table's records only (a predicate): the connector also
+# captures the harness's fence table, whose rows are no outbox events.
 connector register
 {"table.include.list": "public.${outbox}", "publication.name": "${outbox}_pub",
  "tombstones.on.delete": "false",
  "transforms": "outbox", "transforms.outbox.type": "io.debezium.transforms.outbox.EventRouter",
  "transforms.outbox.route.topic.replacement": "${topic_prefix}.outbox.$${routedByValue}",
  "transforms.outbox.table.expand.json.payload": "true",
- "transforms.outbox.table.fields.additional.placement": "type:header:eventType"}
+ "transforms.outbox.table.fields.additional.placement": "type:header:eventType",
+ "transforms.outbox.predicate": "isOutbox", "predicates": "isOutbox",
+ "predicates.isOutbox.type": "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
+ "predicates.isOutbox.pattern": ".*\\.public\\.${outbox}"}
 
 sql
 BEGIN;
