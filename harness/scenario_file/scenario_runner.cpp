@@ -290,22 +290,26 @@ class ScenarioRun {
       if (!signal_topic.empty()) {
         create_kafka_topic(stack_.endpoints.kafka_bootstrap, signal_topic, 1, scaled(30s));
       }
-      register_connector(stack_.endpoints, *connector_);
-      // Connect reconfigures the task in its own time: restarting (gracefully, offsets
-      // committed) makes the next step meet the new settings.
       if (update) {
+        // Connect applies a new config to running tasks in its own time (a step right after
+        // the PUT met the old task, and so did a restart asked for at once): stopped first
+        // (offsets committed), the config put, then resumed, the tasks start on the new config.
         ConnectorHandle handle(stack_.endpoints.connect_url, connector_->name);
-        // 409 while Connect still applies the change: asked again until it takes the restart.
-        wait_for("Connect to restart " + connector_->name + " on its new settings", scaled(30s),
+        handle.stop();
+        register_connector(stack_.endpoints, *connector_);
+        // 409 while Connect still takes in the config: asked again until it resumes.
+        wait_for("Connect to resume " + connector_->name + " on its new settings", scaled(30s),
                  [&]() -> Probe<bool> {
                    try {
-                     handle.restart();
+                     handle.resume();
                      return Probe<bool>::ready(true);
                    } catch (const HarnessError& e) {
                      if (std::string(e.what()).find("HTTP 409") == std::string::npos) throw;
                      return Probe<bool>::not_yet(e.what());
                    }
                  });
+      } else {
+        register_connector(stack_.endpoints, *connector_);
       }
       const std::string wait_for = option(step, "wait", "streaming");
       if (wait_for == "streaming") {
