@@ -338,7 +338,13 @@ class ScenarioRun {
       pqxx::connection conn(stack_.endpoints.app.conninfo());
       pqxx::nontransaction tx(conn);
       if (fence_table_.empty()) {
-        fence_table_ = "public." + std::string(kFenceTable) + vars_["run"];
+        // Postgres cuts names at 63 bytes: a long file name gives way to the run id and the
+        // random tail.
+        const std::string& run = vars_["run"];
+        constexpr size_t kMaxName = 63;
+        const size_t room = kMaxName - std::string(kFenceTable).size();
+        fence_table_ = "public." + std::string(kFenceTable) +
+                       (run.size() > room ? run.substr(run.size() - room) : run);
         tx.exec("CREATE TABLE IF NOT EXISTS " + fence_table_ +
                 " (id bigserial PRIMARY KEY); GRANT SELECT ON " + fence_table_ + " TO " +
                 tx.quote_name(stack_.endpoints.debezium.user));
