@@ -325,8 +325,9 @@ class ScenarioRun {
     } catch (const HarnessError& e) {
       fail(step, std::string("the connector did not start: ") + e.what());
     }
-    fence_topic_ = std::make_unique<TopicObserver>(stack_.endpoints.kafka_bootstrap,
-                                                   connector_->change_topic(fence_table_));
+    if (!fence_topic_)
+      fence_topic_ = std::make_unique<TopicObserver>(stack_.endpoints.kafka_bootstrap,
+                                                     connector_->change_topic(fence_table_));
   }
 
   // The fence table: created once, added to the include list (when there is one) and to the
@@ -562,6 +563,12 @@ class ScenarioRun {
           while (static_cast<int64_t>(it->second.records.size()) < end &&
                  std::chrono::steady_clock::now() < deadline) {
             if (auto r = it->second.reader->poll(100ms)) it->second.records.push_back(*r);
+          }
+          if (static_cast<int64_t>(it->second.records.size()) < end) {
+            fail(step, "timed out reading " + topic +
+                           " up to the fence: " + std::to_string(it->second.records.size()) +
+                           " of " + std::to_string(end) +
+                           " records read (kafka: " + it->second.reader->last_trouble() + ")");
           }
         } else {
           event_topic(topic).observer->collect_until(
