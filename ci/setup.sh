@@ -36,6 +36,7 @@ fi
 # Every version set (ci/jars/versions/): the suite runs on each.
 while read -r set_name dir; do say "jars ($set_name): $dir"; done < <(bash "$root/ci/resolve-jars.sh" all)
 say "toxiproxy: $(bash "$root/ci/install-toxiproxy.sh")"
+say "metrics agent: $(bash "$root/ci/install-metrics-agent.sh")"
 
 say "building in $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -161,9 +161,9 @@ int cmd_up(const Options& options) {
                        "): wait for it, or stop it with `cdc-harness down --run-dir " +
                        options.run_dir.string() + "`");
   }
-  const StackChoice choice = choose_stack(options.stack, options.stack_config,
-                                          choose_topology(options.brokers, options.workers),
-                                          choose_version_set(options.versions));
+  const StackChoice choice = choose_stack(
+      options.stack, options.stack_config, choose_topology(options.brokers, options.workers),
+      choose_version_set(options.versions), options.connect_defaults);
   if (recorded_stack_backend(options.run_dir)->has_leftovers()) {
     progress.stage("stack", "cleaning up what an earlier run left in " + options.run_dir.string());
     if (!tear_down(options.run_dir, progress)) throw earlier_run_not_cleaned(options.run_dir);
@@ -183,7 +183,8 @@ int cmd_up(const Options& options) {
     progress.stage(
         "stack", choice.name() + " stack, run " + choice.run_id +
                      (choice.topology.clustered() ? ", " + choice.topology.describe() : "") +
-                     (choice.kind == StackKind::Native ? ", version set " + choice.versions : ""));
+                     (choice.kind == StackKind::Native ? ", version set " + choice.versions : "") +
+                     (choice.connect_defaults ? ", workers with Connect's defaults" : ""));
     endpoints = backend->up(progress);
     registered = connector_for_run(connector, choice);
     progress.stage("connector",
@@ -364,9 +365,9 @@ int on_a_stack(
   const bool reuse = stack_running(options.run_dir);
   const Topology topology = choose_topology(options.brokers, options.workers);
   const std::string versions = choose_version_set(options.versions);
-  const StackChoice choice =
-      reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
-            : choose_stack(options.stack, options.stack_config, topology, versions);
+  const StackChoice choice = reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
+                                   : choose_stack(options.stack, options.stack_config, topology,
+                                                  versions, options.connect_defaults);
   if (reuse && !options.versions.empty() && choice.versions != versions) {
     throw HarnessError("the stack running in " + options.run_dir.string() + " runs version set " +
                        choice.versions + ", not " + versions +

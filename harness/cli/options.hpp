@@ -31,6 +31,7 @@ struct Options {
   std::string brokers{}, workers{};
   // up, report, chaos: the version set ("": $CDC_VERSIONS, else the default)
   std::string versions{};
+  bool connect_defaults = false;
   // report
   std::vector<double> rates = {50, 200};
   bool rates_given = false;

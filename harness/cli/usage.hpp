@@ -26,8 +26,8 @@ commands:
 
 inline constexpr const char* kUpUsage =
     R"(usage: cdc-harness up [--run-dir DIR] [--stack native|compose|external] [--stack-config FILE]
-                      [--brokers N] [--workers N] [--versions NAME] [--connector FILE] [--tail]
-                      [--detach [--guard-pid PID]]
+                      [--brokers N] [--workers N] [--versions NAME] [--connect-defaults]
+                      [--connector FILE] [--tail] [--detach [--guard-pid PID]]
 
 Brings up Postgres, Kafka (KRaft) and Kafka Connect, registers the connector and waits
 until it streams. Then stays until Ctrl-C, which stops everything.
@@ -46,6 +46,9 @@ until it streams. Then stays until Ctrl-C, which stops everything.
   --versions NAME   native: the Debezium + Kafka version set (default: $CDC_VERSIONS, else
                     debezium-3.4): debezium-3.4 (3.4.1.Final, Kafka 4.1.1) or debezium-3.6
                     (3.6.1.Final, Kafka 4.3.0); ci/jars/versions/ names them
+  --connect-defaults  native: workers with Kafka Connect's defaults, as users run them
+                    (offset.flush.interval.ms 60 s, as in the debezium/connect image), not
+                    the test tuning of debezium/worker.properties ($CDC_CONNECT_DEFAULTS=1)
 
   --run-dir DIR     data and logs go here (default: $CDC_HARNESS_RUN_DIR or <build>/run/cli)
   --connector FILE  connector config (default: debezium/customer-cdc.json)

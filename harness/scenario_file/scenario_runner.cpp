@@ -18,6 +18,7 @@
 #include "harness/connector/connector_handle.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/signals.hpp"
+#include "harness/connector/task_metrics.hpp"
 #include "harness/faults/fault_catalogue.hpp"
 #include "harness/observer/topic_observer.hpp"
 #include "harness/observer/topic_reader.hpp"
@@ -519,11 +520,15 @@ class ScenarioRun {
   }
 
   // Everything committed before now has reached `topics`. A fence row goes through the
-  // connector (Debezium emits in commit order); once Connect has committed the connector's
-  // offset past it, every record before it is acknowledged by Kafka (Connect commits only a
-  // prefix of acknowledged records), so reading each topic to its end as it stands then reads
-  // them all. The fence's arrival alone is not enough: records of other partitions can still
-  // be in the producer's queue behind it (seen with an incremental snapshot's reads).
+  // connector (Debezium emits in commit order, and Connect polls and sends in that order), so
+  // once it has arrived every record before it has been polled and handed to Connect's
+  // producer. Its arrival alone does not show they were written: the producer sends one batch
+  // per partition per request, so records of other partitions can still be queued behind it
+  // (seen with an incremental snapshot's reads). What shows it is either Connect's task
+  // metrics, polled total = written total with nothing polled in between (Kafka has
+  // acknowledged every batch polled), or Connect's committed offset past the fence (Connect
+  // commits only a prefix of acknowledged records, but only every offset.flush.interval.ms,
+  // 60 s by default). Then reading each topic to its end as it stands reads them all.
   void settle(const ScenarioStep& step, const std::vector<std::string>& topics) {
     if (!connector_ || !fence_topic_) fail(step, "no connector yet: register one first");
     try {
@@ -541,21 +546,7 @@ class ScenarioRun {
                                         events.begin(), events.end(),
                                         [&](const ChangeEvent& e) { return e.key == fence; });
                                   });
-      ConnectorHandle handle(stack_.endpoints.connect_url, connector_->name);
-      wait_for("Connect to commit " + connector_->name + "'s offset past the fence at LSN " +
-                   std::to_string(before) + " (offset.flush.interval.ms paces it)",
-               scaled(90s), [&]() -> Probe<bool> {
-                 const json offsets = handle.offsets().value("offsets", json::array());
-                 for (const auto& o : offsets) {
-                   const json offset = o.value("offset", json::object());
-                   // "lsn": the committed record's own position (lsn_proc trails it until
-                   // a transaction completes; a fence's transaction ends in no record).
-                   const json lsn = offset.value("lsn", json());
-                   if (lsn.is_number() && lsn.get<int64_t>() >= before)
-                     return Probe<bool>::ready(true);
-                 }
-                 return Probe<bool>::not_yet(offsets.dump());
-               });
+      wait_until_written_before_fence(before);
       for (const auto& topic : topics) {
         const int64_t end = kafka_topic_end(stack_.endpoints.kafka_bootstrap, topic, scaled(10s));
         if (auto it = record_topics_.find(topic); it != record_topics_.end()) {
@@ -583,6 +574,45 @@ class ScenarioRun {
     } catch (const HarnessError& e) {
       fail(step, e.what());
     }
+  }
+
+  // Waits until Kafka has acknowledged every record Connect polled before the fence (which
+  // has arrived): the task metrics where the workers have them, else the committed offset.
+  void wait_until_written_before_fence(int64_t fence_lsn) {
+    const auto& metrics = stack_.endpoints.connect_metrics_urls;
+    ConnectorHandle handle(stack_.endpoints.connect_url, connector_->name);
+    wait_for(
+        "Kafka to acknowledge every record " + connector_->name + " polled before the fence (" +
+            (metrics.empty() ? "no task metrics on this stack: Connect's committed offset past "
+                               "LSN " +
+                                   std::to_string(fence_lsn) + ", paced by offset.flush.interval.ms"
+                             : "Connect's task metrics, or its committed offset") +
+            ")",
+        scaled(90s),
+        [&]() -> Probe<bool> {
+          std::string seen;
+          if (!metrics.empty()) {
+            try {
+              const SourceTaskMetrics first = scrape_source_task_metrics(metrics, connector_->name);
+              const SourceTaskMetrics second =
+                  scrape_source_task_metrics(metrics, connector_->name);
+              if (all_polled_acknowledged(first, second)) return Probe<bool>::ready(true);
+              seen = "task metrics: " + describe(second) + "; ";
+            } catch (const HarnessError& e) {  // a worker restarting in a fault step
+              seen = std::string(e.what()) + "; ";
+            }
+          }
+          const json offsets = handle.offsets().value("offsets", json::array());
+          for (const auto& o : offsets) {
+            const json offset = o.value("offset", json::object());
+            // "lsn": the committed record's own position (lsn_proc trails it until a
+            // transaction completes; a fence's transaction ends in no record).
+            const json lsn = offset.value("lsn", json());
+            if (lsn.is_number() && lsn.get<int64_t>() >= fence_lsn) return Probe<bool>::ready(true);
+          }
+          return Probe<bool>::not_yet(seen + "committed offsets: " + offsets.dump());
+        },
+        100ms);
   }
 
   ExpectRules rules_of(const ScenarioStep& step) const {

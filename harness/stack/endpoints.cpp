@@ -73,7 +73,8 @@ json endpoints_to_json(const StackEndpoints& e) {
             {"debezium", postgres_to_json(e.debezium)}}},
           {"kafka_bootstrap", e.kafka_bootstrap},
           {"connect_url", e.connect_url},
-          {"toxiproxy_url", e.toxiproxy_url}};
+          {"toxiproxy_url", e.toxiproxy_url},
+          {"connect_metrics_urls", e.connect_metrics_urls}};
 }
 
 void save_endpoints(const fs::path& run_dir, const StackEndpoints& e) {
@@ -100,7 +101,8 @@ StackEndpoints load_endpoints(const fs::path& run_dir) {
                         postgres_from_json(pg.at("debezium"), passwords, "debezium"),
                         j.at("kafka_bootstrap"),
                         j.at("connect_url"),
-                        j.value("toxiproxy_url", "")};
+                        j.value("toxiproxy_url", ""),
+                        j.value("connect_metrics_urls", std::vector<std::string>{})};
 }
 
 }  // namespace cdc

@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,10 @@ struct StackEndpoints {
   // Toxiproxy's API where the stack carries Connect's connections through proxies (native:
   // kPostgresProxy, kKafkaProxy); empty where it does not, and network faults cannot run.
   std::string toxiproxy_url{};
+  // Every Connect worker's metrics in Prometheus's text format (native: the JMX exporter each
+  // worker carries; external: CDC_EXTERNAL_CONNECT_METRICS_URL); empty where there are none,
+  // and scenario files settle on Connect's committed offsets instead.
+  std::vector<std::string> connect_metrics_urls{};
 };
 
 // Endpoints persist in the run directory: hosts and ports in endpoints.json, passwords in a

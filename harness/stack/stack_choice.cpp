@@ -36,7 +36,8 @@ std::string new_run_id() {
 }
 
 StackChoice choose_stack(const std::string& flag, const fs::path& config_flag,
-                         const Topology& topology, const std::string& versions) {
+                         const Topology& topology, const std::string& versions,
+                         bool connect_defaults) {
   StackChoice choice;
   const std::string from_env = env_or_empty("CDC_STACK");
   choice.kind = !flag.empty()       ? stack_kind_named(flag)
@@ -54,6 +55,13 @@ StackChoice choose_stack(const std::string& flag, const fs::path& config_flag,
   }
   choice.topology = topology;
   choice.versions = versions.empty() ? default_version_set() : versions;
+  choice.connect_defaults = connect_defaults || env_or_empty("CDC_CONNECT_DEFAULTS") == "1";
+  if (choice.kind != StackKind::Native && choice.connect_defaults) {
+    throw HarnessError(
+        "--connect-defaults (or $CDC_CONNECT_DEFAULTS) sets up the workers the "
+        "native stack starts; the " +
+        choice.name() + " stack's worker runs with what it has: drop it, or use --stack native");
+  }
   if (choice.kind != StackKind::Native && choice.versions != default_version_set()) {
     throw HarnessError("the " + choice.name() + " stack runs the versions it has (compose: the " +
                        "images its file pins), so version set " + choice.versions +
@@ -86,7 +94,8 @@ void save_stack_choice(const fs::path& run_dir, const StackChoice& choice) {
                                         {"config", choice.config.string()},
                                         {"brokers", choice.topology.brokers},
                                         {"workers", choice.topology.workers},
-                                        {"versions", choice.versions}}
+                                        {"versions", choice.versions},
+                                        {"connect_defaults", choice.connect_defaults}}
                                            .dump(2) +
                                        "\n");
 }
@@ -100,9 +109,11 @@ std::optional<StackChoice> load_stack_choice(const fs::path& run_dir) {
   }
   return StackChoice{
       stack_kind_named(j.value("backend", "native"), "in " + choice_file(run_dir).string()),
-      j.value("run_id", ""), j.value("config", std::string()),
+      j.value("run_id", ""),
+      j.value("config", std::string()),
       Topology{j.value("brokers", 1), j.value("workers", 1)},
-      j.value("versions", default_version_set())};
+      j.value("versions", default_version_set()),
+      j.value("connect_defaults", false)};
 }
 
 void forget_stack_choice(const fs::path& run_dir) {

@@ -23,6 +23,9 @@ struct StackChoice {
   Topology topology{};
   // native: which Debezium and Kafka (a version set, version_sets.hpp); "" for the default.
   std::string versions{};
+  // native: workers with Connect's defaults instead of debezium/worker.properties' test
+  // tuning (offset.flush.interval.ms 60 s): --connect-defaults, $CDC_CONNECT_DEFAULTS=1.
+  bool connect_defaults = false;
 
   // Others use this stack too: the run creates everything under its run id and removes
   // only that, never the stack itself.
@@ -34,7 +37,8 @@ struct StackChoice {
 // $CDC_COMPOSE_FILE; the topology as choose_topology says. A name that is not a backend, or a
 // topology the backend cannot run, is a one-line error. Draws a new run id.
 StackChoice choose_stack(const std::string& flag, const std::filesystem::path& config_flag,
-                         const Topology& topology = {}, const std::string& versions = "");
+                         const Topology& topology = {}, const std::string& versions = "",
+                         bool connect_defaults = false);
 
 std::string new_run_id();
 

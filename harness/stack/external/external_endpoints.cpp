@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <vector>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
@@ -30,6 +31,19 @@ std::string setting(const std::map<std::string, std::string>& file_values, const
                      (file.empty() ? " (and no CDC_EXTERNAL_CONFIG file names it)"
                                    : " in the environment or in " + file.string()) +
                      ": the external stack needs it, e.g. " + name + "=" + example);
+}
+
+std::string joined(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : separator) + part;
+  return out;
+}
+
+std::string optional_setting(const std::map<std::string, std::string>& file_values,
+                             const char* name) {
+  if (const char* value = std::getenv(name); value != nullptr && *value != '\0') return value;
+  if (auto it = file_values.find(name); it != file_values.end()) return it->second;
+  return "";
 }
 
 std::string percent_encoded(const std::string& text) {
@@ -103,6 +117,20 @@ StackEndpoints read_external_endpoints(const fs::path& file) {
     throw HarnessError("CDC_EXTERNAL_CONNECT_URL must start with http:// or https://, not '" +
                        endpoints.connect_url + "'");
   }
+  // Optional: the workers' Prometheus metrics (comma-separated, one per worker).
+  std::string metrics = optional_setting(values, "CDC_EXTERNAL_CONNECT_METRICS_URL");
+  for (size_t at = 0; !metrics.empty() && at <= metrics.size();) {
+    const size_t comma = std::min(metrics.find(',', at), metrics.size());
+    const std::string url = metrics.substr(at, comma - at);
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+      throw HarnessError(
+          "CDC_EXTERNAL_CONNECT_METRICS_URL must list http(s):// URLs of the workers' "
+          "Prometheus metrics (e.g. http://connect.example:9404/metrics), not '" +
+          url + "'");
+    }
+    endpoints.connect_metrics_urls.push_back(url);
+    at = comma + 1;
+  }
   return endpoints;
 }
 
@@ -112,7 +140,10 @@ std::string external_settings_text(const StackEndpoints& e) {
          url_of(e.admin) + "\nCDC_EXTERNAL_PG_APP=" + url_of(e.app) +
          "\nCDC_EXTERNAL_PG_DEBEZIUM=" + url_of(e.debezium) +
          "\nCDC_EXTERNAL_KAFKA_BOOTSTRAP=" + e.kafka_bootstrap +
-         "\nCDC_EXTERNAL_CONNECT_URL=" + e.connect_url + "\n";
+         "\nCDC_EXTERNAL_CONNECT_URL=" + e.connect_url + "\n" +
+         (e.connect_metrics_urls.empty()
+              ? std::string()
+              : "CDC_EXTERNAL_CONNECT_METRICS_URL=" + joined(e.connect_metrics_urls, ",") + "\n");
 }
 
 }  // namespace cdc::external

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
@@ -26,13 +27,40 @@ std::string replication(int factor) {
          "\nstatus.storage.replication.factor=" + n + "\n";
 }
 
+// debezium/worker.properties, less the test-tuned settings when the worker is to run with
+// Connect's defaults.
+std::string worker_settings(bool connect_defaults) {
+  const std::string all = read_file(fs::path(CDC_SOURCE_DIR) / "debezium" / "worker.properties");
+  if (!connect_defaults) return all;
+  std::string kept;
+  std::istringstream lines(all);
+  for (std::string line; std::getline(lines, line);) {
+    bool tuned = false;
+    for (const char* name : kTestTunedWorkerSettings)
+      tuned = tuned || line.rfind(std::string(name) + "=", 0) == 0;
+    kept += (tuned ? "# (Connect's default) " : "") + line + "\n";
+  }
+  return kept;
+}
+
+// What the exporter serves: Connect's task and producer metrics (the scenario files' settling
+// reads them), not every MBean of the JVM.
+constexpr const char* kMetricsConfig =
+    "lowercaseOutputName: true\n"
+    "includeObjectNames:\n"
+    "  - \"kafka.connect:type=source-task-metrics,*\"\n"
+    "  - \"kafka.connect:type=connector-task-metrics,*\"\n"
+    "  - \"kafka.connect:type=connect-worker-metrics\"\n"
+    "  - \"kafka.producer:type=producer-metrics,*\"\n";
+
 }  // namespace
 
 int spawn_connect(const Toolchain& tools, const ConnectWorker& worker, const Progress& progress,
                   const std::function<void(int)>& on_spawned, const ClassArchive* classes) {
   fs::create_directories(worker.dir);
   const fs::path config = worker.dir / "worker.properties";
-  write_file(config, read_file(fs::path(CDC_SOURCE_DIR) / "debezium" / "worker.properties") +
+  write_file(worker.dir / "metrics.yaml", kMetricsConfig);
+  write_file(config, worker_settings(worker.connect_defaults) +
                          "\n# --- cdc-harness ---\n"
                          "bootstrap.servers=" +
                          worker.bootstrap +
@@ -61,6 +89,13 @@ int respawn_connect(const Toolchain& tools, const ConnectWorker& worker, const P
   ProcessSpec spec =
       java_process(tools, "kafka connect", "org.apache.kafka.connect.cli.ConnectDistributed",
                    {config.string()}, worker.log, worker.dir, "1g", classes);
+  // Connect's metrics, as users scrape them, on 127.0.0.1 only. A JVM with an agent writes
+  // its class archive only when allowed to.
+  spec.args.insert(spec.args.begin(),
+                   {"-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent",
+                    "-javaagent:" + tools.metrics_agent.string() +
+                        "=127.0.0.1:" + std::to_string(worker.metrics_port) + ":" +
+                        (worker.dir / "metrics.yaml").string()});
   // What debezium/customer-cdc.json's ${env:CDC_PG_*} references resolve to, inside Connect.
   spec.env = {{"CDC_PG_HOST", worker.postgres.host},
               {"CDC_PG_PORT", std::to_string(worker.postgres.port)},

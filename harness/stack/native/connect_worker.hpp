@@ -18,9 +18,21 @@ struct ConnectWorker {
   PostgresEndpoint postgres;     // Debezium's role: handed to Connect as environment variables
   std::string name = "connect";  // in progress lines: "connect", or "connect-2" of several
   int replication_factor = 1;    // of Connect's config, offset and status topics
+  int metrics_port = 0;          // the Prometheus JMX exporter's, 127.0.0.1
+  // Connect's own defaults where debezium/worker.properties tunes the worker for tests
+  // (offset.flush.interval.ms 60 s, not 1 s): the worker users run.
+  bool connect_defaults = false;
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+  std::string metrics_url() const {
+    return "http://127.0.0.1:" + std::to_string(metrics_port) + "/metrics";
+  }
 };
+
+// The settings of debezium/worker.properties that only tune the worker for tests, and that
+// --connect-defaults leaves at Connect's defaults.
+inline constexpr const char* kTestTunedWorkerSettings[] = {"offset.flush.interval.ms",
+                                                           "scheduled.rebalance.max.delay.ms"};
 
 // A distributed-mode worker with debezium/worker.properties plus ports and paths, started
 // without waiting: it may start before its broker answers (it retries until it does), so

@@ -107,10 +107,11 @@ PostgresEndpoint through_proxy(PostgresEndpoint role, int proxy_port) {
 
 class NativeStack final : public StackBackend {
  public:
-  NativeStack(fs::path run_dir, Topology topology, std::string versions)
+  NativeStack(fs::path run_dir, Topology topology, std::string versions, bool connect_defaults)
       : run_dir_(fs::absolute(run_dir)),
         topology_(topology),
         versions_(std::move(versions)),
+        connect_defaults_(connect_defaults),
         state_(RunDir(run_dir_).native_state()) {}
 
   StackEndpoints up(const Progress& progress) override {
@@ -441,6 +442,7 @@ class NativeStack final : public StackBackend {
                            recorded.at("port").get<int>(),
                            through_proxy(endpoints.debezium, proxies.at("postgres"))};
       worker.name = name;
+      worker.metrics_port = recorded.value("metrics_port", 0);
       launch_connect(tools, worker, progress, on_spawned, existing_archive(classes));
     }
   }
@@ -637,6 +639,7 @@ class NativeStack final : public StackBackend {
         worker.bootstrap = connect_bootstrap;
         worker.postgres = connect_role;
         worker.replication_factor = topology_.replication_factor();
+        worker.connect_defaults = connect_defaults_;
         worker_logs.push_back(worker.log);
       }
       const ClassArchive connect_classes = class_archive(tools, "connect");
@@ -646,7 +649,9 @@ class NativeStack final : public StackBackend {
         for (size_t i = 0; i < workers.size(); ++i) {
           ConnectWorker& worker = workers[i];
           worker.port = pick_free_port();
-          progress.stage(worker.name, "starting worker, REST on " + worker.url());
+          worker.metrics_port = pick_free_port();
+          progress.stage(worker.name, "starting worker, REST on " + worker.url() +
+                                          (connect_defaults_ ? ", with Connect's defaults" : ""));
           const std::string marker = (worker.dir / "worker.properties").string();
           pids.push_back(spawn_connect(
               tools, worker, progress,
@@ -657,6 +662,7 @@ class NativeStack final : public StackBackend {
                                      {"marker", marker},
                                      {"endpoint", worker.url()},
                                      {"port", worker.port},
+                                     {"metrics_port", worker.metrics_port},
                                      {"bootstrap", worker.bootstrap},
                                      {"class_dump", connect_classes.dump}};
                 });
@@ -670,6 +676,8 @@ class NativeStack final : public StackBackend {
         for (size_t i = 0; i < workers.size(); ++i) await_connect(tools, workers[i], pids[i]);
       });
       endpoints.connect_url = workers[0].url();
+      for (const auto& worker : workers)
+        endpoints.connect_metrics_urls.push_back(worker.metrics_url());
       progress.stage("connect", (workers.size() == 1 ? std::string("REST ready")
                                                      : std::to_string(workers.size()) +
                                                            " workers in one group, REST ready") +
@@ -712,15 +720,17 @@ class NativeStack final : public StackBackend {
 
   fs::path run_dir_;
   Topology topology_;
-  std::string versions_;  // the version set ("" for the default)
+  std::string versions_;   // the version set ("" for the default)
+  bool connect_defaults_;  // workers with Connect's defaults (--connect-defaults)
   StateFile state_;
 };
 
 }  // namespace
 
 std::unique_ptr<StackBackend> make_native_backend(const fs::path& run_dir, const Topology& topology,
-                                                  const std::string& versions) {
-  return std::make_unique<NativeStack>(run_dir, topology, versions);
+                                                  const std::string& versions,
+                                                  bool connect_defaults) {
+  return std::make_unique<NativeStack>(run_dir, topology, versions, connect_defaults);
 }
 
 }  // namespace cdc::native

@@ -11,6 +11,7 @@ namespace cdc::native {
 // processes on 127.0.0.1, with data and logs under the run directory.
 std::unique_ptr<StackBackend> make_native_backend(const std::filesystem::path& run_dir,
                                                   const Topology& topology = {},
-                                                  const std::string& versions = "");
+                                                  const std::string& versions = "",
+                                                  bool connect_defaults = false);
 
 }  // namespace cdc::native

@@ -120,6 +120,19 @@ fs::path locate_toxiproxy() {
       "it): build it with `bash ci/install-toxiproxy.sh` (or run ci/setup.sh)");
 }
 
+fs::path locate_metrics_agent() {
+  if (const char* path = std::getenv("CDC_HARNESS_METRICS_AGENT"); path && *path != '\0') {
+    if (fs::exists(path)) return path;
+    throw HarnessError("CDC_HARNESS_METRICS_AGENT=" + std::string(path) +
+                       " does not exist: point it at jmx_prometheus_javaagent's jar or unset it");
+  }
+  if (fs::exists(metrics_agent_install_path())) return metrics_agent_install_path();
+  throw HarnessError(
+      "the Prometheus JMX exporter's agent not found (Connect's task metrics let a scenario "
+      "file settle without waiting for the offset flush): resolve it with `bash "
+      "ci/install-metrics-agent.sh` (or run ci/setup.sh)");
+}
+
 std::string cache_dir() {
   return env_or("XDG_CACHE_HOME", env_or("HOME", "/tmp") + "/.cache");
 }
@@ -129,6 +142,11 @@ std::string cache_dir() {
 fs::path toxiproxy_install_path() {
   return fs::path(cache_dir()) / "cdc-harness" / "tools" / ("toxiproxy-" CDC_TOXIPROXY_VERSION) /
          "toxiproxy-server";
+}
+
+fs::path metrics_agent_install_path() {
+  return fs::path(cache_dir()) / "cdc-harness" / "tools" /
+         ("jmx_prometheus_javaagent-" CDC_METRICS_AGENT_VERSION ".jar");
 }
 
 fs::path jars_dir(const std::string& version_set) {
@@ -157,6 +175,7 @@ Toolchain locate_toolchain(const std::string& version_set) {
   tools.pg_bindir = locate_pg_bindir();
   tools.pg_os_user = postgres_os_user();
   tools.toxiproxy = locate_toxiproxy();
+  tools.metrics_agent = locate_metrics_agent();
   const fs::path jars = jars_dir(tools.version_set);
   tools.jars = jars;
   tools.kafka_jars = jars / "kafka";

@@ -16,6 +16,7 @@ struct Toolchain {
   std::filesystem::path kafka_jars{};       // broker + Connect worker classpath
   std::filesystem::path connect_plugins{};  // plugin.path holding Debezium's Postgres connector
   std::filesystem::path toxiproxy{};        // toxiproxy-server, on Connect's network paths
+  std::filesystem::path metrics_agent{};    // Prometheus JMX exporter, on each Connect worker
   std::optional<std::string> pg_os_user{};  // set when running as root: Postgres refuses root
 };
 
@@ -28,6 +29,9 @@ int java_major_version(const std::string& version_output);
 
 // Where ci/install-toxiproxy.sh puts Toxiproxy's server.
 std::filesystem::path toxiproxy_install_path();
+
+// Where ci/install-metrics-agent.sh puts the Prometheus JMX exporter's Java agent.
+std::filesystem::path metrics_agent_install_path();
 
 // Where ci/resolve-jars.sh puts the jars of a version set ($CDC_HARNESS_JARS overrides it).
 std::filesystem::path jars_dir(const std::string& version_set);

@@ -25,3 +25,13 @@ grep -q "^error: CDC_HARNESS_TOXIPROXY=.* does not exist" "$work/out" ||
   fail "no one-line error naming the missing Toxiproxy"
 left_nothing
 echo "ok: a missing Toxiproxy is refused in one line before anything starts"
+
+if CDC_HARNESS_METRICS_AGENT="$work/no-such-agent.jar" "$harness" up --detach --run-dir "$work/run" \
+    > "$work/out" 2>&1; then
+  fail "up succeeded without the metrics agent"
+fi
+[ "$(grep -c . "$work/out")" -le 3 ] || fail "more than a short message"
+grep -q "^error: CDC_HARNESS_METRICS_AGENT=.* does not exist" "$work/out" ||
+  fail "no one-line error naming the missing metrics agent"
+left_nothing
+echo "ok: a missing metrics agent is refused in one line before anything starts"
