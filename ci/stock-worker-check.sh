@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Scenario files on the worker users run: a native stack whose Connect worker has Connect's
+# defaults (offset.flush.interval.ms 60 s, `up --connect-defaults`), directly and through the
+# external backend, against the harness's own 1 s worker. An expectation settles on
+# Connect's task metrics, not the offset flush, so the times must agree within 20%; the
+# incremental-snapshot files, whose reads can still be in the producer when the fence
+# arrives, must pass on the 60 s worker.
+# Usage: ci/stock-worker-check.sh BUILD_DIR
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+harness="$build/cdc-harness"
+root=$(cd "$(dirname "$0")/.." && pwd)
+files=(own_table transactions outbox)
+snapshot_files=(incremental_snapshot blocking_snapshot snapshot_pause_resume_stop kafka_signal)
+work=$(mktemp -d)
+stock="$build/run/stock-worker" tuned="$build/run/tuned-worker"
+cleanup() {
+  for dir in "$stock" "$tuned"; do "$harness" down --run-dir "$dir" > "$work/down.log" 2>&1 || cat "$work/down.log"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Runs the files on a run directory's stack (or as the environment says); prints the sum of
+# the times the harness reports, the best of two turns.
+time_files() {
+  local best=""
+  for _ in 1 2; do
+    local sum=0
+    for f in "${files[@]}"; do
+      "$harness" run "$@" "$root/scenarios/files/$f.cdc" > "$work/run.log" 2>&1 || { cat "$work/run.log"; exit 1; }
+      s=$(grep -o '^PASS .*, \([0-9.]*\) s)' "$work/run.log" | sed 's/.*, \([0-9.]*\) s)/\1/')
+      sum=$(awk -v a="$sum" -v b="$s" 'BEGIN { print a + b }')
+    done
+    if [ -z "$best" ] || awk -v a="$sum" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$sum; fi
+  done
+  echo "$best"
+}
+
+echo "== a native stack whose worker has Connect's defaults"
+"$harness" up --detach --connect-defaults --run-dir "$stock" > "$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+grep -q '^offset.flush.interval.ms' "$stock/connect/worker.properties" && { echo "the worker sets offset.flush.interval.ms"; exit 1; }
+grep -q 'offset.flush.interval.ms = 60000' "$stock/logs/connect.log" || { echo "the worker does not run with a 60 s offset flush"; exit 1; }
+stock_time=$(time_files --run-dir "$stock")
+echo "60 s worker: ${files[*]} in ${stock_time} s"
+external_time=$(CDC_STACK=external CDC_EXTERNAL_CONFIG="$stock/secrets/external.env" time_files)
+echo "60 s worker through the external backend: ${external_time} s"
+for f in "${snapshot_files[@]}"; do
+  "$harness" run --run-dir "$stock" "$root/scenarios/files/$f.cdc" > "$work/run.log" 2>&1 || { cat "$work/run.log"; exit 1; }
+  grep '^PASS' "$work/run.log"
+done
+"$harness" down --run-dir "$stock" > /dev/null 2>&1
+
+echo "== a native stack with the harness's 1 s worker"
+"$harness" up --detach --run-dir "$tuned" > "$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+tuned_time=$(time_files --run-dir "$tuned")
+echo "1 s worker: ${files[*]} in ${tuned_time} s"
+
+for t in "$stock_time" "$external_time"; do
+  ratio=$(awk -v a="$t" -v b="$tuned_time" 'BEGIN { printf "%.2f", a / b }')
+  echo "60 s worker / 1 s worker: $ratio"
+  if awk -v r="$ratio" 'BEGIN { exit !(r > 1.2 || r < 0.8) }'; then
+    echo "the 60 s worker's time is not within 20% of the 1 s worker's"
+    exit 1
+  fi
+done
+echo "ok: the files settle as fast on Connect's defaults as on the 1 s worker"
