@@ -42,4 +42,30 @@ grep -c '^[cud] {\|^tombstone {' "$work/recorded.cdc" | grep -qx 5 ||
   { echo "FAIL: --record wrote $(grep -c '^[cud] {\|^tombstone {' "$work/recorded.cdc") events, not 5"; cat "$work/recorded.cdc"; exit 1; }
 "$harness" run --run-dir "$run_dir" "$work/recorded.cdc" 2>/dev/null | tee "$work/rerun.out"
 grep -q '^PASS ' "$work/rerun.out" || { echo "FAIL: the recorded file does not pass"; exit 1; }
-echo "OK: the wrong expectation failed with file:line and a diff; --record round-tripped"
+
+# 4. A mistake in the text fails before any step runs: the sql step before it creates nothing.
+sed 's/^expect events timeout=5s$/expect events ordr=total/' "$src/failing/wrong_expectation.cdc" > "$work/misspelled.cdc"
+grep -q 'ordr=total' "$work/misspelled.cdc" || { echo "FAIL: the misspelled copy was not made"; exit 1; }
+set +e
+"$harness" run --run-dir "$run_dir" "$work/misspelled.cdc" >"$work/misspelled.out" 2>&1
+code=$?
+set -e
+cat "$work/misspelled.out"
+[ "$code" = 2 ] || { echo "FAIL: a misspelled option exited $code, not 2"; exit 1; }
+# shellcheck disable=SC2016 # backquotes of the message, not a command
+grep -q '^error: .*misspelled.cdc:[0-9]*: `ordr=` is not an option of `expect events`: its options are .*order' \
+  "$work/misspelled.out" || { echo "FAIL: the misspelled option is not named with its line and the options"; exit 1; }
+grep -q 'scenario ' "$work/misspelled.out" && { echo "FAIL: steps ran before the mistake was found"; exit 1; }
+
+# 5. A wrong image fails at the fence, not at the expectation's timeout (30 s by default).
+sed 's/^expect events timeout=5s$/expect events/' "$src/failing/wrong_expectation.cdc" > "$work/wrong_default_timeout.cdc"
+set +e
+"$harness" run --run-dir "$run_dir" "$work/wrong_default_timeout.cdc" >"$work/fast.out" 2>"$work/fast.err"
+set -e
+took=$(sed -n 's/^FAIL .*(\([0-9.]*\) s)$/\1/p' "$work/fast.out")
+arrived=$(sed -n 's/^\[ *\([0-9.]*\)s\] scenario .*expect events$/\1/p' "$work/fast.err")
+{ [ -n "$took" ] && [ -n "$arrived" ]; } || { cat "$work/fast.out" "$work/fast.err"; echo "FAIL: no failure time"; exit 1; }
+grep -q '(1 image; judged at the fence' "$work/fast.out" || { cat "$work/fast.out"; echo "FAIL: the anomaly kind is not named"; exit 1; }
+echo "a wrong image failed $(awk -v a="$took" -v b="$arrived" 'BEGIN { printf "%.1f", a - b }') s after its expectation began ($took s in all)"
+awk -v a="$took" -v b="$arrived" 'BEGIN { exit !(a - b < 5) }' || { echo "FAIL: not within 5 s"; exit 1; }
+echo "OK: the wrong expectation failed with file:line and a diff; --record round-tripped; a misspelled option failed before any step; a wrong image failed at the fence"

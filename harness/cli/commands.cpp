@@ -563,6 +563,12 @@ int cmd_run(const Options& options) {
   if (options.scenario_files.empty()) {
     throw HarnessError("name the scenario files to run: cdc-harness run scenarios/files/*.cdc");
   }
+  // A mistake in any file's text ends the run before a stack or a step is touched.
+  if (const auto mistakes = check_scenario_files(options.scenario_files, options.record);
+      !mistakes.empty()) {
+    for (const auto& m : mistakes) std::cerr << "error: " << m << "\n";
+    return 2;
+  }
   Progress progress;
   // The connector the files' connectors start from: --connector if given, else the one the
   // running stack's `up` registered, else debezium/customer-cdc.json.

@@ -316,4 +316,42 @@ std::string explain(const ExpectOutcome& outcome, const std::vector<Expected>& e
   return out;
 }
 
+std::map<AnomalyKind, size_t> classify(const ExpectOutcome& outcome,
+                                       const std::vector<Expected>& expected,
+                                       const std::vector<Observed>& observed,
+                                       const ExpectRules& rules) {
+  std::map<AnomalyKind, size_t> found;
+  std::vector<bool> missing(expected.size(), false);
+  for (const size_t i : outcome.missing) missing[i] = true;
+  for (const size_t i : outcome.missing) {
+    const bool arrived = std::any_of(observed.begin(), observed.end(), [&](const Observed& o) {
+      return matches(expected[i], o, rules);
+    });
+    const bool key_arrived = std::any_of(observed.begin(), observed.end(), [&](const Observed& o) {
+      return o.key_text == expected[i].key_text;
+    });
+    ++found[arrived ? AnomalyKind::Order : key_arrived ? AnomalyKind::Image : AnomalyKind::Lost];
+  }
+  for (const size_t at : outcome.unexpected) {
+    const Observed& o = observed[at];
+    bool counted = false, again = false;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      if (matches(expected[i], o, rules)) {
+        (missing[i] ? counted : again) = true;
+      } else if (missing[i] && expected[i].key_text == o.key_text) {
+        counted = true;  // the wrong image of a missing item, counted with it
+      }
+    }
+    if (!counted) ++found[again ? AnomalyKind::Duplicate : AnomalyKind::Phantom];
+  }
+  return found;
+}
+
+std::string anomaly_summary(const std::map<AnomalyKind, size_t>& anomalies) {
+  std::string out;
+  for (const auto& [kind, count] : anomalies)
+    out += (out.empty() ? "" : ", ") + std::to_string(count) + " " + to_string(kind);
+  return out.empty() ? "no anomaly" : out;
+}
+
 }  // namespace cdc

@@ -1,9 +1,11 @@
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "harness/checkers/anomaly.hpp"
 #include "harness/observer/change_event.hpp"
 #include "harness/scenario_file/json_pattern.hpp"
 
@@ -64,6 +66,16 @@ struct ExpectOutcome {
 
 ExpectOutcome match_expected(const std::vector<Expected>& expected,
                              const std::vector<Observed>& observed, const ExpectRules& rules);
+
+// The anomalies a mismatch amounts to, in the checkers' vocabulary: lost (nothing of the
+// key arrived), image (the key arrived, differently), order (the very item arrived, out of
+// place), duplicate (a matched item again), phantom (an item nothing expected).
+std::map<AnomalyKind, size_t> classify(const ExpectOutcome& outcome,
+                                       const std::vector<Expected>& expected,
+                                       const std::vector<Observed>& observed,
+                                       const ExpectRules& rules);
+// "1 image, 1 phantom"
+std::string anomaly_summary(const std::map<AnomalyKind, size_t>& anomalies);
 
 // What went wrong, for people: each missing item with its line and the closest observed item
 // of its key, member by member; then what arrived that nothing expected.

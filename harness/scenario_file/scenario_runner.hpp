@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "harness/common/progress.hpp"
 #include "harness/connector/connector_config.hpp"
@@ -28,9 +29,15 @@ struct ScenarioOutcome {
   bool recorded = false;  // --record rewrote the file
 };
 
-// Runs one scenario file step by step; the first step that fails ends it. Whatever it
-// started (sessions, connector, faults, topics, `cleanup` steps) is undone either way.
-// With `record`, each `expect events`/`expect records` body is replaced by what arrived.
+// Every mistake the files' text shows, before anything runs (scenario_check.hpp): each
+// "file:line: what"; none when they can run.
+std::vector<std::string> check_scenario_files(const std::vector<std::filesystem::path>& files,
+                                              bool record);
+
+// Runs one scenario file step by step, once its text has passed the check; the first step that
+// fails ends it. Whatever it started (sessions, connector, faults, topics, `cleanup` steps) is
+// undone either way. With `record`, each `expect events`/`expect records` body is replaced by what
+// arrived.
 ScenarioOutcome run_scenario_file(const std::filesystem::path& file, ScenarioStack& stack,
                                   bool record, const Progress& progress);
 

@@ -17,7 +17,7 @@ bool comment(const std::string& line) {
   return first != std::string::npos && line[first] == '#';
 }
 
-// Words split at spaces; a double-quoted stretch (key="a b") stays in one word, unquoted.
+// Words split at spaces, as written; a double-quoted stretch (key="a b") stays in one word.
 std::vector<std::string> header_words(const ScenarioText& text, int line_no,
                                       const std::string& line) {
   std::vector<std::string> words;
@@ -27,8 +27,10 @@ std::vector<std::string> header_words(const ScenarioText& text, int line_no,
     const char c = line[i];
     if (c == '"') {
       quoted = !quoted;
+      word += c;
       in_word = true;
     } else if (c == '\\' && quoted && i + 1 < line.size()) {
+      word += c;
       word += line[++i];
     } else if ((c == ' ' || c == '\t' || c == '\r') && !quoted) {
       if (in_word) words.push_back(std::exchange(word, {}));
@@ -41,6 +43,23 @@ std::vector<std::string> header_words(const ScenarioText& text, int line_no,
   if (quoted) throw ScenarioError(text.at(line_no, "a quote is not closed: close it with \""));
   if (in_word) words.push_back(word);
   return words;
+}
+
+// A value that is one quoted stretch ("a b", key="a # b") without its quotes; any other value
+// as written, its quotes kept (table=public."Orders": SQL's quotes, which keep the case).
+std::string unquoted(const std::string& value) {
+  if (value.size() < 2 || value.front() != '"' || value.back() != '"') return value;
+  std::string out;
+  for (size_t i = 1; i + 1 < value.size(); ++i) {
+    if (value[i] == '\\' && i + 2 < value.size()) {
+      out += value[++i];
+    } else if (value[i] == '"') {
+      return value;  // "a"."b": two stretches
+    } else {
+      out += value[i];
+    }
+  }
+  return out;
 }
 
 // Steps that are one line: the next line starts another step, blank line or not.
@@ -107,10 +126,12 @@ ScenarioText parse_scenario(const std::filesystem::path& path, const std::string
     step.header = without_comment(line);
     // "key=value" words after the directive (and its action) are options; the rest flags.
     size_t index = 0;
-    for (auto& word : header_words(out, step.line, step.header)) {
-      const auto eq = word.find('=');
-      if (index >= 1 && eq != std::string::npos && eq > 0) {
-        step.options[word.substr(0, eq)] = word.substr(eq + 1);
+    for (auto& raw : header_words(out, step.line, step.header)) {
+      const auto eq = raw.find('=');
+      const bool option = index >= 1 && eq != std::string::npos && eq > 0 && raw[0] != '"';
+      const std::string word = unquoted(raw);
+      if (option) {
+        step.options[raw.substr(0, eq)] = unquoted(raw.substr(eq + 1));
       } else if (index >= 2) {
         step.flags.push_back(word);
         step.words.push_back(word);
