@@ -20,6 +20,28 @@ grep -q "CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR: '3'" <<< "$cluster" \
   || { echo "error: the cluster profile does not replicate Connect's offsets 3 times" >&2; exit 1; }
 say "compose/docker-compose.yml with compose/cluster.env: valid, 3 Kafka nodes + 2 workers"
 
+# What reading the file and the workflow line by line found, held (issue 20).
+config=$(docker-compose -f "$root/compose/docker-compose.yml" config)
+fail() { echo "error: $*" >&2; exit 1; }
+# debezium/connect's entrypoint overwrites CONNECT_OFFSET_FLUSH_INTERVAL_MS from its own variable.
+grep -q "CONNECT_OFFSET_FLUSH_INTERVAL_MS" <<< "$config" \
+  && fail "the compose file sets CONNECT_OFFSET_FLUSH_INTERVAL_MS, which the image overwrites: set OFFSET_FLUSH_INTERVAL_MS"
+grep -Eq "OFFSET_FLUSH_INTERVAL_MS: '?1000'?$" <<< "$config" || fail "the worker's OFFSET_FLUSH_INTERVAL_MS is not 1000"
+# The official image answers on its Unix socket during init: readiness over TCP.
+grep -q "pg_isready -h 127.0.0.1" <<< "$config" || fail "the postgres healthcheck does not ask over TCP (pg_isready -h 127.0.0.1)"
+# Kafka's check starts a JVM each time: not every 2 s for the container's life.
+kafka_interval=$(awk '/^  kafka:/{k=1} k && /interval:/{print $2; exit}' <<< "$config")
+case "$kafka_interval" in 2s|1s|3s|5s) fail "the kafka healthcheck runs every $kafka_interval (a JVM each time)";; esac
+workflow="$root/.github/workflows/ci.yml"
+grep -q "checks: write" "$workflow" || fail "the workflow does not grant checks: write (the JUnit checks fail with the default token)"
+grep -q "external-results.xml" <(sed -n '/Publish ctest results/,/check_name/p' "$workflow") \
+  || fail "the external leg's JUnit is not published"
+grep -q "build/external-results.xml" <(sed -n '/upload-artifact/,/if-no-files-found/p' "$workflow") \
+  || fail "the external leg's JUnit is not uploaded"
+grep -q "ci/jars/versions" <(grep "key: deps-" "$workflow") || fail "the cache key ignores the version sets"
+grep -q "runs the end-to-end label on it" "$root/compose/README.md" || fail "compose/README.md does not say what the workflow runs on compose"
+say "compose file and workflow: flush interval, readiness, healthcheck cost, checks permission, external JUnit, cache key"
+
 bin="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/cdc-harness/bin"
 if [ ! -x "$bin/actionlint" ]; then
   command -v go >/dev/null || { echo "error: Go is needed to install actionlint: apt-get install golang" >&2; exit 1; }
