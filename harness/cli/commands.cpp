@@ -29,6 +29,7 @@
 #include "harness/connector/connector_config.hpp"
 #include "harness/connector/connector_handle.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
+#include "harness/connector/worker_settings.hpp"
 #include "harness/faults/fault_catalogue.hpp"
 #include "harness/faults/schedule.hpp"
 #include "harness/observer/change_line.hpp"
@@ -146,6 +147,36 @@ void warn_of_what_it_misses(const StackEndpoints& endpoints, const ConnectorConf
   }
 }
 
+namespace {
+
+// Reads what the worker and the connector run with (worker_settings.hpp), shows it as a stage
+// line (and a warning where the worker disagrees with what the stack's config means), and
+// keeps it in the run directory for the reports.
+void note_worker_settings(const StackBackend& backend, const StackEndpoints& endpoints,
+                          const ConnectorConfig& connector, const fs::path& run_dir,
+                          const Progress& progress) {
+  nlohmann::json settings;
+  try {
+    const WorkerSettings worker = read_worker_settings(endpoints, connector, backend.worker_log());
+    progress.stage("worker", describe(worker));
+    const std::string disagreement =
+        offset_flush_disagreement(worker, backend.intended_offset_flush_ms());
+    if (!disagreement.empty()) std::cerr << "warning: " << disagreement << "\n";
+    settings = to_json(worker);
+  } catch (const HarnessError& e) {
+    settings = {{"error", e.what()}};
+  }
+  write_file(RunDir(run_dir).worker_settings(), settings.dump(2) + "\n");
+}
+
+nlohmann::json recorded_worker_settings(const fs::path& run_dir) {
+  std::error_code ec;
+  if (!fs::exists(RunDir(run_dir).worker_settings(), ec)) return nlohmann::json();
+  return nlohmann::json::parse(read_file(RunDir(run_dir).worker_settings()), nullptr, false);
+}
+
+}  // namespace
+
 int cmd_up(const Options& options) {
   Progress progress;
   // Read the connector config before anything starts: a bad file must not leave a stack.
@@ -191,6 +222,7 @@ int cmd_up(const Options& options) {
                    "registering " + registered.name + " from " + options.connector_file.string());
     start_connector(endpoints, registered, progress);
     warn_of_what_it_misses(endpoints, registered);
+    note_worker_settings(*backend, endpoints, registered, options.run_dir, progress);
     save_registered_connector(options.run_dir, registered);
     if (!choice.shared()) {
       external_file = RunDir(options.run_dir).external_settings();
@@ -399,6 +431,11 @@ int on_a_stack(
     auto backend = make_stack_backend(choice, options.run_dir);
     const StackEndpoints endpoints =
         reuse ? load_endpoints(options.run_dir) : backend->up(progress);
+    note_worker_settings(*backend, endpoints,
+                         fs::exists(RunDir(options.run_dir).connector())
+                             ? load_registered_connector(options.run_dir)
+                             : load_connector_config(options.connector_file),
+                         options.run_dir, progress);
     exit_code = job(*backend, endpoints, choice);
   } catch (...) {
     if (!reuse) tear_down(options.run_dir, Progress(true));
@@ -431,6 +468,7 @@ int cmd_report(const Options& options) {
                       report_options.stack = choice.name();
                       report_options.topology = choice.topology;
                       report_options.version_set = choice.versions;
+                      report_options.worker = recorded_worker_settings(options.run_dir);
                       const ReportData report =
                           run_report(endpoints, connector, report_options, progress);
                       write_report(report, out);
@@ -492,7 +530,8 @@ int cmd_chaos(const Options& options) {
                                        {"duration_s", chaos.duration.count() / 1000},
                                        {"interval_s", options.interval_s},
                                        {"liveness_bound_s", chaos.liveness_bound.count() / 1000},
-                                       {"rate_tps", chaos.load.rate}};
+                                       {"rate_tps", chaos.load.rate},
+                                       {"worker", recorded_worker_settings(options.run_dir)}};
         write_chaos(data, out);
         std::cout << "chaos report written to " << out.string()
                   << "/ (index.html, report.md, report.json)\nreplay with: " << replay << "\n";

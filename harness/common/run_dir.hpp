@@ -21,6 +21,8 @@ class RunDir {
   // Hosts and ports of a stack that is up (no passwords), and the connector registered on it.
   std::filesystem::path endpoints() const { return root_ / "endpoints.json"; }
   std::filesystem::path connector() const { return root_ / "connector.json"; }
+  // What the Connect worker and the connector run with, as read at bring-up.
+  std::filesystem::path worker_settings() const { return root_ / "worker.json"; }
   // 0600 files: the roles' passwords, a pgpass for psql, the settings that share the stack.
   std::filesystem::path secrets() const { return root_ / "secrets"; }
   std::filesystem::path credentials() const { return secrets() / "credentials.properties"; }

@@ -25,6 +25,7 @@ struct ReportOptions {
   std::string stack = "native";  // the backend the report ran on, for the reader
   Topology topology{};           // its brokers and workers, for the reader
   std::string version_set{};     // its version set (native), for the reader
+  nlohmann::json worker{};       // what the worker and connector run with (worker_settings.hpp)
 };
 
 // For each profile: a connector of its own derived from `base`, then one load step per

@@ -67,6 +67,8 @@ std::string markdown_report(const ReportData& report) {
         " · PostgreSQL " + m["versions"].value("postgres", "?") + " · Kafka " +
         m["versions"].value("kafka", "?") + " · Debezium " + m["versions"].value("debezium", "?") +
         " · synchronous_commit=" + m["postgres_settings"].value("synchronous_commit", "?") + "\n\n";
+  if (m.contains("worker") && m["worker"].contains("summary"))
+    md += "Worker: " + m["worker"].value("summary", "") + "\n\n";
   md += "Load: open loop, " + m["load"]["rates_tps"].dump() + " transactions/s, " +
         fixed(m["load"].value("duration_s", 0.0), 0) + " s per rate, " +
         std::to_string(m["load"].value("sessions", 0)) + " sessions, mix insert/update/delete " +

@@ -43,6 +43,12 @@ class StackBackend {
   // Makes the components' logs readable under <run dir>/logs (native writes them there
   // anyway; compose copies them out of its containers). False when the backend has none.
   virtual bool collect_logs() const { return true; }
+  // The (first) Connect worker's log as it stands, for the settings Kafka logs at its start
+  // (Connect's REST API serves no worker config); "" where the stack gives none (external).
+  virtual std::string worker_log() const { return ""; }
+  // The offset flush interval the stack's own config means its workers to run with; 0 where
+  // it means nothing (external).
+  virtual long intended_offset_flush_ms() const { return 0; }
   // Acts on one component and returns once it is in the state the action leads to (start:
   // answering again). A backend that does not own the component says so in a HarnessError.
   virtual void act_on(Component component, ComponentAction action, const Progress& progress) = 0;

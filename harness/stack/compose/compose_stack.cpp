@@ -184,6 +184,21 @@ class ComposeStack final : public StackBackend {
     return true;
   }
 
+  std::string worker_log() const override {
+    if (!fs::exists(state_file())) return "";
+    const auto output = recorded_project().try_run({"logs", "--no-color", "connect"}, scaled(30s));
+    return output.exit_code == 0 ? output.out : "";
+  }
+
+  // What the compose file sets through the image's OFFSET_FLUSH_INTERVAL_MS.
+  long intended_offset_flush_ms() const override {
+    if (!fs::exists(state_file())) return 0;
+    const std::string file =
+        read_file(json::parse(read_file(state_file())).at("file").get<std::string>());
+    const auto at = file.find("\n  OFFSET_FLUSH_INTERVAL_MS:");
+    return at == std::string::npos ? 60000 : std::atol(file.c_str() + file.find(':', at + 3) + 1);
+  }
+
  private:
   fs::path state_file() const { return RunDir(run_dir_).compose_state(); }
   fs::path docker_log() const { return RunDir(run_dir_).log("docker"); }

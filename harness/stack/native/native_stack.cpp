@@ -718,6 +718,22 @@ class NativeStack final : public StackBackend {
     if (failed) std::rethrow_exception(failed);
   }
 
+  std::string worker_log() const override {
+    const fs::path log = RunDir(run_dir_).log(node_name("connect", 1, topology_.workers));
+    std::error_code ec;
+    return fs::exists(log, ec) ? read_file(log) : "";
+  }
+
+  // debezium/worker.properties' setting, or Connect's default with --connect-defaults.
+  long intended_offset_flush_ms() const override {
+    if (connect_defaults_) return 60000;
+    const std::string settings =
+        read_file(fs::path(CDC_SOURCE_DIR) / "debezium" / "worker.properties");
+    const std::string key = "\noffset.flush.interval.ms=";
+    const auto at = settings.find(key);
+    return at == std::string::npos ? 60000 : std::atol(settings.c_str() + at + key.size());
+  }
+
   fs::path run_dir_;
   Topology topology_;
   std::string versions_;   // the version set ("" for the default)
