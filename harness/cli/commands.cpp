@@ -162,6 +162,8 @@ void note_worker_settings(const StackBackend& backend, const StackEndpoints& end
     const std::string disagreement =
         offset_flush_disagreement(worker, backend.intended_offset_flush_ms());
     if (!disagreement.empty()) std::cerr << "warning: " << disagreement << "\n";
+    if (const std::string c = unreadable_converter(worker); !c.empty())
+      std::cerr << "warning: " << c << "\n";
     settings = to_json(worker);
   } catch (const HarnessError& e) {
     settings = {{"error", e.what()}};

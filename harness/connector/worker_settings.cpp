@@ -96,6 +96,24 @@ std::string describe(const WorkerSettings& s) {
                          : "; scenario files settle on committed offsets");
 }
 
+std::string unreadable_converter(const WorkerSettings& s) {
+  for (const std::string which : {"key", "value"}) {
+    const std::string key = which + ".converter";
+    const auto own = s.connector.find(key);
+    const auto worker = s.worker.find(key);
+    const std::string converter = own != s.connector.end()   ? own->second
+                                  : worker != s.worker.end() ? worker->second
+                                                             : "";
+    if (!converter.empty() && converter != "org.apache.kafka.connect.json.JsonConverter") {
+      return "the connector's " + which + "s are written by " + converter +
+             ", which the observer cannot decode (it reads JsonConverter output, with or without "
+             "schemas): every check would fail on decoding; use JsonConverter for the harness's "
+             "connectors (Avro through a schema registry is not supported yet)";
+    }
+  }
+  return "";
+}
+
 std::string offset_flush_disagreement(const WorkerSettings& s, long intended_ms) {
   const auto it = s.worker.find("offset.flush.interval.ms");
   if (intended_ms <= 0 || it == s.worker.end()) return "";

@@ -34,6 +34,10 @@ nlohmann::json to_json(const WorkerSettings& settings);
 // One line for people: "offset.flush.interval.ms=60000 (the worker's log), …".
 std::string describe(const WorkerSettings& settings);
 
+// A warning when the connector's records are written by a converter the observer cannot read
+// (it decodes JsonConverter output, with or without schemas); "" when it can or it is unknown.
+std::string unreadable_converter(const WorkerSettings& settings);
+
 // A warning when the worker runs with another offset flush interval than the stack's
 // config means it to (`intended_ms`; 0: no intention); "" when they agree or it is unknown.
 std::string offset_flush_disagreement(const WorkerSettings& settings, long intended_ms);

@@ -53,3 +53,20 @@ TEST(WorkerSettings, TheSummarySaysWhatIsUnknown) {
 
 }  // namespace
 }  // namespace cdc
+
+namespace cdc {
+namespace {
+
+TEST(WorkerSettings, AConverterTheObserverCannotReadIsOneWarning) {
+  WorkerSettings s;
+  s.worker = worker_settings_from_log(recorded_log());
+  EXPECT_EQ(unreadable_converter(s), "");
+  s.connector["value.converter"] = "io.apicurio.registry.utils.converter.AvroConverter";
+  const std::string warning = unreadable_converter(s);
+  EXPECT_THAT(warning, HasSubstr("values are written by io.apicurio.registry.utils.converter."
+                                 "AvroConverter, which the observer cannot decode"));
+  EXPECT_EQ(warning.find('\n'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cdc
