@@ -84,7 +84,8 @@ SourceTaskMetrics source_task_metrics(const std::string& prometheus_text,
 
 SourceTaskMetrics scrape_source_task_metrics(const std::vector<std::string>& metrics_urls,
                                              const std::string& connector) {
-  SourceTaskMetrics sum;
+  // Every worker's lines together: the parse sums them, whichever worker runs the tasks.
+  std::string scraped;
   for (const auto& url : metrics_urls) {
     const size_t path_at = url.find('/', url.find("://") + 3);
     const std::string origin = url.substr(0, path_at);
@@ -99,15 +100,9 @@ SourceTaskMetrics scrape_source_task_metrics(const std::vector<std::string>& met
                                    : httplib::to_string(response.error())) +
                          "): is the worker up, and does it carry the Prometheus JMX exporter?");
     }
-    const SourceTaskMetrics m = source_task_metrics(response->body, connector);
-    sum.polled += m.polled;
-    sum.written += m.written;
-    sum.tasks += m.tasks;
-    sum.producers += m.producers;
-    sum.producer_bytes_in_use += m.producer_bytes_in_use;
-    sum.producer_batches_split += m.producer_batches_split;
+    scraped += response->body + "\n";
   }
-  return sum;
+  return source_task_metrics(scraped, connector);
 }
 
 bool all_polled_acknowledged(const SourceTaskMetrics& first, const SourceTaskMetrics& second) {

@@ -16,22 +16,15 @@ grep -q "^error: Java 11 at .* is too old: Kafka 4 and Debezium 3 need Java 17+"
 left_nothing
 echo "ok: Java 11 is refused in one line before anything starts"
 
-if CDC_HARNESS_TOXIPROXY="$work/no-such-toxiproxy" "$harness" up --detach --run-dir "$work/run" \
-    > "$work/out" 2>&1; then
-  fail "up succeeded without Toxiproxy"
-fi
-[ "$(grep -c . "$work/out")" -le 3 ] || fail "more than a short message"
-grep -q "^error: CDC_HARNESS_TOXIPROXY=.* does not exist" "$work/out" ||
-  fail "no one-line error naming the missing Toxiproxy"
-left_nothing
-echo "ok: a missing Toxiproxy is refused in one line before anything starts"
-
-if CDC_HARNESS_METRICS_AGENT="$work/no-such-agent.jar" "$harness" up --detach --run-dir "$work/run" \
-    > "$work/out" 2>&1; then
-  fail "up succeeded without the metrics agent"
-fi
-[ "$(grep -c . "$work/out")" -le 3 ] || fail "more than a short message"
-grep -q "^error: CDC_HARNESS_METRICS_AGENT=.* does not exist" "$work/out" ||
-  fail "no one-line error naming the missing metrics agent"
-left_nothing
-echo "ok: a missing metrics agent is refused in one line before anything starts"
+# A missing tool named by its override: `up` refuses in one line naming it, leaving nothing.
+refuses_missing() {  # VARIABLE PATH WHAT
+  if env "$1=$2" "$harness" up --detach --run-dir "$work/run" > "$work/out" 2>&1; then
+    fail "up succeeded without $3"
+  fi
+  [ "$(grep -c . "$work/out")" -le 3 ] || fail "more than a short message"
+  grep -q "^error: $1=.* does not exist" "$work/out" || fail "no one-line error naming the missing $3"
+  left_nothing
+  echo "ok: a missing $3 is refused in one line before anything starts"
+}
+refuses_missing CDC_HARNESS_TOXIPROXY "$work/no-such-toxiproxy" Toxiproxy
+refuses_missing CDC_HARNESS_METRICS_AGENT "$work/no-such-agent.jar" "metrics agent"
