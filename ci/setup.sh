@@ -10,7 +10,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 # Header/library packages, checked by name.
 # kcat: what `cdc-harness bench` compares the observer with (pgbench comes with Postgres).
 packages=(build-essential cmake ninja-build pkg-config git curl
-          libpqxx-dev libpq-dev librdkafka-dev nlohmann-json3-dev libboost-dev
+          libpqxx-dev libpq-dev librdkafka-dev libavro-dev nlohmann-json3-dev libboost-dev
           libboost-filesystem-dev libcpp-httplib-dev libcli11-dev libsimdjson-dev libjemalloc-dev libabsl-dev libgtest-dev libgmock-dev clang-format
           python3-jsonschema docker-compose shellcheck kcat)
 missing=()
@@ -37,6 +37,7 @@ fi
 while read -r set_name dir; do say "jars ($set_name): $dir"; done < <(bash "$root/ci/resolve-jars.sh" all)
 say "toxiproxy: $(bash "$root/ci/install-toxiproxy.sh")"
 say "metrics agent: $(bash "$root/ci/install-metrics-agent.sh")"
+say "schema registry and Avro converter: $(bash "$root/ci/install-schema-registry.sh")"
 
 say "building in $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

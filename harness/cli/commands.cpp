@@ -29,11 +29,13 @@
 #include "harness/connector/connector_config.hpp"
 #include "harness/connector/connector_handle.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
+#include "harness/connector/converter_settings.hpp"
 #include "harness/connector/worker_settings.hpp"
 #include "harness/faults/fault_catalogue.hpp"
 #include "harness/faults/schedule.hpp"
 #include "harness/observer/change_line.hpp"
 #include "harness/observer/envelope_decoder.hpp"
+#include "harness/observer/schema_registry.hpp"
 #include "harness/observer/topic_observer.hpp"
 #include "harness/report/bench_run.hpp"
 #include "harness/report/chaos_run.hpp"
@@ -51,9 +53,12 @@ namespace fs = std::filesystem;
 namespace {
 
 // On a stack others share, the run's connector carries the run id in its name, slot and
-// topic prefix (and so does every connector a scenario derives from it).
-ConnectorConfig connector_for_run(const ConnectorConfig& connector, const StackChoice& choice) {
-  return choice.shared() ? isolated_copy(connector, choice.run_id) : connector;
+// topic prefix (and so does every connector a scenario derives from it); it writes with the
+// converter the run asked for.
+ConnectorConfig connector_for_run(const ConnectorConfig& connector, const StackChoice& choice,
+                                  const StackEndpoints& endpoints) {
+  return with_converter(choice.shared() ? isolated_copy(connector, choice.run_id) : connector,
+                        choice.converter, endpoints);
 }
 
 int tail_topic(TopicObserver& observer) {
@@ -162,7 +167,8 @@ void note_worker_settings(const StackBackend& backend, const StackEndpoints& end
     const std::string disagreement =
         offset_flush_disagreement(worker, backend.intended_offset_flush_ms());
     if (!disagreement.empty()) std::cerr << "warning: " << disagreement << "\n";
-    if (const std::string c = unreadable_converter(worker); !c.empty())
+    if (const std::string c = unreadable_converter(worker, !endpoints.schema_registry_url.empty());
+        !c.empty())
       std::cerr << "warning: " << c << "\n";
     settings = to_json(worker);
   } catch (const HarnessError& e) {
@@ -196,7 +202,7 @@ int cmd_up(const Options& options) {
   }
   const StackChoice choice = choose_stack(
       options.stack, options.stack_config, choose_topology(options.brokers, options.workers),
-      choose_version_set(options.versions), options.connect_defaults);
+      choose_version_set(options.versions), options.connect_defaults, options.converter);
   if (recorded_stack_backend(options.run_dir)->has_leftovers()) {
     progress.stage("stack", "cleaning up what an earlier run left in " + options.run_dir.string());
     if (!tear_down(options.run_dir, progress)) throw earlier_run_not_cleaned(options.run_dir);
@@ -219,7 +225,7 @@ int cmd_up(const Options& options) {
                      (choice.kind == StackKind::Native ? ", version set " + choice.versions : "") +
                      (choice.connect_defaults ? ", workers with Connect's defaults" : ""));
     endpoints = backend->up(progress);
-    registered = connector_for_run(connector, choice);
+    registered = connector_for_run(connector, choice, endpoints);
     progress.stage("connector",
                    "registering " + registered.name + " from " + options.connector_file.string());
     start_connector(endpoints, registered, progress);
@@ -240,6 +246,7 @@ int cmd_up(const Options& options) {
   std::cout << "pipeline streaming: bring-up took " << seconds
             << " s (start -> connector streaming)\n";
   print_endpoints(endpoints, registered, options.run_dir, external_file);
+  use_schema_registry(endpoints.schema_registry_url);
   if (options.detach) {
     if (options.guard_pid) start_guard(options);
     fs::remove(owner_file(options.run_dir));  // handed over: `down` or the guard owns it now
@@ -333,7 +340,15 @@ int cmd_tail(const Options& options) {
   std::string bootstrap =
       !options.bootstrap.empty() ? options.bootstrap : env("KAFKA_CDC_BOOTSTRAP_SERVERS");
   if (topic.empty()) topic = load_registered_connector(options.run_dir).change_topic();
-  if (bootstrap.empty()) bootstrap = load_endpoints(options.run_dir).kafka_bootstrap;
+  if (fs::exists(RunDir(options.run_dir).endpoints())) {
+    const StackEndpoints endpoints = load_endpoints(options.run_dir);
+    if (bootstrap.empty()) bootstrap = endpoints.kafka_bootstrap;
+    use_schema_registry(!env("CDC_SCHEMA_REGISTRY_URL").empty() ? env("CDC_SCHEMA_REGISTRY_URL")
+                                                                : endpoints.schema_registry_url);
+  } else {
+    if (bootstrap.empty()) bootstrap = load_endpoints(options.run_dir).kafka_bootstrap;  // says why
+    use_schema_registry(env("CDC_SCHEMA_REGISTRY_URL"));
+  }
   TopicObserver observer(bootstrap, topic, options.from);
   return tail_topic(observer);
 }
@@ -399,9 +414,10 @@ int on_a_stack(
   const bool reuse = stack_running(options.run_dir);
   const Topology topology = choose_topology(options.brokers, options.workers);
   const std::string versions = choose_version_set(options.versions);
-  const StackChoice choice = reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
-                                   : choose_stack(options.stack, options.stack_config, topology,
-                                                  versions, options.connect_defaults);
+  const StackChoice choice =
+      reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
+            : choose_stack(options.stack, options.stack_config, topology, versions,
+                           options.connect_defaults, options.converter);
   if (reuse && !options.versions.empty() && choice.versions != versions) {
     throw HarnessError("the stack running in " + options.run_dir.string() + " runs version set " +
                        choice.versions + ", not " + versions +
@@ -433,6 +449,7 @@ int on_a_stack(
     auto backend = make_stack_backend(choice, options.run_dir);
     const StackEndpoints endpoints =
         reuse ? load_endpoints(options.run_dir) : backend->up(progress);
+    use_schema_registry(endpoints.schema_registry_url);
     note_worker_settings(*backend, endpoints,
                          fs::exists(RunDir(options.run_dir).connector())
                              ? load_registered_connector(options.run_dir)
@@ -471,8 +488,9 @@ int cmd_report(const Options& options) {
                       report_options.topology = choice.topology;
                       report_options.version_set = choice.versions;
                       report_options.worker = recorded_worker_settings(options.run_dir);
-                      const ReportData report =
-                          run_report(endpoints, connector, report_options, progress);
+                      const ReportData report = run_report(
+                          endpoints, with_converter(connector, choice.converter, endpoints),
+                          report_options, progress);
                       write_report(report, out);
                       std::cout << "report written to " << out.string()
                                 << "/ (index.html, report.md, report.json)\n";
@@ -524,7 +542,9 @@ int cmd_chaos(const Options& options) {
       [&](StackBackend& stack, const StackEndpoints& endpoints, const StackChoice& choice) {
         chaos.run_id = choice.run_id.empty() ? new_run_id() : choice.run_id;
         chaos.stack = choice.name();
-        ChaosData data = run_chaos(stack, endpoints, connector, chaos, progress);
+        ChaosData data =
+            run_chaos(stack, endpoints, with_converter(connector, choice.converter, endpoints),
+                      chaos, progress);
         data.replay = replay;
         data.metadata = nlohmann::json{{"seed", chaos.seed},
                                        {"stack", chaos.stack},
@@ -551,7 +571,7 @@ int cmd_bench(const Options& options) {
                        ": bench times bring-ups of its own; stop it first (`cdc-harness down`) "
                        "or give bench another --run-dir");
   }
-  const ConnectorConfig connector = load_connector_config(options.connector_file);
+  const ConnectorConfig file_connector = load_connector_config(options.connector_file);
   const fs::path out = report_dir(options);
   Options native = options;
   native.stack = "native";  // the comparisons are with tools on this machine
@@ -569,21 +589,24 @@ int cmd_bench(const Options& options) {
   for (int round = 1; round <= 3; ++round) {
     const auto started = Clock::now();
     Clock::time_point finished;
-    on_a_stack(
-        native, progress, [&](StackBackend&, const StackEndpoints& endpoints, const StackChoice&) {
-          start_connector(endpoints, connector, progress);
-          ups.push_back(seconds(started));
-          progress.stage("bench", "bring-up " + std::to_string(round) + " of 3: streaming after " +
-                                      std::to_string(ups.back()) + " s");
-          if (round == 3) {
-            bench = run_bench(endpoints, connector, bench_options, progress);
-            ConnectClient connect(endpoints.connect_url);
-            bench["versions"]["debezium"] =
-                plugin_version(connect, kDebeziumPostgresConnectorClass);
-          }
-          finished = Clock::now();
-          return 0;
-        });
+    on_a_stack(native, progress,
+               [&](StackBackend&, const StackEndpoints& endpoints, const StackChoice& choice) {
+                 const ConnectorConfig connector =
+                     with_converter(file_connector, choice.converter, endpoints);
+                 start_connector(endpoints, connector, progress);
+                 ups.push_back(seconds(started));
+                 progress.stage("bench", "bring-up " + std::to_string(round) +
+                                             " of 3: streaming after " +
+                                             std::to_string(ups.back()) + " s");
+                 if (round == 3) {
+                   bench = run_bench(endpoints, connector, bench_options, progress);
+                   ConnectClient connect(endpoints.connect_url);
+                   bench["versions"]["debezium"] =
+                       plugin_version(connect, kDebeziumPostgresConnectorClass);
+                 }
+                 finished = Clock::now();
+                 return 0;
+               });
     downs.push_back(seconds(finished));
   }
   const auto median = [](std::vector<double> v) {
@@ -617,12 +640,13 @@ int cmd_run(const Options& options) {
   return on_a_stack(
       options, progress,
       [&](StackBackend& backend, const StackEndpoints& endpoints, const StackChoice& choice) {
-        ScenarioStack stack{backend, endpoints,
-                            !connector_given && fs::exists(RunDir(options.run_dir).connector())
-                                ? load_registered_connector(options.run_dir)
-                                : load_connector_config(options.connector_file),
-                            choice.run_id.empty() ? new_run_id() : choice.run_id,
-                            options.keep_topics};
+        ScenarioStack stack{
+            backend, endpoints,
+            with_converter(!connector_given && fs::exists(RunDir(options.run_dir).connector())
+                               ? load_registered_connector(options.run_dir)
+                               : load_connector_config(options.connector_file),
+                           choice.converter, endpoints),
+            choice.run_id.empty() ? new_run_id() : choice.run_id, options.keep_topics};
         int failed = 0;
         for (const auto& file : options.scenario_files) {
           const ScenarioOutcome outcome = run_scenario_file(file, stack, options.record, progress);

@@ -55,6 +55,7 @@ void flag_stack(CLI::App& app, Options& o) {
   value_flag(app, "--workers", [&o](const std::string& v) { o.workers = v; });
   value_flag(app, "--versions", [&o](const std::string& v) { o.versions = v; });
   app.add_flag_callback("--connect-defaults", [&o] { o.connect_defaults = true; });
+  value_flag(app, "--converter", [&o](const std::string& v) { o.converter = v; });
 }
 void flag_guard_pid(CLI::App& app, Options& o) {
   value_flag(app, "--guard-pid", [&o](const std::string& pid) {

@@ -32,6 +32,7 @@ struct Options {
   // up, report, chaos: the version set ("": $CDC_VERSIONS, else the default)
   std::string versions{};
   bool connect_defaults = false;
+  std::string converter{};  // "": $CDC_CONVERTER, else json
   // report
   std::vector<double> rates = {50, 200};
   bool rates_given = false;

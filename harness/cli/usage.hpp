@@ -27,6 +27,7 @@ commands:
 inline constexpr const char* kUpUsage =
     R"(usage: cdc-harness up [--run-dir DIR] [--stack native|compose|external] [--stack-config FILE]
                       [--brokers N] [--workers N] [--versions NAME] [--connect-defaults]
+                      [--converter json|avro]
                       [--connector FILE] [--tail] [--detach [--guard-pid PID]]
 
 Brings up Postgres, Kafka (KRaft) and Kafka Connect, registers the connector and waits
@@ -49,6 +50,9 @@ until it streams. Then stays until Ctrl-C, which stops everything.
   --connect-defaults  native: workers with Kafka Connect's defaults, as users run them
                     (offset.flush.interval.ms 60 s, as in the debezium/connect image), not
                     the test tuning of debezium/worker.properties ($CDC_CONNECT_DEFAULTS=1)
+  --converter NAME  json (default) or avro: the connector writes Avro through a schema
+                    registry (native: Apicurio Registry, started and stopped with the
+                    stack; external: CDC_EXTERNAL_SCHEMA_REGISTRY_URL) ($CDC_CONVERTER)
 
   --run-dir DIR     data and logs go here (default: $CDC_HARNESS_RUN_DIR or <build>/run/cli)
   --connector FILE  connector config (default: debezium/customer-cdc.json)

@@ -96,19 +96,42 @@ std::string describe(const WorkerSettings& s) {
                          : "; scenario files settle on committed offsets");
 }
 
-std::string unreadable_converter(const WorkerSettings& s) {
+std::string unreadable_converter(const WorkerSettings& s, bool registry_known) {
   for (const std::string which : {"key", "value"}) {
     const std::string key = which + ".converter";
-    const auto own = s.connector.find(key);
-    const auto worker = s.worker.find(key);
-    const std::string converter = own != s.connector.end()   ? own->second
-                                  : worker != s.worker.end() ? worker->second
-                                                             : "";
-    if (!converter.empty() && converter != "org.apache.kafka.connect.json.JsonConverter") {
+    // The connector's own setting, else the worker's.
+    const auto setting = [&](const std::string& name) -> std::string {
+      if (const auto own = s.connector.find(name); own != s.connector.end()) return own->second;
+      if (const auto worker = s.worker.find(name); worker != s.worker.end()) return worker->second;
+      return "";
+    };
+    const std::string converter = setting(key);
+    if (converter.empty() || converter == "org.apache.kafka.connect.json.JsonConverter") continue;
+    const bool apicurio = converter == "io.apicurio.registry.utils.converter.AvroConverter";
+    const bool confluent = converter == "io.confluent.connect.avro.AvroConverter";
+    if (!apicurio && !confluent) {
       return "the connector's " + which + "s are written by " + converter +
-             ", which the observer cannot decode (it reads JsonConverter output, with or without "
-             "schemas): every check would fail on decoding; use JsonConverter for the harness's "
-             "connectors (Avro through a schema registry is not supported yet)";
+             ", which the observer cannot decode (it reads JsonConverter output, and Avro in "
+             "the Confluent wire format): every check would fail on decoding; use JsonConverter "
+             "or an AvroConverter (--converter avro)";
+    }
+    if (!registry_known) {
+      return "the connector's " + which + "s are Avro (" + converter +
+             "), but the stack's endpoints name no schema registry to read their schemas from: "
+             "set CDC_EXTERNAL_SCHEMA_REGISTRY_URL";
+    }
+    // Apicurio's defaults put the schema id in headers and its own id in the record; the
+    // observer reads the Confluent wire format (a 0 byte, then the id the registry's
+    // Confluent-compatible API serves).
+    if (apicurio && (setting(key + ".apicurio.registry.as-confluent") != "true" ||
+                     setting(key + ".apicurio.registry.headers.enabled") != "false" ||
+                     setting(key + ".apicurio.registry.use-id") != "contentId")) {
+      return "the connector's " + which +
+             "s are written by Apicurio's AvroConverter in its own format, which the observer "
+             "cannot read: set " +
+             key + ".apicurio.registry.as-confluent=true, " + key +
+             ".apicurio.registry.headers.enabled=false and " + key +
+             ".apicurio.registry.use-id=contentId (the Confluent wire format)";
     }
   }
   return "";

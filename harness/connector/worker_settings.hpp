@@ -35,8 +35,9 @@ nlohmann::json to_json(const WorkerSettings& settings);
 std::string describe(const WorkerSettings& settings);
 
 // A warning when the connector's records are written by a converter the observer cannot read
-// (it decodes JsonConverter output, with or without schemas); "" when it can or it is unknown.
-std::string unreadable_converter(const WorkerSettings& settings);
+// (it decodes JsonConverter output, with or without schemas, and Avro in the Confluent wire
+// format when the stack names a schema registry); "" when it can or it is unknown.
+std::string unreadable_converter(const WorkerSettings& settings, bool registry_known);
 
 // A warning when the worker runs with another offset flush interval than the stack's
 // config means it to (`intended_ms`; 0: no intention); "" when they agree or it is unknown.

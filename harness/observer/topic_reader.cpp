@@ -6,6 +6,8 @@
 
 #include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
+#include "harness/observer/avro_records.hpp"
+#include "harness/observer/schema_registry.hpp"
 
 namespace cdc {
 
@@ -138,6 +140,12 @@ RecordView TopicReader::view_of(const RdKafka::Message& message) {
     view.key = std::string_view(static_cast<const char*>(message.key_pointer()), message.key_len());
   if (message.payload() != nullptr)
     view.value = std::string_view(static_cast<const char*>(message.payload()), message.len());
+  if (is_confluent_avro(view.key) || (view.value && is_confluent_avro(*view.value))) {
+    if (!avro_) avro_ = std::make_unique<AvroRecords>(fetch_writer_schema);
+    if (is_confluent_avro(view.key)) view.key = key_json_ = avro_->to_json_text(view.key);
+    if (view.value && is_confluent_avro(*view.value))
+      view.value = value_json_ = avro_->to_json_text(*view.value);
+  }
   return view;
 }
 

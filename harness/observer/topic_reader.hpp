@@ -14,6 +14,8 @@ class Message;
 
 namespace cdc {
 
+class AvroRecords;
+
 enum class StartAt { Earliest, Latest };
 
 // One Kafka record as it was on the topic: key and value bytes (no value: a tombstone).
@@ -25,6 +27,8 @@ struct RawRecord {
 };
 
 // A record seen in place, in librdkafka's buffer: valid only during the call it is handed to.
+// An Avro key or value (Confluent wire format) is seen as the JSON JsonConverter would have
+// written (avro_records.hpp), its writer schema fetched from the stack's registry.
 struct RecordView {
   std::string_view key{};
   std::optional<std::string_view> value{};
@@ -71,6 +75,8 @@ class TopicReader {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::unique_ptr<RdKafka::Message> message_;  // the last record handed out
   KafkaPosition position_{};                   // its position (the topic's name kept)
+  std::unique_ptr<AvroRecords> avro_;          // made at the first Avro record
+  std::string key_json_, value_json_;          // the last Avro record, as JSON
 };
 
 }  // namespace cdc

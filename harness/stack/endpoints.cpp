@@ -74,7 +74,9 @@ json endpoints_to_json(const StackEndpoints& e) {
           {"kafka_bootstrap", e.kafka_bootstrap},
           {"connect_url", e.connect_url},
           {"toxiproxy_url", e.toxiproxy_url},
-          {"connect_metrics_urls", e.connect_metrics_urls}};
+          {"connect_metrics_urls", e.connect_metrics_urls},
+          {"schema_registry_url", e.schema_registry_url},
+          {"connect_schema_registry_url", e.connect_schema_registry_url}};
 }
 
 void save_endpoints(const fs::path& run_dir, const StackEndpoints& e) {
@@ -102,7 +104,9 @@ StackEndpoints load_endpoints(const fs::path& run_dir) {
                         j.at("kafka_bootstrap"),
                         j.at("connect_url"),
                         j.value("toxiproxy_url", ""),
-                        j.value("connect_metrics_urls", std::vector<std::string>{})};
+                        j.value("connect_metrics_urls", std::vector<std::string>{}),
+                        j.value("schema_registry_url", ""),
+                        j.value("connect_schema_registry_url", "")};
 }
 
 }  // namespace cdc

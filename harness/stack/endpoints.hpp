@@ -33,6 +33,17 @@ struct StackEndpoints {
   // worker carries; external: CDC_EXTERNAL_CONNECT_METRICS_URL); empty where there are none,
   // and scenario files settle on Connect's committed offsets instead.
   std::vector<std::string> connect_metrics_urls{};
+  // The schema registry Avro converters write to, as this machine reaches it (native:
+  // Apicurio with --converter avro; external: CDC_EXTERNAL_SCHEMA_REGISTRY_URL); empty where
+  // the connector's records are JSON.
+  std::string schema_registry_url{};
+  // The same registry as Connect's workers reach it (compose: by its service name); empty:
+  // as above.
+  std::string connect_schema_registry_url{};
+
+  const std::string& registry_url_for_connect() const {
+    return connect_schema_registry_url.empty() ? schema_registry_url : connect_schema_registry_url;
+  }
 };
 
 // Endpoints persist in the run directory: hosts and ports in endpoints.json, passwords in a

@@ -27,6 +27,18 @@ fs::path choice_file(const fs::path& run_dir) {
 
 }  // namespace
 
+std::string to_string(Converter converter) {
+  return converter == Converter::Avro ? "avro" : "json";
+}
+
+Converter converter_named(const std::string& name, const std::string& source) {
+  if (name == "json") return Converter::Json;
+  if (name == "avro") return Converter::Avro;
+  throw HarnessError("unknown converter '" + name + "' (" + source +
+                     "): the converters are json (JsonConverter) and avro (Avro through a "
+                     "schema registry)");
+}
+
 std::string new_run_id() {
   static const char* alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::random_device random;
@@ -37,7 +49,7 @@ std::string new_run_id() {
 
 StackChoice choose_stack(const std::string& flag, const fs::path& config_flag,
                          const Topology& topology, const std::string& versions,
-                         bool connect_defaults) {
+                         bool connect_defaults, const std::string& converter) {
   StackChoice choice;
   const std::string from_env = env_or_empty("CDC_STACK");
   choice.kind = !flag.empty()       ? stack_kind_named(flag)
@@ -56,6 +68,10 @@ StackChoice choose_stack(const std::string& flag, const fs::path& config_flag,
   choice.topology = topology;
   choice.versions = versions.empty() ? default_version_set() : versions;
   choice.connect_defaults = connect_defaults || env_or_empty("CDC_CONNECT_DEFAULTS") == "1";
+  const std::string converter_env = env_or_empty("CDC_CONVERTER");
+  choice.converter = !converter.empty()       ? converter_named(converter, "--converter")
+                     : !converter_env.empty() ? converter_named(converter_env, "CDC_CONVERTER")
+                                              : Converter::Json;
   if (choice.kind != StackKind::Native && choice.connect_defaults) {
     throw HarnessError(
         "--connect-defaults (or $CDC_CONNECT_DEFAULTS) sets up the workers the "
@@ -95,7 +111,8 @@ void save_stack_choice(const fs::path& run_dir, const StackChoice& choice) {
                                         {"brokers", choice.topology.brokers},
                                         {"workers", choice.topology.workers},
                                         {"versions", choice.versions},
-                                        {"connect_defaults", choice.connect_defaults}}
+                                        {"connect_defaults", choice.connect_defaults},
+                                        {"converter", to_string(choice.converter)}}
                                            .dump(2) +
                                        "\n");
 }
@@ -113,7 +130,8 @@ std::optional<StackChoice> load_stack_choice(const fs::path& run_dir) {
       j.value("config", std::string()),
       Topology{j.value("brokers", 1), j.value("workers", 1)},
       j.value("versions", default_version_set()),
-      j.value("connect_defaults", false)};
+      j.value("connect_defaults", false),
+      converter_named(j.value("converter", "json"), "in " + choice_file(run_dir).string())};
 }
 
 void forget_stack_choice(const fs::path& run_dir) {

@@ -8,6 +8,14 @@
 
 namespace cdc {
 
+// How the connector writes its records: JsonConverter (the worker's default here), or Avro
+// through a schema registry the stack runs (native: Apicurio Registry; compose: its `avro`
+// profile; external: CDC_EXTERNAL_SCHEMA_REGISTRY_URL).
+enum class Converter { Json, Avro };
+std::string to_string(Converter converter);
+// "json" or "avro"; anything else is a one-line error naming `source` and the choices.
+Converter converter_named(const std::string& name, const std::string& source);
+
 // Which backend brings the stack up, and the run's id. `up` records it in the run directory
 // before anything starts, so every later command (down, status, guard, the scenarios) acts
 // on the same stack, also after a crash.
@@ -26,6 +34,8 @@ struct StackChoice {
   // native: workers with Connect's defaults instead of debezium/worker.properties' test
   // tuning (offset.flush.interval.ms 60 s): --connect-defaults, $CDC_CONNECT_DEFAULTS=1.
   bool connect_defaults = false;
+  // --converter, else $CDC_CONVERTER, else json.
+  Converter converter = Converter::Json;
 
   // Others use this stack too: the run creates everything under its run id and removes
   // only that, never the stack itself.
@@ -38,7 +48,7 @@ struct StackChoice {
 // topology the backend cannot run, is a one-line error. Draws a new run id.
 StackChoice choose_stack(const std::string& flag, const std::filesystem::path& config_flag,
                          const Topology& topology = {}, const std::string& versions = "",
-                         bool connect_defaults = false);
+                         bool connect_defaults = false, const std::string& converter = "");
 
 std::string new_run_id();
 

@@ -13,7 +13,8 @@ const std::vector<StackKindInfo>& stack_kinds() {
        "local processes on 127.0.0.1 (Debian packages + Maven jars; ci/setup.sh)",
        [](const std::filesystem::path& run_dir, const StackChoice& choice) {
          return native::make_native_backend(run_dir, choice.topology, choice.versions,
-                                            choice.connect_defaults);
+                                            choice.connect_defaults,
+                                            choice.converter == Converter::Avro);
        }},
       {StackKind::Compose, "compose", false, DownCleanup::Nothing, "CDC_COMPOSE_FILE",
        "docker compose, a project per run (Docker Engine with compose v2)",

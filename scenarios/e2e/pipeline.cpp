@@ -10,6 +10,7 @@
 #include "harness/common/timeouts.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/rendering_rules.hpp"
+#include "harness/observer/schema_registry.hpp"
 
 namespace cdc::scenarios {
 using nlohmann::json;
@@ -28,7 +29,10 @@ const Pipeline& Pipeline::shared() {
       throw HarnessError(std::string("no stack recorded in ") + run_dir +
                          ": bring one up with `cdc-harness up --detach --run-dir " + run_dir + "`");
     }
-    return Pipeline{run_dir, load_endpoints(run_dir), load_registered_connector(run_dir), *stack};
+    Pipeline loaded{run_dir, load_endpoints(run_dir), load_registered_connector(run_dir), *stack};
+    // An Avro pipeline's records are read with the writer schemas of the stack's registry.
+    use_schema_registry(loaded.endpoints.schema_registry_url);
+    return loaded;
   }();
   return pipeline;
 }

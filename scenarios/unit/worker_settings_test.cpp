@@ -60,12 +60,26 @@ namespace {
 TEST(WorkerSettings, AConverterTheObserverCannotReadIsOneWarning) {
   WorkerSettings s;
   s.worker = worker_settings_from_log(recorded_log());
-  EXPECT_EQ(unreadable_converter(s), "");
-  s.connector["value.converter"] = "io.apicurio.registry.utils.converter.AvroConverter";
-  const std::string warning = unreadable_converter(s);
-  EXPECT_THAT(warning, HasSubstr("values are written by io.apicurio.registry.utils.converter."
-                                 "AvroConverter, which the observer cannot decode"));
+  EXPECT_EQ(unreadable_converter(s, false), "");
+  s.connector["value.converter"] = "org.apache.kafka.connect.storage.StringConverter";
+  const std::string warning = unreadable_converter(s, true);
+  EXPECT_THAT(warning, HasSubstr("values are written by org.apache.kafka.connect.storage."
+                                 "StringConverter, which the observer cannot decode"));
   EXPECT_EQ(warning.find('\n'), std::string::npos);
+}
+
+TEST(WorkerSettings, AvroIsReadableInTheConfluentWireFormatWithARegistry) {
+  WorkerSettings s;
+  s.connector["value.converter"] = "io.apicurio.registry.utils.converter.AvroConverter";
+  // Apicurio's own format (ids in headers) is not the Confluent wire format.
+  EXPECT_THAT(unreadable_converter(s, true), HasSubstr("as-confluent=true"));
+  s.connector["value.converter.apicurio.registry.as-confluent"] = "true";
+  s.connector["value.converter.apicurio.registry.headers.enabled"] = "false";
+  s.connector["value.converter.apicurio.registry.use-id"] = "contentId";
+  EXPECT_EQ(unreadable_converter(s, true), "");
+  EXPECT_THAT(unreadable_converter(s, false), HasSubstr("no schema registry"));
+  s.connector["value.converter"] = "io.confluent.connect.avro.AvroConverter";
+  EXPECT_EQ(unreadable_converter(s, true), "");
 }
 
 }  // namespace

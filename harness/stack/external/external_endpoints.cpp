@@ -131,6 +131,19 @@ StackEndpoints read_external_endpoints(const fs::path& file) {
     endpoints.connect_metrics_urls.push_back(url);
     at = comma + 1;
   }
+  // Optional: the schema registry an Avro converter writes to (its Confluent-compatible API
+  // serves the writer schemas the observer reads records with).
+  endpoints.schema_registry_url = optional_setting(values, "CDC_EXTERNAL_SCHEMA_REGISTRY_URL");
+  while (!endpoints.schema_registry_url.empty() && endpoints.schema_registry_url.back() == '/')
+    endpoints.schema_registry_url.pop_back();
+  if (!endpoints.schema_registry_url.empty() &&
+      endpoints.schema_registry_url.rfind("http://", 0) != 0 &&
+      endpoints.schema_registry_url.rfind("https://", 0) != 0) {
+    throw HarnessError(
+        "CDC_EXTERNAL_SCHEMA_REGISTRY_URL must be the registry's http(s):// base URL (e.g. "
+        "http://registry.example:8080), not '" +
+        endpoints.schema_registry_url + "'");
+  }
   return endpoints;
 }
 
@@ -143,7 +156,10 @@ std::string external_settings_text(const StackEndpoints& e) {
          "\nCDC_EXTERNAL_CONNECT_URL=" + e.connect_url + "\n" +
          (e.connect_metrics_urls.empty()
               ? std::string()
-              : "CDC_EXTERNAL_CONNECT_METRICS_URL=" + joined(e.connect_metrics_urls, ",") + "\n");
+              : "CDC_EXTERNAL_CONNECT_METRICS_URL=" + joined(e.connect_metrics_urls, ",") + "\n") +
+         (e.schema_registry_url.empty()
+              ? std::string()
+              : "CDC_EXTERNAL_SCHEMA_REGISTRY_URL=" + e.schema_registry_url + "\n");
 }
 
 }  // namespace cdc::external

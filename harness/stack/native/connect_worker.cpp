@@ -73,7 +73,7 @@ int spawn_connect(const Toolchain& tools, const ConnectWorker& worker, const Pro
                          std::to_string(worker.port) +
                          "\n"
                          "plugin.path=" +
-                         tools.connect_plugins.string() +
+                         connect_plugin_path(tools) +
                          "\n"
                          // It starts beside its broker: retried at 1 s (the default), it would
                          // notice the broker up to a second late.

@@ -18,6 +18,7 @@
 #include "harness/stack/native/java_service.hpp"
 #include "harness/stack/native/kafka_broker.hpp"
 #include "harness/stack/native/postgres_server.hpp"
+#include "harness/stack/native/schema_registry_server.hpp"
 #include "harness/stack/native/toolchain.hpp"
 #include "harness/stack/native/toxiproxy_server.hpp"
 #include "harness/stack/ports.hpp"
@@ -107,15 +108,17 @@ PostgresEndpoint through_proxy(PostgresEndpoint role, int proxy_port) {
 
 class NativeStack final : public StackBackend {
  public:
-  NativeStack(fs::path run_dir, Topology topology, std::string versions, bool connect_defaults)
+  NativeStack(fs::path run_dir, Topology topology, std::string versions, bool connect_defaults,
+              bool schema_registry)
       : run_dir_(fs::absolute(run_dir)),
         topology_(topology),
         versions_(std::move(versions)),
         connect_defaults_(connect_defaults),
+        schema_registry_(schema_registry),
         state_(RunDir(run_dir_).native_state()) {}
 
   StackEndpoints up(const Progress& progress) override {
-    const Toolchain tools = locate_toolchain(versions_);
+    const Toolchain tools = locate_toolchain(versions_, schema_registry_);
     prepare_run_dir();
     state_.update([&](json& s) {
       s["backend"] = "native";
@@ -154,6 +157,10 @@ class NativeStack final : public StackBackend {
       for (auto& stopped : stopping) stopped.get();
     };
     stop_nodes("connect");
+    if (state.contains("schema_registry")) {
+      progress.stage("registry", "stopping");
+      stop_process(state["schema_registry"]["pid"], state["schema_registry"]["marker"], grace);
+    }
     if (state.contains("toxiproxy")) {
       progress.stage("toxiproxy", "stopping");
       stop_process(state["toxiproxy"]["pid"], state["toxiproxy"]["marker"], grace);
@@ -179,7 +186,7 @@ class NativeStack final : public StackBackend {
       fs::remove_all(pg.dir, ec);
     }
     const RunDir dir(run_dir_);
-    for (const char* component : {"postgres", "kafka", "connect", "toxiproxy"})
+    for (const char* component : {"postgres", "kafka", "connect", "toxiproxy", "schema-registry"})
       fs::remove_all(dir.component_dir(component));
     for (const char* component : {"kafka", "connect"}) {
       for (const json& node : nodes_of(state, component))
@@ -215,6 +222,11 @@ class NativeStack final : public StackBackend {
       add("toxiproxy", state["toxiproxy"]);
     } else {
       out.push_back({"toxiproxy", false, "not started"});
+    }
+    if (state.contains("schema_registry")) {
+      add("registry", state["schema_registry"]);
+    } else if (schema_registry_) {
+      out.push_back({"registry", false, "not started"});
     }
     return out;
   }
@@ -370,7 +382,8 @@ class NativeStack final : public StackBackend {
   }
 
   void switch_versions(const std::string& version_set, const Progress& progress) override {
-    const Toolchain tools = locate_toolchain(version_set);  // the set exists, its jars too
+    // The set exists, its jars too.
+    const Toolchain tools = locate_toolchain(version_set, schema_registry_);
     const json workers = nodes_of(state_.load(), "connect");
     if (workers.empty()) {
       throw HarnessError("no Connect worker in the native stack of " + run_dir_.string() +
@@ -397,8 +410,7 @@ class NativeStack final : public StackBackend {
       std::istringstream lines(read_file(config));
       std::string rewritten;
       for (std::string line; std::getline(lines, line);) {
-        if (line.rfind("plugin.path=", 0) == 0)
-          line = "plugin.path=" + tools.connect_plugins.string();
+        if (line.rfind("plugin.path=", 0) == 0) line = "plugin.path=" + connect_plugin_path(tools);
         rewritten += line + "\n";
       }
       write_file(config, rewritten);
@@ -408,7 +420,7 @@ class NativeStack final : public StackBackend {
 
   // A broker or worker again, from the configuration and data it has, on the same ports.
   void relaunch(Component component, int node, const json& recorded, const Progress& progress) {
-    const Toolchain tools = locate_toolchain(versions_);
+    const Toolchain tools = locate_toolchain(versions_, schema_registry_);
     const RunDir dir(run_dir_);
     const std::string component_name = to_string(component);
     const std::string name = recorded.value("name", component_name);
@@ -570,6 +582,33 @@ class NativeStack final : public StackBackend {
       provision_postgres(endpoints, fs::path(CDC_SOURCE_DIR) / "postgres" / "init.sql");
       progress.stage("postgres", "ready, postgres/init.sql applied");
     });
+    // The registry (with --converter avro) starts beside them: Connect's converter reaches it
+    // only once a connector writes.
+    SchemaRegistryServer registry{dir.component_dir("schema-registry"), dir.log("schema-registry"),
+                                  0};
+    auto registry_ready = std::async(std::launch::async, [&] {
+      if (!schema_registry_) return;
+      start_on_free_ports("schema-registry", registry.log, progress, [&](int attempt) {
+        if (attempt > 1) {
+          const json s = state_.load();
+          if (s.contains("schema_registry"))
+            stop_process(s["schema_registry"]["pid"], s["schema_registry"]["marker"], scaled(10s));
+        }
+        registry.port = pick_free_port();
+        progress.stage("registry",
+                       "starting Apicurio Registry " CDC_APICURIO_VERSION " on " + registry.url());
+        start_schema_registry(tools, registry, [&](int pid) {
+          state_.update([&](json& s) {
+            s["schema_registry"] = {{"pid", pid},
+                                    {"marker", registry.dir.string()},
+                                    {"endpoint", registry.url()},
+                                    {"port", registry.port}};
+          });
+        });
+      });
+      progress.stage("registry",
+                     "ready, Confluent-compatible API on " + registry.url() + "/apis/ccompat/v7");
+    });
     const ClassArchive kafka_classes = class_archive(tools, "kafka");
     std::vector<fs::path> broker_logs;
     for (const auto& broker : brokers) broker_logs.push_back(broker.log);
@@ -627,7 +666,7 @@ class NativeStack final : public StackBackend {
                                         std::to_string(brokers[0].replication_factor));
     });
 
-    bool postgres_joined = false, kafka_joined = false;
+    bool postgres_joined = false, kafka_joined = false, registry_joined = false;
     try {
       std::vector<ConnectWorker> workers(static_cast<size_t>(topology_.workers));
       std::vector<fs::path> worker_logs;
@@ -684,6 +723,9 @@ class NativeStack final : public StackBackend {
                                     ", Debezium's Postgres connector is on the plugin path");
       postgres_joined = true;
       postgres_ready.get();
+      registry_joined = true;
+      registry_ready.get();
+      if (schema_registry_) endpoints.schema_registry_url = registry.url();
       for (const auto& broker : brokers) {
         endpoints.kafka_bootstrap +=
             (endpoints.kafka_bootstrap.empty() ? "" : ",") + broker.bootstrap();
@@ -698,6 +740,7 @@ class NativeStack final : public StackBackend {
       };
       settle(postgres_joined, postgres_ready);
       settle(kafka_joined, kafka_ready);
+      settle(registry_joined, registry_ready);
       throw;
     }
     // Only a stack that is up has endpoints: `down` and scenarios never see half of one.
@@ -738,6 +781,7 @@ class NativeStack final : public StackBackend {
   Topology topology_;
   std::string versions_;   // the version set ("" for the default)
   bool connect_defaults_;  // workers with Connect's defaults (--connect-defaults)
+  bool schema_registry_;   // a schema registry and the Avro converter (--converter avro)
   StateFile state_;
 };
 
@@ -745,8 +789,9 @@ class NativeStack final : public StackBackend {
 
 std::unique_ptr<StackBackend> make_native_backend(const fs::path& run_dir, const Topology& topology,
                                                   const std::string& versions,
-                                                  bool connect_defaults) {
-  return std::make_unique<NativeStack>(run_dir, topology, versions, connect_defaults);
+                                                  bool connect_defaults, bool schema_registry) {
+  return std::make_unique<NativeStack>(run_dir, topology, versions, connect_defaults,
+                                       schema_registry);
 }
 
 }  // namespace cdc::native

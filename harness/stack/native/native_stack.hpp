@@ -12,6 +12,7 @@ namespace cdc::native {
 std::unique_ptr<StackBackend> make_native_backend(const std::filesystem::path& run_dir,
                                                   const Topology& topology = {},
                                                   const std::string& versions = "",
-                                                  bool connect_defaults = false);
+                                                  bool connect_defaults = false,
+                                                  bool schema_registry = false);
 
 }  // namespace cdc::native

@@ -133,6 +133,21 @@ fs::path locate_metrics_agent() {
       "ci/install-metrics-agent.sh` (or run ci/setup.sh)");
 }
 
+// Apicurio's registry and converter, resolved by ci/install-schema-registry.sh.
+void locate_schema_registry(Toolchain& tools) {
+  const fs::path dir = schema_registry_install_path();
+  tools.schema_registry_jar =
+      dir / "registry" / ("apicurio-registry-app-" CDC_APICURIO_VERSION "-runner.jar");
+  tools.avro_converter_plugins = dir / "plugins";
+  if (!fs::exists(dir / ".complete") || !fs::exists(tools.schema_registry_jar)) {
+    throw HarnessError(
+        "Apicurio Registry " CDC_APICURIO_VERSION " and its AvroConverter not found in " +
+        dir.string() +
+        " (--converter avro runs them): resolve them with `bash ci/install-schema-registry.sh` "
+        "(or run ci/setup.sh)");
+  }
+}
+
 std::string cache_dir() {
   return env_or("XDG_CACHE_HOME", env_or("HOME", "/tmp") + "/.cache");
 }
@@ -147,6 +162,15 @@ fs::path toxiproxy_install_path() {
 fs::path metrics_agent_install_path() {
   return fs::path(cache_dir()) / "cdc-harness" / "tools" /
          ("jmx_prometheus_javaagent-" CDC_METRICS_AGENT_VERSION ".jar");
+}
+
+fs::path schema_registry_install_path() {
+  return fs::path(cache_dir()) / "cdc-harness" / "tools" / ("apicurio-" CDC_APICURIO_VERSION);
+}
+
+std::string connect_plugin_path(const Toolchain& tools) {
+  return tools.connect_plugins.string() +
+         (tools.avro_converter_plugins.empty() ? "" : "," + tools.avro_converter_plugins.string());
 }
 
 fs::path jars_dir(const std::string& version_set) {
@@ -167,7 +191,7 @@ int java_major_version(const std::string& version_output) {
   return first;
 }
 
-Toolchain locate_toolchain(const std::string& version_set) {
+Toolchain locate_toolchain(const std::string& version_set, bool schema_registry) {
   Toolchain tools;
   tools.version_set = version_set.empty() ? default_version_set() : version_set;
   tools.java = find_java();
@@ -176,6 +200,7 @@ Toolchain locate_toolchain(const std::string& version_set) {
   tools.pg_os_user = postgres_os_user();
   tools.toxiproxy = locate_toxiproxy();
   tools.metrics_agent = locate_metrics_agent();
+  if (schema_registry) locate_schema_registry(tools);
   const fs::path jars = jars_dir(tools.version_set);
   tools.jars = jars;
   tools.kafka_jars = jars / "kafka";

@@ -17,11 +17,22 @@ struct Toolchain {
   std::filesystem::path connect_plugins{};  // plugin.path holding Debezium's Postgres connector
   std::filesystem::path toxiproxy{};        // toxiproxy-server, on Connect's network paths
   std::filesystem::path metrics_agent{};    // Prometheus JMX exporter, on each Connect worker
+  // With --converter avro (else empty): Apicurio Registry's runner jar, and the plugin
+  // directory of its AvroConverter (ci/install-schema-registry.sh).
+  std::filesystem::path schema_registry_jar{};
+  std::filesystem::path avro_converter_plugins{};
   std::optional<std::string> pg_os_user{};  // set when running as root: Postgres refuses root
 };
 
-// The default version set unless another is named (version_sets.hpp).
-Toolchain locate_toolchain(const std::string& version_set = "");
+// The default version set unless another is named (version_sets.hpp); with `schema_registry`,
+// the registry and the Avro converter too.
+Toolchain locate_toolchain(const std::string& version_set = "", bool schema_registry = false);
+
+// Connect's plugin.path: Debezium's connector, and the Avro converter when there is one.
+std::string connect_plugin_path(const Toolchain& tools);
+
+// Where ci/install-schema-registry.sh puts Apicurio Registry and its AvroConverter.
+std::filesystem::path schema_registry_install_path();
 
 // The major version in `java -version`'s output (8 for "1.8.0_392", 17 for "17.0.9"); 0 when
 // it names none.
