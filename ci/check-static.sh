@@ -19,6 +19,19 @@ grep -q "KAFKA_CONTROLLER_QUORUM_VOTERS: 1@kafka:9093,2@kafka-2:9093,3@kafka-3:9
 grep -q "CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR: '3'" <<< "$cluster" \
   || { echo "error: the cluster profile does not replicate Connect's offsets 3 times" >&2; exit 1; }
 say "compose/docker-compose.yml with compose/cluster.env: valid, 3 Kafka nodes + 2 workers"
+# The avro profile: a registry on 127.0.0.1, and the workers carrying Apicurio's converters.
+avro=$(COMPOSE_PROFILES=avro CDC_APICURIO_CONVERTERS=true docker-compose -f "$root/compose/docker-compose.yml" config)
+grep -q "^  schema-registry:" <<< "$avro" || { echo "error: the avro profile has no schema-registry service" >&2; exit 1; }
+grep -q "image: apicurio/apicurio-registry-mem:2.6.13.Final" <<< "$avro" \
+  || { echo "error: the avro profile's registry is not Apicurio Registry 2.6.13 (the native stack's)" >&2; exit 1; }
+grep -q "host_ip: 127.0.0.1" <<< "$(sed -n '/^  schema-registry:/,/^  [a-z]/p' <<< "$avro")" \
+  || grep -q "127.0.0.1:.*:8080" <<< "$avro" \
+  || { echo "error: the registry's port is not bound to 127.0.0.1" >&2; exit 1; }
+grep -q "ENABLE_APICURIO_CONVERTERS: 'true'\|ENABLE_APICURIO_CONVERTERS: \"true\"\|ENABLE_APICURIO_CONVERTERS: true" <<< "$avro" \
+  || { echo "error: with the avro profile the workers do not enable Apicurio's converters" >&2; exit 1; }
+sed -n '/^  schema-registry:/,/^  [a-z]/p' <<< "$avro" | grep -A1 "profiles:" | grep -q "avro" \
+  || { echo "error: the registry is not in the avro profile: it would run on every stack" >&2; exit 1; }
+say "compose/docker-compose.yml with the avro profile: Apicurio Registry on 127.0.0.1, converters enabled"
 
 # What reading the file and the workflow line by line found, held (issue 20).
 config=$(docker-compose -f "$root/compose/docker-compose.yml" config)

@@ -95,10 +95,18 @@ void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& con
             << " user=" << endpoints.app.user << "\"\n"
             << "kafka      " << endpoints.kafka_bootstrap << "\n"
             << "connect    " << endpoints.connect_url << "   connector " << connector.name << "\n"
-            << "topic      " << connector.change_topic() << "\n"
-            << "logs       " << RunDir(run_dir).logs().string() << "\n"
+            << "topic      " << connector.change_topic() << "\n";
+  if (!endpoints.schema_registry_url.empty()) {
+    std::cout << "registry   " << endpoints.schema_registry_url << "   Avro schemas: curl "
+              << endpoints.schema_registry_url << "/apis/ccompat/v7/subjects\n";
+  }
+  std::cout << "logs       " << RunDir(run_dir).logs().string() << "\n"
             << "tail it    KAFKA_CDC_BOOTSTRAP_SERVERS=" << endpoints.kafka_bootstrap
-            << " KAFKA_CDC_TOPIC=" << connector.change_topic() << " cdc-harness tail\n";
+            << " KAFKA_CDC_TOPIC=" << connector.change_topic()
+            << (endpoints.schema_registry_url.empty()
+                    ? ""
+                    : " CDC_SCHEMA_REGISTRY_URL=" + endpoints.schema_registry_url)
+            << " cdc-harness tail\n";
   if (external_file) {
     std::cout << "share it   CDC_STACK=external CDC_EXTERNAL_CONFIG=" << external_file->string()
               << " ctest ...   (another run, on this stack)\n";
@@ -220,10 +228,12 @@ int cmd_up(const Options& options) {
     // Recorded first: whatever happens next, `down` knows which stack and which run.
     save_stack_choice(options.run_dir, choice);
     progress.stage(
-        "stack", choice.name() + " stack, run " + choice.run_id +
-                     (choice.topology.clustered() ? ", " + choice.topology.describe() : "") +
-                     (choice.kind == StackKind::Native ? ", version set " + choice.versions : "") +
-                     (choice.connect_defaults ? ", workers with Connect's defaults" : ""));
+        "stack",
+        choice.name() + " stack, run " + choice.run_id +
+            (choice.topology.clustered() ? ", " + choice.topology.describe() : "") +
+            (choice.kind == StackKind::Native ? ", version set " + choice.versions : "") +
+            (choice.connect_defaults ? ", workers with Connect's defaults" : "") +
+            (choice.converter == Converter::Avro ? ", Avro through a schema registry" : ""));
     endpoints = backend->up(progress);
     registered = connector_for_run(connector, choice, endpoints);
     progress.stage("connector",

@@ -8,7 +8,7 @@ namespace cdc {
 
 bool TopicObserver::receive(std::chrono::milliseconds timeout, size_t at_most) {
   const auto keep = [&](const RecordView& record) {
-    bytes_ += record.key.size() + (record.value ? record.value->size() : 0);
+    bytes_ += record.wire_bytes;
     events_.push_back(decode_change_event(record.key, record.value, record.position));
   };
   if (!reader_.poll_view(timeout, keep)) return false;

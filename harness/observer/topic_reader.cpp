@@ -140,6 +140,7 @@ RecordView TopicReader::view_of(const RdKafka::Message& message) {
     view.key = std::string_view(static_cast<const char*>(message.key_pointer()), message.key_len());
   if (message.payload() != nullptr)
     view.value = std::string_view(static_cast<const char*>(message.payload()), message.len());
+  view.wire_bytes = view.key.size() + (view.value ? view.value->size() : 0);
   if (is_confluent_avro(view.key) || (view.value && is_confluent_avro(*view.value))) {
     if (!avro_) avro_ = std::make_unique<AvroRecords>(fetch_writer_schema);
     if (is_confluent_avro(view.key)) view.key = key_json_ = avro_->to_json_text(view.key);

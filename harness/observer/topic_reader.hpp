@@ -33,6 +33,7 @@ struct RecordView {
   std::string_view key{};
   std::optional<std::string_view> value{};
   const KafkaPosition& position;
+  size_t wire_bytes = 0;  // key and value as they were in Kafka (Avro: before decoding)
 };
 
 // Reads one topic with librdkafka, record by record. Readers never share work: each reads

@@ -43,6 +43,18 @@ std::vector<std::pair<std::string, std::string>> cluster_settings(const fs::path
   return settings;
 }
 
+// The avro profile (Apicurio Registry, the workers carrying Apicurio's converters) beside
+// whatever profiles the settings turn on already.
+void add_avro_profile(std::vector<std::pair<std::string, std::string>>& settings) {
+  for (auto& [name, value] : settings) {
+    if (name == "COMPOSE_PROFILES") {
+      value += ",avro";
+      return;
+    }
+  }
+  settings.emplace_back("COMPOSE_PROFILES", "avro");
+}
+
 class ComposeStack final : public StackBackend {
  public:
   ComposeStack(fs::path run_dir, StackChoice choice, std::chrono::milliseconds health_timeout)
@@ -61,6 +73,14 @@ class ComposeStack final : public StackBackend {
     std::vector<std::pair<std::string, std::string>> env =
         cluster ? cluster_settings(choice_.config)
                 : std::vector<std::pair<std::string, std::string>>{};
+    if (choice_.converter == Converter::Avro) {
+      add_avro_profile(env);
+      const int registry_port = pick_free_port();
+      env.insert(env.end(), {{"CDC_REGISTRY_PORT", std::to_string(registry_port)},
+                             {"CDC_APICURIO_CONVERTERS", "true"}});
+      endpoints.schema_registry_url = "http://127.0.0.1:" + std::to_string(registry_port);
+      endpoints.connect_schema_registry_url = "http://schema-registry:8080";
+    }
     json ports = {pg_port};
     // Each broker answers the host on a port of its own; the first worker serves REST.
     for (int node = 1; node <= choice_.topology.brokers; ++node) {
@@ -81,6 +101,7 @@ class ComposeStack final : public StackBackend {
     const json state = {{"project", "cdc-harness-" + choice_.run_id},
                         {"file", choice_.config.string()},
                         {"cluster", cluster},
+                        {"avro", choice_.converter == Converter::Avro},
                         {"ports", ports}};
     // Recorded before `compose up`, so `down` finds the project even if this process dies.
     write_file(state_file(), state.dump(2) + "\n");
@@ -130,7 +151,7 @@ class ComposeStack final : public StackBackend {
     const auto compose = recorded_project();
     const auto services = compose.services();
     std::vector<ComponentStatus> out;
-    for (const auto& name : services_of(recorded_cluster())) {
+    for (const auto& name : recorded_services()) {
       ComponentStatus component{name, false, "no container in project " + compose.project()};
       for (const auto& s : services) {
         if (s.service == name) component = {name, s.healthy(), s.describe()};
@@ -206,22 +227,27 @@ class ComposeStack final : public StackBackend {
   bool recorded_cluster() const {
     return json::parse(read_file(state_file())).value("cluster", false);
   }
-  static const std::vector<std::string>& services_of(bool cluster) {
-    return cluster ? kClusterServices : kServices;
+  std::vector<std::string> recorded_services() const {
+    const json state = json::parse(read_file(state_file()));
+    std::vector<std::string> services =
+        state.value("cluster", false) ? kClusterServices : kServices;
+    if (state.value("avro", false)) services.push_back("schema-registry");
+    return services;
   }
 
   // The project as recorded; a cluster's with its profile on, so compose sees all services.
   DockerCompose recorded_project() const {
     const json state = json::parse(read_file(state_file()));
     const fs::path file = state.at("file").get<std::string>();
-    return DockerCompose(state.at("project"), file, docker_log(),
-                         state.value("cluster", false)
-                             ? cluster_settings(file)
-                             : std::vector<std::pair<std::string, std::string>>{});
+    auto settings = state.value("cluster", false)
+                        ? cluster_settings(file)
+                        : std::vector<std::pair<std::string, std::string>>{};
+    if (state.value("avro", false)) add_avro_profile(settings);
+    return DockerCompose(state.at("project"), file, docker_log(), settings);
   }
 
   void save_logs(const DockerCompose& compose) const {
-    for (const auto& service : services_of(recorded_cluster())) {
+    for (const auto& service : recorded_services()) {
       const auto output =
           compose.try_run({"logs", "--no-color", "--timestamps", service}, scaled(60s));
       if (output.exit_code == 0) write_file(RunDir(run_dir_).log(service), output.out);
