@@ -19,13 +19,23 @@ work=$(mktemp -d)
 trap '"$harness" down --run-dir "$run_dir" > "$work/down.log" 2>&1 || cat "$work/down.log"; rm -rf "$work"' EXIT
 "$harness" up --detach --converter avro --run-dir "$run_dir" > "$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
 registry=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["schema_registry_url"])' "$run_dir/endpoints.json")
-subjects=$(curl -sf "$registry/apis/ccompat/v7/subjects")
-echo "$registry/apis/ccompat/v7/subjects: $subjects"
-for subject in cdctest.public.customers-key cdctest.public.customers-value; do
-  grep -q "\"$subject\"" <<< "$subjects" || { echo "no subject $subject"; exit 1; }
+# The snapshot's first records register the subjects; `up` returns once the connector streams,
+# which may be a moment before the converter has registered the value's schema.
+deadline=$((SECONDS + 60))
+until subjects=$(curl -sf "$registry/apis/ccompat/v7/subjects") &&
+  grep -q '"cdctest.public.customers-key"' <<< "$subjects" &&
+  grep -q '"cdctest.public.customers-value"' <<< "$subjects"; do
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    echo "after 60 s the registry does not list the change topic's key and value subjects; it lists: ${subjects:-nothing}"
+    exit 1
+  fi
+  sleep 0.5
 done
+echo "$registry/apis/ccompat/v7/subjects: $subjects"
 "$harness" status --run-dir "$run_dir" | grep -q '^registry *running' || { echo "status shows no registry"; exit 1; }
 pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["schema_registry"]["pid"])' "$run_dir/state.json")
 "$harness" down --run-dir "$run_dir" > "$work/down.log" 2>&1 || { cat "$work/down.log"; exit 1; }
-if kill -0 "$pid" 2> /dev/null; then echo "down left the registry (pid $pid) running"; exit 1; fi
+# (A stopped server's zombie may wait for an init that reaps late: gone or Z is stopped.)
+state=$(ps -o stat= -p "$pid" || true)
+if [ -n "$state" ] && [ "${state:0:1}" != Z ]; then echo "down left the registry (pid $pid) running"; exit 1; fi
 echo "ok: Avro end to end; down stopped the registry"
