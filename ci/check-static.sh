@@ -54,6 +54,8 @@ grep -q "build/external-results.xml" <(sed -n '/upload-artifact/,/if-no-files-fo
 grep -q "ci/jars/versions" <(grep "key: deps-" "$workflow") || fail "the cache key ignores the version sets"
 grep -q "runs the end-to-end label on it" "$root/compose/README.md" || fail "compose/README.md does not say what the workflow runs on compose"
 say "compose file and workflow: flush interval, readiness, healthcheck cost, checks permission, external JUnit, cache key"
+# The defect table is the one place that names upstream fix versions; the README's is its rendering.
+python3 "$root/ci/check-defects.py" | sed 's/^/[static] /'
 
 bin="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/cdc-harness/bin"
 if [ ! -x "$bin/actionlint" ]; then

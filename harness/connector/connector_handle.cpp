@@ -270,10 +270,4 @@ std::string plugin_version(ConnectClient& connect, const std::string& connector_
   return "?";
 }
 
-bool version_before(const std::string& version, int major, int minor) {
-  int have_major = 0, have_minor = 0;
-  if (std::sscanf(version.c_str(), "%d.%d", &have_major, &have_minor) != 2) return false;
-  return have_major < major || (have_major == major && have_minor < minor);
-}
-
 }  // namespace cdc

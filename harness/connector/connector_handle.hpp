@@ -86,7 +86,4 @@ std::vector<std::string> list_connectors(ConnectClient& connect);
 // The version of a connector plugin the worker has ("3.4.1.Final"), or "?" if it has none.
 std::string plugin_version(ConnectClient& connect, const std::string& connector_class);
 
-// Whether a version string ("3.4.1.Final") is older than major.minor.
-bool version_before(const std::string& version, int major, int minor);
-
 }  // namespace cdc

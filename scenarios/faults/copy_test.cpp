@@ -1,14 +1,15 @@
 // COPY writes many rows per WAL record (heap_multi_insert), so its events share one LSN.
-// Debezium before 3.7 loses such rows after a crash (debezium/dbz#1554, fixed in 3.7.0): the
-// committed offset names only the LSN, and the restarted task skips every event at or below
-// it, including the rows of that record it had not yet sent.
+// Debezium versions with debezium/dbz#1554 lose such rows after a crash (which versions:
+// reports/upstream/defects.json): the committed offset names only the LSN, and the restarted
+// task skips every event at or below it, including the rows of that record it had not yet sent.
 //
 // Here the worker is killed while it streams a large COPY, aimed at that window: Connect's
 // acks come 0.5 s late, so Kafka's tail often stands at the LSN Connect committed, and the kill
 // comes when it does. Whether or not it hit, what must be lost is known exactly afterwards:
 // the committed offset (read from Connect's offsets topic), the rows its WAL record holds
-// (pg_walinspect) and those of them Kafka had. Before 3.7 the harness must report exactly the
-// rest of that record as lost, by key — the reproduction; from 3.7 on, nothing.
+// (pg_walinspect) and those of them Kafka had. Where the table says the running version is
+// affected, the harness must report exactly the rest of that record as lost, by key — the
+// reproduction; where it is fixed, nothing.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include "harness/stack/backend.hpp"
 #include "harness/stack/stack_probes.hpp"
 #include "harness/stack/toxiproxy_client.hpp"
+#include "harness/stack/upstream_defects.hpp"
 #include "scenarios/anomaly_printing.hpp"
 #include "scenarios/e2e/pipeline.hpp"
 #include "scenarios/faults/late_acks.hpp"
@@ -158,11 +160,11 @@ TEST(CopyBatches, AConnectCrashMidWalRecordIsJudgedRowByRow) {
                                    std::to_string(lost.back()) + ")")
             << ", " << verdict.count(AnomalyKind::Duplicate) << " duplicates\n";
   EXPECT_EQ(verdict.count(AnomalyKind::Order), 0u) << verdict.summary().substr(0, 2000);
-  if (!version_before(version, 3, 7)) {
+  if (!affects(upstream_defect("dbz#1554"), version)) {
     EXPECT_EQ(lost.size(), 0u) << verdict.summary().substr(0, 2000);
     return;
   }
-  // debezium/dbz#1554: the rest of that record is skipped, and nothing else.
+  // The rest of that record is skipped, and nothing else.
   EXPECT_EQ(lost.size(), static_cast<size_t>(std::max(0, in_record - held)))
       << verdict.summary().substr(0, 2000);
   if (lost.empty()) return;

@@ -26,13 +26,23 @@ class LateAcks {
   LateAcks(const LateAcks&) = delete;
   LateAcks& operator=(const LateAcks&) = delete;
 
+  // From now on no answer reaches Connect (Toxiproxy drops them): records and offset commits
+  // already on their way still land in Kafka, but Connect learns of no more acks, so the
+  // offset it has committed can cover nothing sent after this.
+  void hold() {
+    proxy_.add_toxic(kKafkaProxy, Toxic{"held-acks", "timeout", "downstream", {{"timeout", 0}}});
+    held_ = true;
+  }
+
   void remove() {
+    if (std::exchange(held_, false)) proxy_.remove_toxic(kKafkaProxy, "held-acks");
     if (std::exchange(on_, false)) proxy_.remove_toxic(kKafkaProxy, "late-acks");
   }
 
  private:
   ToxiproxyClient proxy_;
   bool on_ = true;
+  bool held_ = false;
 };
 
 }  // namespace cdc::scenarios

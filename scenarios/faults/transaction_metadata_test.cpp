@@ -3,15 +3,17 @@
 // offset inside it is committed, so part of it is sent again after the restart. Each re-sent event
 // must carry the orders of its first delivery, and BEGIN/END must agree with what arrived.
 //
-// Debezium before 3.7 numbers the re-sent part afresh from 1 and sends a second BEGIN
-// (debezium/dbz#633, fixed in 3.7.0). On those versions this scenario is the reproduction: it
-// asserts that the harness reports the bug, shown on the raw records as well as through the
-// decoder; from 3.7 on it asserts that the metadata is consistent.
+// Debezium versions with debezium/dbz#633 number the re-sent part afresh from 1 and send a
+// second BEGIN (which versions: reports/upstream/defects.json). On those this scenario is the
+// reproduction: it asserts that the harness reports the bug, shown on the raw records as well
+// as through the decoder; on fixed versions it asserts that the metadata is consistent.
 //
-// Disabled in the default run: under CI's parallel load its moment (an offset committed past
-// the transaction's first event, with records past it in Kafka) was not reached in 2 of 3
-// runs. Run it by hand: build/fault_scenarios --gtest_also_run_disabled_tests
-// --gtest_filter='TransactionMetadataUnderFaults.*' (CDC_HARNESS_RUN_DIR: a native stack).
+// Its moment is reached deterministically: Connect's acks come 0.5 s late, and once Connect
+// has committed an offset inside the transaction while the transaction still streams, the
+// acks are held altogether. From then on the committed offset cannot cover anything sent after
+// it, and the records in flight are in Kafka past it; the kill comes then. Before the restart
+// the scenario checks that moment on the offsets topic and the change topic (read from the
+// broker, not through Connect or the proxy).
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -19,6 +21,7 @@
 
 #include "harness/checkers/change_checks.hpp"
 #include "harness/checkers/transaction_metadata.hpp"
+#include "harness/common/errors.hpp"
 #include "harness/common/progress.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
@@ -29,6 +32,7 @@
 #include "harness/stack/backend.hpp"
 #include "harness/stack/stack_probes.hpp"
 #include "harness/stack/toxiproxy_client.hpp"
+#include "harness/stack/upstream_defects.hpp"
 #include "scenarios/anomaly_printing.hpp"
 #include "scenarios/e2e/pipeline.hpp"
 #include "scenarios/faults/late_acks.hpp"
@@ -56,6 +60,32 @@ std::vector<TransactionMarker> markers_of(const Pipeline& pipeline,
   return markers;
 }
 
+// The lsn_proc of the last offset Connect committed for a connector, read from its offsets
+// topic on the broker: Connect's REST API reads that topic through the proxy the acks are held
+// in, and a killed worker answers nothing.
+class CommittedOffsets {
+ public:
+  CommittedOffsets(const Pipeline& pipeline, std::string connector)
+      : reader_(pipeline.endpoints.kafka_bootstrap, "cdc_connect_offsets"),
+        connector_(std::move(connector)) {}
+  // Reads what has arrived (until 200 ms pass without a record) and returns the latest.
+  int64_t latest() {
+    while (auto record = reader_.poll(200ms)) {
+      if (!record->value || record->key.find("\"" + connector_ + "\"") == std::string::npos)
+        continue;
+      const json offset = json::parse(*record->value, nullptr, false);
+      if (offset.is_object() && offset.contains("lsn_proc"))
+        lsn_proc_ = offset["lsn_proc"].get<int64_t>();
+    }
+    return lsn_proc_;
+  }
+
+ private:
+  TopicReader reader_;
+  std::string connector_;
+  int64_t lsn_proc_ = 0;
+};
+
 // Straight from the raw records, without the envelope decoder: the first key of `xid` that
 // was delivered twice, with the transaction block of each delivery.
 std::string raw_evidence(const Pipeline& pipeline, const ConnectorConfig& connector, int64_t xid) {
@@ -79,7 +109,7 @@ std::string raw_evidence(const Pipeline& pipeline, const ConnectorConfig& connec
   return "raw records: no key of transaction " + std::to_string(xid) + " was delivered twice";
 }
 
-TEST(TransactionMetadataUnderFaults, DISABLED_AConnectCrashMidTransactionKeepsItsOrdersAndCounts) {
+TEST(TransactionMetadataUnderFaults, AConnectCrashMidTransactionKeepsItsOrdersAndCounts) {
   constexpr int kRows = 20000;
   const auto& pipeline = Pipeline::shared();
   const std::string tag = unique_tag("txmeta");
@@ -107,33 +137,56 @@ TEST(TransactionMetadataUnderFaults, DISABLED_AConnectCrashMidTransactionKeepsIt
         tag, kRows);
     tx.commit();
   }
-  // Kill the worker once it has committed an offset inside the transaction: with acks late,
-  // Kafka then holds records past it, which the restarted task must send again.
-  const auto& seen = scene.observer.collect_until(
-      "the transaction's first events", scaled(60s), [&](const std::vector<ChangeEvent>& events) {
-        return std::any_of(events.begin(), events.end(),
-                           [&](const ChangeEvent& e) { return e.source.tx_id == xid; });
-      });
-  int64_t first_lsn = 0;
-  for (const auto& e : seen)
-    if (e.source.tx_id == xid && e.source.lsn) {
-      first_lsn = *e.source.lsn;
-      break;
-    }
-  std::string committed = "none";
-  wait_for("Connect to commit an offset inside the transaction (lsn_proc > " +
-               std::to_string(first_lsn) + ")",
-           scaled(60s), [&] {
-             for (const auto& entry : handle.offsets().value("offsets", json::array())) {
-               const json offset = entry.value("offset", json::object());
-               if (offset.contains("lsn_proc") && offset["lsn_proc"].get<int64_t>() > first_lsn)
-                 return Probe<bool>::ready(true);
-               committed = offset.dump();
+  // The moment: Connect has committed an offset inside the transaction while it still streams
+  // it. Then the acks are held, so nothing sent from now on can be committed.
+  CommittedOffsets offsets(pipeline, connector.config().name);
+  int64_t first_lsn = 0, committed = 0;
+  size_t seen_of_tx = 0;
+  wait_for("Connect to commit an offset inside the transaction while it streams it", scaled(120s),
+           [&] {
+             while (scene.observer.receive(50ms)) {
              }
-             return Probe<bool>::not_yet("committed offset " + committed);
+             seen_of_tx = 0;
+             for (const auto& e : scene.observer.events()) {
+               if (e.source.tx_id != xid || !e.source.lsn) continue;
+               if (seen_of_tx++ == 0) first_lsn = *e.source.lsn;
+             }
+             committed = offsets.latest();
+             const std::string seen = std::to_string(seen_of_tx) + " of the transaction's " +
+                                      std::to_string(kRows) + " events in Kafka, committed " +
+                                      "lsn_proc " + std::to_string(committed) + ", first lsn " +
+                                      std::to_string(first_lsn);
+             if (seen_of_tx >= static_cast<size_t>(kRows))
+               throw HarnessError(
+                   "the whole transaction reached Kafka before Connect committed "
+                   "an offset inside it: " +
+                   seen);
+             if (first_lsn > 0 && committed > first_lsn) return Probe<bool>::ready(true, seen);
+             return Probe<bool>::not_yet(seen);
+           });
+  late.hold();
+  // Kafka must hold records of the transaction past what Connect can have committed.
+  int64_t last_in_kafka = 0;
+  wait_for("Kafka to hold the transaction's records past Connect's committed offset", scaled(30s),
+           [&] {
+             while (scene.observer.receive(50ms)) {
+             }
+             for (const auto& e : scene.observer.events())
+               if (e.source.tx_id == xid && e.source.lsn)
+                 last_in_kafka = std::max(last_in_kafka, *e.source.lsn);
+             committed = offsets.latest();
+             const std::string seen = "committed lsn_proc " + std::to_string(committed) +
+                                      ", the transaction's last lsn in Kafka " +
+                                      std::to_string(last_in_kafka);
+             if (last_in_kafka > committed) return Probe<bool>::ready(true, seen);
+             return Probe<bool>::not_yet(seen);
            });
   auto stack = make_stack_backend(pipeline.stack, pipeline.run_dir);
   stack->act_on(Component::Connect, ComponentAction::Kill, Progress(true));
+  // What the restarted task resumes from: written before the kill, perhaps landing just after.
+  committed = offsets.latest();
+  ASSERT_GT(committed, first_lsn) << "the committed offset is not inside the transaction";
+  ASSERT_GT(last_in_kafka, committed) << "Kafka holds nothing of the transaction past the offset";
   late.remove();
   stack->act_on(Component::Connect, ComponentAction::Start, Progress(true));
   wait_until_streaming(pipeline.endpoints, connector.config());
@@ -156,8 +209,8 @@ TEST(TransactionMetadataUnderFaults, DISABLED_AConnectCrashMidTransactionKeepsIt
             << " re-sent events renumbered)\n"
             << "[ fault ] " << raw_evidence(pipeline, connector.config(), xid) << "\n";
   ASSERT_GT(of_tx, static_cast<size_t>(kRows)) << "nothing was sent again: the crash missed";
-  if (version_before(version, 3, 7)) {
-    // debezium/dbz#633: the harness must see it, on every re-sent event.
+  if (affects(upstream_defect("dbz#633"), version)) {
+    // The harness must see it, on every re-sent event.
     EXPECT_EQ(renumbered, of_tx - kRows) << verdict.summary().substr(0, 3000);
     EXPECT_EQ(begins, 2u) << "a second BEGIN after the restart";
     EXPECT_FALSE(verdict.ok());
