@@ -67,5 +67,8 @@ arrived=$(sed -n 's/^\[ *\([0-9.]*\)s\] scenario .*expect events$/\1/p' "$work/f
 { [ -n "$took" ] && [ -n "$arrived" ]; } || { cat "$work/fast.out" "$work/fast.err"; echo "FAIL: no failure time"; exit 1; }
 grep -q '(1 image; judged at the fence' "$work/fast.out" || { cat "$work/fast.out"; echo "FAIL: the anomaly kind is not named"; exit 1; }
 echo "a wrong image failed $(awk -v a="$took" -v b="$arrived" 'BEGIN { printf "%.1f", a - b }') s after its expectation began ($took s in all)"
-awk -v a="$took" -v b="$arrived" 'BEGIN { exit !(a - b < 5) }' || { echo "FAIL: not within 5 s"; exit 1; }
+# "judged at the fence" above says it ended at the fence; the bound only says it did not wait
+# for the timeout (30 s). It is not 5 s: under CI's parallel load the events themselves took
+# up to 7 s to arrive (a timing target belongs in a benchmark, not in a check that flakes).
+awk -v a="$took" -v b="$arrived" 'BEGIN { exit !(a - b < 20) }' || { echo "FAIL: it waited for the expectation's timeout"; exit 1; }
 echo "OK: the wrong expectation failed with file:line and a diff; --record round-tripped; a misspelled option failed before any step; a wrong image failed at the fence"
