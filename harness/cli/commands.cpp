@@ -350,15 +350,12 @@ int cmd_tail(const Options& options) {
   std::string bootstrap =
       !options.bootstrap.empty() ? options.bootstrap : env("KAFKA_CDC_BOOTSTRAP_SERVERS");
   if (topic.empty()) topic = load_registered_connector(options.run_dir).change_topic();
-  if (fs::exists(RunDir(options.run_dir).endpoints())) {
-    const StackEndpoints endpoints = load_endpoints(options.run_dir);
-    if (bootstrap.empty()) bootstrap = endpoints.kafka_bootstrap;
-    use_schema_registry(!env("CDC_SCHEMA_REGISTRY_URL").empty() ? env("CDC_SCHEMA_REGISTRY_URL")
-                                                                : endpoints.schema_registry_url);
-  } else {
-    if (bootstrap.empty()) bootstrap = load_endpoints(options.run_dir).kafka_bootstrap;  // says why
-    use_schema_registry(env("CDC_SCHEMA_REGISTRY_URL"));
-  }
+  // load_endpoints says why when the run directory has no stack.
+  if (bootstrap.empty()) bootstrap = load_endpoints(options.run_dir).kafka_bootstrap;
+  std::string registry = env("CDC_SCHEMA_REGISTRY_URL");
+  if (registry.empty() && fs::exists(RunDir(options.run_dir).endpoints()))
+    registry = load_endpoints(options.run_dir).schema_registry_url;
+  use_schema_registry(registry);
   TopicObserver observer(bootstrap, topic, options.from);
   return tail_topic(observer);
 }

@@ -32,10 +32,6 @@ void use_schema_registry(const std::string& url) {
   r.url = url;
 }
 
-const std::string& schema_registry_url() {
-  return registry().url;
-}
-
 std::string fetch_writer_schema(int32_t id) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);

@@ -29,25 +29,13 @@
 #include "harness/stack/upstream_defects.hpp"
 #include "scenarios/anomaly_printing.hpp"
 #include "scenarios/e2e/pipeline.hpp"
+#include "scenarios/faults/committed_offsets.hpp"
 #include "scenarios/faults/late_acks.hpp"
 
 namespace cdc::scenarios {
 namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-// The lsn_proc of the last offset Connect committed for `connector`, read from its offsets
-// topic (the worker may be dead).
-int64_t last_committed_lsn_proc(const Pipeline& pipeline, const std::string& connector) {
-  TopicReader reader(pipeline.endpoints.kafka_bootstrap, "cdc_connect_offsets");
-  int64_t lsn = 0;
-  while (auto record = reader.poll(2s)) {
-    if (!record->value || record->key.find("\"" + connector + "\"") == std::string::npos) continue;
-    const json offset = json::parse(*record->value, nullptr, false);
-    if (offset.is_object() && offset.contains("lsn_proc")) lsn = offset["lsn_proc"].get<int64_t>();
-  }
-  return lsn;
-}
 
 // 26388544 -> "0/192A840", as Postgres writes an LSN.
 std::string lsn_text(int64_t lsn) {
@@ -127,7 +115,7 @@ TEST(CopyBatches, AConnectCrashMidWalRecordIsJudgedRowByRow) {
     late.remove();
     while (scene.observer.poll(2s)) {
     }
-    committed = last_committed_lsn_proc(pipeline, connector.config().name);
+    committed = CommittedOffsets(pipeline, connector.config().name).latest(2s);
   } catch (...) {
     stack->act_on(Component::Connect, ComponentAction::Start, Progress(true));
     throw;

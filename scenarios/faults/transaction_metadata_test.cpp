@@ -35,6 +35,7 @@
 #include "harness/stack/upstream_defects.hpp"
 #include "scenarios/anomaly_printing.hpp"
 #include "scenarios/e2e/pipeline.hpp"
+#include "scenarios/faults/committed_offsets.hpp"
 #include "scenarios/faults/late_acks.hpp"
 
 namespace cdc::scenarios {
@@ -59,32 +60,6 @@ std::vector<TransactionMarker> markers_of(const Pipeline& pipeline,
   });
   return markers;
 }
-
-// The lsn_proc of the last offset Connect committed for a connector, read from its offsets
-// topic on the broker: Connect's REST API reads that topic through the proxy the acks are held
-// in, and a killed worker answers nothing.
-class CommittedOffsets {
- public:
-  CommittedOffsets(const Pipeline& pipeline, std::string connector)
-      : reader_(pipeline.endpoints.kafka_bootstrap, "cdc_connect_offsets"),
-        connector_(std::move(connector)) {}
-  // Reads what has arrived (until 200 ms pass without a record) and returns the latest.
-  int64_t latest() {
-    while (auto record = reader_.poll(200ms)) {
-      if (!record->value || record->key.find("\"" + connector_ + "\"") == std::string::npos)
-        continue;
-      const json offset = json::parse(*record->value, nullptr, false);
-      if (offset.is_object() && offset.contains("lsn_proc"))
-        lsn_proc_ = offset["lsn_proc"].get<int64_t>();
-    }
-    return lsn_proc_;
-  }
-
- private:
-  TopicReader reader_;
-  std::string connector_;
-  int64_t lsn_proc_ = 0;
-};
 
 // Straight from the raw records, without the envelope decoder: the first key of `xid` that
 // was delivered twice, with the transaction block of each delivery.
