@@ -2,8 +2,11 @@
 # Scenario files on the worker users run: a native stack whose Connect worker has Connect's
 # defaults (offset.flush.interval.ms 60 s, `up --connect-defaults`), directly and through the
 # external backend, against the harness's own 1 s worker. An expectation settles on
-# Connect's task metrics, not the offset flush, so the times must agree within 20%; the
-# incremental-snapshot files, whose reads can still be in the producer when the fence
+# Connect's task metrics, not the offset flush, so the 60 s worker must not be slower by
+# anything like a flush per expectation: paced by the flush, these files took 30-40x as
+# long; a ratio above 2 means that came back. (Not a timing target: two 7-s runs on a
+# loaded 2-core machine differ by 25% either way, so the ratio is printed, not held to 20%.)
+# The incremental-snapshot files, whose reads can still be in the producer when the fence
 # arrives, must pass on the 60 s worker.
 # Usage: ci/stock-worker-check.sh BUILD_DIR
 set -euo pipefail
@@ -21,11 +24,11 @@ cleanup() {
 trap cleanup EXIT
 
 # Runs the files on a run directory's stack (or as the environment says); prints the sum of
-# the times the harness reports, the best of two turns after one untimed turn: a worker's
-# first runs pay for its JVM warming up, which would make the stack timed later look faster.
+# the times the harness reports, after one untimed turn: a worker's first runs pay for its
+# JVM warming up.
 time_files() {
   local best=""
-  for turn in 0 1 2; do
+  for turn in 0 1; do
     local sum=0
     for f in "${files[@]}"; do
       "$harness" run "$@" "$root/scenarios/files/$f.cdc" > "$work/run.log" 2>&1 || { cat "$work/run.log"; exit 1; }
@@ -60,9 +63,9 @@ echo "1 s worker: ${files[*]} in ${tuned_time} s"
 for t in "$stock_time" "$external_time"; do
   ratio=$(awk -v a="$t" -v b="$tuned_time" 'BEGIN { printf "%.2f", a / b }')
   echo "60 s worker / 1 s worker: $ratio"
-  if awk -v r="$ratio" 'BEGIN { exit !(r > 1.2 || r < 0.8) }'; then
-    echo "the 60 s worker's time is not within 20% of the 1 s worker's"
+  if awk -v r="$ratio" 'BEGIN { exit !(r > 2) }'; then
+    echo "the 60 s worker took more than twice the 1 s worker's time: its expectations wait for the offset flush again"
     exit 1
   fi
 done
-echo "ok: the files settle as fast on Connect's defaults as on the 1 s worker"
+echo "ok: on Connect's defaults the files settle without waiting for the offset flush"
