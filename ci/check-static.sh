@@ -33,6 +33,20 @@ sed -n '/^  schema-registry:/,/^  [a-z]/p' <<< "$avro" | grep -A1 "profiles:" | 
   || { echo "error: the registry is not in the avro profile: it would run on every stack" >&2; exit 1; }
 say "compose/docker-compose.yml with the avro profile: Apicurio Registry on 127.0.0.1, converters enabled"
 
+# The images' tags follow the version set: the file's defaults are the default set's, and the
+# harness's variables reach both images.
+default_set="$root/ci/jars/versions/$(cat "$root/ci/jars/versions/default").properties"
+kafka_default=$(sed -n 's/^kafka.version=//p' "$default_set")
+debezium_default=$(sed -n 's/^debezium.version=//p' "$default_set")
+grep -q "image: apache/kafka:$kafka_default$" <<< "$cluster" \
+  || { echo "error: compose's Kafka image is not the default set's Kafka $kafka_default ($default_set)" >&2; exit 1; }
+grep -q "image: quay.io/debezium/connect:$debezium_default$" <<< "$cluster" \
+  || { echo "error: compose's Connect image is not the default set's Debezium $debezium_default ($default_set)" >&2; exit 1; }
+tagged=$(CDC_KAFKA_VERSION=9.9.9 CDC_DEBEZIUM_VERSION=9.9.9.Final docker-compose -f "$root/compose/docker-compose.yml" --env-file "$root/compose/cluster.env" config)
+[ "$(grep -c 'image: apache/kafka:9.9.9$\|image: quay.io/debezium/connect:9.9.9.Final$' <<< "$tagged")" = 5 ] \
+  || { echo "error: CDC_KAFKA_VERSION / CDC_DEBEZIUM_VERSION do not tag every broker and worker image" >&2; exit 1; }
+say "compose/docker-compose.yml: images tagged by the version set (default $kafka_default / $debezium_default)"
+
 # What reading the file and the workflow line by line found, held (issue 20).
 config=$(docker-compose -f "$root/compose/docker-compose.yml" config)
 fail() { echo "error: $*" >&2; exit 1; }

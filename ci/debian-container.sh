@@ -25,7 +25,7 @@ case "${1:-}" in
     ;;
   exec)
     shift
-    docker exec --env CDC_STACK="${CDC_STACK:-}" --env GTEST_OUTPUT="${GTEST_OUTPUT:-}" \
+    docker exec --env CDC_STACK="${CDC_STACK:-}" --env CDC_VERSIONS="${CDC_VERSIONS:-}" --env GTEST_OUTPUT="${GTEST_OUTPUT:-}" \
       --workdir "$workspace" "$name" bash -euo pipefail -c "$*"
     ;;
   stop)

@@ -630,6 +630,129 @@ int cmd_bench(const Options& options) {
   return 0;
 }
 
+namespace {
+
+// One run of the files on one stack: the outcomes, printed as they come.
+struct FilesRun {
+  std::vector<ScenarioOutcome> outcomes{};
+  int failed = 0;
+};
+
+FilesRun run_files(const Options& options, const Progress& progress) {
+  // The connector the files' connectors start from: --connector if given, else the one the
+  // running stack's `up` registered, else debezium/customer-cdc.json.
+  const bool connector_given = options.connector_file != default_connector_file();
+  FilesRun run;
+  on_a_stack(
+      options, progress,
+      [&](StackBackend& backend, const StackEndpoints& endpoints, const StackChoice& choice) {
+        ScenarioStack stack{
+            backend, endpoints,
+            with_converter(!connector_given && fs::exists(RunDir(options.run_dir).connector())
+                               ? load_registered_connector(options.run_dir)
+                               : load_connector_config(options.connector_file),
+                           choice.converter, endpoints),
+            choice.run_id.empty() ? new_run_id() : choice.run_id, options.keep_topics};
+        for (const auto& file : options.scenario_files) {
+          const ScenarioOutcome outcome = run_scenario_file(file, stack, options.record, progress);
+          char took[32];
+          std::snprintf(took, sizeof took, "%.1f s", outcome.seconds);
+          if (outcome.passed) {
+            std::cout << (outcome.recorded ? "RECORDED " : "PASS ") << file.string() << "  ("
+                      << outcome.steps << " steps, " << took << ")\n";
+          } else {
+            ++run.failed;
+            std::cout << "FAIL " << file.string() << "  (" << took << ")\n"
+                      << outcome.failure << "\n";
+          }
+          run.outcomes.push_back(outcome);
+        }
+        return 0;
+      });
+  return run;
+}
+
+// --versions SET,SET or all: the sets named, each checked before any stack starts.
+std::vector<std::string> version_sets_asked(const std::string& flag) {
+  std::vector<std::string> names;
+  if (flag == "all") {
+    for (const auto& set : version_sets()) names.push_back(set.name);
+    return names;
+  }
+  std::istringstream parts(flag);
+  for (std::string name; std::getline(parts, name, ',');) {
+    if (!name.empty()) names.push_back(version_set_named(name).name);
+  }
+  return names;
+}
+
+// A matrix cell: PASS with the time, or the first line of what went wrong.
+std::string matrix_cell(const ScenarioOutcome& outcome) {
+  char took[32];
+  std::snprintf(took, sizeof took, "%.1f s", outcome.seconds);
+  if (outcome.passed) return std::string("pass (") + took + ")";
+  std::string first = outcome.failure.substr(0, outcome.failure.find('\n'));
+  std::replace(first.begin(), first.end(), '|', '/');
+  return "FAIL: " + first;
+}
+
+// The files on each version set in turn, each set on a stack of its own (a run directory
+// under DIR/versions/), then set x file as a Markdown table: which versions have it.
+int run_files_per_version_set(const Options& options, const Progress& progress) {
+  const std::vector<std::string> sets = version_sets_asked(options.versions);
+  if (options.record) {
+    throw HarnessError(
+        "--record rewrites the files from one stack's events: give it one "
+        "version set, not " +
+        options.versions);
+  }
+  if (stack_running(options.run_dir)) {
+    throw HarnessError("--versions " + options.versions + " brings up a stack per set, but " +
+                       options.run_dir.string() +
+                       " has one running already: `cdc-harness down` it first, or run with "
+                       "one set on it");
+  }
+  std::vector<std::vector<std::string>> cells;  // [set][file]
+  int failed = 0;
+  for (const auto& set : sets) {
+    progress.stage("versions", "version set " + set + ": a stack of its own for " +
+                                   std::to_string(options.scenario_files.size()) + " file(s)");
+    Options on_set = options;
+    on_set.versions = set;
+    on_set.run_dir = options.run_dir / "versions" / set;
+    std::vector<std::string> row;
+    try {
+      const FilesRun run = run_files(on_set, progress);
+      for (const auto& outcome : run.outcomes) row.push_back(matrix_cell(outcome));
+      failed += run.failed;
+    } catch (const HarnessError& e) {
+      if (interrupted()) throw;
+      // The stack did not come up, or a file could not run on it: the set's row says so.
+      std::string what = e.what();
+      std::replace(what.begin(), what.end(), '|', '/');
+      while (row.size() < options.scenario_files.size()) row.push_back("FAIL: " + what);
+      ++failed;
+    }
+    cells.push_back(std::move(row));
+  }
+  std::cout << "\n| version set |";
+  for (const auto& file : options.scenario_files)
+    std::cout << " " << file.filename().string() << " |";
+  std::cout << "\n|---|";
+  for (size_t i = 0; i < options.scenario_files.size(); ++i) std::cout << "---|";
+  std::cout << "\n";
+  for (size_t s = 0; s < sets.size(); ++s) {
+    const VersionSet& set = version_set_named(sets[s]);
+    std::cout << "| " << set.name << " (Debezium " << set.debezium << ", Kafka " << set.kafka
+              << ") |";
+    for (const auto& cell : cells[s]) std::cout << " " << cell << " |";
+    std::cout << "\n";
+  }
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
 int cmd_run(const Options& options) {
   if (options.scenario_files.empty()) {
     throw HarnessError("name the scenario files to run: cdc-harness run scenarios/files/*.cdc");
@@ -641,39 +764,15 @@ int cmd_run(const Options& options) {
     return 2;
   }
   Progress progress;
-  // The connector the files' connectors start from: --connector if given, else the one the
-  // running stack's `up` registered, else debezium/customer-cdc.json.
-  const bool connector_given = options.connector_file != default_connector_file();
-  return on_a_stack(
-      options, progress,
-      [&](StackBackend& backend, const StackEndpoints& endpoints, const StackChoice& choice) {
-        ScenarioStack stack{
-            backend, endpoints,
-            with_converter(!connector_given && fs::exists(RunDir(options.run_dir).connector())
-                               ? load_registered_connector(options.run_dir)
-                               : load_connector_config(options.connector_file),
-                           choice.converter, endpoints),
-            choice.run_id.empty() ? new_run_id() : choice.run_id, options.keep_topics};
-        int failed = 0;
-        for (const auto& file : options.scenario_files) {
-          const ScenarioOutcome outcome = run_scenario_file(file, stack, options.record, progress);
-          char took[32];
-          std::snprintf(took, sizeof took, "%.1f s", outcome.seconds);
-          if (outcome.passed) {
-            std::cout << (outcome.recorded ? "RECORDED " : "PASS ") << file.string() << "  ("
-                      << outcome.steps << " steps, " << took << ")\n";
-          } else {
-            ++failed;
-            std::cout << "FAIL " << file.string() << "  (" << took << ")\n"
-                      << outcome.failure << "\n";
-          }
-        }
-        if (options.scenario_files.size() > 1) {
-          std::cout << (options.scenario_files.size() - static_cast<size_t>(failed)) << " of "
-                    << options.scenario_files.size() << " scenario files passed\n";
-        }
-        return failed == 0 ? 0 : 1;
-      });
+  if (options.versions == "all" || options.versions.find(',') != std::string::npos) {
+    return run_files_per_version_set(options, progress);
+  }
+  const FilesRun run = run_files(options, progress);
+  if (options.scenario_files.size() > 1) {
+    std::cout << (options.scenario_files.size() - static_cast<size_t>(run.failed)) << " of "
+              << options.scenario_files.size() << " scenario files passed\n";
+  }
+  return run.failed == 0 ? 0 : 1;
 }
 
 }  // namespace cdc::cli

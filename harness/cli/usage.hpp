@@ -44,9 +44,10 @@ until it streams. Then stays until Ctrl-C, which stops everything.
                     else 1); with 3, topics (Connect's too) have 3 replicas, 2 in sync
   --workers N       Connect workers in one group (default: $CDC_WORKERS, else 1);
                     compose runs 1 + 1 or 3 + 2 (compose/cluster.env)
-  --versions NAME   native: the Debezium + Kafka version set (default: $CDC_VERSIONS, else
-                    debezium-3.4): debezium-3.4 (3.4.1.Final, Kafka 4.1.1) or debezium-3.6
-                    (3.6.1.Final, Kafka 4.3.0); ci/jars/versions/ names them
+  --versions NAME   native or compose (its images' tags): the Debezium + Kafka version set
+                    (default: $CDC_VERSIONS, else debezium-3.4): debezium-3.4 (3.4.1.Final,
+                    Kafka 4.1.1), debezium-3.6 (3.6.1.Final, Kafka 4.3.0) or debezium-3.7
+                    (3.7.1.Final, Kafka 4.3.1); ci/jars/versions/ names them
   --connect-defaults  native: workers with Kafka Connect's defaults, as users run them
                     (offset.flush.interval.ms 60 s, as in the debezium/connect image), not
                     the test tuning of debezium/worker.properties ($CDC_CONNECT_DEFAULTS=1)
@@ -64,8 +65,8 @@ until it streams. Then stays until Ctrl-C, which stops everything.
 
 inline constexpr const char* kRunUsage =
     R"(usage: cdc-harness run [--run-dir DIR] [--stack native|compose|external] [--stack-config FILE]
-                       [--brokers N] [--workers N] [--versions NAME] [--record] [--keep-topics]
-                       FILE...
+                       [--brokers N] [--workers N] [--versions NAME|NAME,NAME|all] [--record]
+                       [--keep-topics] FILE...
 
 Runs each scenario file (README "Scenario files"; examples in scenarios/files/) on the
 stack running in DIR, or on one brought up for the run and stopped afterwards. Each file
@@ -73,6 +74,9 @@ registers a connector of its own (name, slot and topic prefix carry the run id),
 can run side by side. A failing expectation prints file:line and how the events differ.
 Exit code 0 when every file passes.
 
+  --versions NAME,NAME or all   run the files on each version set in turn, each on a
+                    stack of its own (run directories under DIR/versions/), then print the
+                    matrix set x file: pass, or the first anomaly. Which versions have it?
   --record          write what arrived into each `expect events`/`expect records` body
                     (like sqllogictest's --override); review the diff, then run again
   --keep-topics     leave each file's topics (<topic prefix>.*) for a look with `tail`

@@ -78,11 +78,12 @@ StackChoice choose_stack(const std::string& flag, const fs::path& config_flag,
         "native stack starts; the " +
         choice.name() + " stack's worker runs with what it has: drop it, or use --stack native");
   }
-  if (choice.kind != StackKind::Native && choice.versions != default_version_set()) {
-    throw HarnessError("the " + choice.name() + " stack runs the versions it has (compose: the " +
-                       "images its file pins), so version set " + choice.versions +
-                       " applies to the native stack only: use --stack native, or drop "
-                       "--versions / $CDC_VERSIONS");
+  // Compose takes the set's versions as its images' tags (CDC_DEBEZIUM_VERSION, CDC_KAFKA_VERSION).
+  if (choice.kind == StackKind::External && choice.versions != default_version_set()) {
+    throw HarnessError("the external stack runs the versions it has, so version set " +
+                       choice.versions +
+                       " applies to the stacks the harness starts only: use --stack native or "
+                       "compose, or drop --versions / $CDC_VERSIONS");
   }
   if (choice.kind == StackKind::External && topology.clustered()) {
     throw HarnessError(

@@ -10,11 +10,16 @@ namespace cdc {
 const std::vector<VersionSet>& version_sets() {
   static const std::vector<VersionSet> sets = [] {
     std::vector<VersionSet> out;
-    std::istringstream entries(CDC_VERSION_SETS);  // "NAME=KEY,NAME=KEY" (CMakeLists.txt)
+    // "NAME=KEY=DEBEZIUM=KAFKA,…" (CMakeLists.txt)
+    std::istringstream entries(CDC_VERSION_SETS);
     for (std::string entry; std::getline(entries, entry, ',');) {
-      const size_t equals = entry.find('=');
-      if (equals != std::string::npos)
-        out.push_back({entry.substr(0, equals), entry.substr(equals + 1)});
+      std::istringstream fields(entry);
+      VersionSet set;
+      std::getline(fields, set.name, '=');
+      std::getline(fields, set.key, '=');
+      std::getline(fields, set.debezium, '=');
+      std::getline(fields, set.kafka, '=');
+      if (!set.kafka.empty()) out.push_back(std::move(set));
     }
     return out;
   }();

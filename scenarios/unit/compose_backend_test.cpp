@@ -16,6 +16,7 @@
 #include "harness/common/files.hpp"
 #include "harness/common/interrupt.hpp"
 #include "harness/stack/compose/docker_compose.hpp"
+#include "harness/stack/version_sets.hpp"
 
 namespace cdc::unit {
 namespace {
@@ -111,6 +112,28 @@ TEST_F(ComposeBackend, ActsOnOneServiceWithComposesOwnVerbs) {
        {"kill connect", "start connect", "pause kafka", "unpause kafka", "stop postgres"}) {
     EXPECT_THAT(calls(), Contains(compose_prefix() + call));
   }
+  stack->down(Progress(true));
+}
+
+// A version set's releases become the images' tags (the compose file reads them); without
+// one, the default set's.
+TEST_F(ComposeBackend, TheVersionSetTagsTheImages) {
+  for (const auto& set : version_sets()) {
+    StackChoice on_set = choice();
+    on_set.versions = set.name;
+    const auto stack = compose::make_compose_backend(dir_ / set.name, on_set, 2s);
+    stack->up(Progress(true));
+    EXPECT_THAT(read_file(dir_ / "docker-calls.env"),
+                AllOf(HasSubstr("CDC_DEBEZIUM_VERSION=" + set.debezium + "\n"),
+                      HasSubstr("CDC_KAFKA_VERSION=" + set.kafka + "\n")))
+        << set.name;
+    stack->down(Progress(true));
+  }
+  const auto stack = backend();
+  stack->up(Progress(true));
+  EXPECT_THAT(
+      read_file(dir_ / "docker-calls.env"),
+      HasSubstr("CDC_DEBEZIUM_VERSION=" + version_set_named(default_version_set()).debezium));
   stack->down(Progress(true));
 }
 

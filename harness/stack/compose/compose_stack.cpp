@@ -12,6 +12,7 @@
 #include "harness/common/wait.hpp"
 #include "harness/stack/compose/docker_compose.hpp"
 #include "harness/stack/ports.hpp"
+#include "harness/stack/version_sets.hpp"
 
 namespace cdc::compose {
 namespace fs = std::filesystem;
@@ -105,7 +106,13 @@ class ComposeStack final : public StackBackend {
                         {"ports", ports}};
     // Recorded before `compose up`, so `down` finds the project even if this process dies.
     write_file(state_file(), state.dump(2) + "\n");
-    env.insert(env.end(), {{"CDC_PG_PORT", std::to_string(pg_port)},
+    // The version set's releases as the images' tags (the compose file's defaults are the
+    // default set's).
+    const VersionSet& versions =
+        version_set_named(choice_.versions.empty() ? default_version_set() : choice_.versions);
+    env.insert(env.end(), {{"CDC_DEBEZIUM_VERSION", versions.debezium},
+                           {"CDC_KAFKA_VERSION", versions.kafka},
+                           {"CDC_PG_PORT", std::to_string(pg_port)},
                            {"CDC_ADMIN_PASSWORD", endpoints.admin.password},
                            {"CDC_APP_PASSWORD", endpoints.app.password},
                            {"CDC_DEBEZIUM_PASSWORD", endpoints.debezium.password}});
