@@ -360,9 +360,10 @@ class ScenarioRun {
       pqxx::nontransaction tx(conn);
       if (fence_table_.empty()) {
         // Postgres cuts names at 63 bytes: a long file name gives way to the run id and the
-        // random tail.
+        // random tail. The names Postgres derives (<table>_id_seq, <table>_pkey) must fit
+        // too, or it cuts them from the end, and two runs of one file at once collide.
         const std::string& run = vars_["run"];
-        constexpr size_t kMaxName = 63;
+        constexpr size_t kMaxName = 63 - std::char_traits<char>::length("_id_seq");
         const size_t room = kMaxName - std::string(kFenceTable).size();
         fence_table_ = "public." + std::string(kFenceTable) +
                        (run.size() > room ? run.substr(run.size() - room) : run);
