@@ -17,13 +17,16 @@ begin, end = "<!-- defects: rendered from reports/upstream/defects.json by ci/ch
 
 
 def render():
-    lines = ["| defect | what | first fixed, per release line | reproduced by | mechanism |",
-             "|---|---|---|---|---|"]
+    lines = ["| defect | what | first fixed, per release line | the fix | reproduced by | mechanism |",
+             "|---|---|---|---|---|---|"]
     for d in table["defects"]:
         fixed = ", ".join(f"{line}: {release}" for line, release in sorted(d["fixed_in"].items()))
         if d.get("introduced_in"):
             fixed += f" (introduced in {d['introduced_in']})"
-        lines.append(f"| [{d['id']}]({d['link']}) | {d['title']} | {fixed} | `{d['scenario']}` | "
+        if not d.get("fix_links"):
+            sys.exit(f"reports/upstream/defects.json: {d['id']} links no fix (fix_links)")
+        fix = ", ".join(f"[{link['text']}]({link['url']})" for link in d["fix_links"])
+        lines.append(f"| [{d['id']}]({d['link']}) | {d['title']} | {fixed} | {fix} | `{d['scenario']}` | "
                      f"{d['mechanism']} |")
     return "\n".join(lines)
 
