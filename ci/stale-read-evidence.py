@@ -42,6 +42,11 @@ def topics(bootstrap):
     return [t["topic"] for t in json.loads(out)["topics"]]
 
 
+def state(event):
+    after = event["value"]["after"]
+    return "deleted" if after is None else f"v={after['v']}"
+
+
 def seq0(source):
     return int(json.loads(source["sequence"])[0])
 
@@ -66,7 +71,7 @@ def main():
             continue
         read = mine[-1]
         rsrc = read["value"]["source"]
-        changes = [e for e in mine[:-1] if e["value"]["op"] in ("c", "u")]
+        changes = [e for e in mine[:-1] if e["value"]["op"] in ("c", "u", "d")]
         change = changes[-1] if changes else None
         # The chunk's close watermark is the one the read was emitted at: a read carries the
         # stream position (source.sequence) of the close; its open watermark is the same
@@ -80,7 +85,7 @@ def main():
     print(f"topic {data_topic}, watermarks on {signal_topic}")
     print("| key | stale read: offset, v | last change before it: offset, txId, LSN, commit (ts_us), v "
           "| open watermark: txId, LSN, commit | close watermark: LSN | change streamed | "
-          "commit before open by |")
+          "commit before open by |")  # noqa
     print("|---|---|---|---|---|---|---|")
     confirmed = 0
     for row in rows:
@@ -95,11 +100,11 @@ def main():
             continue
         c, o = change["value"]["source"], opened["source"]
         before_open = seq0(c) < seq0(o)
-        if before_open and change["value"]["after"]["v"] > rv:
+        if before_open and state(change) != f"v={rv}":
             confirmed += 1
         gap = o["ts_us"] - c["ts_us"] if "ts_us" in o and "ts_us" in c else None
         print(f"| {key['id']} | {read['offset']}, v={rv} | {change['offset']}, {c['txId']}, {c['lsn']}, "
-              f"{c.get('ts_us')}, v={change['value']['after']['v']} | {o['txId']}, {o['lsn']}, "
+              f"{c.get('ts_us')}, {state(change)} | {o['txId']}, {o['lsn']}, "
               f"{o.get('ts_us')} | {close['source']['lsn'] if close else '?'} | "
               f"{'before the window opened' if before_open else 'inside the window'} | "
               f"{'' if gap is None else f'{gap} µs'} |")

@@ -1,10 +1,11 @@
-# KNOWN TO FAIL NOW AND THEN (Debezium 3.4.1 and 3.6.1): an incremental snapshot with the signal
-# table's watermarks, while writes continue on the same keys. Debezium promises that a
-# snapshot read never overwrites a newer streamed change; under load (about 1 run in 6 with
-# two at once on 2 cores) a chunk's read arrives after an update streamed inside the same
-# watermark window, with the row as it was before that update, and the final state is stale.
-# Not a ctest test: ci/reproduce-stale-snapshot-read.sh runs it repeatedly and shows the
-# topic's evidence. scenarios/files/incremental_snapshot.cdc (read-only watermarks) passes.
+# KNOWN TO FAIL NOW AND THEN: an incremental snapshot with the signal table's watermarks,
+# while writes continue on the same keys. Debezium promises that a snapshot read never
+# overwrites a newer streamed change; under load a chunk's read can miss a transaction whose
+# commit precedes the open watermark in the WAL but was not yet visible to the chunk's SELECT,
+# and the read, emitted at the window's close, leaves the key stale
+# (reports/upstream/incremental-snapshot-stale-read.md). Not a ctest test:
+# ci/reproduce-stale-snapshot-read.sh runs it repeatedly and prints the topic's evidence.
+# scenarios/files/incremental_snapshot.cdc (read-only watermarks) passes.
 set table = inc_${run}
 set signals = inc_signals_${run}
 
