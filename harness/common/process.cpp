@@ -8,6 +8,7 @@
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "harness/common/errors.hpp"
@@ -45,12 +46,23 @@ bp::environment environment_for(const ProcessSpec& spec) {
   return env;
 }
 
+// One process started at a time. Boost.Process makes the pipe that reports a failed exec,
+// (boost/process/detail/posix/executor.hpp: pipe(), then fcntl(FD_CLOEXEC))
+// then marks it close-on-exec: a fork in another thread in between (the native stack starts
+// its servers in parallel) hands that pipe to a long-lived server, and this start then waits
+// for the pipe's end forever (seen: Apicurio's start blocked while Connect held the pipe).
+std::mutex& launch_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 // A server or a logged command: stdout and stderr to spec.log, in a session of its own.
 bp::child launch(const ProcessSpec& spec) {
   std::string exe;
   const auto args = full_command(spec, exe);
   fs::create_directories(spec.log.parent_path());
   try {
+    const std::lock_guard<std::mutex> one_at_a_time(launch_mutex());
     return bp::child(bp::exe = exe, bp::args = args,
                      bp::std_in<bp::null, (bp::std_out & bp::std_err)> spec.log.string(),
                      bp::start_dir = spec.cwd.string(), environment_for(spec), NewSession{});
