@@ -4,7 +4,7 @@
 # scenarios/files/upstream/incremental_snapshot_signal_table.cdc ROUNDS times, two at once,
 # on a stack of its own in RUN_DIR (brought up with --versions VERSION_SET, taken down at the
 # end), and for each run whose final state is stale prints the evidence per stale key from
-# the run's kept topics and Connect's log (ci/stale-read-evidence.py).
+# the run's kept topics (ci/stale-read-evidence.py).
 # usage: reproduce-stale-snapshot-read.sh CDC_HARNESS RUN_DIR [ROUNDS] [VERSION_SET]
 set -uo pipefail
 harness=$1 run_dir=$2 rounds=${3:-6} versions=${4:-}

@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """The evidence for each stale key of one failed run of
-scenarios/files/upstream/incremental_snapshot_signal_table.cdc, from its kept topics and
-Connect's log: the last streamed change of the key before the stale read (offset, txId, LSN,
+scenarios/files/upstream/incremental_snapshot_signal_table.cdc, from its kept topics: the last streamed change of the key before the stale read (offset, txId, LSN,
 commit time, value), the chunk's open and close watermarks (the signal table's own change
 events) and where the change falls in the stream relative to the window. (Debezium's
 "Removed '…' from window" lines name no key unless io.debezium.util.Loggings logs at TRACE,
@@ -33,7 +32,7 @@ def records(bootstrap, topic):
         key = json.loads(r["key"]) if r.get("key") else None
         if isinstance(key, dict) and "payload" in key and "schema" in key:
             key = key["payload"]
-        yield {"offset": r["offset"], "partition": r["partition"], "key": key, "value": value}
+        yield {"offset": r["offset"], "key": key, "value": value}
 
 
 def topics(bootstrap):
@@ -76,8 +75,8 @@ def main():
         # The chunk's close watermark is the one the read was emitted at: a read carries the
         # stream position (source.sequence) of the close; its open watermark is the same
         # chunk's "-open" row.
-        closes = [s for s in signals if s["after"]["id"].endswith("-close")]
-        close = next((s for s in closes if s["source"]["sequence"] == rsrc["sequence"]), None)
+        close = next((s for s in signals if s["after"]["id"].endswith("-close")
+                      and s["source"]["sequence"] == rsrc["sequence"]), None)
         chunk = close["after"]["id"][:-len("-close")] if close else None
         opened = next((s for s in signals if s["after"]["id"] == f"{chunk}-open"), None)
         rows.append((key, read, change, opened, close))
@@ -85,7 +84,7 @@ def main():
     print(f"topic {data_topic}, watermarks on {signal_topic}")
     print("| key | stale read: offset, v | last change before it: offset, txId, LSN, commit (ts_us), v "
           "| open watermark: txId, LSN, commit | close watermark: LSN | change streamed | "
-          "commit before open by |")  # noqa
+          "commit before open by |")
     print("|---|---|---|---|---|---|---|")
     confirmed = 0
     for row in rows:

@@ -632,6 +632,12 @@ int cmd_bench(const Options& options) {
 
 namespace {
 
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", seconds);
+  return text;
+}
+
 // One run of the files on one stack: the outcomes, printed as they come.
 struct FilesRun {
   std::vector<ScenarioOutcome> outcomes{};
@@ -655,8 +661,7 @@ FilesRun run_files(const Options& options, const Progress& progress) {
             choice.run_id.empty() ? new_run_id() : choice.run_id, options.keep_topics};
         for (const auto& file : options.scenario_files) {
           const ScenarioOutcome outcome = run_scenario_file(file, stack, options.record, progress);
-          char took[32];
-          std::snprintf(took, sizeof took, "%.1f s", outcome.seconds);
+          const std::string took = seconds_text(outcome.seconds);
           if (outcome.passed) {
             std::cout << (outcome.recorded ? "RECORDED " : "PASS ") << file.string() << "  ("
                       << outcome.steps << " steps, " << took << ")\n";
@@ -688,9 +693,7 @@ std::vector<std::string> version_sets_asked(const std::string& flag) {
 
 // A matrix cell: PASS with the time, or the first line of what went wrong.
 std::string matrix_cell(const ScenarioOutcome& outcome) {
-  char took[32];
-  std::snprintf(took, sizeof took, "%.1f s", outcome.seconds);
-  if (outcome.passed) return std::string("pass (") + took + ")";
+  if (outcome.passed) return "pass (" + seconds_text(outcome.seconds) + ")";
   std::string first = outcome.failure.substr(0, outcome.failure.find('\n'));
   std::replace(first.begin(), first.end(), '|', '/');
   return "FAIL: " + first;

@@ -46,11 +46,11 @@ bp::environment environment_for(const ProcessSpec& spec) {
   return env;
 }
 
-// One process started at a time. Boost.Process makes the pipe that reports a failed exec,
-// (boost/process/detail/posix/executor.hpp: pipe(), then fcntl(FD_CLOEXEC))
-// then marks it close-on-exec: a fork in another thread in between (the native stack starts
-// its servers in parallel) hands that pipe to a long-lived server, and this start then waits
-// for the pipe's end forever (seen: Apicurio's start blocked while Connect held the pipe).
+// One process started at a time. Boost.Process creates the pipe that reports a failed exec
+// and only then marks it close-on-exec (boost/process/detail/posix/executor.hpp: pipe(), then
+// fcntl(FD_CLOEXEC)): a fork in another thread in between (the native stack starts its
+// servers in parallel) hands that pipe to a long-lived server, and this start then waits for
+// the pipe's end forever (seen: Apicurio's start blocked while Connect held the pipe).
 std::mutex& launch_mutex() {
   static std::mutex mutex;
   return mutex;
