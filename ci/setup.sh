@@ -40,6 +40,6 @@ say "metrics agent: $(bash "$root/ci/install-metrics-agent.sh")"
 say "schema registry and Avro converter: $(bash "$root/ci/install-schema-registry.sh")"
 
 say "building in $build"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" --parallel
 say "ready: $build/cdc-harness"

@@ -6,7 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/observer/change_event.hpp"
+#include "harness/model/match_rules.hpp"
+#include "harness/model/op.hpp"
 
 namespace cdc {
 
@@ -27,11 +28,6 @@ enum class AnomalyKind {
 
 std::string to_string(AnomalyKind kind);
 const std::vector<AnomalyKind>& all_anomaly_kinds();
-
-// What the pipeline promises about re-deliveries: exactly once (a duplicate is a failure)
-// or at least once (duplicates are legal, and counted). Nothing else differs: a version
-// never seen before that arrives after a newer one is an order violation either way.
-enum class Delivery { ExactlyOnce, AtLeastOnce };
 
 struct Anomaly {
   AnomalyKind kind;

@@ -3,7 +3,7 @@
 
 #include "harness/checkers/anomaly.hpp"
 #include "harness/checkers/expected_change.hpp"
-#include "harness/checkers/match_rules.hpp"
+#include "harness/model/match_rules.hpp"
 #include "harness/observer/change_event.hpp"
 
 namespace cdc {

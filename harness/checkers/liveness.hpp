@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "harness/checkers/change_matcher.hpp"
+#include "harness/model/outage.hpp"
 #include "harness/workload/history.hpp"
 
 namespace cdc {
@@ -12,13 +13,6 @@ namespace cdc {
 // How long after its commit (or the heal) a change may take to arrive unless told otherwise,
 // before timeouts' scaling: one default for `chaos` and the fault suite.
 inline constexpr std::chrono::seconds kDefaultLivenessBound{30};
-
-// A span in which the pipeline may stand still: a fault, from its start to its heal.
-struct Outage {
-  int64_t from_us = 0;
-  int64_t to_us = 0;
-  std::string what{};
-};
 
 // Liveness: every committed change reaches a consumer within `bound` of the moment the
 // pipeline could carry it: its commit, or the heal of the outage it was committed in

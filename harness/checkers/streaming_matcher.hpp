@@ -13,7 +13,7 @@
 #include "harness/checkers/expected_change.hpp"
 #include "harness/checkers/json_text.hpp"
 #include "harness/checkers/latency.hpp"
-#include "harness/checkers/match_rules.hpp"
+#include "harness/model/match_rules.hpp"
 #include "harness/observer/change_event.hpp"
 #include "harness/workload/history.hpp"
 

@@ -1,5 +1,6 @@
 // cdc-harness: bring a Postgres -> Debezium -> Kafka pipeline up, watch it, take it down.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -18,7 +19,8 @@ namespace {
 // Every command in one table: name, --help text, flags, handler.
 const std::vector<Command>& command_table() {
   static const std::vector<Command> table = {
-      {"up", kUpUsage,
+      {"up", "bring the stack up, register the connector, print endpoints; stay until Ctrl-C",
+       kUpUsage,
        [](CLI::App& app, Options& o) {
          flag_run_dir(app, o);
          flag_connector(app, o);
@@ -27,20 +29,22 @@ const std::vector<Command>& command_table() {
          flag_stack(app, o);
        },
        cmd_up},
-      {"down", kDownUsage,
+      {"down", "stop everything an earlier `up` (or a crashed run) left in the run directory",
+       kDownUsage,
        [](CLI::App& app, Options& o) {
          flag_run_dir(app, o);
          flag_guard_pid(app, o);
        },
        cmd_down},
-      {"status", kStatusUsage, flag_run_dir, cmd_status},
-      {"tail", kTailUsage,
+      {"status", "show what runs in the run directory", kStatusUsage, flag_run_dir, cmd_status},
+      {"tail", "print each change on the change topic as one readable line", kTailUsage,
        [](CLI::App& app, Options& o) {
          flag_run_dir(app, o);
          flag_tail(app, o);
        },
        cmd_tail},
-      {"report", kReportUsage,
+      {"report", "run a load against the pipeline and write a latency and correctness report",
+       kReportUsage,
        [](CLI::App& app, Options& o) {
          flag_run_dir(app, o);
          flag_connector(app, o);
@@ -48,7 +52,8 @@ const std::vector<Command>& command_table() {
          flag_stack(app, o);
        },
        cmd_report},
-      {"chaos", kChaosUsage,
+      {"chaos", "inject faults drawn from a seed while a load runs; report what survived",
+       kChaosUsage,
        [](CLI::App& app, Options& o) {
          flag_run_dir(app, o);
          flag_connector(app, o);
@@ -57,14 +62,16 @@ const std::vector<Command>& command_table() {
          flag_stack(app, o);
        },
        cmd_chaos},
-      {"bench", kBenchUsage,
+      {"bench", "measure the harness against kcat and pgbench, and the stack's bring-up",
+       kBenchUsage,
        [](CLI::App& app, Options& o) {
          flag_run_dir(app, o);
          flag_connector(app, o);
          flag_bench(app, o);
        },
        cmd_bench},
-      {"run", kRunUsage,
+      {"run", "run scenario files (*.cdc): steps, and the change events they must produce",
+       kRunUsage,
        [](CLI::App& app, Options& o) {
          flag_run_dir(app, o);
          flag_connector(app, o);
@@ -72,8 +79,10 @@ const std::vector<Command>& command_table() {
          flag_run(app, o);
        },
        cmd_run},
-      {"inventory", kInventoryUsage, flag_run_dir, cmd_inventory},
-      {"guard", kGuardUsage,
+      {"inventory", "print what the stack holds (connectors, slots, topics, tables, rows) as JSON",
+       kInventoryUsage, flag_run_dir, cmd_inventory},
+      {"guard", "(used by `up --detach --guard-pid`) stop the stack when a process exits",
+       kGuardUsage,
        [](CLI::App& app, Options& o) {
          flag_run_dir(app, o);
          flag_guard_pid(app, o);
@@ -89,6 +98,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
+    for (const auto& c : command_table()) {
+      std::string name = c.name;
+      name.resize(std::max<size_t>(name.size() + 1, 10), ' ');
+      std::cout << "  " << name << c.summary << "\n";
+    }
+    std::cout << kUsageEnd;
     return args.empty() ? 2 : 0;
   }
   const std::string name = args[0];
@@ -98,9 +113,11 @@ int main(int argc, char** argv) {
     if (name == c.name) command = &c;
   }
   if (command == nullptr) {
-    std::cerr << "error: unknown command '" << name
-              << "': the commands are up, down, status, tail, report, chaos, bench, inventory (see "
-                 "--help)\n";
+    std::string names;
+    for (const auto& c : command_table())
+      names += (names.empty() ? "" : ", ") + std::string(c.name);
+    std::cerr << "error: unknown command '" << name << "': the commands are " << names
+              << " (see --help)\n";
     return 2;
   }
   install_interrupt_handlers();

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "harness/common/errors.hpp"
+#include "harness/faults/fault_catalogue.hpp"
 
 namespace cdc::cli {
 namespace fs = std::filesystem;
@@ -133,6 +134,33 @@ void flag_chaos(CLI::App& app, Options& o) {
              [&o](const std::string& v) { o.liveness_s = positive_int("--liveness", v); });
 }
 
+namespace {
+
+// A usage text with {faults} replaced by the catalogue's names, wrapped under the description.
+std::string with_fault_names(const std::string& usage) {
+  const auto at = usage.find("{faults}");
+  if (at == std::string::npos) return usage;
+  constexpr size_t column = 19;  // where the usage texts' descriptions start
+  std::string list;
+  size_t line = at - usage.rfind('\n', at) - 1;
+  const auto names = fault_names();
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string word = names[i] + (i + 1 < names.size() ? "," : "");
+    if (line + word.size() + 1 > 92) {
+      list += "\n" + std::string(column, ' ');
+      line = column;
+    } else if (i > 0) {
+      list += " ";
+      ++line;
+    }
+    list += word;
+    line += word.size();
+  }
+  return usage.substr(0, at) + list + usage.substr(at + 8);
+}
+
+}  // namespace
+
 Options parse_options(const Command& command, const std::vector<std::string>& args) {
   Options options;
   options.run_dir = default_run_dir();
@@ -153,7 +181,7 @@ Options parse_options(const Command& command, const std::vector<std::string>& ar
     throw HarnessError(std::string(e.what()) + ": " + see);
   }
   if (help) {
-    std::cout << command.usage;
+    std::cout << with_fault_names(command.usage);
     std::exit(0);
   }
   if (!app.remaining().empty()) {

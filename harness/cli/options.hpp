@@ -59,6 +59,7 @@ struct Options {
 // A command of `cdc-harness`: its name, its --help text, the flags it takes and what runs it.
 struct Command {
   const char* name;
+  const char* summary;  // its line in `cdc-harness --help`
   const char* usage;
   std::function<void(CLI::App&, Options&)> declare;
   std::function<int(const Options&)> run;

@@ -9,18 +9,8 @@ inline constexpr const char* kUsage =
 usage: cdc-harness <command> [options]
 
 commands:
-  up       bring the stack up, register the connector, print endpoints; stay until Ctrl-C
-  down     stop everything an earlier `up` (or a crashed run) left in the run directory
-  status   show what runs in the run directory
-  tail     print each change on the change topic as one readable line
-  report   run a load against the pipeline and write a latency and correctness report
-  chaos    inject faults drawn from a seed while a load runs; report what survived
-  bench    measure the harness against kcat and pgbench, and the stack's bring-up
-  run      run scenario files (*.cdc): SQL steps, connector actions, faults, signals, and
-           the change events they must produce
-  inventory  print what the stack holds (connectors, slots, topics, tables, rows) as JSON
-  guard    (used by `up --detach --guard-pid`) stop the stack when a process exits
-
+)";
+inline constexpr const char* kUsageEnd = R"(
 `cdc-harness <command> --help` shows a command's options.
 )";
 
@@ -184,11 +174,7 @@ latency chart. Prints the seed and the command that replays the run. Exits 1 on 
 phantom, out-of-order or stalled change, or a connector that never streams again. Uses the
 stack in DIR if one runs, else brings one up and stops it.
 
-  --faults LIST    comma-separated fault names, or all (default): connector-restart,
-                   task-restart, connector-pause, connector-stop, connect-restart,
-                   connect-crash, connect-stall, kafka-restart, kafka-crash, kafka-stall,
-                   postgres-restart, postgres-crash, postgres-stall, walsender-terminated,
-                   connect-postgres-{cut,latency,trickle}, connect-kafka-{cut,latency,trickle}
+  --faults LIST    comma-separated fault names, or all (default): {faults}
                    (the network faults need the native stack's Toxiproxy)
   --seed N         draws the schedule (default 1): the same seed, the same schedule
   --duration S     seconds of load (default 60)

@@ -1,8 +1,8 @@
 #pragma once
 #include <string>
 
-#include "harness/checkers/change_matcher.hpp"
 #include "harness/connector/connector_config.hpp"
+#include "harness/model/match_rules.hpp"
 #include "harness/stack/endpoints.hpp"
 
 namespace cdc {

@@ -1,14 +1,19 @@
 #include "harness/faults/nemesis.hpp"
 
-#include "harness/checkers/liveness.hpp"
+#include <algorithm>
+
 #include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 
 namespace cdc {
 
 Nemesis::Nemesis(std::vector<PlannedFault> plan, std::function<nlohmann::json()> positions,
-                 Progress progress)
-    : plan_(std::move(plan)), positions_(std::move(positions)), progress_(std::move(progress)) {}
+                 Progress progress, Settling settling, std::function<void()> done)
+    : plan_(std::move(plan)),
+      positions_(std::move(positions)),
+      progress_(std::move(progress)),
+      settling_(std::move(settling)),
+      done_(std::move(done)) {}
 
 Nemesis::~Nemesis() {
   {
@@ -26,9 +31,18 @@ bool Nemesis::sleep_until(std::chrono::steady_clock::time_point at) {
 
 void Nemesis::start(std::chrono::steady_clock::time_point begin) {
   thread_ = std::thread([this, begin] {
+    // Runs `done` however the thread ends.
+    struct Done {
+      const std::function<void()>& done;
+      ~Done() {
+        if (done) done();
+      }
+    } done{done_};
+    auto not_before = begin;
     try {
       for (const auto& [when, fault] : plan_) {
-        if (!sleep_until(begin + when.at)) return;
+        const auto at = std::max(begin + when.at, not_before);
+        if (!sleep_until(at)) return;
         FaultRecord record;
         record.fault = fault.name;
         record.kind = fault.kind;
@@ -37,12 +51,18 @@ void Nemesis::start(std::chrono::steady_clock::time_point begin) {
         record.started_us = now_us();
         fault.start();
         record.in_effect_us = now_us();
-        sleep_until(begin + when.at + when.hold);  // healed early if told to stop
+        const bool go_on = sleep_until(at + when.hold);  // healed early if told to stop
         record.healing_us = now_us();
         fault.heal();
         record.healed_us = now_us();
         progress_.stage("fault", fault.name + " healed");
         records_.push_back(std::move(record));
+        if (settling_.wait && go_on) {
+          settling_.wait();
+          records_.back().after = positions_();
+          progress_.stage("fault", fault.name + ": the pipeline caught up");
+          not_before = std::chrono::steady_clock::now() + settling_.gap;
+        }
       }
     } catch (const std::exception& e) {
       error_ = e.what();

@@ -7,10 +7,10 @@
 #include <thread>
 #include <vector>
 
-#include "harness/checkers/liveness.hpp"
 #include "harness/common/progress.hpp"
 #include "harness/faults/fault.hpp"
 #include "harness/faults/schedule.hpp"
+#include "harness/model/outage.hpp"
 
 namespace cdc {
 
@@ -20,13 +20,24 @@ struct PlannedFault {
   Fault fault{};
 };
 
+// How a fault waits for the one before it. Without `wait`, the schedule alone says when
+// (faults may then hit a pipeline still recovering, as in production). With it, each heal
+// is followed by `wait` (the pipeline streams again and has caught up), and the next fault
+// starts no earlier than `gap` after that, so each fault is judged on a recovered pipeline.
+struct Settling {
+  std::function<void()> wait{};
+  std::chrono::milliseconds gap{0};
+};
+
 // Jepsen's nemesis: on a thread of its own, from `begin`, each planned fault is started at
 // its time and healed after its hold, with wall-clock times and the pipeline's positions
 // (`positions`) recorded around it. The schedule is the clock here, not synchronisation.
+// `done` runs on that thread once the last fault has healed (and settled), or the schedule
+// failed: the load's end can follow it.
 class Nemesis {
  public:
   Nemesis(std::vector<PlannedFault> plan, std::function<nlohmann::json()> positions,
-          Progress progress);
+          Progress progress, Settling settling = {}, std::function<void()> done = {});
   // Stops early: a fault in effect is healed, no further one is started.
   ~Nemesis();
 
@@ -42,6 +53,8 @@ class Nemesis {
   std::vector<PlannedFault> plan_;
   std::function<nlohmann::json()> positions_;
   Progress progress_;
+  Settling settling_;
+  std::function<void()> done_;
   // Returns false if the nemesis was told to stop first.
   bool sleep_until(std::chrono::steady_clock::time_point at);
 

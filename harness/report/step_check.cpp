@@ -7,6 +7,7 @@
 #include "harness/common/interrupt.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/observer/receiving.hpp"
+#include "harness/workload/customers_workload.hpp"
 
 namespace cdc {
 using namespace std::chrono_literals;

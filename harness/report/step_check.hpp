@@ -11,10 +11,11 @@
 #include "harness/checkers/streaming_matcher.hpp"
 #include "harness/common/handoff.hpp"
 #include "harness/observer/topic_observer.hpp"
-#include "harness/workload/customers_workload.hpp"
 #include "harness/workload/history.hpp"
 
 namespace cdc {
+
+class CustomersWorkload;  // the fences
 
 // What a step's check found.
 struct StepOutcome {

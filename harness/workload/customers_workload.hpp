@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "harness/observer/change_event.hpp"
 #include "harness/stack/endpoints.hpp"
 #include "harness/workload/mutation.hpp"
 

@@ -29,6 +29,7 @@ struct SessionSchedule {
                   std::chrono::system_clock::time_point start)
       : start_(start),
         end_(start + profile.duration),
+        ends_at_us_(profile.ends_at_us),
         interval_(profile.sessions / profile.rate),
         offset_(static_cast<double>(session) / profile.sessions) {}
 
@@ -37,11 +38,15 @@ struct SessionSchedule {
     const auto due = start_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                   interval_ * (static_cast<double>(k) + offset_));
     if (due >= end_ || interrupted()) return std::nullopt;
-    return std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count();
+    const int64_t us =
+        std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count();
+    if (ends_at_us_ && us >= ends_at_us_->load()) return std::nullopt;
+    return us;
   }
 
  private:
   std::chrono::system_clock::time_point start_, end_;
+  const std::atomic<int64_t>* ends_at_us_;
   std::chrono::duration<double> interval_;
   double offset_;
 };

@@ -1,5 +1,7 @@
 #pragma once
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "harness/common/progress.hpp"
@@ -15,6 +17,9 @@ struct ChangeMix {
 struct LoadProfile {
   double rate = 100;  // transactions per second offered, over all sessions
   std::chrono::milliseconds duration{10000};
+  // If set, no transaction is due at or after this wall-clock time (µs) either: a load that
+  // ends when something else is done (an experiment's faults), `duration` its ceiling.
+  const std::atomic<int64_t>* ends_at_us = nullptr;
   int sessions = 2;
   int transaction_size = 1;
   ChangeMix mix{};

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/observer/change_event.hpp"
+#include "harness/model/op.hpp"
 
 namespace cdc {
 

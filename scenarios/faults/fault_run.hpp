@@ -1,16 +1,19 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "harness/checkers/anomaly.hpp"
+#include "harness/experiment/experiment.hpp"
 #include "harness/faults/fault.hpp"
 #include "harness/faults/fault_catalogue.hpp"
 #include "harness/workload/load_generator.hpp"
 
 namespace cdc::scenarios {
 
+// One fault's run, as the fault scenarios assert on it.
 struct FaultRun {
   Verdict verdict;  // the whole history against the settled stream, at least once
   FaultRecord record;
@@ -27,23 +30,31 @@ struct FaultRun {
 // committed in: 30 s (scaled by CDC_HARNESS_TIMEOUT_SCALE).
 std::chrono::microseconds liveness_bound();
 
-// One fault under an open-loop load: a connector of its own (derived with `change`) streams
-// customers; the load runs ~9 s; the fault starts ~2.5 s in and heals ~2.5 s later; then the
-// connector must stream again, and every change the load committed — in-doubt commits judged
-// by Postgres's answer — is judged against the events read to a settled fence, and for
-// liveness: each must be received within liveness_bound() of its commit or the heal.
-FaultRun run_fault_under_load(const std::string& fault,
-                              const std::function<void(nlohmann::json&)>& change = {});
-// The same with a fault made for the occasion (e.g. an operator's mistake), and a load of
-// the caller's shape (rate, transaction size, duration; ~9 s as above).
+// The load a fault runs under: rate, sessions, transaction size, and how long (~9 s: the
+// fault starts ~2.5 s in and heals ~2.5 s later; longer for faults that take long to inject).
 struct LoadShape {
   double rate = 40;
   int sessions = 2;
   int transaction_size = 2;
-  std::chrono::milliseconds duration{9000};  // longer for faults that take long to inject
+  std::chrono::milliseconds duration{9000};
 };
+
+// One fault under an open-loop load, through the experiment engine (as `chaos` runs it): a
+// connector of its own (derived with `change`) streams customers while the fault is injected
+// and healed; then the connector must stream again, and every change the load committed —
+// in-doubt commits judged by Postgres's answer — is judged against the events read to a
+// settled fence, and for liveness.
+FaultRun run_fault_under_load(const std::string& fault,
+                              const std::function<void(nlohmann::json&)>& change = {});
+// The same with a fault made for the occasion (e.g. an operator's mistake).
 FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& make,
                               const std::function<void(nlohmann::json&)>& change = {},
                               LoadShape shape = {});
+
+// Several faults of the catalogue on one connector under one load, each started once the
+// pipeline has recovered from the one before, so each is judged on its own (its outcome in
+// `faults`); the load lasts as long as the faults take.
+ExperimentResult run_faults_under_load(const std::vector<std::string>& faults,
+                                       LoadShape shape = {});
 
 }  // namespace cdc::scenarios

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
+#include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 
 namespace cdc::unit {
@@ -89,6 +91,33 @@ TEST(Nemesis, StoppedEarlyItHealsWhatIsOnAndStartsNothingMore) {
     while (!on) std::this_thread::yield();
   }  // the load failed: the nemesis goes out of scope long before its schedule ends
   EXPECT_THAT(log, ElementsAre("start a", "heal a"));
+}
+
+TEST(Nemesis, SettledEachFaultWaitsForThePipelineToCatchUpAndThenTheGap) {
+  std::vector<std::string> log;
+  int done = 0;
+  Nemesis nemesis(
+      {{ScheduledFault{"a", 0ms, 5ms}, recording("a", FaultKind::Crash, log)},
+       {ScheduledFault{"b", 0ms, 5ms}, recording("b", FaultKind::Crash, log)}},
+      [] {
+        return nlohmann::json{{"at", now_us()}};
+      },
+      Progress(true),
+      Settling{[&] {
+                 std::this_thread::sleep_for(30ms);  // a pipeline that takes 30 ms to recover
+                 log.push_back("settled");
+               },
+               40ms},
+      [&] { ++done; });
+  nemesis.start(std::chrono::steady_clock::now());
+  const auto records = nemesis.join();
+  EXPECT_THAT(log, ElementsAre("start a", "heal a", "settled", "start b", "heal b", "settled"));
+  ASSERT_EQ(records.size(), 2u);
+  // b waits for a's recovery (30 ms) and the gap (40 ms), though scheduled at 0.
+  EXPECT_GE(records[1].started_us - records[0].healed_us, 65'000);
+  EXPECT_GT(records[0].after["at"].get<int64_t>(), records[0].healed_us)
+      << "positions once settled";
+  EXPECT_EQ(done, 1);
 }
 
 }  // namespace

@@ -1,135 +1,11 @@
-#include "harness/report/chaos_run.hpp"
+#include "harness/report/chaos_report.hpp"
 
-#include <atomic>
-#include <map>
-#include <pqxx/pqxx>
-#include <thread>
-
-#include "harness/checkers/change_checks.hpp"
-#include "harness/checkers/liveness.hpp"
-#include "harness/common/clock.hpp"
-#include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
-#include "harness/connector/connector_lifecycle.hpp"
-#include "harness/connector/rendering_rules.hpp"
-#include "harness/faults/fault_catalogue.hpp"
-#include "harness/faults/nemesis.hpp"
-#include "harness/observer/fenced_reader.hpp"
-#include "harness/observer/receiving.hpp"
-#include "harness/observer/topic_observer.hpp"
 #include "harness/report/svg_chart.hpp"
-#include "harness/stack/stack_choice.hpp"
-#include "harness/workload/customers_workload.hpp"
 
 namespace cdc {
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-bool ChaosData::correct() const {
-  return verdict.ok();  // at least once: anything but a duplicate is wrong
-}
-
-namespace {
-
-// Each anomaly belongs to the fault in whose span (its start to the next fault's start) the
-// change was committed.
-void attribute(ChaosData& data, const std::vector<HistoryEntry>& history) {
-  std::map<int64_t, int64_t> committed_at;  // txId -> commit return
-  for (const auto& h : history) committed_at[h.change.tx_id] = h.commit_return_us;
-  for (const auto& a : data.verdict.anomalies) {
-    if (!a.tx_id || !committed_at.count(*a.tx_id)) continue;
-    const int64_t at = committed_at[*a.tx_id];
-    for (size_t i = data.faults.size(); i-- > 0;) {
-      if (at >= data.faults[i].record.started_us) {
-        ++data.faults[i].anomalies[a.kind];
-        break;
-      }
-    }
-  }
-}
-
-void measure_faults(ChaosData& data, const std::vector<HistoryEntry>& history,
-                    const std::vector<ChangeEvent>& events) {
-  for (auto& f : data.faults) {
-    for (const auto& e : events) {
-      const int64_t landed = e.kafka.timestamp_ms * 1000;
-      if (landed < f.record.healed_us) continue;
-      const double s = static_cast<double>(landed - f.record.healed_us) / 1e6;
-      if (f.recovery_s < 0 || s < f.recovery_s) f.recovery_s = s;
-    }
-  }
-  // Worst commit-return -> receive of the changes committed while each fault was on.
-  for (const auto& sample : data.latency.over_time) {
-    const auto it = sample.stages.find(Stage::EndToEnd);
-    if (it == sample.stages.end()) continue;
-    const int64_t committed = sample.received_us - it->second;
-    for (auto& f : data.faults) {
-      if (committed >= f.record.started_us && committed <= f.record.healed_us)
-        f.worst_latency_us = std::max(f.worst_latency_us, it->second);
-    }
-  }
-  attribute(data, history);
-}
-
-}  // namespace
-
-ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
-                    const ConnectorConfig& base, const ChaosOptions& options,
-                    const Progress& progress) {
-  ChaosData data;
-  data.schedule = draw_schedule(options.seed, options.faults, options.duration, options.interval);
-  data.liveness_bound = options.liveness_bound;
-  // Fresh per run: the same seed may run again on the same stack (its fence rows stay).
-  const std::string tag =
-      "chaos-" + options.run_id + "-" + std::to_string(options.seed) + "-" + new_run_id().substr(1);
-  const ConnectorConfig connector = isolated_copy(base, tag);
-  const FaultTarget target{stack, endpoints, connector};
-  // Every fault made before anything starts: one this stack cannot inject fails here.
-  std::vector<PlannedFault> plan;
-  for (const auto& planned : data.schedule)
-    plan.push_back({planned, make_fault(planned.fault, target)});
-  progress.stage("chaos", "seed " + std::to_string(options.seed) + ": " +
-                              std::to_string(data.schedule.size()) + " faults over " +
-                              std::to_string(options.duration.count() / 1000) + " s");
-  start_connector(endpoints, connector, progress);
-  try {
-    CustomersWorkload fences(endpoints.app, tag + "-fence");
-    TopicObserver observer(endpoints.kafka_bootstrap, connector.change_topic());
-    FencedReader reader(observer, [&] { return fences.fence(); });
-    reader.next();  // the snapshot: not part of the run
-    ConnectorHandle(endpoints.connect_url, connector.name).wait_until_snapshot_committed();
-
-    History history;
-    LoadProfile load = options.load;
-    load.duration = options.duration;
-    const auto positions = [&] { return pipeline_positions(target); };
-    Nemesis nemesis(std::move(plan), positions, progress);
-    data.load_started_us = now_us();
-    nemesis.start(std::chrono::steady_clock::now());
-    while_receiving(
-        observer, [&] { data.load = run_open_loop(endpoints.app, tag, load, history, progress); });
-    const auto records = nemesis.join();
-    for (const auto& r : records) data.faults.push_back(FaultOutcome{r});
-    progress.stage("chaos", "load done; waiting until the connector streams again");
-    wait_until_streaming(endpoints, connector);
-    for (auto& f : data.faults) f.record.after = positions();
-    const auto events = reader.next_settled();
-    const auto entries = history.entries();
-    const Match match = match_changes(
-        expected_changes(entries), events,
-        rendering_rules(endpoints.app, "public.customers", connector, Delivery::AtLeastOnce));
-    data.verdict = match.verdict;
-    data.verdict.merge(
-        check_liveness(entries, events, match, outages_of(records), options.liveness_bound));
-    data.latency = measure_latency(entries, events, match);
-    measure_faults(data, entries, events);
-  } catch (...) {
-    remove_connector(endpoints, connector.name, connector.slot_name());
-    throw;
-  }
-  remove_connector(endpoints, connector.name, connector.slot_name());
-  return data;
-}
 
 namespace {
 
@@ -147,8 +23,7 @@ std::string seconds(double s) {
 }
 
 size_t count(const FaultOutcome& f, AnomalyKind kind) {
-  const auto it = f.anomalies.find(kind);
-  return it == f.anomalies.end() ? 0 : it->second;
+  return f.verdict.count(kind);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,7 +11,7 @@
 #include "harness/checkers/liveness.hpp"
 #include "harness/common/progress.hpp"
 #include "harness/connector/connector_config.hpp"
-#include "harness/faults/fault.hpp"
+#include "harness/experiment/fault_outcomes.hpp"
 #include "harness/faults/schedule.hpp"
 #include "harness/stack/backend.hpp"
 #include "harness/workload/load_generator.hpp"
@@ -27,14 +28,6 @@ struct ChaosOptions {
   std::string stack = "native";
   // Liveness: how late after its commit (or the heal of its fault) a change may be received.
   std::chrono::milliseconds liveness_bound{kDefaultLivenessBound};
-};
-
-// What one scheduled fault did to the pipeline.
-struct FaultOutcome {
-  FaultRecord record{};
-  double recovery_s = -1;        // heal -> the first event Kafka got after it (-1: none)
-  int64_t worst_latency_us = 0;  // commit return -> receive, changes committed meanwhile
-  std::map<AnomalyKind, size_t> anomalies{};  // of changes committed from its start to the next
 };
 
 struct ChaosData {
@@ -59,10 +52,5 @@ struct ChaosData {
 ChaosData run_chaos(StackBackend& stack, const StackEndpoints& endpoints,
                     const ConnectorConfig& base, const ChaosOptions& options,
                     const Progress& progress);
-
-nlohmann::json to_json(const ChaosData& data);
-std::string markdown_chaos(const ChaosData& data);
-std::string html_chaos(const ChaosData& data);
-void write_chaos(const ChaosData& data, const std::filesystem::path& dir);
 
 }  // namespace cdc

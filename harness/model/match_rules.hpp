@@ -1,8 +1,11 @@
 #pragma once
 
-#include "harness/checkers/anomaly.hpp"
-
 namespace cdc {
+
+// What the pipeline promises about re-deliveries: exactly once (a duplicate is a failure)
+// or at least once (duplicates are legal, and counted). Nothing else differs: a version
+// never seen before that arrives after a newer one is an order violation either way.
+enum class Delivery { ExactlyOnce, AtLeastOnce };
 
 // Which before image Debezium sends for updates and deletes: the table's REPLICA IDENTITY.
 enum class ReplicaIdentity {
@@ -13,7 +16,8 @@ enum class ReplicaIdentity {
 // Whether each delete is followed by a tombstone for its key (tombstones.on.delete).
 enum class Tombstones { AfterDelete, None };
 
-// How Debezium renders what was expected, and what it promises about re-deliveries.
+// How Debezium renders what was expected, and what it promises about re-deliveries: what the
+// connector's settings say, and what the checkers judge by.
 struct MatchRules {
   ReplicaIdentity identity = ReplicaIdentity::Full;
   Tombstones tombstones = Tombstones::AfterDelete;
