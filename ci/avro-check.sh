@@ -9,7 +9,7 @@ set -euo pipefail
 build=$(cd "${1:?usage: ci/avro-check.sh BUILD_DIR}" && pwd)
 harness="$build/cdc-harness"
 echo "== the e2e suite and the scenario files with CDC_CONVERTER=avro"
-CDC_CONVERTER=avro ctest --test-dir "$build" -L e2e --output-on-failure -j2
+CDC_CONVERTER=avro ctest --test-dir "$build" -L e2e -LE slow --output-on-failure -j2
 grep -q 'converters AvroConverter/AvroConverter' "$build/Testing/Temporary/LastTest.log" ||
   { echo "the suite's stack did not run the Avro converter"; exit 1; }
 

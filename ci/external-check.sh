@@ -29,7 +29,7 @@ grep -q '"cdctest.public.customers"' "$work/before.json" \
 
 echo "== the e2e suite with CDC_STACK=external"
 CDC_STACK=external CDC_EXTERNAL_CONFIG="$host/secrets/external.env" \
-  ctest --test-dir "$build" -L e2e -j2 --output-on-failure --output-junit external-results.xml
+  ctest --test-dir "$build" -L e2e -LE slow -j2 --output-on-failure --output-junit external-results.xml
 
 echo "== what the suite left on that stack"
 "$harness" inventory --run-dir "$host" > "$work/after.json"

@@ -10,7 +10,7 @@ for file in "$root"/ci/jars/versions/*.properties; do
   set_name=$(basename "$file" .properties)
   [ "$set_name" = "$default" ] && continue
   echo "== the e2e suite on version set $set_name"
-  CDC_VERSIONS="$set_name" ctest --test-dir "$build" -L e2e --output-on-failure -j2
+  CDC_VERSIONS="$set_name" ctest --test-dir "$build" -L e2e -LE slow --output-on-failure -j2
 done
 # Which versions have it: a scenario file on every set, one stack per set, as a matrix.
 echo "== run --versions all scenarios/files/own_table.cdc"

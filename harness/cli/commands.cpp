@@ -15,6 +15,7 @@
 
 #include "harness/cleanup/stack_inventory.hpp"
 #include "harness/cli/run_dir_claims.hpp"
+#include "harness/cli/stack_lease.hpp"
 #include "harness/cli/tear_down.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
@@ -198,59 +199,29 @@ int cmd_up(const Options& options) {
   Progress progress;
   // Read the connector config before anything starts: a bad file must not leave a stack.
   const ConnectorConfig connector = load_connector_config(options.connector_file);
-  if (auto owner = live_owner(options.run_dir)) {
-    throw HarnessError("a stack is already up in " + options.run_dir.string() +
-                       " (cdc-harness pid " + std::to_string(*owner) +
-                       "): stop it there with Ctrl-C, or use another --run-dir");
-  }
-  if (auto guard = live_pid_in(guard_file(options.run_dir), options.run_dir.string())) {
-    throw HarnessError("the stack in " + options.run_dir.string() +
-                       " is in use by a running test run (guard pid " + std::to_string(*guard) +
-                       "): wait for it, or stop it with `cdc-harness down --run-dir " +
-                       options.run_dir.string() + "`");
-  }
   const StackChoice choice = choose_stack(
       options.stack, options.stack_config, choose_topology(options.brokers, options.workers),
       choose_version_set(options.versions), options.connect_defaults, options.converter);
-  if (recorded_stack_backend(options.run_dir)->has_leftovers()) {
-    progress.stage("stack", "cleaning up what an earlier run left in " + options.run_dir.string());
-    if (!tear_down(options.run_dir, progress)) throw earlier_run_not_cleaned(options.run_dir);
-  }
-  fs::create_directories(options.run_dir);
-  // Claims the run directory while this process brings the stack up (and, in the
-  // foreground, while it runs), so a second `up` cannot tear it down under us.
-  write_file(owner_file(options.run_dir), std::to_string(::getpid()) + "\n");
-
-  ConnectorConfig registered;
-  StackEndpoints endpoints;
-  auto backend = make_stack_backend(choice, options.run_dir);
+  progress.stage(
+      "stack", choice.name() + " stack, run " + choice.run_id +
+                   (choice.topology.clustered() ? ", " + choice.topology.describe() : "") +
+                   (choice.kind == StackKind::Native ? ", version set " + choice.versions : "") +
+                   (choice.connect_defaults ? ", workers with Connect's defaults" : "") +
+                   (choice.converter == Converter::Avro ? ", Avro through a schema registry" : ""));
+  StackLease lease(options.run_dir, choice, StackLease::Reuse::Never, progress);
+  const StackEndpoints& endpoints = lease.endpoints();
+  const ConnectorConfig registered = connector_for_run(connector, choice, endpoints);
+  progress.stage("connector",
+                 "registering " + registered.name + " from " + options.connector_file.string());
+  start_connector(endpoints, registered, progress);
+  warn_of_what_it_misses(endpoints, registered);
+  note_worker_settings(lease.backend(), endpoints, registered, options.run_dir, progress);
+  save_registered_connector(options.run_dir, registered);
   std::optional<fs::path> external_file;
-  try {
-    // Recorded first: whatever happens next, `down` knows which stack and which run.
-    save_stack_choice(options.run_dir, choice);
-    progress.stage(
-        "stack",
-        choice.name() + " stack, run " + choice.run_id +
-            (choice.topology.clustered() ? ", " + choice.topology.describe() : "") +
-            (choice.kind == StackKind::Native ? ", version set " + choice.versions : "") +
-            (choice.connect_defaults ? ", workers with Connect's defaults" : "") +
-            (choice.converter == Converter::Avro ? ", Avro through a schema registry" : ""));
-    endpoints = backend->up(progress);
-    registered = connector_for_run(connector, choice, endpoints);
-    progress.stage("connector",
-                   "registering " + registered.name + " from " + options.connector_file.string());
-    start_connector(endpoints, registered, progress);
-    warn_of_what_it_misses(endpoints, registered);
-    note_worker_settings(*backend, endpoints, registered, options.run_dir, progress);
-    save_registered_connector(options.run_dir, registered);
-    if (!choice.shared()) {
-      external_file = RunDir(options.run_dir).external_settings();
-      write_file(*external_file, external::external_settings_text(endpoints),
-                 fs::perms::owner_read | fs::perms::owner_write);
-    }
-  } catch (...) {
-    tear_down(options.run_dir, Progress(true));  // idempotent: the backend may have done it already
-    throw;
+  if (!choice.shared()) {
+    external_file = RunDir(options.run_dir).external_settings();
+    write_file(*external_file, external::external_settings_text(endpoints),
+               fs::perms::owner_read | fs::perms::owner_write);
   }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", progress.elapsed_seconds());
@@ -260,7 +231,7 @@ int cmd_up(const Options& options) {
   use_schema_registry(endpoints.schema_registry_url);
   if (options.detach) {
     if (options.guard_pid) start_guard(options);
-    fs::remove(owner_file(options.run_dir));  // handed over: `down` or the guard owns it now
+    lease.hand_over();
     return 0;
   }
 
@@ -273,7 +244,7 @@ int cmd_up(const Options& options) {
     } else {
       std::cerr << "up; Ctrl-C stops the stack\n";
       while (!interrupted()) {
-        for (const auto& component : backend->status()) {
+        for (const auto& component : lease.backend().status()) {
           if (!component.running)
             throw HarnessError(component.name + " stopped unexpectedly; see " +
                                RunDir(options.run_dir).logs().string());
@@ -287,7 +258,7 @@ int cmd_up(const Options& options) {
   }
   Progress teardown;
   teardown.stage("stack", "stopping");
-  tear_down(options.run_dir, teardown);
+  lease.release(teardown);
   teardown.stage("stack", "stopped");
   return exit_code;
 }
@@ -405,15 +376,6 @@ fs::path default_report_dir() {
   return fs::path(CDC_SOURCE_DIR) / "reports" / "out" / stamp;
 }
 
-bool stack_running(const fs::path& run_dir) {
-  auto backend = recorded_stack_backend(run_dir);
-  if (!backend->has_leftovers() || !fs::exists(RunDir(run_dir).endpoints())) return false;
-  for (const auto& component : backend->status()) {
-    if (!component.running) return false;
-  }
-  return true;
-}
-
 // Runs `job` on the stack running in the run directory, or on one brought up for it and
 // stopped afterwards (also when the job fails or Ctrl-C ends it).
 int on_a_stack(
@@ -437,38 +399,15 @@ int on_a_stack(
                        choice.topology.describe() + ", not the " + topology.describe() +
                        " asked for: `cdc-harness down` it first, or drop --brokers/--workers");
   }
-  if (!reuse) {
-    if (auto owner = live_owner(options.run_dir)) {
-      throw HarnessError("a stack is being brought up in " + options.run_dir.string() +
-                         " (cdc-harness pid " + std::to_string(*owner) +
-                         "): wait for it or use another --run-dir");
-    }
-    if (recorded_stack_backend(options.run_dir)->has_leftovers() &&
-        !tear_down(options.run_dir, progress))
-      throw earlier_run_not_cleaned(options.run_dir);
-    fs::create_directories(options.run_dir);
-    write_file(owner_file(options.run_dir), std::to_string(::getpid()) + "\n");
-  } else {
-    progress.stage("stack", "using the stack already running in " + options.run_dir.string());
-  }
-  int exit_code = 0;
-  try {
-    if (!reuse) save_stack_choice(options.run_dir, choice);
-    auto backend = make_stack_backend(choice, options.run_dir);
-    const StackEndpoints endpoints =
-        reuse ? load_endpoints(options.run_dir) : backend->up(progress);
-    use_schema_registry(endpoints.schema_registry_url);
-    note_worker_settings(*backend, endpoints,
-                         fs::exists(RunDir(options.run_dir).connector())
-                             ? load_registered_connector(options.run_dir)
-                             : load_connector_config(options.connector_file),
-                         options.run_dir, progress);
-    exit_code = job(*backend, endpoints, choice);
-  } catch (...) {
-    if (!reuse) tear_down(options.run_dir, Progress(true));
-    throw;
-  }
-  if (!reuse) tear_down(options.run_dir, progress);
+  StackLease lease(options.run_dir, choice, StackLease::Reuse::IfRunning, progress);
+  use_schema_registry(lease.endpoints().schema_registry_url);
+  note_worker_settings(lease.backend(), lease.endpoints(),
+                       fs::exists(RunDir(options.run_dir).connector())
+                           ? load_registered_connector(options.run_dir)
+                           : load_connector_config(options.connector_file),
+                       options.run_dir, progress);
+  const int exit_code = job(lease.backend(), lease.endpoints(), lease.choice());
+  lease.release(progress);
   return exit_code;
 }
 

@@ -33,7 +33,7 @@ struct Experiment {
   // fault is judged on its own; load.duration is then a ceiling. Otherwise the schedule is
   // the clock, as in production.
   bool settled = false;
-  std::chrono::milliseconds settle_gap{2000};
+  std::chrono::milliseconds settle_gap{1000};
   // How late after its commit (or the heal of its fault) a change may be received.
   std::chrono::microseconds liveness_bound{};
   std::string tag = "experiment";  // names the load's sessions and fence rows

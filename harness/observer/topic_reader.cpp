@@ -51,6 +51,12 @@ TopicReader::TopicReader(const std::string& bootstrap, const std::string& topic,
   // A topic that Debezium has not created yet is noticed within a second, not five minutes.
   set(*conf, "topic.metadata.refresh.interval.ms", "1000");
   set(*conf, "fetch.wait.max.ms", "10");
+  // Back on a restarted broker within a second or two: a connection made while the broker
+  // starts can go unanswered, and librdkafka's defaults (30 s to set one up, back-off up to
+  // 10 s) then made the observer, not the pipeline, 30 s late after a kafka-restart (Kafka
+  // had the records 0.4 s after the heal), which the liveness check took for a stall.
+  set(*conf, "socket.connection.setup.timeout.ms", "3000");
+  set(*conf, "reconnect.backoff.max.ms", "1000");
   // A backlog is read without pauses: librdkafka 2.0 stops fetching for a second whenever
   // 100k records wait in its queue, which a fast reader of 3 KB envelopes hits every few
   // hundred thousand (reading 300k went 3x faster, ahead of kcat). The queue stays bounded
