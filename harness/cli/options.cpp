@@ -101,8 +101,12 @@ void flag_bench(CLI::App& app, Options& o) {
              [&o](const std::string& v) { o.events = positive_int("--events", v); });
   value_flag(app, "--duration",
              [&o](const std::string& v) { o.duration_s = positive_int("--duration", v); });
-  value_flag(app, "--sessions",
-             [&o](const std::string& v) { o.bench_sessions = positive_int("--sessions", v); });
+  value_flag(app, "--sessions", [&o](const std::string& v) {
+    o.bench_sessions.clear();
+    std::stringstream list(v);
+    for (std::string item; std::getline(list, item, ',');)
+      o.bench_sessions.push_back(positive_int("--sessions", item));
+  });
   value_flag(app, "--out", [&o](const std::string& v) { o.out = v; });
 }
 

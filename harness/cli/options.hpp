@@ -44,7 +44,7 @@ struct Options {
   std::filesystem::path out{};
   // bench
   int events = 300000;
-  int bench_sessions = 4;
+  std::vector<int> bench_sessions{4, 16, 64};
   // chaos
   std::string faults = "all";
   uint64_t seed = 1;

@@ -139,12 +139,13 @@ finds an anomaly. Defaults finish in about a minute.
 
 inline constexpr const char* kBenchUsage =
     R"(usage: cdc-harness bench [--run-dir DIR] [--connector FILE] [--events N] [--duration S]
-                         [--sessions N] [--out DIR]
+                         [--sessions N[,N...]] [--out DIR]
 
 Measures whether the harness keeps up with what it measures, each time against the tool a
 user would reach for instead, on one native stack in the same few minutes:
   - bring-up to streaming and tear-down, three times (the third stack serves the rest);
-  - the load generator against pgbench: the same INSERT, sessions and server;
+  - the load generator against pgbench: the same INSERT and server, each at 4, 16 and 64
+    sessions, the best of each compared;
   - the pipeline: many small transactions, and one transaction of N rows (commit -> topic);
   - the observer against kcat: the whole change topic, every envelope decoded, then judged;
   - the harness's CPU seconds per 100k events and its peak RSS.
@@ -153,7 +154,8 @@ on a shared machine the ratios are what to compare. Takes about 3 minutes.
 
   --events N       rows of the large transaction (default 300000)
   --duration S     seconds of each load comparison (default 10)
-  --sessions N     database sessions of pgbench and of the generator (default 4)
+  --sessions N,... session counts pgbench and the generator each run at, best compared
+                   with best (default 4,16,64)
   --out DIR        where bench.json and bench.md go (default reports/out/<time>)
   --run-dir DIR    where its stacks run; none may run there yet (default: <build>/run/cli)
   --connector FILE connector config (default: debezium/customer-cdc.json)

@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <filesystem>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -13,13 +14,15 @@ namespace cdc {
 struct BenchOptions {
   int events = 300000;  // rows of the one large transaction; the observer reads the whole topic
   std::chrono::seconds load{10};  // each load comparison
-  int sessions = 4;
+  // The load generator and pgbench each at every session count, best compared with best.
+  std::vector<int> sessions{4, 16, 64};
   std::filesystem::path scratch{};  // pgbench's script and kcat's output go here
 };
 
 // The comparisons on a stack that streams `connector` (already registered), each against the
 // tool a user would reach for instead, run in the same minute on the same machine:
-// - the load generator against pgbench: the same INSERT, sessions and server;
+// - the load generator against pgbench: the same INSERT and server, each swept over the
+//   session counts, the best of each compared;
 // - the pipeline's throughput: many small transactions, and one large one (commit -> topic);
 // - the observer against kcat: the whole change topic, every envelope decoded, then judged;
 // - the harness's CPU seconds per 100k events and peak RSS.
