@@ -1,5 +1,6 @@
 #include "harness/report/bench_run.hpp"
 
+#include <atomic>
 #include <boost/process/search_path.hpp>
 #include <iomanip>
 #include <pqxx/pqxx>
@@ -11,6 +12,7 @@
 #include "harness/checkers/change_matcher.hpp"
 #include "harness/checkers/expected_change.hpp"
 #include "harness/checkers/streaming_matcher.hpp"
+#include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 #include "harness/common/handoff.hpp"
@@ -158,11 +160,14 @@ json compare_generator(const StackEndpoints& endpoints, const ConnectorConfig& c
     progress.stage("bench", "pgbench: " + std::to_string(static_cast<int>(run.tps)) + " tx/s");
   };
   const auto generator_turn = [&](int sessions) {
-    // Offered far above what Postgres takes, so the sessions run flat out; late transactions
-    // still run (open loop), so its rate is all it did over all the time it took.
+    // Offered far above what Postgres takes, so the sessions run flat out, and cut off at the
+    // turn's end (as pgbench -T): open loop, the transactions due but late would run on.
     LoadProfile load;
     load.rate = 40000;
     load.duration = options.load;
+    const std::atomic<int64_t> cut_off{now_us() + std::chrono::microseconds(options.load).count() +
+                                       200'000};
+    load.ends_at_us = &cut_off;
     load.sessions = sessions;
     load.mix = ChangeMix{100, 0, 0};
     History history;
@@ -240,6 +245,10 @@ double small_transactions_rate(const StackEndpoints& endpoints, const std::strin
   load.rate = 8000;  // past what Postgres takes here: the sessions run flat out
   load.duration = options.load;
   load.sessions = options.sessions.front();
+  // Cut off at the end, as the generator's turns against pgbench are.
+  const std::atomic<int64_t> cut_off{now_us() + std::chrono::microseconds(options.load).count() +
+                                     200'000};
+  load.ends_at_us = &cut_off;
   load.mix = ChangeMix{100, 0, 0};
   History history;
   const int64_t before = kafka_topic_end(endpoints.kafka_bootstrap, topic, scaled(10s));

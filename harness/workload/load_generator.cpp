@@ -40,7 +40,8 @@ struct SessionSchedule {
     if (due >= end_ || interrupted()) return std::nullopt;
     const int64_t us =
         std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count();
-    if (ends_at_us_ && us >= ends_at_us_->load()) return std::nullopt;
+    // Due or not, nothing starts past the cut-off (a late schedule would run on).
+    if (ends_at_us_ && std::max(us, now_us()) >= ends_at_us_->load()) return std::nullopt;
     return us;
   }
 

@@ -17,8 +17,9 @@ struct ChangeMix {
 struct LoadProfile {
   double rate = 100;  // transactions per second offered, over all sessions
   std::chrono::milliseconds duration{10000};
-  // If set, no transaction is due at or after this wall-clock time (µs) either: a load that
-  // ends when something else is done (an experiment's faults), `duration` its ceiling.
+  // If set, no transaction starts at or after this wall-clock time (µs), however late the
+  // schedule runs: a load that ends when something else is done (an experiment's faults), or
+  // flat out for a fixed time (bench, as pgbench -T); `duration` stays its ceiling.
   const std::atomic<int64_t>* ends_at_us = nullptr;
   int sessions = 2;
   int transaction_size = 1;
