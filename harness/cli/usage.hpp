@@ -150,7 +150,7 @@ user would reach for instead, on one native stack in the same few minutes:
   - the observer against kcat: the whole change topic, every envelope decoded, then judged;
   - the harness's CPU seconds per 100k events and its peak RSS.
 Prints a table and writes bench.json and bench.md. Numbers are reported, never asserted:
-on a shared machine the ratios are what to compare. Takes about 3 minutes.
+on a shared machine the ratios are what to compare. Takes about 9 minutes on 2 cores.
 
   --events N       rows of the large transaction (default 300000)
   --duration S     seconds of each load comparison (default 10)
