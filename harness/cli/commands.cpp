@@ -381,25 +381,25 @@ fs::path default_report_dir() {
 int on_a_stack(
     const Options& options, const Progress& progress,
     const std::function<int(StackBackend&, const StackEndpoints&, const StackChoice&)>& job) {
-  const bool reuse = stack_running(options.run_dir);
   const Topology topology = choose_topology(options.brokers, options.workers);
   const std::string versions = choose_version_set(options.versions);
-  const StackChoice choice =
-      reuse ? load_stack_choice(options.run_dir).value_or(StackChoice{})
-            : choose_stack(options.stack, options.stack_config, topology, versions,
-                           options.connect_defaults, options.converter);
-  if (reuse && !options.versions.empty() && choice.versions != versions) {
+  StackLease lease(options.run_dir,
+                   choose_stack(options.stack, options.stack_config, topology, versions,
+                                options.connect_defaults, options.converter),
+                   StackLease::Reuse::IfRunning, progress);
+  // A running stack is used as it is: one it cannot stand for is refused, and left running.
+  const StackChoice& running = lease.choice();
+  if (lease.reused() && !options.versions.empty() && running.versions != versions) {
     throw HarnessError("the stack running in " + options.run_dir.string() + " runs version set " +
-                       choice.versions + ", not " + versions +
+                       running.versions + ", not " + versions +
                        ": `cdc-harness down` it first, or drop --versions");
   }
-  if (reuse && (!options.brokers.empty() || !options.workers.empty()) &&
-      !(choice.topology == topology)) {
+  if (lease.reused() && (!options.brokers.empty() || !options.workers.empty()) &&
+      !(running.topology == topology)) {
     throw HarnessError("the stack running in " + options.run_dir.string() + " has " +
-                       choice.topology.describe() + ", not the " + topology.describe() +
+                       running.topology.describe() + ", not the " + topology.describe() +
                        " asked for: `cdc-harness down` it first, or drop --brokers/--workers");
   }
-  StackLease lease(options.run_dir, choice, StackLease::Reuse::IfRunning, progress);
   use_schema_registry(lease.endpoints().schema_registry_url);
   note_worker_settings(lease.backend(), lease.endpoints(),
                        fs::exists(RunDir(options.run_dir).connector())

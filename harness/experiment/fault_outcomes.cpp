@@ -31,10 +31,14 @@ std::vector<FaultOutcome> judge_faults(const std::vector<FaultRecord>& records,
   if (outcomes.empty()) return outcomes;
 
   std::map<int64_t, int64_t> committed_at;  // txId -> commit return
-  for (const auto& h : history) {
+  for (size_t i = 0; i < history.size(); ++i) {
+    const auto& h = history[i];
     committed_at[h.change.tx_id] = h.commit_return_us;
     const long f = fault_at(records, h.commit_return_us);
-    if (f >= 0 && h.committed) ++outcomes[static_cast<size_t>(f)].changes_committed;
+    if (f < 0 || !h.committed) continue;
+    auto& o = outcomes[static_cast<size_t>(f)];
+    ++o.changes_committed;
+    if (i < match.deliveries.size() && !match.deliveries[i].empty()) ++o.verdict.matched;
   }
   for (const auto& a : whole_run.anomalies) {
     if (a.kind == AnomalyKind::Duplicate || !a.tx_id) continue;
@@ -77,7 +81,6 @@ std::vector<FaultOutcome> judge_faults(const std::vector<FaultRecord>& records,
       const int64_t received_us = events[match.deliveries[i].front()].kafka.received_us;
       o.worst_latency_us = std::max(o.worst_latency_us, received_us - h.commit_return_us);
     }
-    o.verdict.matched = o.changes_committed;
   }
   return outcomes;
 }

@@ -1,6 +1,5 @@
 #include "harness/report/bench_run.hpp"
 
-#include <atomic>
 #include <boost/process/search_path.hpp>
 #include <iomanip>
 #include <pqxx/pqxx>
@@ -12,7 +11,6 @@
 #include "harness/checkers/change_matcher.hpp"
 #include "harness/checkers/expected_change.hpp"
 #include "harness/checkers/streaming_matcher.hpp"
-#include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
 #include "harness/common/files.hpp"
 #include "harness/common/handoff.hpp"
@@ -165,9 +163,7 @@ json compare_generator(const StackEndpoints& endpoints, const ConnectorConfig& c
     LoadProfile load;
     load.rate = 40000;
     load.duration = options.load;
-    const std::atomic<int64_t> cut_off{now_us() + std::chrono::microseconds(options.load).count() +
-                                       200'000};
-    load.ends_at_us = &cut_off;
+    load.stop_at_end = true;
     load.sessions = sessions;
     load.mix = ChangeMix{100, 0, 0};
     History history;
@@ -246,9 +242,7 @@ double small_transactions_rate(const StackEndpoints& endpoints, const std::strin
   load.duration = options.load;
   load.sessions = options.sessions.front();
   // Cut off at the end, as the generator's turns against pgbench are.
-  const std::atomic<int64_t> cut_off{now_us() + std::chrono::microseconds(options.load).count() +
-                                     200'000};
-  load.ends_at_us = &cut_off;
+  load.stop_at_end = true;
   load.mix = ChangeMix{100, 0, 0};
   History history;
   const int64_t before = kafka_topic_end(endpoints.kafka_bootstrap, topic, scaled(10s));

@@ -29,6 +29,7 @@ struct SessionSchedule {
                   std::chrono::system_clock::time_point start)
       : start_(start),
         end_(start + profile.duration),
+        stop_at_end_(profile.stop_at_end),
         ends_at_us_(profile.ends_at_us),
         interval_(profile.sessions / profile.rate),
         offset_(static_cast<double>(session) / profile.sessions) {}
@@ -40,13 +41,15 @@ struct SessionSchedule {
     if (due >= end_ || interrupted()) return std::nullopt;
     const int64_t us =
         std::chrono::duration_cast<std::chrono::microseconds>(due.time_since_epoch()).count();
-    // Due or not, nothing starts past the cut-off (a late schedule would run on).
+    // Due or not, nothing starts past a cut-off (a late schedule would run on).
+    if (stop_at_end_ && std::chrono::system_clock::now() >= end_) return std::nullopt;
     if (ends_at_us_ && std::max(us, now_us()) >= ends_at_us_->load()) return std::nullopt;
     return us;
   }
 
  private:
   std::chrono::system_clock::time_point start_, end_;
+  bool stop_at_end_;
   const std::atomic<int64_t>* ends_at_us_;
   std::chrono::duration<double> interval_;
   double offset_;

@@ -17,9 +17,13 @@ struct ChangeMix {
 struct LoadProfile {
   double rate = 100;  // transactions per second offered, over all sessions
   std::chrono::milliseconds duration{10000};
-  // If set, no transaction starts at or after this wall-clock time (µs), however late the
-  // schedule runs: a load that ends when something else is done (an experiment's faults), or
-  // flat out for a fixed time (bench, as pgbench -T); `duration` stays its ceiling.
+  // Open loop, a transaction due before the end still runs when the schedule is late. With
+  // `stop_at_end`, nothing starts after `duration` either: flat out for a fixed time, as
+  // pgbench -T (bench).
+  bool stop_at_end = false;
+  // If set, nothing starts at or after this wall-clock time (µs) either, however late the
+  // schedule runs: a load that ends when something else is done (an experiment's faults);
+  // `duration` stays its ceiling.
   const std::atomic<int64_t>* ends_at_us = nullptr;
   int sessions = 2;
   int transaction_size = 1;

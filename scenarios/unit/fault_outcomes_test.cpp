@@ -83,6 +83,8 @@ TEST(FaultOutcomes, ALossBelongsToItsCommitsFaultAndACopyToTheFaultItArrivedIn) 
       << "a copy that arrived during b is b's, whenever its change was committed";
   EXPECT_EQ(outcomes[0].changes_committed, 3u);  // txId 731
   EXPECT_EQ(outcomes[1].changes_committed, 1u);  // txId 732
+  EXPECT_EQ(outcomes[0].verdict.matched, 2u);    // 1007's insert never arrived
+  EXPECT_EQ(outcomes[1].verdict.matched, 1u);
   // Recovery: from each heal to the first event Kafka got after it (2.1 s, 3.1 s).
   EXPECT_NEAR(outcomes[0].recovery_s, 0.3, 1e-6);
   EXPECT_NEAR(outcomes[1].recovery_s, 0.4, 1e-6);
