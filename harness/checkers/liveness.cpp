@@ -23,6 +23,16 @@ std::string seconds(int64_t us) {
   return text;
 }
 
+// Where the time went: which stage held the change (Debezium, Connect's producer, the broker or
+// the observer).
+std::string stages(int64_t committed_us, const ChangeEvent& e) {
+  std::string out = "Debezium read it ";
+  out += e.ts_us ? seconds(*e.ts_us - committed_us) : std::string("(no ts_ms)");
+  out += ", Kafka stamped it " + seconds(e.kafka.timestamp_ms * 1000 - committed_us);
+  out += " after the commit";
+  return out;
+}
+
 }  // namespace
 
 Verdict check_liveness(const std::vector<HistoryEntry>& history,
@@ -48,7 +58,8 @@ Verdict check_liveness(const std::vector<HistoryEntry>& history,
         "committed, but received " + seconds(arrived - h.commit_return_us) + " after its commit" +
             (held_by.empty() ? ""
                              : " (" + seconds(arrived - ready) + " after " + held_by + " healed)") +
-            ": the liveness bound is " + seconds(bound.count()));
+            ": the liveness bound is " + seconds(bound.count()) + "; " +
+            stages(h.commit_return_us, first));
   }
   return verdict;
 }
