@@ -9,6 +9,7 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/faults/fault_catalogue.hpp"
+#include "harness/scenario_file/step_handlers.hpp"
 
 namespace cdc::cli {
 namespace fs = std::filesystem;
@@ -140,8 +141,11 @@ void flag_chaos(CLI::App& app, Options& o) {
 
 namespace {
 
-// A usage text with {faults} replaced by the catalogue's names, wrapped under the description.
-std::string with_fault_names(const std::string& usage) {
+// A usage text with {faults} replaced by the catalogue's names, wrapped under the description,
+// and {steps} by the scenario files' steps.
+std::string filled_usage(std::string usage) {
+  if (const auto steps = usage.find("{steps}"); steps != std::string::npos)
+    usage.replace(steps, 7, steps_help());
   const auto at = usage.find("{faults}");
   if (at == std::string::npos) return usage;
   constexpr size_t column = 19;  // where the usage texts' descriptions start
@@ -185,7 +189,7 @@ Options parse_options(const Command& command, const std::vector<std::string>& ar
     throw HarnessError(std::string(e.what()) + ": " + see);
   }
   if (help) {
-    std::cout << with_fault_names(command.usage);
+    std::cout << filled_usage(command.usage);
     std::exit(0);
   }
   if (!app.remaining().empty()) {

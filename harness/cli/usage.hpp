@@ -71,7 +71,9 @@ Exit code 0 when every file passes.
                     (like sqllogictest's --override); review the diff, then run again
   --keep-topics     leave each file's topics (<topic prefix>.*) for a look with `tail`
                     or kcat; connectors and slots are removed as always
-)";
+
+Steps (a step is a header line and its body, up to a blank line):
+{steps})";
 
 inline constexpr const char* kGuardUsage = R"(usage: cdc-harness guard --run-dir DIR --guard-pid PID
 

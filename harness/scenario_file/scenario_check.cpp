@@ -13,51 +13,8 @@ namespace cdc {
 
 namespace {
 
-enum class Body { None, Required, Optional };
-
-// What a step may say: its options (with their choices, where they are few), flags and body.
-struct StepForm {
-  std::map<std::string, std::vector<std::string>> options{};  // name -> choices ({} = any)
-  std::vector<std::string> flags{};
-  Body body = Body::None;
-  enum { Json, Events, Records, Sql, Text } body_kind = Text;
-};
-
-using Forms = std::map<std::string, StepForm>;  // action ("" when the step has none) -> form
-
-const std::map<std::string, Forms>& step_forms() {
-  static const std::vector<std::string> any;
-  static const StepForm bare{};
-  static const std::map<std::string, Forms> forms = [] {
-    std::map<std::string, Forms> f;
-    f["set"][""] = bare;  // `set NAME = VALUE`: checked on its own
-    f["sql"][""] = {{{"session", any}, {"error", any}}, {}, Body::Required, StepForm::Sql};
-    f["cleanup"][""] = {{}, {}, Body::Required, StepForm::Sql};
-    f["connector"]["register"] = {
-        {{"wait", {"streaming", "running", "none"}}}, {}, Body::Optional, StepForm::Json};
-    for (const char* a :
-         {"restart", "restart-task", "pause", "resume", "stop", "wait", "wait-committed", "delete"})
-      f["connector"][a] = bare;
-    f["signal"]["*"] = {
-        {{"channel", {"source", "kafka"}}, {"id", any}}, {}, Body::Optional, StepForm::Json};
-    f["wait"]["notification"] = {{{"type", any}, {"aggregate", any}, {"timeout", any}}};
-    const std::map<std::string, std::vector<std::string>> matching = {
-        {"topic", any},
-        {"table", any},
-        {"match", {"exact", "subset"}},
-        {"order", {"per-key", "unordered", "total"}},
-        {"ignore", any},
-        {"timeout", any}};
-    f["expect"]["events"] = {matching, {"allow-duplicates"}, Body::Required, StepForm::Events};
-    f["expect"]["records"] = {matching, {"allow-duplicates"}, Body::Required, StepForm::Records};
-    f["expect"]["no-events"] = {{{"topic", any}, {"table", any}, {"timeout", any}}};
-    f["expect"]["final-state"] = {
-        {{"table", any}, {"topic", any}, {"ignore", any}, {"match", {"exact", "subset"}}}};
-    f["fault"]["*"] = bare;  // fault NAME, fault start NAME, fault heal NAME
-    return f;
-  }();
-  return forms;
-}
+using Body = StepForm::Body;
+using BodyKind = StepForm::BodyKind;
 
 std::string listed(const std::vector<std::string>& items, const std::string& last = "or") {
   std::string out;
@@ -124,11 +81,13 @@ class Checker {
   }
 
   void check_step(const ScenarioStep& step) {
-    const auto& forms = step_forms();
     const std::string d = step.directive();
-    const auto found = forms.find(d);
-    if (found == forms.end()) {
-      error(step.line, "`" + d + "` is not a step: use " + listed(keys_of(forms)) +
+    const auto found = std::find_if(vocabulary_.steps.begin(), vocabulary_.steps.end(),
+                                    [&](const StepKind& kind) { return kind.directive == d; });
+    if (found == vocabulary_.steps.end()) {
+      std::vector<std::string> directives;
+      for (const auto& kind : vocabulary_.steps) directives.push_back(kind.directive);
+      error(step.line, "`" + d + "` is not a step: use " + listed(directives) +
                            " (README \"Scenario files\")");
       return;
     }
@@ -141,7 +100,7 @@ class Checker {
       check_references(step.body_line_numbers[i], step.body[i]);
     if (d == "set") return check_set(step);
 
-    const Forms& actions = found->second;
+    const auto& actions = found->forms;
     const StepForm* form = nullptr;
     if (const auto a = actions.find(step.action()); a != actions.end() && !step.action().empty()) {
       form = &a->second;
@@ -246,10 +205,10 @@ class Checker {
     if (form.body == Body::Required && step.body.empty() && !filled_by_record) {
       error(step.line,
             name + " needs a body on the lines after it (" +
-                (form.body_kind == StepForm::Sql ? "SQL statements" : "one item a line") + ")");
+                (form.body_kind == BodyKind::Sql ? "SQL statements" : "one item a line") + ")");
       return;
     }
-    if (form.body_kind == StepForm::Json && !step.body.empty()) {
+    if (form.body_kind == BodyKind::Json && !step.body.empty()) {
       const std::string body = step.body_text();
       if (!has_reference(body) && !nlohmann::json::accept(body)) {
         error(step.body_line_numbers.front(),
@@ -258,11 +217,11 @@ class Checker {
                                                    : "write the signal's data as JSON"));
       }
     }
-    if (form.body_kind == StepForm::Events || form.body_kind == StepForm::Records) {
+    if (form.body_kind == BodyKind::Events || form.body_kind == BodyKind::Records) {
       for (size_t i = 0; i < step.body.size(); ++i) {
         if (has_reference(step.body[i])) continue;
         try {
-          if (form.body_kind == StepForm::Events) {
+          if (form.body_kind == BodyKind::Events) {
             parse_event_line(step.body[i], step.body_line_numbers[i]);
           } else {
             parse_record_line(step.body[i], step.body_line_numbers[i]);

@@ -3,12 +3,14 @@
 #include <vector>
 
 #include "harness/scenario_file/scenario_text.hpp"
+#include "harness/scenario_file/step_kind.hpp"
 
 namespace cdc {
 
-// What the runner knows besides the file: the variables every file has, and the faults of
-// the catalogue.
+// What the runner knows besides the file: its steps, the variables every file has, and the
+// faults of the catalogue.
 struct ScenarioVocabulary {
+  std::vector<StepKind> steps{};
   std::vector<std::string> variables{};  // run, app_user, …; connector, slot, topic_prefix
                                          // come with `connector register`
   std::vector<std::string> faults{};

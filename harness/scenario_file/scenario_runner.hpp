@@ -5,6 +5,7 @@
 
 #include "harness/common/progress.hpp"
 #include "harness/connector/connector_config.hpp"
+#include "harness/scenario_file/scenario_check.hpp"
 #include "harness/stack/backend.hpp"
 #include "harness/stack/endpoints.hpp"
 
@@ -28,6 +29,9 @@ struct ScenarioOutcome {
   double seconds = 0;
   bool recorded = false;  // --record rewrote the file
 };
+
+// What the runner knows besides a file: its steps, variables and faults.
+ScenarioVocabulary scenario_vocabulary(bool recording);
 
 // Every mistake the files' text shows, before anything runs (scenario_check.hpp): each
 // "file:line: what"; none when they can run.

@@ -3,6 +3,8 @@
 #include "harness/scenario_file/scenario_check.hpp"
 
 #include "harness/scenario_file/expectations.hpp"
+#include "harness/scenario_file/scenario_runner.hpp"
+#include "harness/scenario_file/step_handlers.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,7 +17,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-const ScenarioVocabulary kVocabulary{{"run", "app_user"}, {"connect-crash", "kafka-restart"}};
+const ScenarioVocabulary kVocabulary{
+    step_kinds(), {"run", "app_user"}, {"connect-crash", "kafka-restart"}};
 
 std::vector<std::string> mistakes(const std::string& text) {
   return check_scenario(parse_scenario("f.cdc", text), kVocabulary);
@@ -43,7 +46,8 @@ TEST(ScenarioCheck, AnUnknownStepOrActionIsFoundBeforeTheStepsBeforeIt) {
       "sql\nSELECT 1;\n\nexpekt events\nc {\"id\": 1}\n\nconnector "
       "rstart\nexpect notification\n");
   ASSERT_EQ(found.size(), 3u);
-  EXPECT_THAT(found[0], HasSubstr("f.cdc:4: `expekt` is not a step: use cleanup, connector"));
+  EXPECT_THAT(found[0],
+              HasSubstr("f.cdc:4: `expekt` is not a step: use set, sql, cleanup, connector"));
   EXPECT_THAT(found[1], HasSubstr("f.cdc:7: `connector rstart` is not an action of `connector`"));
   EXPECT_THAT(found[1], HasSubstr("restart"));
   EXPECT_THAT(found[2], HasSubstr("f.cdc:8: `expect notification` is not an action"));
@@ -91,8 +95,7 @@ TEST(ScenarioCheck, AnUnknownFlagNamesTheFlags) {
 }
 
 TEST(ScenarioCheck, EveryFileOfTheProjectPasses) {
-  const ScenarioVocabulary all{{"run", "app_user", "debezium_user", "database", "kafka_bootstrap"},
-                               {}};
+  const ScenarioVocabulary all = scenario_vocabulary(false);
   for (const auto& entry :
        std::filesystem::recursive_directory_iterator(CDC_SOURCE_DIR "/scenarios/files")) {
     if (entry.path().extension() != ".cdc") continue;

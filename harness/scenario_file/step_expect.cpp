@@ -1,0 +1,180 @@
+#include <pqxx/pqxx>
+
+#include "harness/common/interrupt.hpp"
+#include "harness/scenario_file/step_handlers.hpp"
+
+namespace cdc {
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+// expect final-state table=schema.table [ignore=…]: the last image of each key over every
+// event since the topic began (snapshot reads included) equals the table as SELECT sees it.
+void expect_final_state(ScenarioContext& ctx, const ScenarioStep& step) {
+  ctx.no_body(step);
+  if (!step.option("table"))
+    ctx.fail(step, "name the table: expect final-state table=schema.table");
+  const TableName name = ctx.table_of(step);
+  const std::string table = name.sql();
+  const std::string topic = ctx.topic_of(step);
+  const ExpectRules rules = ctx.rules_of(step);
+  ctx.settle(step, {topic});
+  std::map<std::string, json> state;
+  for (const auto& e : ctx.event_topic(topic).observer->events()) {
+    if (e.op == Op::Delete || e.op == Op::Tombstone) {
+      state.erase(e.key.dump());
+    } else if (e.op == Op::Truncate) {
+      state.clear();
+    } else if (e.after) {
+      state[e.key.dump()] = *e.after;
+    }
+  }
+  ctx.take(topic, false);
+  std::map<std::string, json> rows;
+  try {
+    pqxx::connection conn(ctx.stack.endpoints.app.conninfo());
+    pqxx::read_transaction tx(conn);
+    std::vector<std::string> key_columns;
+    for (const auto& row : tx.exec_params(
+             "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+             "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = $1::regclass AND i.indisprimary "
+             "ORDER BY array_position(i.indkey, a.attnum)",
+             table)) {
+      key_columns.push_back(row[0].c_str());
+    }
+    if (key_columns.empty()) ctx.fail(step, table + " has no primary key to compare rows by");
+    // Each row typed (row_to_json) and as text (what Debezium's string modes send for
+    // numeric, decimals and the like): a column is held to the text where events carry text.
+    for (const auto& row :
+         tx.exec("SELECT row_to_json(t), (SELECT json_object_agg(key, value) FROM "
+                 "json_each_text(row_to_json(t))) FROM " +
+                 table + " t")) {
+      json image = json::parse(row[0].c_str());
+      const json texts = json::parse(row[1].c_str());
+      json key = json::object();
+      for (const auto& c : key_columns) key[c] = image.value(c, json());
+      if (const auto seen = state.find(key.dump()); seen != state.end()) {
+        for (auto& [column, value] : image.items()) {
+          const auto observed = seen->second.find(column);
+          if (observed != seen->second.end() && observed->is_string() && !value.is_string() &&
+              !value.is_null() && texts.contains(column)) {
+            value = texts[column];
+          }
+        }
+      }
+      rows[key.dump()] = image;
+    }
+  } catch (const pqxx::sql_error& e) {
+    ctx.fail(step, "cannot read " + table + ": " + first_line(e.what()));
+  }
+  std::string diff;
+  size_t differences = 0;
+  const auto note = [&](const std::string& line) {
+    if (++differences <= 20) diff += "  " + line + "\n";
+  };
+  for (const auto& [key, row] : rows) {
+    const auto it = state.find(key);
+    if (it == state.end()) {
+      note("key " + key + ": in the table, not in the events' final state: " + row.dump());
+      continue;
+    }
+    for (const auto& m : json_mismatches(row, it->second, rules.match, rules.ignore))
+      note("key " + key + ": " + describe(m) + " (expected: the table; observed: events)");
+  }
+  for (const auto& [key, image] : state) {
+    if (!rows.count(key)) note("key " + key + ": in the events' final state, not in the table");
+  }
+  if (differences == 0) return;
+  ctx.fail(step, "expect final-state of " + table + ": " + std::to_string(differences) +
+                     " differences between SELECT (" + std::to_string(rows.size()) +
+                     " rows) and the events on " + topic + " (" + std::to_string(state.size()) +
+                     " keys)\n" + diff + (differences > 20 ? "  …\n" : ""));
+}
+
+void run_expect(ScenarioContext& ctx, size_t index, const ScenarioStep& step) {
+  const std::string what = step.action();
+  if (what == "final-state") return expect_final_state(ctx, step);
+  const bool records = what == "records";
+  if (what != "events" && what != "records" && what != "no-events") {
+    ctx.fail(step, "`expect " + what +
+                       "` is not an expectation: use events, records, no-events or final-state");
+  }
+  const std::string topic = ctx.topic_of(step);
+  const ExpectRules rules = ctx.rules_of(step);
+  std::vector<Expected> expected;
+  if (what == "no-events") {
+    ctx.no_body(step);
+  } else {
+    for (size_t i = 0; i < step.body.size(); ++i) {
+      const std::string line = ctx.expand(step.body[i], step);
+      try {
+        expected.push_back(records ? parse_record_line(line, step.body_line_numbers[i])
+                                   : parse_event_line(line, step.body_line_numbers[i]));
+      } catch (const std::invalid_argument& e) {
+        throw ScenarioError(ctx.text.at(step.body_line_numbers[i], e.what()));
+      }
+    }
+  }
+  // Up to a fence: everything committed before this step has arrived then, so what is
+  // missing will not come, and the expectation is judged at once. Only where events may
+  // still come after the fence (a snapshot reading beside the stream) is it given until its
+  // timeout, the fence set again once everything expected is there.
+  const auto deadline = std::chrono::steady_clock::now() + ctx.timeout_of(step, 30s);
+  if (records) ctx.record_topic(topic);  // read as records, not envelopes, up to the fence
+  if (!expected.empty() && !ctx.record && !ctx.events_may_follow_fence.empty()) {
+    while (std::chrono::steady_clock::now() < deadline &&
+           !match_expected(expected, ctx.arrived(topic, records), rules).satisfied()) {
+      throw_if_interrupted();
+      ctx.receive_some(topic, records);
+    }
+  }
+  ctx.settle(step, {topic});
+  const auto observed = ctx.arrived(topic, records);
+  ctx.take(topic, records);
+  if (ctx.record && what != "no-events") {
+    std::vector<std::string> lines;
+    for (const auto& o : observed) lines.push_back(records ? record_line(o) : event_line(o));
+    ctx.recorded[index] = lines;
+    return;
+  }
+  const ExpectOutcome outcome = match_expected(expected, observed, rules);
+  if (outcome.ok()) return;
+  ctx.fail(step, "expect " + what + " on " + topic + ": " + std::to_string(outcome.missing.size()) +
+                     " of " + std::to_string(expected.size()) + " expected not observed, " +
+                     std::to_string(outcome.unexpected.size()) + " observed not expected (" +
+                     anomaly_summary(classify(outcome, expected, observed, rules)) + "; " +
+                     (ctx.events_may_follow_fence.empty()
+                          ? "judged at the fence: everything committed before it had arrived"
+                          : "waited until the timeout: " + ctx.events_may_follow_fence) +
+                     ")\n" + explain(outcome, expected, observed, rules, ctx.text.path.string()));
+}
+
+}  // namespace
+
+StepHandler expect_step() {
+  const std::map<std::string, std::vector<std::string>> matching = {
+      {"topic", {}},
+      {"table", {}},
+      {"match", {"exact", "subset"}},
+      {"order", {"per-key", "unordered", "total"}},
+      {"ignore", {}},
+      {"timeout", {}}};
+  std::map<std::string, StepForm> forms;
+  forms["events"] = {
+      matching, {"allow-duplicates"}, StepForm::Body::Required, StepForm::BodyKind::Events};
+  forms["records"] = {
+      matching, {"allow-duplicates"}, StepForm::Body::Required, StepForm::BodyKind::Records};
+  forms["no-events"] = {{{"topic", {}}, {"table", {}}, {"timeout", {}}}};
+  forms["final-state"] = {
+      {{"table", {}}, {"topic", {}}, {"ignore", {}}, {"match", {"exact", "subset"}}}};
+  return {{"expect",
+           {"expect events", "expect records topic=T", "expect no-events",
+            "expect final-state table=T"},
+           "what arrived since the last expectation (events, records or nothing), judged at a "
+           "fence; or the last image of each key equals SELECT",
+           forms},
+          run_expect};
+}
+
+}  // namespace cdc

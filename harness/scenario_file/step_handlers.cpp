@@ -1,0 +1,39 @@
+#include "harness/scenario_file/step_handlers.hpp"
+
+#include <sstream>
+
+namespace cdc {
+
+const std::vector<StepHandler>& step_handlers() {
+  static const std::vector<StepHandler> handlers = {set_step(),       sql_step(),   cleanup_step(),
+                                                    connector_step(), fault_step(), signal_step(),
+                                                    wait_step(),      expect_step()};
+  return handlers;
+}
+
+std::vector<StepKind> step_kinds() {
+  std::vector<StepKind> kinds;
+  for (const auto& h : step_handlers()) kinds.push_back(h.kind);
+  return kinds;
+}
+
+std::string steps_help() {
+  constexpr size_t kIndent = 6, kWidth = 92;
+  std::string out;
+  for (const auto& h : step_handlers()) {
+    for (const auto& usage : h.kind.usages) out += "  " + usage + "\n";
+    std::istringstream words(h.kind.summary);
+    std::string line, word;
+    while (words >> word) {
+      if (!line.empty() && kIndent + line.size() + 1 + word.size() > kWidth) {
+        out += std::string(kIndent, ' ') + line + "\n";
+        line.clear();
+      }
+      line += (line.empty() ? "" : " ") + word;
+    }
+    out += std::string(kIndent, ' ') + line + "\n";
+  }
+  return out;
+}
+
+}  // namespace cdc
