@@ -1,3 +1,4 @@
+// A scenario file's run between its steps, and what the steps share.
 #include "harness/scenario_file/scenario_context.hpp"
 
 #include <algorithm>

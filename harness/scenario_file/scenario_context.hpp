@@ -14,7 +14,7 @@
 #include "harness/observer/topic_observer.hpp"
 #include "harness/observer/topic_reader.hpp"
 #include "harness/scenario_file/expectations.hpp"
-#include "harness/scenario_file/scenario_runner.hpp"
+#include "harness/scenario_file/scenario_stack.hpp"
 #include "harness/scenario_file/scenario_text.hpp"
 
 namespace cdc {
