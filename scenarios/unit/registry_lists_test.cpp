@@ -23,26 +23,6 @@ std::set<std::string> anomaly_kinds() {
   return kinds;
 }
 
-// The first cells (`name`) of the README table whose header row starts with `| header |`.
-std::set<std::string> readme_table(const std::string& header) {
-  const std::string readme = read_file(std::string(CDC_SOURCE_DIR) + "/README.md");
-  const auto at = readme.find("\n| " + header + " |");
-  EXPECT_NE(at, std::string::npos) << "the README has no table headed `" << header << "`";
-  std::set<std::string> names;
-  if (at == std::string::npos) return names;
-  const std::regex row(R"(^\| `([a-z-]+)` \|)");
-  size_t line = readme.find('\n', at + 1);
-  line = readme.find('\n', line + 1);  // past the |---| row
-  while (line != std::string::npos && readme.compare(line + 1, 1, "|") == 0) {
-    const size_t end = readme.find('\n', line + 1);
-    const std::string text = readme.substr(line + 1, end - line - 1);
-    std::smatch m;
-    if (std::regex_search(text, m, row)) names.insert(m[1]);
-    line = end;
-  }
-  return names;
-}
-
 // The first cells of the README table headed `| header |`, in order, as text: backticks
 // dropped, `\|` read as `|`.
 std::vector<std::string> readme_first_cells(const std::string& header) {
@@ -64,6 +44,16 @@ std::vector<std::string> readme_first_cells(const std::string& header) {
     line = readme.find('\n', line + 1);
   }
   return cells;
+}
+
+// The names (`name`) in the first cells of the README table headed `| header |`.
+std::set<std::string> readme_table(const std::string& header) {
+  std::set<std::string> names;
+  const std::regex name("[a-z-]+");
+  for (const auto& cell : readme_first_cells(header)) {
+    if (std::regex_match(cell, name)) names.insert(cell);
+  }
+  return names;
 }
 
 TEST(RegistryLists, TheSchemaRequiresEveryAnomalyKind) {
