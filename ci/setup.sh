@@ -40,6 +40,9 @@ say "metrics agent: $(bash "$root/ci/install-metrics-agent.sh")"
 say "schema registry and Avro converter: $(bash "$root/ci/install-schema-registry.sh")"
 
 say "building in $build"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+# A unity build (8 files a unit): each file spent most of its 10-20 s on the same headers and
+# templates (nlohmann::json, GoogleTest, libpqxx); a fresh build takes about half as long. An
+# incremental build of your own may prefer -DCMAKE_UNITY_BUILD=OFF (one file, one unit).
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build "$build" --parallel
 say "ready: $build/cdc-harness"

@@ -1,5 +1,6 @@
 #include "harness/common/text.hpp"
 
+#include <cstdio>
 #include <sstream>
 #include <vector>
 
@@ -30,6 +31,16 @@ std::string last_lines(const std::string& text, int count) {
   const size_t from = lines.size() > static_cast<size_t>(count) ? lines.size() - count : 0;
   for (size_t i = from; i < lines.size(); ++i) out += lines[i] + "\n";
   return out;
+}
+
+std::string fixed(double value, int digits) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
+std::string ms(int64_t micros) {
+  return fixed(static_cast<double>(micros) / 1000.0, 1);
 }
 
 }  // namespace cdc

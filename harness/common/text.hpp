@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string>
 
 namespace cdc {
@@ -9,5 +10,10 @@ std::string first_line(const std::string& text, const std::string& none = "");
 
 // The last `count` lines of `text`, trailing blank lines left out.
 std::string last_lines(const std::string& text, int count);
+
+// `value` with `digits` decimals: fixed(2.345, 1) is "2.3".
+std::string fixed(double value, int digits = 1);
+// Microseconds as milliseconds with one decimal: ms(1250) is "1.3".
+std::string ms(int64_t micros);
 
 }  // namespace cdc

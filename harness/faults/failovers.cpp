@@ -180,9 +180,9 @@ Fault connect_rolling_restart(const FaultTarget& t) {
       [=] { await_task_running(t, "", scaled(120s)); });
 }
 
-using Maker = Fault (*)(const FaultTarget&);
-const std::vector<std::pair<std::string, Maker>>& makers() {
-  static const std::vector<std::pair<std::string, Maker>> all = {
+using FailoverMaker = Fault (*)(const FaultTarget&);
+const std::vector<std::pair<std::string, FailoverMaker>>& failover_makers() {
+  static const std::vector<std::pair<std::string, FailoverMaker>> all = {
       {"kafka-leader-crash", kafka_leader_crash},
       {"connect-worker-failover", connect_worker_failover},
       {"kafka-rolling-restart", kafka_rolling_restart},
@@ -195,12 +195,12 @@ const std::vector<std::pair<std::string, Maker>>& makers() {
 
 std::vector<std::string> failover_fault_names() {
   std::vector<std::string> names;
-  for (const auto& [name, make] : makers()) names.push_back(name);
+  for (const auto& [name, make] : failover_makers()) names.push_back(name);
   return names;
 }
 
 std::optional<Fault> make_failover(const std::string& name, const FaultTarget& target) {
-  for (const auto& [n, make] : makers()) {
+  for (const auto& [n, make] : failover_makers()) {
     if (n == name) return make(target);
   }
   return std::nullopt;

@@ -4,7 +4,7 @@
 
 namespace cdc {
 
-Fault compose(const std::string& name, std::vector<Fault> faults) {
+Fault combined(const std::string& name, std::vector<Fault> faults) {
   Fault all;
   all.name = name;
   all.kind = FaultKind::Graceful;

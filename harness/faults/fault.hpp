@@ -24,7 +24,7 @@ struct Fault {
 };
 
 // Several faults as one: started in order, healed in reverse order; a crash if any is.
-Fault compose(const std::string& name, std::vector<Fault> faults);
+Fault combined(const std::string& name, std::vector<Fault> faults);
 
 // One fault as it happened, in wall-clock microseconds, with what the pipeline's positions
 // were around it (the slot's confirmed_flush_lsn, Connect's committed offset).

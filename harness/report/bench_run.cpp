@@ -1,4 +1,5 @@
 #include "harness/report/bench_run.hpp"
+#include "harness/stack/stack_probes.hpp"
 
 #include <boost/process/search_path.hpp>
 #include <iomanip>
@@ -40,12 +41,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string fixed(double value, int digits) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(digits) << value;
-  return out.str();
-}
-
 // "4 / 16 / 64": a sweep's numbers, whole.
 std::string counts(const json& values) {
   std::string text;
@@ -55,12 +50,6 @@ std::string counts(const json& values) {
 
 double ratio(double ours, double theirs) {
   return theirs > 0 ? ours / theirs : 0;
-}
-
-std::string sql_value(const PostgresEndpoint& pg, const std::string& query) {
-  pqxx::connection conn(pg.conninfo());
-  pqxx::nontransaction tx(conn);
-  return tx.exec1(query)[0].c_str();
 }
 
 // Waits until the topic holds `target` records; returns when it did.

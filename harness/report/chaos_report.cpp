@@ -1,4 +1,5 @@
 #include "harness/report/chaos_report.hpp"
+#include "harness/common/text.hpp"
 
 #include "harness/common/files.hpp"
 #include "harness/report/svg_chart.hpp"
@@ -8,12 +9,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string ms(int64_t us) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", static_cast<double>(us) / 1000.0);
-  return text;
-}
 
 std::string seconds(double s) {
   if (s < 0) return "none";

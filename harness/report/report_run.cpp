@@ -59,12 +59,6 @@ json redacted(const json& config) {
   return out;
 }
 
-std::string sql_value(const PostgresEndpoint& pg, const std::string& query) {
-  pqxx::connection conn(pg.conninfo());
-  pqxx::nontransaction tx(conn);
-  return tx.exec1(query)[0].c_str();
-}
-
 json metadata(const StackEndpoints& endpoints, const ConnectorConfig& base,
               const ReportOptions& options) {
   ConnectClient connect(endpoints.connect_url);

@@ -1,4 +1,5 @@
 #include "harness/report/report_writers.hpp"
+#include "harness/common/text.hpp"
 
 #include <regex>
 #include <sstream>
@@ -13,18 +14,6 @@ namespace cdc {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string ms(int64_t micros) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", static_cast<double>(micros) / 1000.0);
-  return text;
-}
-
-std::string fixed(double value, int digits = 1) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
 
 std::string stage_title(Stage stage) {
   switch (stage) {

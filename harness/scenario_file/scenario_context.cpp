@@ -1,5 +1,6 @@
 // A scenario file's run between its steps, and what the steps share.
 #include "harness/scenario_file/scenario_context.hpp"
+#include "harness/common/text.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -53,11 +54,6 @@ std::chrono::milliseconds duration_option(const std::string& text) {
 }
 
 }  // namespace
-
-std::string first_line(const std::string& text) {
-  const auto end = text.find('\n');
-  return end == std::string::npos ? text : text.substr(0, end);
-}
 
 json parsed_or_string(const std::string& bytes) {
   if (bytes.empty()) return json();

@@ -100,8 +100,6 @@ class ScenarioContext {
   std::map<std::string, RecordTopic> record_topics_;
 };
 
-// The first line of a message (libpq's carry hints and context on the next ones).
-std::string first_line(const std::string& text);
 // JSON where the bytes parse as JSON, else the bytes as a string; null when empty.
 nlohmann::json parsed_or_string(const std::string& bytes);
 

@@ -1,6 +1,7 @@
 #include <iostream>
 #include <pqxx/pqxx>
 
+#include "harness/common/text.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/connector/capture_check.hpp"

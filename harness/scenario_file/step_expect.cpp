@@ -1,6 +1,7 @@
 #include <pqxx/pqxx>
 
 #include "harness/common/interrupt.hpp"
+#include "harness/common/text.hpp"
 #include "harness/scenario_file/step_handlers.hpp"
 
 namespace cdc {

@@ -1,5 +1,6 @@
 #include <pqxx/pqxx>
 
+#include "harness/common/text.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/connector/signals.hpp"
 #include "harness/scenario_file/step_handlers.hpp"

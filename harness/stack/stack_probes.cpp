@@ -62,4 +62,10 @@ std::optional<std::string> connect_problem(const std::string& url) {
   return std::nullopt;
 }
 
+std::string sql_value(const PostgresEndpoint& endpoint, const std::string& query) {
+  pqxx::connection conn(endpoint.conninfo());
+  pqxx::nontransaction tx(conn);
+  return tx.exec1(query)[0].c_str();
+}
+
 }  // namespace cdc

@@ -24,13 +24,13 @@ Fault recording(const std::string& name, FaultKind kind, std::vector<std::string
 
 TEST(Faults, ComposedStartInOrderAndHealInReverseAndCrashIfAnyIs) {
   std::vector<std::string> log;
-  const Fault both = compose(
+  const Fault both = combined(
       "both", {recording("a", FaultKind::Graceful, log), recording("b", FaultKind::Crash, log)});
   EXPECT_EQ(both.kind, FaultKind::Crash);
   both.start();
   both.heal();
   EXPECT_THAT(log, ElementsAre("start a", "start b", "heal b", "heal a"));
-  EXPECT_EQ(compose("g", {recording("a", FaultKind::Graceful, log)}).kind, FaultKind::Graceful);
+  EXPECT_EQ(combined("g", {recording("a", FaultKind::Graceful, log)}).kind, FaultKind::Graceful);
 }
 
 TEST(Nemesis, InjectsEachFaultOnScheduleAndRecordsItsTimesAndPositions) {
