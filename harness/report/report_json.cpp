@@ -1,4 +1,4 @@
-#include "harness/report/report_data.hpp"
+#include "harness/experiment/report_data.hpp"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 #include <filesystem>
 #include <string>
 
-#include "harness/report/report_data.hpp"
+#include "harness/experiment/report_data.hpp"
 
 namespace cdc {
 

@@ -1,4 +1,4 @@
-#include "harness/report/step_check.hpp"
+#include "harness/experiment/step_check.hpp"
 
 #include <thread>
 

@@ -1,4 +1,4 @@
-#include "harness/report/bench_run.hpp"
+#include "harness/experiment/bench_run.hpp"
 #include "harness/stack/stack_probes.hpp"
 
 #include <boost/process/search_path.hpp>
@@ -22,8 +22,8 @@
 #include "harness/common/wait.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/rendering_rules.hpp"
+#include "harness/experiment/report_run.hpp"
 #include "harness/observer/topic_observer.hpp"
-#include "harness/report/report_run.hpp"
 #include "harness/stack/kafka_admin.hpp"
 #include "harness/stack/native/toolchain.hpp"
 #include "harness/workload/customers_workload.hpp"

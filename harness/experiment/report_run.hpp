@@ -3,7 +3,7 @@
 
 #include "harness/common/progress.hpp"
 #include "harness/connector/connector_config.hpp"
-#include "harness/report/report_data.hpp"
+#include "harness/experiment/report_data.hpp"
 #include "harness/stack/endpoints.hpp"
 #include "harness/stack/topology.hpp"
 

@@ -1,4 +1,4 @@
-#include "harness/report/report_run.hpp"
+#include "harness/experiment/report_run.hpp"
 
 #include <atomic>
 #include <pqxx/pqxx>
@@ -13,8 +13,8 @@
 #include "harness/connector/connector_handle.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/rendering_rules.hpp"
+#include "harness/experiment/step_check.hpp"
 #include "harness/observer/topic_observer.hpp"
-#include "harness/report/step_check.hpp"
 #include "harness/stack/stack_probes.hpp"
 #include "harness/workload/customers_workload.hpp"
 
