@@ -489,238 +489,49 @@ class NativeStack final : public StackBackend {
     fs::permissions(dir.secrets(), fs::perms::owner_all);
   }
 
+  // The stack, component by component: Toxiproxy first (Connect reaches Postgres and the
+  // brokers through its proxies, and each broker advertises the proxy in front of Connect's
+  // listener), then Postgres, the brokers, the registry and the Connect workers side by side:
+  // JVM start-up is most of the time, Connect retries the brokers until they answer, and it
+  // reaches Postgres only once a connector is registered.
   StackEndpoints bring_up(const Toolchain& tools, const Progress& progress) {
     StackEndpoints endpoints;
-    const int pg_port = pick_free_port();
-    set_harness_roles(endpoints, "127.0.0.1", pg_port, "postgres");
-
-    const RunDir dir(run_dir_);
-    PostgresServer pg{tools.pg_bindir, tools.pg_os_user, dir.component_dir("postgres"),
-                      dir.log("postgres"), pg_port};
-    if (tools.pg_os_user && !reachable_by_others(run_dir_)) {
-      // Root runs Postgres as another user, who cannot reach this run directory (e.g. under
-      // /root): its data and log go to a directory of their own under /tmp instead.
-      pg.dir = fs::temp_directory_path() /
-               ("cdc-harness-pg-" + std::to_string(std::hash<std::string>{}(run_dir_.string())));
-      fs::remove_all(pg.dir);
-      pg.log = pg.dir / "postgres.log";
-      progress.stage("postgres", "user " + *tools.pg_os_user + " cannot reach " +
-                                     run_dir_.string() + ": its data and log go to " +
-                                     pg.dir.string());
-    }
+    set_harness_roles(endpoints, "127.0.0.1", pick_free_port(), "postgres");
+    PostgresServer pg = postgres_server(tools, endpoints.admin.port, progress);
     state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
 
-    // Toxiproxy first: Connect reaches Postgres and the broker through its proxies, and the
-    // broker advertises the port of the proxy in front of Connect's listener.
-    ToxiproxyServer toxiproxy{dir.component_dir("toxiproxy"), dir.log("toxiproxy"), 0};
-    const std::string toxiproxy_marker = (toxiproxy.dir / "proxies.json").string();
-    start_on_free_ports("toxiproxy", toxiproxy.log, progress, [&](int attempt) {
-      if (attempt > 1) stop_recorded("toxiproxy");
-      toxiproxy.port = pick_free_port();
-      progress.stage("toxiproxy", "starting, API on " + toxiproxy.url());
-      start_toxiproxy(tools, toxiproxy, [&](int pid) {
-        state_.update([&](json& s) {
-          s["toxiproxy"] = {{"pid", pid},
-                            {"marker", toxiproxy_marker},
-                            {"endpoint", toxiproxy.url()},
-                            {"port", toxiproxy.port},
-                            {"proxies", json::object()}};
-        });
-      });
-    });
-    endpoints.toxiproxy_url = toxiproxy.url();
-    // Each thread below talks to Toxiproxy through a client of its own.
-    const auto point_proxy = [&](const std::string& name, int upstream_port) {
-      ToxiproxyClient(toxiproxy.url()).set_upstream(name, loopback(upstream_port));
-    };
-    // Recorded by what they stand in front of: relaunches and faults look them up so.
-    const auto make_proxy = [&](const std::string& name, const std::string& in_front_of,
-                                int upstream_port) {
-      const int port = ToxiproxyClient(toxiproxy.url()).create_proxy(name, loopback(upstream_port));
-      state_.update([&](json& s) { s["toxiproxy"]["proxies"][in_front_of] = port; });
-      return port;
-    };
-    const int postgres_proxy = make_proxy(kPostgresProxy, "postgres", pg.port);
-    // Each broker's Connect listener has a proxy in front of it, which it advertises.
-    std::vector<KafkaBroker> brokers(static_cast<size_t>(topology_.brokers));
-    const std::string cluster_id = brokers.size() > 1 ? new_cluster_id() : "";
+    const std::string toxiproxy_url = start_toxiproxy_server(tools, progress);
+    endpoints.toxiproxy_url = toxiproxy_url;
+    const int postgres_proxy = make_proxy(toxiproxy_url, kPostgresProxy, "postgres", pg.port);
+    std::vector<KafkaBroker> brokers = kafka_brokers(toxiproxy_url);
     std::string connect_bootstrap;
-    for (size_t i = 0; i < brokers.size(); ++i) {
-      KafkaBroker& broker = brokers[i];
-      const int node = static_cast<int>(i) + 1;
-      broker.name = node_name("kafka", node, topology_.brokers);
-      broker.dir = dir.component_dir(broker.name);
-      broker.log = dir.log(broker.name);
-      broker.node_id = node;
-      broker.cluster_id = cluster_id;
-      broker.replication_factor = topology_.replication_factor();
-      broker.min_insync_replicas = topology_.min_insync_replicas();
-      broker.connect_port = pick_free_port();
-      broker.connect_advertised_port =
-          make_proxy(kafka_proxy(node), broker.name, broker.connect_port);
-      connect_bootstrap += (i > 0 ? "," : "") + loopback(broker.connect_advertised_port);
+    for (const auto& broker : brokers) {
+      connect_bootstrap +=
+          (connect_bootstrap.empty() ? "" : ",") + loopback(broker.connect_advertised_port);
     }
-    const PostgresEndpoint connect_role = through_proxy(endpoints.debezium, postgres_proxy);
+    std::vector<ConnectWorker> workers =
+        connect_workers(connect_bootstrap, through_proxy(endpoints.debezium, postgres_proxy));
+    SchemaRegistryServer registry{dir().component_dir("schema-registry"),
+                                  dir().log("schema-registry"), 0};
 
-    // Postgres, the broker and Connect start side by side: JVM start-up is most of the time,
-    // Connect retries the broker until it answers, and it reaches Postgres only once a
-    // connector is registered.
-    auto postgres_ready = std::async(std::launch::async, [&] {
-      start_on_free_ports("postgres", pg.log, progress, [&](int attempt) {
-        if (attempt > 1) {
-          stop_postgres(pg);
-          fs::remove_all(pg.data_dir());
-          pg.port = pick_free_port();
-          for (auto* role : {&endpoints.admin, &endpoints.app, &endpoints.debezium})
-            role->port = pg.port;
-          state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
-          point_proxy(kPostgresProxy, pg.port);
-        }
-        progress.stage("postgres", "initdb + start on 127.0.0.1:" + std::to_string(pg.port));
-        start_postgres(pg, endpoints.admin, progress);
-      });
-      provision_postgres(endpoints, fs::path(CDC_SOURCE_DIR) / "postgres" / "init.sql");
-      progress.stage("postgres", "ready, postgres/init.sql applied");
-    });
-    // The registry (with --converter avro) starts beside them: Connect's converter reaches it
-    // only once a connector writes.
-    SchemaRegistryServer registry{dir.component_dir("schema-registry"), dir.log("schema-registry"),
-                                  0};
+    auto postgres_ready = std::async(
+        std::launch::async, [&] { start_postgres_server(pg, endpoints, toxiproxy_url, progress); });
     auto registry_ready = std::async(std::launch::async, [&] {
-      if (!schema_registry_) return;
-      start_on_free_ports("schema-registry", registry.log, progress, [&](int attempt) {
-        if (attempt > 1) {
-          const json s = state_.load();
-          if (s.contains("schema_registry"))
-            stop_process(s["schema_registry"]["pid"], s["schema_registry"]["marker"], scaled(10s));
-        }
-        registry.port = pick_free_port();
-        progress.stage("registry",
-                       "starting Apicurio Registry " CDC_APICURIO_VERSION " on " + registry.url());
-        start_schema_registry(tools, registry, [&](int pid) {
-          state_.update([&](json& s) {
-            s["schema_registry"] = {{"pid", pid},
-                                    {"marker", registry.dir.string()},
-                                    {"endpoint", registry.url()},
-                                    {"port", registry.port}};
-          });
-        });
-      });
-      progress.stage("registry",
-                     "ready, Confluent-compatible API on " + registry.url() + "/apis/ccompat/v7");
+      if (schema_registry_) start_registry(tools, registry, progress);
     });
-    const ClassArchive kafka_classes = class_archive(tools, "kafka");
-    std::vector<fs::path> broker_logs;
-    for (const auto& broker : brokers) broker_logs.push_back(broker.log);
-    auto kafka_ready = std::async(std::launch::async, [&] {
-      start_on_free_ports("kafka", broker_logs, progress, [&](int attempt) {
-        if (attempt > 1) {
-          stop_recorded("kafka");
-          for (size_t i = 0; i < brokers.size(); ++i) {
-            brokers[i].connect_port = pick_free_port();
-            point_proxy(kafka_proxy(static_cast<int>(i) + 1), brokers[i].connect_port);
-          }
-        }
-        // Every node knows every controller: all ports are picked before any node starts.
-        std::string voters;
-        for (auto& broker : brokers) {
-          fs::remove_all(broker.dir);
-          broker.port = pick_free_port();
-          broker.controller_port = pick_free_port();
-          voters += (voters.empty() ? "" : ",") + broker.controller();
-        }
-        // The nodes start side by side: each waits for a quorum of the others' controllers.
-        std::vector<std::future<void>> starting;
-        for (size_t i = 0; i < brokers.size(); ++i) {
-          brokers[i].voters = brokers.size() > 1 ? voters : "";
-          starting.push_back(std::async(std::launch::async, [&, i] {
-            KafkaBroker& broker = brokers[i];
-            progress.stage(broker.name, "starting KRaft node " + std::to_string(broker.node_id) +
-                                            " on " + broker.bootstrap() +
-                                            " (Connect's listener behind the proxy on port " +
-                                            std::to_string(broker.connect_advertised_port) + ")");
-            const std::string marker = (broker.dir / "server.properties").string();
-            start_kafka(
-                tools, broker, progress,
-                [&, i, marker](int pid) {
-                  state_.update([&](json& s) {
-                    s["kafka"][i] = {{"pid", pid},
-                                     {"name", broker.name},
-                                     {"node_id", broker.node_id},
-                                     {"marker", marker},
-                                     {"endpoint", broker.bootstrap()},
-                                     {"port", broker.port},
-                                     {"controller_port", broker.controller_port},
-                                     {"class_dump", kafka_classes.dump}};
-                  });
-                },
-                &kafka_classes);
-          }));
-        }
-        join_all(starting);
-      });
-      progress.stage("kafka", brokers.size() == 1
-                                  ? "broker ready"
-                                  : std::to_string(brokers.size()) +
-                                        " brokers ready, replication factor " +
-                                        std::to_string(brokers[0].replication_factor));
-    });
-
+    auto kafka_ready = std::async(std::launch::async,
+                                  [&] { start_brokers(tools, brokers, toxiproxy_url, progress); });
     bool postgres_joined = false, kafka_joined = false, registry_joined = false;
     try {
-      std::vector<ConnectWorker> workers(static_cast<size_t>(topology_.workers));
-      std::vector<fs::path> worker_logs;
-      for (size_t i = 0; i < workers.size(); ++i) {
-        ConnectWorker& worker = workers[i];
-        worker.name = node_name("connect", static_cast<int>(i) + 1, topology_.workers);
-        worker.dir = dir.component_dir(worker.name);
-        worker.log = dir.log(worker.name);
-        worker.bootstrap = connect_bootstrap;
-        worker.postgres = connect_role;
-        worker.replication_factor = topology_.replication_factor();
-        worker.connect_defaults = connect_defaults_;
-        worker_logs.push_back(worker.log);
-      }
-      const ClassArchive connect_classes = class_archive(tools, "connect");
-      start_on_free_ports("connect", worker_logs, progress, [&](int attempt) {
-        if (attempt > 1) stop_recorded("connect");
-        std::vector<int> pids;
-        for (size_t i = 0; i < workers.size(); ++i) {
-          ConnectWorker& worker = workers[i];
-          worker.port = pick_free_port();
-          worker.metrics_port = pick_free_port();
-          progress.stage(worker.name, "starting worker, REST on " + worker.url() +
-                                          (connect_defaults_ ? ", with Connect's defaults" : ""));
-          const std::string marker = (worker.dir / "worker.properties").string();
-          pids.push_back(spawn_connect(
-              tools, worker, progress,
-              [&, i, marker](int spawned) {
-                state_.update([&](json& s) {
-                  s["connect"][i] = {{"pid", spawned},
-                                     {"name", worker.name},
-                                     {"marker", marker},
-                                     {"endpoint", worker.url()},
-                                     {"port", worker.port},
-                                     {"metrics_port", worker.metrics_port},
-                                     {"bootstrap", worker.bootstrap},
-                                     {"class_dump", connect_classes.dump}};
-                });
-              },
-              &connect_classes));
-        }
+      start_workers(tools, workers, progress, [&] {
         if (!kafka_joined) {
           kafka_joined = true;
           kafka_ready.get();
         }
-        for (size_t i = 0; i < workers.size(); ++i) await_connect(tools, workers[i], pids[i]);
       });
       endpoints.connect_url = workers[0].url();
       for (const auto& worker : workers)
         endpoints.connect_metrics_urls.push_back(worker.metrics_url());
-      progress.stage("connect", (workers.size() == 1 ? std::string("REST ready")
-                                                     : std::to_string(workers.size()) +
-                                                           " workers in one group, REST ready") +
-                                    ", Debezium's Postgres connector is on the plugin path");
       postgres_joined = true;
       postgres_ready.get();
       registry_joined = true;
@@ -746,6 +557,240 @@ class NativeStack final : public StackBackend {
     // Only a stack that is up has endpoints: `down` and scenarios never see half of one.
     save_endpoints(run_dir_, endpoints);
     return endpoints;
+  }
+
+  RunDir dir() const { return RunDir(run_dir_); }
+
+  // Postgres's server in the run directory, or where its OS user can reach it.
+  PostgresServer postgres_server(const Toolchain& tools, int port, const Progress& progress) {
+    PostgresServer pg{tools.pg_bindir, tools.pg_os_user, dir().component_dir("postgres"),
+                      dir().log("postgres"), port};
+    if (tools.pg_os_user && !reachable_by_others(run_dir_)) {
+      // Root runs Postgres as another user, who cannot reach this run directory (e.g. under
+      // /root): its data and log go to a directory of their own under /tmp instead.
+      pg.dir = fs::temp_directory_path() /
+               ("cdc-harness-pg-" + std::to_string(std::hash<std::string>{}(run_dir_.string())));
+      fs::remove_all(pg.dir);
+      pg.log = pg.dir / "postgres.log";
+      progress.stage("postgres", "user " + *tools.pg_os_user + " cannot reach " +
+                                     run_dir_.string() + ": its data and log go to " +
+                                     pg.dir.string());
+    }
+    return pg;
+  }
+
+  // Toxiproxy on a free port; returns its API's URL.
+  std::string start_toxiproxy_server(const Toolchain& tools, const Progress& progress) {
+    ToxiproxyServer toxiproxy{dir().component_dir("toxiproxy"), dir().log("toxiproxy"), 0};
+    const std::string marker = (toxiproxy.dir / "proxies.json").string();
+    start_on_free_ports("toxiproxy", toxiproxy.log, progress, [&](int attempt) {
+      if (attempt > 1) stop_recorded("toxiproxy");
+      toxiproxy.port = pick_free_port();
+      progress.stage("toxiproxy", "starting, API on " + toxiproxy.url());
+      cdc::native::start_toxiproxy(tools, toxiproxy, [&](int pid) {
+        state_.update([&](json& s) {
+          s["toxiproxy"] = {{"pid", pid},
+                            {"marker", marker},
+                            {"endpoint", toxiproxy.url()},
+                            {"port", toxiproxy.port},
+                            {"proxies", json::object()}};
+        });
+      });
+    });
+    return toxiproxy.url();
+  }
+
+  // A proxy, recorded by what it stands in front of: relaunches and faults look it up so.
+  // Each thread talks to Toxiproxy through a client of its own.
+  int make_proxy(const std::string& toxiproxy_url, const std::string& name,
+                 const std::string& in_front_of, int upstream_port) {
+    const int port = ToxiproxyClient(toxiproxy_url).create_proxy(name, loopback(upstream_port));
+    state_.update([&](json& s) { s["toxiproxy"]["proxies"][in_front_of] = port; });
+    return port;
+  }
+
+  // The brokers of the topology, each Connect listener behind a proxy it advertises.
+  std::vector<KafkaBroker> kafka_brokers(const std::string& toxiproxy_url) {
+    std::vector<KafkaBroker> brokers(static_cast<size_t>(topology_.brokers));
+    const std::string cluster_id = brokers.size() > 1 ? new_cluster_id() : "";
+    for (size_t i = 0; i < brokers.size(); ++i) {
+      KafkaBroker& broker = brokers[i];
+      const int node = static_cast<int>(i) + 1;
+      broker.name = node_name("kafka", node, topology_.brokers);
+      broker.dir = dir().component_dir(broker.name);
+      broker.log = dir().log(broker.name);
+      broker.node_id = node;
+      broker.cluster_id = cluster_id;
+      broker.replication_factor = topology_.replication_factor();
+      broker.min_insync_replicas = topology_.min_insync_replicas();
+      broker.connect_port = pick_free_port();
+      broker.connect_advertised_port =
+          make_proxy(toxiproxy_url, kafka_proxy(node), broker.name, broker.connect_port);
+    }
+    return brokers;
+  }
+
+  std::vector<ConnectWorker> connect_workers(const std::string& bootstrap,
+                                             const PostgresEndpoint& postgres) const {
+    std::vector<ConnectWorker> workers(static_cast<size_t>(topology_.workers));
+    for (size_t i = 0; i < workers.size(); ++i) {
+      ConnectWorker& worker = workers[i];
+      worker.name = node_name("connect", static_cast<int>(i) + 1, topology_.workers);
+      worker.dir = dir().component_dir(worker.name);
+      worker.log = dir().log(worker.name);
+      worker.bootstrap = bootstrap;
+      worker.postgres = postgres;
+      worker.replication_factor = topology_.replication_factor();
+      worker.connect_defaults = connect_defaults_;
+    }
+    return workers;
+  }
+
+  // initdb, start, provision; a port taken meanwhile moves it, the roles and its proxy.
+  void start_postgres_server(PostgresServer& pg, StackEndpoints& endpoints,
+                             const std::string& toxiproxy_url, const Progress& progress) {
+    start_on_free_ports("postgres", pg.log, progress, [&](int attempt) {
+      if (attempt > 1) {
+        stop_postgres(pg);
+        fs::remove_all(pg.data_dir());
+        pg.port = pick_free_port();
+        for (auto* role : {&endpoints.admin, &endpoints.app, &endpoints.debezium})
+          role->port = pg.port;
+        state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
+        ToxiproxyClient(toxiproxy_url).set_upstream(kPostgresProxy, loopback(pg.port));
+      }
+      progress.stage("postgres", "initdb + start on 127.0.0.1:" + std::to_string(pg.port));
+      cdc::native::start_postgres(pg, endpoints.admin, progress);
+    });
+    provision_postgres(endpoints, fs::path(CDC_SOURCE_DIR) / "postgres" / "init.sql");
+    progress.stage("postgres", "ready, postgres/init.sql applied");
+  }
+
+  // The registry (with --converter avro): Connect's converter reaches it only once a
+  // connector writes.
+  void start_registry(const Toolchain& tools, SchemaRegistryServer& registry,
+                      const Progress& progress) {
+    start_on_free_ports("schema-registry", registry.log, progress, [&](int attempt) {
+      if (attempt > 1) {
+        const json s = state_.load();
+        if (s.contains("schema_registry"))
+          stop_process(s["schema_registry"]["pid"], s["schema_registry"]["marker"], scaled(10s));
+      }
+      registry.port = pick_free_port();
+      progress.stage("registry",
+                     "starting Apicurio Registry " CDC_APICURIO_VERSION " on " + registry.url());
+      start_schema_registry(tools, registry, [&](int pid) {
+        state_.update([&](json& s) {
+          s["schema_registry"] = {{"pid", pid},
+                                  {"marker", registry.dir.string()},
+                                  {"endpoint", registry.url()},
+                                  {"port", registry.port}};
+        });
+      });
+    });
+    progress.stage("registry",
+                   "ready, Confluent-compatible API on " + registry.url() + "/apis/ccompat/v7");
+  }
+
+  // The KRaft nodes, side by side: each waits for a quorum of the others' controllers.
+  void start_brokers(const Toolchain& tools, std::vector<KafkaBroker>& brokers,
+                     const std::string& toxiproxy_url, const Progress& progress) {
+    const ClassArchive classes = class_archive(tools, "kafka");
+    std::vector<fs::path> logs;
+    for (const auto& broker : brokers) logs.push_back(broker.log);
+    start_on_free_ports("kafka", logs, progress, [&](int attempt) {
+      if (attempt > 1) {
+        stop_recorded("kafka");
+        for (size_t i = 0; i < brokers.size(); ++i) {
+          brokers[i].connect_port = pick_free_port();
+          ToxiproxyClient(toxiproxy_url)
+              .set_upstream(kafka_proxy(static_cast<int>(i) + 1),
+                            loopback(brokers[i].connect_port));
+        }
+      }
+      // Every node knows every controller: all ports are picked before any node starts.
+      std::string voters;
+      for (auto& broker : brokers) {
+        fs::remove_all(broker.dir);
+        broker.port = pick_free_port();
+        broker.controller_port = pick_free_port();
+        voters += (voters.empty() ? "" : ",") + broker.controller();
+      }
+      std::vector<std::future<void>> starting;
+      for (size_t i = 0; i < brokers.size(); ++i) {
+        brokers[i].voters = brokers.size() > 1 ? voters : "";
+        starting.push_back(std::async(std::launch::async, [&, i] {
+          KafkaBroker& broker = brokers[i];
+          progress.stage(broker.name, "starting KRaft node " + std::to_string(broker.node_id) +
+                                          " on " + broker.bootstrap() +
+                                          " (Connect's listener behind the proxy on port " +
+                                          std::to_string(broker.connect_advertised_port) + ")");
+          const std::string marker = (broker.dir / "server.properties").string();
+          start_kafka(
+              tools, broker, progress,
+              [&, i, marker](int pid) {
+                state_.update([&](json& s) {
+                  s["kafka"][i] = {{"pid", pid},
+                                   {"name", broker.name},
+                                   {"node_id", broker.node_id},
+                                   {"marker", marker},
+                                   {"endpoint", broker.bootstrap()},
+                                   {"port", broker.port},
+                                   {"controller_port", broker.controller_port},
+                                   {"class_dump", classes.dump}};
+                });
+              },
+              &classes);
+        }));
+      }
+      join_all(starting);
+    });
+    progress.stage("kafka", brokers.size() == 1
+                                ? "broker ready"
+                                : std::to_string(brokers.size()) +
+                                      " brokers ready, replication factor " +
+                                      std::to_string(brokers[0].replication_factor));
+  }
+
+  // The Connect workers: spawned at once, awaited once the brokers are up (`brokers_up`).
+  void start_workers(const Toolchain& tools, std::vector<ConnectWorker>& workers,
+                     const Progress& progress, const std::function<void()>& brokers_up) {
+    const ClassArchive classes = class_archive(tools, "connect");
+    std::vector<fs::path> logs;
+    for (const auto& worker : workers) logs.push_back(worker.log);
+    start_on_free_ports("connect", logs, progress, [&](int attempt) {
+      if (attempt > 1) stop_recorded("connect");
+      std::vector<int> pids;
+      for (size_t i = 0; i < workers.size(); ++i) {
+        ConnectWorker& worker = workers[i];
+        worker.port = pick_free_port();
+        worker.metrics_port = pick_free_port();
+        progress.stage(worker.name, "starting worker, REST on " + worker.url() +
+                                        (connect_defaults_ ? ", with Connect's defaults" : ""));
+        const std::string marker = (worker.dir / "worker.properties").string();
+        pids.push_back(spawn_connect(
+            tools, worker, progress,
+            [&, i, marker](int spawned) {
+              state_.update([&](json& s) {
+                s["connect"][i] = {{"pid", spawned},
+                                   {"name", worker.name},
+                                   {"marker", marker},
+                                   {"endpoint", worker.url()},
+                                   {"port", worker.port},
+                                   {"metrics_port", worker.metrics_port},
+                                   {"bootstrap", worker.bootstrap},
+                                   {"class_dump", classes.dump}};
+              });
+            },
+            &classes));
+      }
+      brokers_up();
+      for (size_t i = 0; i < workers.size(); ++i) await_connect(tools, workers[i], pids[i]);
+    });
+    progress.stage("connect", (workers.size() == 1 ? std::string("REST ready")
+                                                   : std::to_string(workers.size()) +
+                                                         " workers in one group, REST ready") +
+                                  ", Debezium's Postgres connector is on the plugin path");
   }
 
   // Waits for every start, then rethrows the first failure: none is left running unseen.
