@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 
@@ -22,7 +23,11 @@ std::string read_file(const fs::path& path) {
 }
 
 void write_file(const fs::path& path, const std::string& content, fs::perms perms) {
-  const fs::path temp = path.string() + ".tmp";
+  // A name of this writer's own: two processes (scenario files run side by side on one stack)
+  // write the same file, and with one shared name one renamed the other's away mid-write.
+  static std::atomic<unsigned> writes{0};
+  const fs::path temp =
+      path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++writes);
   const int fd =
       ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(perms));
   if (fd < 0) throw HarnessError("cannot write " + temp.string());
