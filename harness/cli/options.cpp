@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "harness/common/errors.hpp"
+#include "harness/common/text.hpp"
 #include "harness/faults/fault_catalogue.hpp"
 #include "harness/scenario_file/step_handlers.hpp"
 
@@ -149,22 +150,10 @@ std::string filled_usage(std::string usage) {
   const auto at = usage.find("{faults}");
   if (at == std::string::npos) return usage;
   constexpr size_t column = 19;  // where the usage texts' descriptions start
-  std::string list;
-  size_t line = at - usage.rfind('\n', at) - 1;
-  const auto names = fault_names();
-  for (size_t i = 0; i < names.size(); ++i) {
-    const std::string word = names[i] + (i + 1 < names.size() ? "," : "");
-    if (line + word.size() + 1 > 92) {
-      list += "\n" + std::string(column, ' ');
-      line = column;
-    } else if (i > 0) {
-      list += " ";
-      ++line;
-    }
-    list += word;
-    line += word.size();
-  }
-  return usage.substr(0, at) + list + usage.substr(at + 8);
+  auto names = fault_names();
+  for (size_t i = 0; i + 1 < names.size(); ++i) names[i] += ",";
+  return usage.substr(0, at) + wrapped(names, at - usage.rfind('\n', at) - 1, column, 92) +
+         usage.substr(at + 8);
 }
 
 }  // namespace

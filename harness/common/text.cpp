@@ -33,6 +33,24 @@ std::string last_lines(const std::string& text, int count) {
   return out;
 }
 
+std::string wrapped(const std::vector<std::string>& words, size_t from, size_t indent,
+                    size_t width) {
+  std::string out;
+  size_t column = from;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0 && column + 1 + words[i].size() > width) {
+      out += "\n" + std::string(indent, ' ');
+      column = indent;
+    } else if (i > 0) {
+      out += ' ';
+      ++column;
+    }
+    out += words[i];
+    column += words[i].size();
+  }
+  return out;
+}
+
 std::string fixed(double value, int digits) {
   char text[32];
   std::snprintf(text, sizeof text, "%.*f", digits, value);

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cdc {
 
@@ -10,6 +11,11 @@ std::string first_line(const std::string& text, const std::string& none = "");
 
 // The last `count` lines of `text`, trailing blank lines left out.
 std::string last_lines(const std::string& text, int count);
+
+// `words` joined by spaces, starting at column `from` and broken before a word that would pass
+// `width`; each new line starts at column `indent`.
+std::string wrapped(const std::vector<std::string>& words, size_t from, size_t indent,
+                    size_t width);
 
 // `value` with `digits` decimals: fixed(2.345, 1) is "2.3".
 std::string fixed(double value, int digits = 1);

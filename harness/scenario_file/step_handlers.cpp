@@ -1,6 +1,9 @@
 #include "harness/scenario_file/step_handlers.hpp"
 
+#include <iterator>
 #include <sstream>
+
+#include "harness/common/text.hpp"
 
 namespace cdc {
 
@@ -22,16 +25,9 @@ std::string steps_help() {
   std::string out;
   for (const auto& h : step_handlers()) {
     for (const auto& usage : h.kind.usages) out += "  " + usage + "\n";
-    std::istringstream words(h.kind.summary);
-    std::string line, word;
-    while (words >> word) {
-      if (!line.empty() && kIndent + line.size() + 1 + word.size() > kWidth) {
-        out += std::string(kIndent, ' ') + line + "\n";
-        line.clear();
-      }
-      line += (line.empty() ? "" : " ") + word;
-    }
-    out += std::string(kIndent, ' ') + line + "\n";
+    std::istringstream text(h.kind.summary);
+    const std::vector<std::string> words{std::istream_iterator<std::string>(text), {}};
+    out += std::string(kIndent, ' ') + wrapped(words, kIndent, kIndent, kWidth) + "\n";
   }
   return out;
 }
