@@ -1,7 +1,13 @@
 #include "scenarios/faults/fault_run.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "harness/checkers/liveness.hpp"
 #include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
 #include "harness/common/progress.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/stack/backend.hpp"
@@ -79,6 +85,66 @@ ExperimentResult run_faults_under_load(const std::vector<std::string>& faults, L
   for (const auto& name : faults) experiment.schedule.push_back({name, 2500ms, 2500ms});
   experiment.settled = true;
   return run_on_the_suite_stack(experiment);
+}
+
+FaultLoad load_for(const std::string& fault, FaultLoad load) {
+  const char* alone = std::getenv("CDC_FAULT_ALONE");
+  if (alone && std::string(alone) == "1") return {"", {fault}};
+  return load;
+}
+
+namespace {
+
+// This ctest run: its pid and start time (a reused pid starts at another time).
+std::string ctest_run() {
+  std::ifstream stat("/proc/" + std::to_string(getppid()) + "/stat");
+  std::string field;
+  for (int i = 0; i < 22 && stat >> field; ++i) {
+  }
+  return std::to_string(getppid()) + "-" + field;
+}
+
+json judgement(const ExperimentResult& r) {
+  json out{{"transactions", r.load.transactions}, {"faults", json::object()}};
+  size_t attributed = 0;
+  for (const auto& f : r.faults) {
+    json counts = json::object();
+    for (const auto kind : all_anomaly_kinds()) counts[to_string(kind)] = f.verdict.count(kind);
+    attributed += f.verdict.anomalies.size() - f.verdict.count(AnomalyKind::Duplicate);
+    out["faults"][f.record.fault] = {
+        {"record", to_json(f.record)},
+        {"counts", counts},
+        {"ok", f.verdict.ok()},
+        {"summary", f.verdict.summary().substr(0, 4000)},
+        {"changes", f.changes_committed},
+        {"recovery_s", f.recovery_s},
+        {"worst_latency_s", static_cast<double>(f.worst_latency_us) / 1e6}};
+  }
+  // What no fault's span holds (committed before the first fault): a broken pipeline.
+  const size_t wrong = r.verdict.anomalies.size() - r.verdict.count(AnomalyKind::Duplicate);
+  out["before_the_faults"] = wrong > attributed ? wrong - attributed : 0;
+  out["whole_run"] = r.verdict.summary().substr(0, 4000);
+  return out;
+}
+
+}  // namespace
+
+json judged_load(const FaultLoad& load, LoadShape shape) {
+  namespace fs = std::filesystem;
+  const auto& run_dir = Pipeline::shared().run_dir;
+  const fs::path kept = (run_dir.empty() ? fs::temp_directory_path() : run_dir) / "fault-loads" /
+                        (load.name + "-ctest-" + ctest_run() + ".json");
+  if (!load.name.empty() && fs::exists(kept)) return json::parse(read_file(kept));
+  json out;
+  try {
+    out = judgement(run_faults_under_load(load.faults, shape));
+  } catch (const std::exception& e) {
+    out = {{"error", e.what()}};
+  }
+  if (load.name.empty()) return out;
+  fs::create_directories(kept.parent_path());
+  write_file(kept, out.dump(2) + "\n");
+  return out;
 }
 
 }  // namespace cdc::scenarios

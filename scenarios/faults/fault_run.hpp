@@ -57,4 +57,20 @@ FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& ma
 ExperimentResult run_faults_under_load(const std::vector<std::string>& faults,
                                        LoadShape shape = {});
 
+// A group of faults that one settled load judges (its tests share it), or one fault alone.
+struct FaultLoad {
+  std::string name;  // names the judgement kept for the ctest run: "catalogue-2", "failovers"
+  std::vector<std::string> faults;
+};
+
+// The load `fault` is judged in: `load` itself, or with CDC_FAULT_ALONE=1 a load of `fault`
+// alone (to rerun one fault: `CDC_FAULT_ALONE=1 ctest -R kafka_crash`).
+FaultLoad load_for(const std::string& fault, FaultLoad load);
+
+// What a load's tests judge, per fault: its record, anomaly counts, changes committed in its
+// span, recovery, worst latency; and the anomalies before the first fault. The first of its
+// tests in a ctest run runs the load (as run_faults_under_load); the others read the
+// judgement it kept. A load that failed yields {"error": why}.
+nlohmann::json judged_load(const FaultLoad& load, LoadShape shape = {});
+
 }  // namespace cdc::scenarios

@@ -1,7 +1,10 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "scenarios/anomaly_printing.hpp"
 #include "scenarios/faults/fault_run.hpp"
@@ -23,6 +26,37 @@ inline void expect_survived(const FaultRun& run, size_t at_least_transactions) {
         << "a graceful fault commits its offsets: the task resumes exactly where it stopped";
   }
   EXPECT_GT(run.load.transactions, at_least_transactions) << "the load hardly ran";
+}
+
+// The same for one fault of a load that judged several (judged_load), on the changes
+// committed in its own span; and nothing wrong before the load's first fault.
+inline void expect_survived(const nlohmann::json& judged, const FaultLoad& load,
+                            const std::string& fault, const std::string& tag) {
+  ASSERT_FALSE(judged.contains("error")) << "the load of " << nlohmann::json(load.faults).dump()
+                                         << " failed: " << judged["error"].get<std::string>();
+  const nlohmann::json& mine = judged["faults"].at(fault);
+  const nlohmann::json& counts = mine["counts"];
+  std::cout << "[ " << tag << " ] " << fault << " (" << (load.name.empty() ? "alone" : load.name)
+            << ": " << nlohmann::json(load.faults).dump() << "): " << mine["changes"]
+            << " changes committed in its span, " << counts["lost"] << " lost, "
+            << counts["duplicate"] << " duplicates, " << counts["stall"]
+            << " stalled; worst commit->receive during the fault " << mine["worst_latency_s"]
+            << " s, first event " << mine["recovery_s"] << " s after the heal\n[ " << tag << " ] "
+            << mine["record"].dump() << "\n";
+  const std::string summary = mine["summary"];
+  EXPECT_EQ(counts["lost"], 0) << summary;
+  EXPECT_EQ(counts["order"], 0) << summary;
+  EXPECT_EQ(counts["stall"], 0) << summary;
+  EXPECT_EQ(counts["partition"], 0) << summary;
+  EXPECT_TRUE(mine["ok"].get<bool>()) << summary;
+  if (mine["record"]["kind"] == "graceful") {
+    EXPECT_EQ(counts["duplicate"], 0)
+        << "a graceful fault commits its offsets: the task resumes exactly where it stopped; "
+        << summary;
+  }
+  EXPECT_GT(mine["changes"].get<size_t>(), 100u) << "the load hardly ran during the fault";
+  EXPECT_EQ(judged["before_the_faults"], 0)
+      << "anomalies before the load's first fault: " << judged["whole_run"].get<std::string>();
 }
 
 // A fault's name as a test name: "connect-crash" -> "connect_crash".
