@@ -17,6 +17,7 @@
 #include "harness/stack/native/connect_worker.hpp"
 #include "harness/stack/native/java_service.hpp"
 #include "harness/stack/native/kafka_broker.hpp"
+#include "harness/stack/native/native_state.hpp"
 #include "harness/stack/native/postgres_server.hpp"
 #include "harness/stack/native/schema_registry_server.hpp"
 #include "harness/stack/native/toolchain.hpp"
@@ -32,62 +33,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The run directory's record of what is running. Written before each process starts and
-// after, so that `down` (or the next `up`) finds everything even after a crash.
-class StateFile {
- public:
-  explicit StateFile(fs::path path) : path_(std::move(path)) {}
-
-  json load() const {
-    std::lock_guard lock(mutex_);
-    if (!fs::exists(path_)) return json::object();
-    return json::parse(read_file(path_), nullptr, false);
-  }
-  void update(const std::function<void(json&)>& change) {
-    std::lock_guard lock(mutex_);
-    json state = fs::exists(path_) ? json::parse(read_file(path_), nullptr, false) : json::object();
-    if (!state.is_object()) state = json::object();
-    change(state);
-    write_file(path_, state.dump(2) + "\n");
-  }
-  bool exists() const { return fs::exists(path_); }
-
- private:
-  fs::path path_;
-  mutable std::mutex mutex_;
-};
-
-PostgresServer postgres_from_state(const json& pg) {
-  PostgresServer server;
-  server.bindir = pg.at("bindir").get<std::string>();
-  if (pg.contains("os_user")) server.os_user = pg.at("os_user").get<std::string>();
-  server.dir = pg.at("dir").get<std::string>();
-  server.log = pg.at("log").get<std::string>();
-  server.port = pg.at("port");
-  return server;
-}
-
-json postgres_to_state(const PostgresServer& server) {
-  json pg = {
-      {"bindir", server.bindir}, {"dir", server.dir}, {"log", server.log}, {"port", server.port}};
-  if (server.os_user) pg["os_user"] = *server.os_user;
-  return pg;
-}
-
 std::string loopback(int port) {
   return "127.0.0.1:" + std::to_string(port);
-}
-
-// The nodes of a component the state file records: "kafka" and "connect" hold one entry per
-// broker or worker, filled in as each is spawned (an older harness recorded one object).
-json nodes_of(const json& state, const char* component) {
-  json nodes = json::array();
-  if (!state.contains(component)) return nodes;
-  const json& recorded = state[component];
-  for (const json& node : recorded.is_array() ? recorded : json::array({recorded})) {
-    if (node.is_object() && node.contains("pid")) nodes.push_back(node);
-  }
-  return nodes;
 }
 
 // "kafka" when there is one; "kafka-1", "kafka-2", … of several.
@@ -120,10 +67,9 @@ class NativeStack final : public StackBackend {
   StackEndpoints up(const Progress& progress) override {
     const Toolchain tools = locate_toolchain(versions_, schema_registry_);
     prepare_run_dir();
-    state_.update([&](json& s) {
-      s["backend"] = "native";
-      s["run_dir"] = run_dir_;
-      s["owner_pid"] = ::getpid();
+    state_.update([&](NativeState& s) {
+      s.run_dir = run_dir_.string();
+      s.owner_pid = ::getpid();
     });
     try {
       return bring_up(tools, progress);
@@ -139,36 +85,33 @@ class NativeStack final : public StackBackend {
   }
 
   void down(const Progress& progress) override {
-    const json state = state_.load();
+    const NativeState state = state_.load();
     const auto grace = scaled(30s);
     // A component's nodes stop side by side: a cluster's last brokers would otherwise each
     // wait for a quorum that the others took with them.
-    const auto stop_nodes = [&](const char* component) {
+    const auto stop_nodes = [&](Component component) {
       std::vector<std::future<void>> stopping;
-      for (const json& node : nodes_of(state, component)) {
+      for (const RecordedProcess& node : state.nodes(component)) {
         stopping.push_back(std::async(std::launch::async, [&, node] {
-          const std::string name = node.value("name", component);
-          progress.stage(name, "stopping");
-          const bool graceful = stop_process(node["pid"], node["marker"], grace);
-          if (!graceful) progress.stage(name, "did not stop in time: killed");
-          promote_class_archive(node.value("class_dump", ""), graceful);
+          progress.stage(node.name, "stopping");
+          const bool graceful = stop_process(node.pid, node.marker, grace);
+          if (!graceful) progress.stage(node.name, "did not stop in time: killed");
+          promote_class_archive(node.class_dump, graceful);
         }));
       }
       for (auto& stopped : stopping) stopped.get();
     };
-    stop_nodes("connect");
-    if (state.contains("schema_registry")) {
-      progress.stage("registry", "stopping");
-      stop_process(state["schema_registry"]["pid"], state["schema_registry"]["marker"], grace);
+    stop_nodes(Component::Connect);
+    for (const auto& [name, recorded] :
+         {std::pair{"registry", state.schema_registry}, std::pair{"toxiproxy", state.toxiproxy}}) {
+      if (!recorded || !recorded->pid) continue;
+      progress.stage(name, "stopping");
+      stop_process(recorded->pid, recorded->marker, grace);
     }
-    if (state.contains("toxiproxy")) {
-      progress.stage("toxiproxy", "stopping");
-      stop_process(state["toxiproxy"]["pid"], state["toxiproxy"]["marker"], grace);
-    }
-    stop_nodes("kafka");
-    if (state.contains("postgres")) {
+    stop_nodes(Component::Kafka);
+    if (state.postgres) {
       progress.stage("postgres", "stopping");
-      const auto pg = postgres_from_state(state["postgres"]);
+      const PostgresServer& pg = *state.postgres;
       // A paused Postgres (a fault, or a run that died mid-fault) must run to shut down; its
       // children would otherwise stay stopped after the postmaster is gone.
       for (const int pid : postgres_processes(pg)) ::kill(pid, SIGCONT);
@@ -176,8 +119,8 @@ class NativeStack final : public StackBackend {
     }
     sweep_strays(progress);
     // Data goes; logs stay for whoever wants to read what happened.
-    if (state.contains("postgres")) {
-      const auto pg = postgres_from_state(state["postgres"]);
+    if (state.postgres) {
+      const PostgresServer& pg = *state.postgres;
       const fs::path kept_log = RunDir(run_dir_).log("postgres");
       std::error_code ec;
       if (pg.log != kept_log && fs::exists(pg.log, ec)) {
@@ -188,9 +131,9 @@ class NativeStack final : public StackBackend {
     const RunDir dir(run_dir_);
     for (const char* component : {"postgres", "kafka", "connect", "toxiproxy", "schema-registry"})
       fs::remove_all(dir.component_dir(component));
-    for (const char* component : {"kafka", "connect"}) {
-      for (const json& node : nodes_of(state, component))
-        fs::remove_all(dir.component_dir(node.value("name", component)));
+    for (const Component component : {Component::Kafka, Component::Connect}) {
+      for (const RecordedProcess& node : state.nodes(component))
+        fs::remove_all(dir.component_dir(node.name));
     }
     fs::remove_all(dir.secrets());
     fs::remove(dir.endpoints());
@@ -199,32 +142,30 @@ class NativeStack final : public StackBackend {
   }
 
   std::vector<ComponentStatus> status() const override {
-    const json state = state_.load();
+    const NativeState state = state_.load();
     std::vector<ComponentStatus> out;
-    if (state.contains("postgres")) {
-      const auto server = postgres_from_state(state["postgres"]);
-      out.push_back(
-          {"postgres", postgres_running(server), "127.0.0.1:" + std::to_string(server.port)});
+    if (state.postgres) {
+      out.push_back({"postgres", postgres_running(*state.postgres),
+                     "127.0.0.1:" + std::to_string(state.postgres->port)});
     } else {
       out.push_back({"postgres", false, "not started"});
     }
-    const auto add = [&](const std::string& name, const json& c) {
-      out.push_back({name, is_alive(c["pid"], c["marker"]),
-                     c["endpoint"].get<std::string>() + " (pid " +
-                         std::to_string(c["pid"].get<int>()) + ")"});
+    const auto add = [&](const std::string& name, const RecordedProcess& c) {
+      out.push_back(
+          {name, is_alive(c.pid, c.marker), c.endpoint + " (pid " + std::to_string(c.pid) + ")"});
     };
-    for (const char* component : {"kafka", "connect"}) {
-      const json nodes = nodes_of(state, component);
-      if (nodes.empty()) out.push_back({component, false, "not started"});
-      for (const json& node : nodes) add(node.value("name", component), node);
+    for (const Component component : {Component::Kafka, Component::Connect}) {
+      const auto nodes = state.nodes(component);
+      if (nodes.empty()) out.push_back({to_string(component), false, "not started"});
+      for (const RecordedProcess& node : nodes) add(node.name, node);
     }
-    if (state.contains("toxiproxy")) {
-      add("toxiproxy", state["toxiproxy"]);
+    if (state.toxiproxy) {
+      add("toxiproxy", *state.toxiproxy);
     } else {
       out.push_back({"toxiproxy", false, "not started"});
     }
-    if (state.contains("schema_registry")) {
-      add("registry", state["schema_registry"]);
+    if (state.schema_registry) {
+      add("registry", *state.schema_registry);
     } else if (schema_registry_) {
       out.push_back({"registry", false, "not started"});
     }
@@ -234,15 +175,14 @@ class NativeStack final : public StackBackend {
   std::vector<std::string> node_endpoints(Component component) const override {
     std::vector<std::string> endpoints;
     if (component == Component::Postgres) return endpoints;
-    for (const json& node : nodes_of(state_.load(), to_string(component).c_str()))
-      endpoints.push_back(node.value("endpoint", ""));
+    for (const RecordedProcess& node : state_.load().nodes(component))
+      endpoints.push_back(node.endpoint);
     return endpoints;
   }
 
   int nodes(Component component) const override {
     if (component == Component::Postgres) return 1;
-    return std::max<int>(
-        1, static_cast<int>(nodes_of(state_.load(), to_string(component).c_str()).size()));
+    return std::max<int>(1, static_cast<int>(state_.load().nodes(component).size()));
   }
 
   bool has_leftovers() const override { return state_.exists(); }
@@ -253,29 +193,29 @@ class NativeStack final : public StackBackend {
 
   void act_on_node(Component component, int node, ComponentAction action,
                    const Progress& progress) override {
-    const json state = state_.load();
+    const NativeState state = state_.load();
     const std::string component_name = to_string(component);
-    if (!state.contains(component_name)) {
+    if (component == Component::Postgres ? !state.postgres : state.nodes(component).empty()) {
       throw HarnessError("no " + component_name + " in the native stack of " + run_dir_.string() +
                          ": bring the stack up first (`cdc-harness up --detach`)");
     }
     if (component == Component::Postgres) {
       if (node != 1) StackBackend::act_on_node(component, node, action, progress);
       progress.stage(component_name, to_string(action));
-      act_on_postgres(postgres_from_state(state["postgres"]), action);
+      act_on_postgres(*state.postgres, action);
       return;
     }
-    const json nodes = nodes_of(state, component_name.c_str());
+    const auto nodes = state.nodes(component);
     if (node < 1 || node > static_cast<int>(nodes.size())) {
       throw HarnessError("the native stack of " + run_dir_.string() + " runs " +
                          std::to_string(nodes.size()) + " " + component_name + " node(s), so " +
                          component_name + " " + std::to_string(node) + " is not one of them");
     }
-    const json& recorded = nodes[static_cast<size_t>(node - 1)];
-    const std::string name = recorded.value("name", component_name);
+    const RecordedProcess& recorded = nodes[static_cast<size_t>(node - 1)];
+    const std::string& name = recorded.name;
     progress.stage(name, to_string(action));
-    const int pid = recorded["pid"];
-    const std::string marker = recorded["marker"];
+    const int pid = recorded.pid;
+    const std::string& marker = recorded.marker;
     const bool alive = is_alive(pid, marker);
     if (action == ComponentAction::Start) {
       if (alive) throw HarnessError(name + " runs already (pid " + std::to_string(pid) + ")");
@@ -384,17 +324,16 @@ class NativeStack final : public StackBackend {
   void switch_versions(const std::string& version_set, const Progress& progress) override {
     // The set exists, its jars too.
     const Toolchain tools = locate_toolchain(version_set, schema_registry_);
-    const json workers = nodes_of(state_.load(), "connect");
+    const auto workers = state_.load().nodes(Component::Connect);
     if (workers.empty()) {
       throw HarnessError("no Connect worker in the native stack of " + run_dir_.string() +
                          ": bring the stack up first (`cdc-harness up --detach`)");
     }
     // All stop before any starts: one group never runs two versions at once.
-    for (const json& worker : workers) {
-      const std::string name = worker.value("name", "connect");
-      progress.stage(name, "stopping, to start again on version set " + version_set);
-      if (!stop_process(worker["pid"], worker["marker"], scaled(30s)))
-        progress.stage(name, "did not stop in time: killed");
+    for (const RecordedProcess& worker : workers) {
+      progress.stage(worker.name, "stopping, to start again on version set " + version_set);
+      if (!stop_process(worker.pid, worker.marker, scaled(30s)))
+        progress.stage(worker.name, "did not stop in time: killed");
     }
     versions_ = tools.version_set;
     // Recorded, so that later starts, `status` and `down` know the stack's versions.
@@ -404,9 +343,8 @@ class NativeStack final : public StackBackend {
     }
     const RunDir dir(run_dir_);
     for (size_t i = 0; i < workers.size(); ++i) {
-      const json& worker = workers[i];
-      const fs::path config =
-          dir.component_dir(worker.value("name", "connect")) / "worker.properties";
+      const RecordedProcess& worker = workers[i];
+      const fs::path config = dir.component_dir(worker.name) / "worker.properties";
       std::istringstream lines(read_file(config));
       std::string rewritten;
       for (std::string line; std::getline(lines, line);) {
@@ -419,18 +357,15 @@ class NativeStack final : public StackBackend {
   }
 
   // A broker or worker again, from the configuration and data it has, on the same ports.
-  void relaunch(Component component, int node, const json& recorded, const Progress& progress) {
+  void relaunch(Component component, int node, const RecordedProcess& recorded,
+                const Progress& progress) {
     const Toolchain tools = locate_toolchain(versions_, schema_registry_);
     const RunDir dir(run_dir_);
     const std::string component_name = to_string(component);
-    const std::string name = recorded.value("name", component_name);
+    const std::string& name = recorded.name;
     keep_log(dir.log(name));
     const auto on_spawned = [&](int pid) {
-      state_.update([&](json& s) {
-        json& entry =
-            s[component_name].is_array() ? s[component_name][node - 1] : s[component_name];
-        entry["pid"] = pid;
-      });
+      state_.update([&](NativeState& s) { s.node(component, node).pid = pid; });
     };
     // A relaunch maps the archive if there is one, and writes none: a fault's restarts would
     // each leave a dump behind.
@@ -439,22 +374,28 @@ class NativeStack final : public StackBackend {
       return fs::exists(c.archive) ? &c : nullptr;
     };
     if (component == Component::Kafka) {
-      KafkaBroker broker{dir.component_dir(name), dir.log(name), recorded.at("port").get<int>(),
-                         recorded.at("controller_port").get<int>()};
+      KafkaBroker broker{dir.component_dir(name), dir.log(name), recorded.port,
+                         recorded.controller_port};
       broker.name = name;
       launch_kafka(tools, broker, on_spawned, existing_archive(classes));
     } else {
       const StackEndpoints endpoints = load_endpoints(run_dir_);
-      const json proxies = state_.load().at("toxiproxy").at("proxies");
-      const std::string bootstrap =
-          recorded.contains("bootstrap")
-              ? recorded["bootstrap"].get<std::string>()
-              : "127.0.0.1:" + std::to_string(proxies.at("kafka").get<int>());
-      ConnectWorker worker{dir.component_dir(name), dir.log(name), bootstrap,
-                           recorded.at("port").get<int>(),
-                           through_proxy(endpoints.debezium, proxies.at("postgres"))};
+      const NativeState state = state_.load();
+      if (!state.toxiproxy)
+        throw HarnessError("the state file records no Toxiproxy, so no proxies");
+      const auto proxy = [&](const std::string& in_front_of) {
+        const auto found = state.toxiproxy->proxies.find(in_front_of);
+        if (found == state.toxiproxy->proxies.end())
+          throw HarnessError("the state file records no proxy in front of " + in_front_of);
+        return found->second;
+      };
+      const std::string bootstrap = recorded.bootstrap.empty()
+                                        ? "127.0.0.1:" + std::to_string(proxy("kafka"))
+                                        : recorded.bootstrap;
+      ConnectWorker worker{dir.component_dir(name), dir.log(name), bootstrap, recorded.port,
+                           through_proxy(endpoints.debezium, proxy("postgres"))};
       worker.name = name;
-      worker.metrics_port = recorded.value("metrics_port", 0);
+      worker.metrics_port = recorded.metrics_port;
       launch_connect(tools, worker, progress, on_spawned, existing_archive(classes));
     }
   }
@@ -475,9 +416,13 @@ class NativeStack final : public StackBackend {
 
   // Stops the JVMs the state file records for a component (a failed start may have left
   // them half up).
-  void stop_recorded(const char* component) {
-    for (const json& node : nodes_of(state_.load(), component))
-      stop_process(node["pid"], node["marker"], scaled(10s));
+  void stop_recorded(Component component) {
+    for (const RecordedProcess& node : state_.load().nodes(component))
+      stop_process(node.pid, node.marker, scaled(10s));
+  }
+  void stop_recorded_toxiproxy() {
+    if (const auto recorded = state_.load().toxiproxy; recorded && recorded->pid)
+      stop_process(recorded->pid, recorded->marker, scaled(10s));
   }
 
   void prepare_run_dir() {
@@ -498,7 +443,7 @@ class NativeStack final : public StackBackend {
     StackEndpoints endpoints;
     set_harness_roles(endpoints, "127.0.0.1", pick_free_port(), "postgres");
     PostgresServer pg = postgres_server(tools, endpoints.admin.port, progress);
-    state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
+    state_.update([&](NativeState& s) { s.postgres = pg; });
 
     const std::string toxiproxy_url = start_toxiproxy_server(tools, progress);
     endpoints.toxiproxy_url = toxiproxy_url;
@@ -584,16 +529,16 @@ class NativeStack final : public StackBackend {
     ToxiproxyServer toxiproxy{dir().component_dir("toxiproxy"), dir().log("toxiproxy"), 0};
     const std::string marker = (toxiproxy.dir / "proxies.json").string();
     start_on_free_ports("toxiproxy", toxiproxy.log, progress, [&](int attempt) {
-      if (attempt > 1) stop_recorded("toxiproxy");
+      if (attempt > 1) stop_recorded_toxiproxy();
       toxiproxy.port = pick_free_port();
       progress.stage("toxiproxy", "starting, API on " + toxiproxy.url());
       cdc::native::start_toxiproxy(tools, toxiproxy, [&](int pid) {
-        state_.update([&](json& s) {
-          s["toxiproxy"] = {{"pid", pid},
-                            {"marker", marker},
-                            {"endpoint", toxiproxy.url()},
-                            {"port", toxiproxy.port},
-                            {"proxies", json::object()}};
+        state_.update([&](NativeState& s) {
+          s.toxiproxy = RecordedProcess{.pid = pid,
+                                        .marker = marker,
+                                        .name = "toxiproxy",
+                                        .endpoint = toxiproxy.url(),
+                                        .port = toxiproxy.port};
         });
       });
     });
@@ -605,7 +550,9 @@ class NativeStack final : public StackBackend {
   int make_proxy(const std::string& toxiproxy_url, const std::string& name,
                  const std::string& in_front_of, int upstream_port) {
     const int port = ToxiproxyClient(toxiproxy_url).create_proxy(name, loopback(upstream_port));
-    state_.update([&](json& s) { s["toxiproxy"]["proxies"][in_front_of] = port; });
+    state_.update([&](NativeState& s) {
+      if (s.toxiproxy) s.toxiproxy->proxies[in_front_of] = port;
+    });
     return port;
   }
 
@@ -656,7 +603,7 @@ class NativeStack final : public StackBackend {
         pg.port = pick_free_port();
         for (auto* role : {&endpoints.admin, &endpoints.app, &endpoints.debezium})
           role->port = pg.port;
-        state_.update([&](json& s) { s["postgres"] = postgres_to_state(pg); });
+        state_.update([&](NativeState& s) { s.postgres = pg; });
         ToxiproxyClient(toxiproxy_url).set_upstream(kPostgresProxy, loopback(pg.port));
       }
       progress.stage("postgres", "initdb + start on 127.0.0.1:" + std::to_string(pg.port));
@@ -672,19 +619,18 @@ class NativeStack final : public StackBackend {
                       const Progress& progress) {
     start_on_free_ports("schema-registry", registry.log, progress, [&](int attempt) {
       if (attempt > 1) {
-        const json s = state_.load();
-        if (s.contains("schema_registry"))
-          stop_process(s["schema_registry"]["pid"], s["schema_registry"]["marker"], scaled(10s));
+        if (const auto recorded = state_.load().schema_registry; recorded && recorded->pid)
+          stop_process(recorded->pid, recorded->marker, scaled(10s));
       }
       registry.port = pick_free_port();
       progress.stage("registry",
                      "starting Apicurio Registry " CDC_APICURIO_VERSION " on " + registry.url());
       start_schema_registry(tools, registry, [&](int pid) {
-        state_.update([&](json& s) {
-          s["schema_registry"] = {{"pid", pid},
-                                  {"marker", registry.dir.string()},
-                                  {"endpoint", registry.url()},
-                                  {"port", registry.port}};
+        state_.update([&](NativeState& s) {
+          s.schema_registry = RecordedProcess{.pid = pid,
+                                              .marker = registry.dir.string(),
+                                              .endpoint = registry.url(),
+                                              .port = registry.port};
         });
       });
     });
@@ -700,7 +646,7 @@ class NativeStack final : public StackBackend {
     for (const auto& broker : brokers) logs.push_back(broker.log);
     start_on_free_ports("kafka", logs, progress, [&](int attempt) {
       if (attempt > 1) {
-        stop_recorded("kafka");
+        stop_recorded(Component::Kafka);
         for (size_t i = 0; i < brokers.size(); ++i) {
           brokers[i].connect_port = pick_free_port();
           ToxiproxyClient(toxiproxy_url)
@@ -729,15 +675,16 @@ class NativeStack final : public StackBackend {
           start_kafka(
               tools, broker, progress,
               [&, i, marker](int pid) {
-                state_.update([&](json& s) {
-                  s["kafka"][i] = {{"pid", pid},
-                                   {"name", broker.name},
-                                   {"node_id", broker.node_id},
-                                   {"marker", marker},
-                                   {"endpoint", broker.bootstrap()},
-                                   {"port", broker.port},
-                                   {"controller_port", broker.controller_port},
-                                   {"class_dump", classes.dump}};
+                state_.update([&](NativeState& s) {
+                  s.node(Component::Kafka, static_cast<int>(i) + 1) =
+                      RecordedProcess{.pid = pid,
+                                      .marker = marker,
+                                      .name = broker.name,
+                                      .endpoint = broker.bootstrap(),
+                                      .port = broker.port,
+                                      .controller_port = broker.controller_port,
+                                      .node_id = broker.node_id,
+                                      .class_dump = classes.dump.string()};
                 });
               },
               &classes);
@@ -759,7 +706,7 @@ class NativeStack final : public StackBackend {
     std::vector<fs::path> logs;
     for (const auto& worker : workers) logs.push_back(worker.log);
     start_on_free_ports("connect", logs, progress, [&](int attempt) {
-      if (attempt > 1) stop_recorded("connect");
+      if (attempt > 1) stop_recorded(Component::Connect);
       std::vector<int> pids;
       for (size_t i = 0; i < workers.size(); ++i) {
         ConnectWorker& worker = workers[i];
@@ -771,15 +718,16 @@ class NativeStack final : public StackBackend {
         pids.push_back(spawn_connect(
             tools, worker, progress,
             [&, i, marker](int spawned) {
-              state_.update([&](json& s) {
-                s["connect"][i] = {{"pid", spawned},
-                                   {"name", worker.name},
-                                   {"marker", marker},
-                                   {"endpoint", worker.url()},
-                                   {"port", worker.port},
-                                   {"metrics_port", worker.metrics_port},
-                                   {"bootstrap", worker.bootstrap},
-                                   {"class_dump", classes.dump}};
+              state_.update([&](NativeState& s) {
+                s.node(Component::Connect, static_cast<int>(i) + 1) =
+                    RecordedProcess{.pid = spawned,
+                                    .marker = marker,
+                                    .name = worker.name,
+                                    .endpoint = worker.url(),
+                                    .port = worker.port,
+                                    .metrics_port = worker.metrics_port,
+                                    .bootstrap = worker.bootstrap,
+                                    .class_dump = classes.dump.string()};
               });
             },
             &classes));
