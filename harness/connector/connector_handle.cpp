@@ -155,8 +155,12 @@ void ConnectorHandle::pause() {
 }
 
 void ConnectorHandle::resume() {
-  act("resume", connect_->put_json(path("/resume"), ""));
+  request_resume();
   wait_for(ConnectorState::Running);
+}
+
+void ConnectorHandle::request_resume() {
+  act("resume", connect_->put_json(path("/resume"), ""));
 }
 
 void ConnectorHandle::restart() {

@@ -1,5 +1,6 @@
 #include "harness/connector/connector_lifecycle.hpp"
 
+#include "harness/common/errors.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/connector/replication_slot.hpp"
@@ -29,9 +30,17 @@ void wait_until_streaming(const StackEndpoints& endpoints, const ConnectorConfig
       scaled(90s),
       [&] {
         const ConnectorStatus status = handle.status_unless_failed();
+        const auto slot = replication_slot(endpoints.admin, connector.slot_name());
+        // Nothing streams from an invalidated slot again, however long Debezium retries it.
+        if (slot && slot->wal_status == "lost")
+          throw HarnessError(
+              "connector " + connector.name + " cannot stream: Postgres invalidated its slot '" +
+              connector.slot_name() +
+              "' (wal_status lost: it fell more than max_slot_wal_keep_size behind), so the "
+              "changes since are gone from the WAL; drop the slot and the connector's offsets, "
+              "and take a new snapshot");
         if (!status.settled_in(ConnectorState::Running))
           return Probe<bool>::not_yet(status.describe());
-        const auto slot = replication_slot(endpoints.admin, connector.slot_name());
         if (!slot) return Probe<bool>::not_yet(status.describe() + "; slot not created yet");
         if (!slot->active)
           return Probe<bool>::not_yet(status.describe() + "; slot exists, not active yet");

@@ -12,11 +12,12 @@ std::optional<SlotState> replication_slot(const PostgresEndpoint& admin, const s
   pqxx::connection conn(admin.conninfo());
   pqxx::nontransaction tx(conn);
   const auto rows = tx.exec_params(
-      "SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = $1", slot);
+      "SELECT active, active_pid, wal_status FROM pg_replication_slots WHERE slot_name = $1", slot);
   if (rows.empty()) return std::nullopt;
   SlotState state;
   state.active = rows[0][0].as<bool>();
   if (!rows[0][1].is_null()) state.active_pid = rows[0][1].as<int>();
+  if (!rows[0][2].is_null()) state.wal_status = rows[0][2].as<std::string>();
   return state;
 }
 

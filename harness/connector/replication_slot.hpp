@@ -10,6 +10,9 @@ namespace cdc {
 struct SlotState {
   bool active = false;
   std::optional<int> active_pid{};
+  // "reserved", "extended", "unreserved", or "lost": Postgres invalidated the slot (it fell
+  // more than max_slot_wal_keep_size behind), and no walsender can stream from it again.
+  std::string wal_status{};
 };
 
 // The slot as Postgres sees it; nullopt when no such slot exists.

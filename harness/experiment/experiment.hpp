@@ -60,7 +60,9 @@ ExperimentResult run_experiment(StackBackend& stack, const StackEndpoints& endpo
 
 // The pipeline has recovered: the connector streams, and its slot has confirmed everything
 // written before this call (so the events of the time before, re-deliveries included, are
-// in Kafka).
-void wait_until_caught_up(const StackEndpoints& endpoints, const ConnectorConfig& connector);
+// in Kafka). Debezium confirms a position only with an event: with no load running,
+// `write_one` writes a change the connector captures, each round until it has.
+void wait_until_caught_up(const StackEndpoints& endpoints, const ConnectorConfig& connector,
+                          const std::function<void()>& write_one = {});
 
 }  // namespace cdc

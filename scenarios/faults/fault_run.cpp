@@ -129,22 +129,27 @@ json judgement(const ExperimentResult& r) {
 
 }  // namespace
 
-json judged_load(const FaultLoad& load, LoadShape shape) {
+json judged_once(const std::string& name, const std::function<json()>& judge) {
   namespace fs = std::filesystem;
   const auto& run_dir = Pipeline::shared().run_dir;
-  const fs::path kept = (run_dir.empty() ? fs::temp_directory_path() : run_dir) / "fault-loads" /
-                        (load.name + "-ctest-" + ctest_run() + ".json");
-  if (!load.name.empty() && fs::exists(kept)) return json::parse(read_file(kept));
+  const fs::path kept = (run_dir.empty() ? fs::temp_directory_path() : run_dir) / "judged" /
+                        (name + "-ctest-" + ctest_run() + ".json");
+  if (!name.empty() && fs::exists(kept)) return json::parse(read_file(kept));
   json out;
   try {
-    out = judgement(run_faults_under_load(load.faults, shape));
+    out = judge();
   } catch (const std::exception& e) {
     out = {{"error", e.what()}};
   }
-  if (load.name.empty()) return out;
+  if (name.empty()) return out;
   fs::create_directories(kept.parent_path());
   write_file(kept, out.dump(2) + "\n");
   return out;
+}
+
+json judged_load(const FaultLoad& load, LoadShape shape) {
+  return judged_once(load.name,
+                     [&] { return judgement(run_faults_under_load(load.faults, shape)); });
 }
 
 }  // namespace cdc::scenarios

@@ -67,6 +67,11 @@ struct FaultLoad {
 // alone (to rerun one fault: `CDC_FAULT_ALONE=1 ctest -R kafka_crash`).
 FaultLoad load_for(const std::string& fault, FaultLoad load);
 
+// A judgement made once per ctest run and kept (under the run directory) for the tests that
+// share it: the first to ask runs `judge`, the others read what it kept. An exception
+// becomes {"error": what}. An empty name: made for the caller alone, not kept.
+nlohmann::json judged_once(const std::string& name, const std::function<nlohmann::json()>& judge);
+
 // What a load's tests judge, per fault: its record, anomaly counts, changes committed in its
 // span, recovery, worst latency; and the anomalies before the first fault. The first of its
 // tests in a ctest run runs the load (as run_faults_under_load); the others read the
