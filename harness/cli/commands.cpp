@@ -578,6 +578,18 @@ std::string seconds_text(double seconds) {
   return text;
 }
 
+// "fault connect-crash: in effect 0.3 s after its start, held 0.0 s, healed in 1.2 s, the
+// pipeline caught up 4.1 s after the heal"
+std::string fault_line(const FaultRecord& r) {
+  const auto s = [](int64_t from, int64_t to) {
+    return seconds_text(static_cast<double>(to - from) / 1e6);
+  };
+  return "fault " + r.fault + ": in effect " + s(r.started_us, r.in_effect_us) +
+         " after its start, held " + s(r.in_effect_us, r.healing_us) + ", healed in " +
+         s(r.healing_us, r.healed_us) + ", the pipeline caught up " +
+         s(r.healed_us, r.caught_up_us) + " after the heal";
+}
+
 // One run of the files on one stack: the outcomes, printed as they come.
 struct FilesRun {
   std::vector<ScenarioOutcome> outcomes{};
@@ -605,6 +617,7 @@ FilesRun run_files(const Options& options, const Progress& progress) {
           if (outcome.passed) {
             std::cout << (outcome.recorded ? "RECORDED " : "PASS ") << file.string() << "  ("
                       << outcome.steps << " steps, " << took << ")\n";
+            for (const auto& fault : outcome.faults) std::cout << "  " << fault_line(fault) << "\n";
           } else {
             ++run.failed;
             std::cout << "FAIL " << file.string() << "  (" << took << ")\n"

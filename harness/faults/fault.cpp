@@ -22,14 +22,16 @@ Fault combined(const std::string& name, std::vector<Fault> faults) {
 }
 
 nlohmann::json to_json(const FaultRecord& r) {
-  return {{"fault", r.fault},
-          {"kind", r.kind == FaultKind::Graceful ? "graceful" : "crash"},
-          {"started_us", r.started_us},
-          {"in_effect_us", r.in_effect_us},
-          {"healing_us", r.healing_us},
-          {"healed_us", r.healed_us},
-          {"positions_before", r.before},
-          {"positions_after", r.after}};
+  nlohmann::json j = {{"fault", r.fault},
+                      {"kind", r.kind == FaultKind::Graceful ? "graceful" : "crash"},
+                      {"started_us", r.started_us},
+                      {"in_effect_us", r.in_effect_us},
+                      {"healing_us", r.healing_us},
+                      {"healed_us", r.healed_us},
+                      {"positions_before", r.before},
+                      {"positions_after", r.after}};
+  if (r.caught_up_us) j["caught_up_us"] = r.caught_up_us;
+  return j;
 }
 
 }  // namespace cdc

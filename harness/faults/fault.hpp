@@ -37,6 +37,7 @@ struct FaultRecord {
   int64_t healed_us = 0;     // heal() returned
   nlohmann::json before{};   // positions before the fault
   nlohmann::json after{};    // positions once healed
+  int64_t caught_up_us = 0;  // settled: the connector streams and its slot confirmed the WAL
 };
 
 nlohmann::json to_json(const FaultRecord& record);

@@ -7,6 +7,26 @@
 
 namespace cdc {
 
+FaultRecord inject(const Fault& fault, const std::function<nlohmann::json()>& positions,
+                   const Progress& progress) {
+  FaultRecord record;
+  record.fault = fault.name;
+  record.kind = fault.kind;
+  record.before = positions();
+  progress.stage("fault", fault.name + ": " + fault.how);
+  record.started_us = now_us();
+  fault.start();
+  record.in_effect_us = now_us();
+  return record;
+}
+
+void heal(const Fault& fault, FaultRecord& record, const Progress& progress) {
+  record.healing_us = now_us();
+  fault.heal();
+  record.healed_us = now_us();
+  progress.stage("fault", fault.name + " healed");
+}
+
 Nemesis::Nemesis(std::vector<PlannedFault> plan, std::function<nlohmann::json()> positions,
                  Progress progress, Settling settling, std::function<void()> done)
     : plan_(std::move(plan)),
@@ -43,22 +63,13 @@ void Nemesis::start(std::chrono::steady_clock::time_point begin) {
       for (const auto& [when, fault] : plan_) {
         const auto at = std::max(begin + when.at, not_before);
         if (!sleep_until(at)) return;
-        FaultRecord record;
-        record.fault = fault.name;
-        record.kind = fault.kind;
-        record.before = positions_();
-        progress_.stage("fault", fault.name + ": " + fault.how);
-        record.started_us = now_us();
-        fault.start();
-        record.in_effect_us = now_us();
+        FaultRecord record = inject(fault, positions_, progress_);
         const bool go_on = sleep_until(at + when.hold);  // healed early if told to stop
-        record.healing_us = now_us();
-        fault.heal();
-        record.healed_us = now_us();
-        progress_.stage("fault", fault.name + " healed");
+        heal(fault, record, progress_);
         records_.push_back(std::move(record));
         if (settling_.wait && go_on) {
           settling_.wait();
+          records_.back().caught_up_us = now_us();
           records_.back().after = positions_();
           progress_.stage("fault", fault.name + ": the pipeline caught up");
           not_before = std::chrono::steady_clock::now() + settling_.gap;

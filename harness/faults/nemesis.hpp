@@ -20,6 +20,13 @@ struct PlannedFault {
   Fault fault{};
 };
 
+// One fault started and healed, recorded as the nemesis records each of its own: the
+// pipeline's positions before, and the wall-clock times of start, in effect, healing and
+// healed. The scenario file's `fault` step and the nemesis share them.
+FaultRecord inject(const Fault& fault, const std::function<nlohmann::json()>& positions,
+                   const Progress& progress);
+void heal(const Fault& fault, FaultRecord& record, const Progress& progress);
+
 // How a fault waits for the one before it. Without `wait`, the schedule alone says when
 // (faults may then hit a pipeline still recovering, as in production). With it, each heal
 // is followed by `wait` (the pipeline streams again and has caught up), and the next fault

@@ -363,7 +363,7 @@ void ScenarioContext::receive_some(const std::string& topic, bool records) {
 void ScenarioContext::undo() {
   for (auto& [name, f] : faults) {
     try {
-      f.heal();
+      f.fault.heal();
     } catch (const std::exception& e) {
       std::cerr << "warning: could not heal fault " << name << ": " << e.what() << "\n";
     }

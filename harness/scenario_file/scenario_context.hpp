@@ -30,6 +30,12 @@ struct RecordTopic {
   size_t cursor = 0;
 };
 
+// A `fault start` not healed yet, and its record so far.
+struct StartedFault {
+  Fault fault;
+  FaultRecord record;
+};
+
 // What one run of a scenario file holds between its steps (variables, sessions, its
 // connector and fence, the topics read, faults started, `cleanup` steps), and what steps
 // share: failing at a line, expanding ${variables}, options, reading topics up to a fence.
@@ -52,9 +58,10 @@ class ScenarioContext {
   std::string fence_table{};   // "public.cdc_harness_fence_<run>"
   std::string include_list{};  // table.include.list as the file has it, the fence table aside
   std::unique_ptr<TopicObserver> fence_topic{};
-  std::string signal_group{};  // the Kafka signal consumer group the runner named
-  std::map<std::string, Fault> faults{};
-  std::vector<size_t> cleanups{};  // indexes of `cleanup` steps, run at the end
+  std::string signal_group{};                    // the Kafka signal consumer group the runner named
+  std::map<std::string, StartedFault> faults{};  // started, not healed yet
+  std::vector<FaultRecord> fault_records{};      // healed, as the experiment engine records
+  std::vector<size_t> cleanups{};                // indexes of `cleanup` steps, run at the end
   // Why events may still arrive after a fence (a snapshot in progress); empty when nothing
   // does, and an expectation is judged at the fence.
   std::string events_may_follow_fence{};

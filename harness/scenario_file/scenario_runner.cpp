@@ -71,6 +71,7 @@ ScenarioOutcome run_scenario_file(const fs::path& file, ScenarioStack& stack, bo
       ++outcome.steps;
     }
     recorded = ctx.recorded;
+    outcome.faults = ctx.fault_records;
     outcome.passed = true;
   } catch (const ScenarioError& e) {
     outcome.failure = e.what();

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "harness/common/progress.hpp"
+#include "harness/faults/fault.hpp"
 #include "harness/scenario_file/scenario_check.hpp"
 #include "harness/scenario_file/scenario_stack.hpp"
 
@@ -11,8 +12,9 @@ namespace cdc {
 
 struct ScenarioOutcome {
   bool passed = false;
-  std::string failure{};  // "file:line: what", then the diff; empty when passed
-  int steps = 0;          // steps run
+  std::vector<FaultRecord> faults{};  // the file's, as the experiment engine records its own
+  std::string failure{};              // "file:line: what", then the diff; empty when passed
+  int steps = 0;                      // steps run
   double seconds = 0;
   bool recorded = false;  // --record rewrote the file
 };
