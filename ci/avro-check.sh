@@ -4,14 +4,20 @@
 # connector writing with Apicurio's AvroConverter, the observer reading Avro), then a stack of
 # its own: after `up --converter avro` the registry lists the change topic's subjects, and
 # `down` leaves no registry behind.
-# Usage: ci/avro-check.sh BUILD_DIR
+# Usage: ci/avro-check.sh BUILD_DIR [SET]   (SET: the version set the suite runs on; default:
+# the default one)
 set -euo pipefail
-build=$(cd "${1:?usage: ci/avro-check.sh BUILD_DIR}" && pwd)
+build=$(cd "${1:?usage: ci/avro-check.sh BUILD_DIR [SET]}" && pwd)
 harness="$build/cdc-harness"
-echo "== the e2e suite and the scenario files with CDC_CONVERTER=avro"
-CDC_CONVERTER=avro ctest --test-dir "$build" -L e2e -LE slow --output-on-failure -j2
+versions=${2:-}
+echo "== the e2e suite and the scenario files with CDC_CONVERTER=avro${versions:+ on version set $versions}"
+CDC_VERSIONS="$versions" CDC_CONVERTER=avro ctest --test-dir "$build" -L e2e -LE slow --output-on-failure -j2
 grep -q 'converters AvroConverter/AvroConverter' "$build/Testing/Temporary/LastTest.log" ||
   { echo "the suite's stack did not run the Avro converter"; exit 1; }
+if [ -n "$versions" ]; then
+  grep -q "version set $versions," "$build/Testing/Temporary/LastTest.log" ||
+    { echo "the suite's stack did not run version set $versions"; exit 1; }
+fi
 
 echo "== up --converter avro: the registry holds the change topic's subjects"
 run_dir="$build/run/avro-check"

@@ -3,9 +3,11 @@
 # native stack that `cdc-harness up` runs in another process. Afterwards that stack must hold
 # exactly what it held before: no connector, slot, topic, consumer group, table or row the
 # suite created, and its own rows unchanged.
-# Usage: ci/external-check.sh BUILD_DIR
+# Usage: ci/external-check.sh BUILD_DIR [SET]   (SET: the other stack's version set; default:
+# the default one)
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
+versions=${2:-}
 harness="$build/cdc-harness"
 host="$build/run/external-host"
 work=$(mktemp -d)
@@ -15,8 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== a native stack in another process (the 'external' one)"
-"$harness" up --detach --run-dir "$host" > "$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+echo "== a native stack in another process (the 'external' one)${versions:+, version set $versions}"
+"$harness" up --detach ${versions:+--versions "$versions"} --run-dir "$host" > "$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
 # `up` returns once the connector streams; the snapshot's records (and with them the change
 # topic) may land in Kafka a moment later. The baseline waits for them, up to 60 s.
 for _ in $(seq 1 120); do
