@@ -11,7 +11,8 @@ rm -rf "$out"
 import json, sys
 bench = json.load(open(sys.argv[1]))
 for path in (("observer", "ratio"), ("generator", "ratio"), ("bring_up", "up_median_s"),
-             ("large_transaction", "events_per_s"), ("harness_peak_rss_mb",)):
+             ("bring_up", "stack_median_s"), ("large_transaction", "events_per_s"),
+             ("harness_peak_rss_mb",)):
     value = bench
     for key in path:
         value = value[key]
@@ -21,8 +22,9 @@ profiles = bench["pipeline_profiles"]
 assert [p["profile"] for p in profiles] == ["debezium-defaults", "low-latency"], profiles
 for p in profiles:
     assert p["small_tx_events_per_s"] > 0 and p["large_tx"]["events_per_s"] > 0, p
-print("bench.json: observer/kcat %.2f, generator/pgbench %.2f, bring-up %.1f s" % (
-    bench["observer"]["ratio"], bench["generator"]["ratio"], bench["bring_up"]["up_median_s"]))
+print("bench.json: observer/kcat %.2f, generator/pgbench %.2f, bring-up %.1f s (processes %.1f s)" % (
+    bench["observer"]["ratio"], bench["generator"]["ratio"], bench["bring_up"]["up_median_s"],
+    bench["bring_up"]["stack_median_s"]))
 PY
 grep -q '^| observer' "$out/bench.md" || { echo "bench.md has no table"; exit 1; }
 if "$harness" status --run-dir "$run_dir" | grep -q running; then
