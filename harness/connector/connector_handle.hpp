@@ -52,11 +52,11 @@ class ConnectorHandle {
   // a rebalance is retried; a rejected config is a HarnessError with Connect's words.
   void put_config(const nlohmann::json& config);
 
-  void pause();  // -> PAUSED
-  void resume();
+  void pause();   // -> PAUSED
+  void resume();  // -> RUNNING
   // Asks Connect to resume, without waiting for the tasks to run: a task whose start blocks
   // (Debezium retrying a slot it cannot obtain) is not RUNNING until it gives up.
-  void request_resume();        // -> RUNNING
+  void request_resume();
   void restart();               // connector and tasks -> RUNNING
   void restart_task(int task);  // -> RUNNING
   void stop();                  // -> STOPPED (tasks shut down, offsets kept)

@@ -11,14 +11,13 @@ namespace {
 // As the experiment engine settles each fault: healed, then the connector streams and
 // everything committed until then has come through (a fence, as before an expectation);
 // recorded with the positions after.
-void heal_and_settle(ScenarioContext& ctx, const ScenarioStep& step, const Fault& fault,
-                     FaultRecord record) {
+void heal_and_settle(ScenarioContext& ctx, const ScenarioStep& step, const FaultTarget& target,
+                     const Fault& fault, FaultRecord record) {
   heal(fault, record, ctx.progress);
   wait_until_streaming(ctx.stack.endpoints, *ctx.connector);
   ctx.settle(step, {});
   record.caught_up_us = now_us();
-  record.after =
-      pipeline_positions(FaultTarget{ctx.stack.backend, ctx.stack.endpoints, *ctx.connector});
+  record.after = pipeline_positions(target);
   ctx.progress.stage("fault", fault.name + ": the pipeline caught up");
   ctx.fault_records.push_back(std::move(record));
 }
@@ -32,6 +31,7 @@ void run_fault(ScenarioContext& ctx, size_t, const ScenarioStep& step) {
                            : (start || heal_step)                        ? ""
                                                                          : step.action();
   if (name.empty()) ctx.fail(step, "name the fault: fault start connect-crash");
+  const FaultTarget target{ctx.stack.backend, ctx.stack.endpoints, *ctx.connector};
   try {
     if (heal_step) {
       const auto it = ctx.faults.find(name);
@@ -39,17 +39,16 @@ void run_fault(ScenarioContext& ctx, size_t, const ScenarioStep& step) {
         ctx.fail(step, "fault " + name + " was not started: `fault start` it");
       StartedFault started = std::move(it->second);
       ctx.faults.erase(it);
-      heal_and_settle(ctx, step, started.fault, std::move(started.record));
+      heal_and_settle(ctx, step, target, started.fault, std::move(started.record));
       return;
     }
-    const FaultTarget target{ctx.stack.backend, ctx.stack.endpoints, *ctx.connector};
     Fault fault = make_fault(name, target);
     FaultRecord record = inject(
         fault, [&] { return pipeline_positions(target); }, ctx.progress);
     if (start) {
       ctx.faults.emplace(name, StartedFault{std::move(fault), std::move(record)});
     } else {
-      heal_and_settle(ctx, step, fault, std::move(record));
+      heal_and_settle(ctx, step, target, fault, std::move(record));
     }
   } catch (const ScenarioError&) {
     throw;

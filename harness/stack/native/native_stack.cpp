@@ -33,6 +33,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// Stops a process the state file records, if it was spawned; false when it had to be killed.
+bool stop_recorded_process(const std::optional<RecordedProcess>& recorded,
+                           std::chrono::milliseconds grace) {
+  return !recorded || !recorded->pid || stop_process(recorded->pid, recorded->marker, grace);
+}
+
 std::string loopback(int port) {
   return "127.0.0.1:" + std::to_string(port);
 }
@@ -106,7 +112,7 @@ class NativeStack final : public StackBackend {
          {std::pair{"registry", state.schema_registry}, std::pair{"toxiproxy", state.toxiproxy}}) {
       if (!recorded || !recorded->pid) continue;
       progress.stage(name, "stopping");
-      stop_process(recorded->pid, recorded->marker, grace);
+      stop_recorded_process(recorded, grace);
     }
     stop_nodes(Component::Kafka);
     if (state.postgres) {
@@ -420,10 +426,6 @@ class NativeStack final : public StackBackend {
     for (const RecordedProcess& node : state_.load().nodes(component))
       stop_process(node.pid, node.marker, scaled(10s));
   }
-  void stop_recorded_toxiproxy() {
-    if (const auto recorded = state_.load().toxiproxy; recorded && recorded->pid)
-      stop_process(recorded->pid, recorded->marker, scaled(10s));
-  }
 
   void prepare_run_dir() {
     fs::create_directories(run_dir_);
@@ -529,7 +531,7 @@ class NativeStack final : public StackBackend {
     ToxiproxyServer toxiproxy{dir().component_dir("toxiproxy"), dir().log("toxiproxy"), 0};
     const std::string marker = (toxiproxy.dir / "proxies.json").string();
     start_on_free_ports("toxiproxy", toxiproxy.log, progress, [&](int attempt) {
-      if (attempt > 1) stop_recorded_toxiproxy();
+      if (attempt > 1) stop_recorded_process(state_.load().toxiproxy, scaled(10s));
       toxiproxy.port = pick_free_port();
       progress.stage("toxiproxy", "starting, API on " + toxiproxy.url());
       cdc::native::start_toxiproxy(tools, toxiproxy, [&](int pid) {
@@ -618,10 +620,7 @@ class NativeStack final : public StackBackend {
   void start_registry(const Toolchain& tools, SchemaRegistryServer& registry,
                       const Progress& progress) {
     start_on_free_ports("schema-registry", registry.log, progress, [&](int attempt) {
-      if (attempt > 1) {
-        if (const auto recorded = state_.load().schema_registry; recorded && recorded->pid)
-          stop_process(recorded->pid, recorded->marker, scaled(10s));
-      }
+      if (attempt > 1) stop_recorded_process(state_.load().schema_registry, scaled(10s));
       registry.port = pick_free_port();
       progress.stage("registry",
                      "starting Apicurio Registry " CDC_APICURIO_VERSION " on " + registry.url());

@@ -17,7 +17,7 @@ json process_to_json(const RecordedProcess& p) {
   if (p.metrics_port) j["metrics_port"] = p.metrics_port;
   if (!p.bootstrap.empty()) j["bootstrap"] = p.bootstrap;
   if (!p.class_dump.empty()) j["class_dump"] = p.class_dump;
-  if (!p.proxies.empty() || p.name == "toxiproxy") j["proxies"] = p.proxies;
+  if (!p.proxies.empty()) j["proxies"] = p.proxies;
   return j;
 }
 
@@ -102,10 +102,7 @@ NativeState native_state_from_json(const json& j) {
     server.port = pg.at("port");
     s.postgres = server;
   }
-  if (j.contains("toxiproxy")) {
-    s.toxiproxy = process_from_json(j["toxiproxy"]);
-    s.toxiproxy->name = "toxiproxy";
-  }
+  if (j.contains("toxiproxy")) s.toxiproxy = process_from_json(j["toxiproxy"]);
   if (j.contains("schema_registry")) s.schema_registry = process_from_json(j["schema_registry"]);
   if (j.contains("kafka")) s.kafka = nodes_from_json(j["kafka"]);
   if (j.contains("connect")) s.connect = nodes_from_json(j["connect"]);
