@@ -8,12 +8,17 @@ namespace cdc {
 
 namespace {
 // Each kind with its name: the vocabulary, in one table.
-const EnumName<AnomalyKind> kNames[] = {
-    {AnomalyKind::Lost, "lost"},           {AnomalyKind::Phantom, "phantom"},
-    {AnomalyKind::Duplicate, "duplicate"}, {AnomalyKind::Order, "order"},
-    {AnomalyKind::Image, "image"},         {AnomalyKind::Transaction, "transaction"},
-    {AnomalyKind::Metadata, "metadata"},   {AnomalyKind::Stall, "stall"},
-    {AnomalyKind::Partition, "partition"}};
+const EnumName<AnomalyKind> kNames[] = {{AnomalyKind::Lost, "lost"},
+                                        {AnomalyKind::Phantom, "phantom"},
+                                        {AnomalyKind::Duplicate, "duplicate"},
+                                        {AnomalyKind::Order, "order"},
+                                        {AnomalyKind::Image, "image"},
+                                        {AnomalyKind::Transaction, "transaction"},
+                                        {AnomalyKind::Metadata, "metadata"},
+                                        {AnomalyKind::Stall, "stall"},
+                                        {AnomalyKind::Partition, "partition"},
+                                        {AnomalyKind::Key, "key"},
+                                        {AnomalyKind::LostByDatabase, "lost_by_database"}};
 }  // namespace
 
 std::string to_string(AnomalyKind kind) {

@@ -24,6 +24,10 @@ enum class AnomalyKind {
   Stall,        // a committed change that arrived, but later than the liveness bound allows
   Partition,    // a key's events in more than one partition of a topic: Kafka keeps order
                 // only within a partition, so the key's order is no longer anyone's promise
+  Key,          // events keyed by other columns than the table's primary key (message.key.columns,
+                // a key SMT): found at a step's fence, which then stops (PipelineMismatch)
+  LostByDatabase,  // a commit Postgres acknowledged and lost in a crash (synchronous_commit=off):
+                   // not the pipeline's loss; the pipeline owes no event for it
 };
 
 std::string to_string(AnomalyKind kind);

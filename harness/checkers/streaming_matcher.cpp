@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "harness/checkers/content_check.hpp"
+#include "harness/checkers/database_losses.hpp"
 
 namespace cdc {
 using nlohmann::json;
@@ -11,8 +12,62 @@ StreamingMatcher::StreamingMatcher(MatchRules rules) : rules_(rules) {
   verdict_.delivery = rules.delivery;
 }
 
-void StreamingMatcher::expect(const HistoryEntry& entry) {
+void StreamingMatcher::expect(const HistoryEntry& entry, const std::string& durability) {
+  if (entry.lost_by_database) return forget(entry, durability);
   expect(expected_change(entry), entry.commit_return_us, entry.intended_start_us);
+}
+
+void StreamingMatcher::forget(const HistoryEntry& lost, const std::string& durability) {
+  const Mutation& change = lost.change;
+  verdict_.add(AnomalyKind::LostByDatabase, change.key, change.op,
+               change.tx_id ? std::optional(change.tx_id) : std::nullopt,
+               lost_by_database_evidence(change, durability));
+  std::string key_text;
+  append_json_text(change.key, key_text);
+  const auto it = keys_.find(key_text);
+  if (it == keys_.end()) return;
+  Key& key = it->second;
+  // The newest undelivered version that is this change (and its tombstone) leaves the key.
+  for (size_t i = key.versions.size(); i-- > 0;) {
+    Version& v = key.versions[i];
+    if (v.tombstone || v.deliveries > 0 || !v.ops.has(change.op) ||
+        v.tx_id != static_cast<int64_t>(change.tx_id))
+      continue;
+    const size_t count =
+        i + 1 < key.versions.size() && key.versions[i + 1].tombstone ? size_t{2} : size_t{1};
+    if (v.statement != kNoStatement && v.tx_id) {
+      // Its transaction no longer waits for it; later statements move up one place.
+      const auto t = transactions_.find(v.tx_id);
+      if (t != transactions_.end()) {
+        const uint32_t gone = v.statement;
+        auto& statements = t->second.statements;
+        for (uint32_t s = gone + 1; s < statements.size(); ++s) {
+          const auto other = keys_.find(statements[s].key);
+          if (other == keys_.end()) continue;
+          for (Version& o : other->second.versions)
+            if (o.tx_id == v.tx_id && o.statement == s) o.statement = s - 1;
+        }
+        statements.erase(statements.begin() + gone);
+        if (statements.empty()) {
+          transactions_.erase(t);
+        } else if (t->second.delivered == statements.size()) {
+          judge_transaction(t->first, t->second);  // the rest of it had all come
+          transactions_.erase(t);
+        }
+      }
+    }
+    ExpectedChange undone;
+    undone.key = change.key;
+    undone.ops = change.op;
+    undone.tx_id = v.tx();
+    undone.committed = false;
+    key.rolled_back.push_back(std::move(undone));
+    key.versions.erase(key.versions.begin() + static_cast<std::ptrdiff_t>(i),
+                       key.versions.begin() + static_cast<std::ptrdiff_t>(i + count));
+    undelivered_ -= count;
+    if (key.newest != kNone && key.newest > i) key.newest -= count;
+    return;
+  }
 }
 
 void StreamingMatcher::expect(ExpectedChange change, int64_t commit_return_us,

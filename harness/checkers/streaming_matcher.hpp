@@ -32,7 +32,9 @@ class StreamingMatcher {
  public:
   explicit StreamingMatcher(MatchRules rules);
 
-  void expect(const HistoryEntry& entry);
+  // A retraction (entry.lost_by_database) takes the change back: Postgres lost its commit,
+  // so it is owed no event; a lost_by_database anomaly names it (with `durability`).
+  void expect(const HistoryEntry& entry, const std::string& durability = "");
   void expect(ExpectedChange change, int64_t commit_return_us = 0, int64_t intended_start_us = 0);
   void observe(const ChangeEvent& event);
 
@@ -61,6 +63,7 @@ class StreamingMatcher {
   void judge_leftovers(const std::string& key_text, Key& key);
   void judge_transaction(int64_t tx, const Transaction& t);
   void note_partition(Key& key, const ChangeEvent& e);
+  void forget(const HistoryEntry& lost, const std::string& durability);
 
   // A change's images as JSON text (as nlohmann writes it): one small allocation each, not a
   // tree of them, and most deliveries are judged by comparing the text.

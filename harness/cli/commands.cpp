@@ -34,6 +34,7 @@
 #include "harness/connector/worker_settings.hpp"
 #include "harness/experiment/bench_run.hpp"
 #include "harness/experiment/chaos.hpp"
+#include "harness/experiment/pipeline_check.hpp"
 #include "harness/experiment/report_run.hpp"
 #include "harness/faults/fault_catalogue.hpp"
 #include "harness/faults/schedule.hpp"
@@ -310,6 +311,20 @@ int cmd_status(const Options& options) {
                 choice->run_id.c_str());
   }
   return all ? 0 : 1;
+}
+
+int cmd_check(const Options& options) {
+  const StackEndpoints endpoints = load_endpoints(options.run_dir);
+  const ConnectorConfig connector = load_registered_connector(options.run_dir);
+  const auto choice = load_stack_choice(options.run_dir);
+  use_schema_registry(endpoints.schema_registry_url);
+  const PipelineCheck check =
+      check_pipeline(endpoints, connector, "check-" + (choice ? choice->run_id : "run"));
+  std::printf(
+      "ok: a change to public.customers came through %s to %s in %.2f s, keyed by its "
+      "primary key (%s), in an envelope the harness reads\n",
+      connector.name.c_str(), check.topic.c_str(), check.seconds, check.key.c_str());
+  return 0;
 }
 
 int cmd_inventory(const Options& options) {

@@ -7,6 +7,7 @@ namespace cdc::cli {
 int cmd_up(const Options& options);
 int cmd_down(const Options& options);
 int cmd_status(const Options& options);
+int cmd_check(const Options& options);
 int cmd_tail(const Options& options);
 int cmd_inventory(const Options& options);
 int cmd_guard(const Options& options);

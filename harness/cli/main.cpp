@@ -37,6 +37,8 @@ const std::vector<Command>& command_table() {
        },
        cmd_down},
       {"status", "show what runs in the run directory", kStatusUsage, flag_run_dir, cmd_status},
+      {"check", "send one change through the connector and say whether it comes as expected",
+       kCheckUsage, flag_run_dir, cmd_check},
       {"tail", "print each change on the change topic as one readable line", kTailUsage,
        [](CLI::App& app, Options& o) {
          flag_run_dir(app, o);

@@ -99,6 +99,16 @@ inline constexpr const char* kStatusUsage = R"(usage: cdc-harness status [--run-
 Shows each component of the stack in DIR and whether it runs. Exit code 0 when all run.
 )";
 
+inline constexpr const char* kCheckUsage = R"(usage: cdc-harness check [--run-dir DIR]
+
+Sends one change to public.customers through the connector `up` registered in DIR and reads
+it back as every scenario reads changes: on the connector's topic, keyed by the table's
+primary key, in a Debezium envelope the harness decodes. Prints one line: ok, or the first
+cause (`key:` events keyed by other columns, `topic:` events sent to another topic, a record
+that does not decode, with its first bytes). Its row is deleted afterwards. Exit code 0 when
+the change came through; ctest runs it as `stack.check` before the e2e scenarios.
+)";
+
 inline constexpr const char* kInventoryUsage = R"(usage: cdc-harness inventory [--run-dir DIR]
 
 Prints, as JSON, what the stack in DIR holds that a run could create or change: connectors,

@@ -15,6 +15,13 @@ struct TimeoutError : HarnessError {
   using HarnessError::HarnessError;
 };
 
+// The pipeline delivers changes where or as the harness cannot read them: keyed by other
+// columns than the primary key, to another topic, in a format the decoder does not know.
+// Found at the first fence, so a step fails at once with the cause, not at its deadline.
+struct PipelineMismatch : HarnessError {
+  using HarnessError::HarnessError;
+};
+
 // The user pressed Ctrl-C (or the process got SIGTERM/SIGHUP): unwind and stop what started.
 struct Interrupted : HarnessError {
   Interrupted() : HarnessError("interrupted") {}

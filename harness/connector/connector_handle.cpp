@@ -89,6 +89,16 @@ json ConnectorHandle::offsets() {
   return json::parse(response.body);
 }
 
+std::vector<std::string> ConnectorHandle::active_topics() {
+  const auto response = connect_->get(path("/topics"));
+  if (response.status != 200) return {};  // topic.tracking.enable=false: 400
+  const json body = json::parse(response.body, nullptr, false);
+  std::vector<std::string> topics;
+  if (body.is_object() && body.contains(name_) && body[name_].contains("topics"))
+    for (const auto& topic : body[name_]["topics"]) topics.push_back(topic.get<std::string>());
+  return topics;
+}
+
 namespace {
 
 // Kafka Connect 4.3 answers an invalid config with HTTP 500 and a NullPointerException in

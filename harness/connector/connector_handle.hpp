@@ -47,6 +47,9 @@ class ConnectorHandle {
   ConnectorStatus status_unless_failed();
   nlohmann::json config();   // as Connect holds it (404: an empty object)
   nlohmann::json offsets();  // GET /connectors/{name}/offsets: {"offsets": [...]}
+  // The topics it has written to since it started (Connect's topic tracking, on by default):
+  // GET /connectors/{name}/topics. Empty when the worker tracks none.
+  std::vector<std::string> active_topics();
 
   // PUT /connectors/{name}/config: registers or updates, idempotently. Connect's 409 during
   // a rebalance is retried; a rejected config is a HarnessError with Connect's words.

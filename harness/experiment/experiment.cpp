@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "harness/checkers/change_checks.hpp"
+#include "harness/checkers/database_losses.hpp"
 #include "harness/checkers/liveness.hpp"
 #include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
@@ -12,6 +13,7 @@
 #include "harness/common/wait.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/rendering_rules.hpp"
+#include "harness/experiment/fence_elsewhere.hpp"
 #include "harness/faults/nemesis.hpp"
 #include "harness/observer/fenced_reader.hpp"
 #include "harness/observer/receiving.hpp"
@@ -81,7 +83,9 @@ ExperimentResult run_experiment(StackBackend& stack, const StackEndpoints& endpo
   // Fences through a connection of their own.
   CustomersWorkload fences(endpoints.app, experiment.tag + "-fence");
   TopicObserver observer(endpoints.kafka_bootstrap, connector.change_topic());
-  FencedReader reader(observer, [&] { return fences.fence(); });
+  FencedReader reader(
+      observer, [&] { return fence_row(fences.fence(), "email"); }, 1,
+      fence_elsewhere(endpoints, connector, connector.change_topic()));
   reader.next();  // the snapshot (and a first streamed row): not part of the load
   // Faults hit a connector that streams with an offset committed, as in production.
   ConnectorHandle(endpoints.connect_url, connector.name).wait_until_snapshot_committed();
@@ -122,11 +126,14 @@ ExperimentResult run_experiment(StackBackend& stack, const StackEndpoints& endpo
   const auto events = reader.next_settled();
   result.events = events.size();
   for (const auto& e : events) result.reads += e.op == Op::Read ? 1 : 0;
-  const auto entries = history.entries();
+  // What Postgres itself lost in a crash (synchronous_commit=off) is owed no event, and named.
+  OwedHistory owed = owed_by_pipeline(history.entries(), history.durability());
+  const auto& entries = owed.entries;
   const Match match = match_changes(
       expected_changes(entries), events,
       rendering_rules(endpoints.app, "public.customers", connector, Delivery::AtLeastOnce));
   result.verdict = match.verdict;
+  result.verdict.merge(owed.lost_by_database);
   result.verdict.merge(
       check_liveness(entries, events, match, outages_of(records), experiment.liveness_bound));
   result.latency = measure_latency(entries, events, match);

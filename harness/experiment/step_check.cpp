@@ -31,8 +31,8 @@ void StepCheck::take_received() {
 }
 
 void StepCheck::write_fence() {
-  fence_ = fences_.fence().dump();
-  fence_keys_.insert(fence_);
+  fence_ = fence_row(fences_.fence(), "email");
+  fence_keys_.insert(fence_->key.dump());
   // Taken once the fence's COMMIT returned: whatever committed before the fence was sent
   // before this.
   fence_written_us_ = now_us();
@@ -42,7 +42,9 @@ void StepCheck::write_fence() {
 bool StepCheck::fence_received() {
   for (; !fence_seen_ && scanned_ < pending_.size(); ++scanned_) {
     const ChangeEvent& e = pending_[scanned_];
-    if (e.op == Op::Create && e.key.dump() == fence_) {
+    if (is_fence(e, *fence_)) {
+      if (auto mismatch = key_mismatch(e, *fence_); !mismatch.empty())
+        throw PipelineMismatch(mismatch);
       fence_seen_ = true;
       fence_at_ = scanned_;
     }
@@ -61,14 +63,15 @@ void StepCheck::judge_to_fence() {
   }
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(fence_at_ + 1));
   scanned_ = 0;
-  fence_.clear();
+  fence_.reset();
   batches_.push(std::move(batch));
 }
 
 void StepCheck::judge_batches() {
   while (auto batch = batches_.pop()) {
     try {
-      for (const auto& entry : batch->entries) matcher_.expect(entry);
+      const std::string durability = history_.durability();
+      for (const auto& entry : batch->entries) matcher_.expect(entry, durability);
       for (const auto& event : batch->events) matcher_.observe(event);
     } catch (const std::exception& e) {
       judge_error_ = e.what();
@@ -82,7 +85,7 @@ void StepCheck::judge_batches() {
 // One step of the consumer's loop: writes a fence when one is due, judges up to it once both
 // the fence and the history are in.
 void StepCheck::poll_checkpoint() {
-  if (fence_.empty()) {
+  if (!fence_) {
     if (std::chrono::steady_clock::now() < next_fence_) return;
     write_fence();
     next_fence_ = std::chrono::steady_clock::now() + interval_;
@@ -104,7 +107,7 @@ void StepCheck::await_fence_and_history(const std::string& what) {
           " on topic " + observer_.topic() + ": " +
           (fence_seen_ ? "the fence arrived, but the sessions have not recorded what they sent "
                          "before it"
-                       : "the fence row " + fence_ + " has not arrived") +
+                       : "the fence row " + fence_->key.dump() + " has not arrived") +
           "; " + std::to_string(pending_.size()) + " events held, last seen: " + last +
           (observer_.last_trouble().empty() ? "" : " (kafka: " + observer_.last_trouble() + ")"));
     }
@@ -119,7 +122,7 @@ void StepCheck::skip_to_fence() {
   await_fence_and_history("a fence row (everything before it belongs to no step)");
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(fence_at_ + 1));
   scanned_ = 0;
-  fence_.clear();
+  fence_.reset();
 }
 
 StepOutcome StepCheck::run(const std::function<void()>& load) {
@@ -135,7 +138,7 @@ StepOutcome StepCheck::run(const std::function<void()>& load) {
       poll_checkpoint();
     });
     // The fence in flight (if any), then a last one committed after the load.
-    if (!fence_.empty()) {
+    if (fence_) {
       await_fence_and_history("a checkpoint's fence row");
       judge_to_fence();
     }

@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "harness/checkers/latency.hpp"
 #include "harness/checkers/streaming_matcher.hpp"
 #include "harness/common/handoff.hpp"
+#include "harness/observer/fence.hpp"
 #include "harness/observer/topic_observer.hpp"
 #include "harness/workload/history.hpp"
 
@@ -66,7 +68,7 @@ class StepCheck {
   std::chrono::milliseconds interval_;
   std::vector<ChangeEvent> pending_;  // received, not yet judged, in topic order
   std::set<std::string> fence_keys_;
-  std::string fence_;  // the fence awaited ("" when none)
+  std::optional<FenceRow> fence_;  // the fence awaited
   int64_t fence_written_us_ = 0;
   size_t fence_at_ = 0;  // its position in pending_, once received
   bool fence_seen_ = false;

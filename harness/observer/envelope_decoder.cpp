@@ -9,6 +9,14 @@ using nlohmann::json;
 
 namespace {
 
+constexpr const char* kConverterHint =
+    " (the connector's converter writes neither JsonConverter's JSON nor Avro through a "
+    "schema registry: StringConverter?)";
+
+std::string where(const KafkaPosition& at) {
+  return at.topic + "/" + std::to_string(at.partition) + "@" + std::to_string(at.offset);
+}
+
 // JsonConverter with schemas.enable=true wraps every value as {"schema": …, "payload": …}.
 const json& unwrap(const json& doc) {
   if (doc.is_object() && doc.contains("schema") && doc.contains("payload")) return doc["payload"];
@@ -19,8 +27,8 @@ json parse(std::string_view text, const char* what, const KafkaPosition& at) {
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded()) {
     throw DecodeError(std::string(what) + " at " + at.topic + "/" + std::to_string(at.partition) +
-                      "@" + std::to_string(at.offset) +
-                      " is not JSON: " + std::string(text.substr(0, 120)));
+                      "@" + std::to_string(at.offset) + " is not JSON" + kConverterHint +
+                      "; it begins: " + std::string(text.substr(0, 120)));
   }
   return doc;
 }
@@ -68,8 +76,8 @@ PaddedParser& thread_parser() {
 
 [[noreturn]] void not_json(std::string_view text, const char* what, const KafkaPosition& at) {
   throw DecodeError(std::string(what) + " at " + at.topic + "/" + std::to_string(at.partition) +
-                    "@" + std::to_string(at.offset) +
-                    " is not JSON: " + std::string(text.substr(0, 120)));
+                    "@" + std::to_string(at.offset) + " is not JSON" + kConverterHint +
+                    "; it begins: " + std::string(text.substr(0, 120)));
 }
 
 // A part of a record (a key, a row image) as a JSON value of its own, built straight from
@@ -328,13 +336,15 @@ ChangeEvent decode_change_event(std::string_view key, std::optional<std::string_
     }
   } catch (const simdjson::simdjson_error&) {
     if (!json::accept(*value)) not_json(*value, "value", position);
-    throw DecodeError("value at " + position.topic + "@" + std::to_string(position.offset) +
-                      " could not be read as a Debezium envelope");
+    throw DecodeError("value at " + where(position) +
+                      " could not be read as a Debezium envelope; it begins: " +
+                      std::string(value->substr(0, 120)));
   }
   if (!has_op) {
-    throw DecodeError("value at " + position.topic + "@" + std::to_string(position.offset) +
+    throw DecodeError("value at " + where(position) +
                       " is not a Debezium envelope (no \"op\"): is an unwrap SMT "
-                      "(ExtractNewRecordState) configured?");
+                      "(ExtractNewRecordState) configured? It begins: " +
+                      std::string(value->substr(0, 120)));
   }
   return event;
 }

@@ -35,12 +35,12 @@ CustomersWorkload::CustomersWorkload(const PostgresEndpoint& app, std::string ta
 
 CustomersWorkload::~CustomersWorkload() = default;
 
-json CustomersWorkload::fence() {
+Mutation CustomersWorkload::fence() {
   try {
-    return insert("fence", tag_).key;
+    return insert("fence", tag_);
   } catch (const pqxx::broken_connection&) {
     reconnect();
-    return insert("fence", tag_).key;
+    return insert("fence", tag_);
   }
 }
 

@@ -72,8 +72,9 @@ class CustomersWorkload {
   Mutation remove(int id);
 
   // A fence row for FencedReader (committed after the changes of interest), written also
-  // after a database restart broke the connection. Returns its key.
-  nlohmann::json fence();
+  // after a database restart broke the connection. Its insert: its email is unique to it,
+  // the marker to find its event by (fence_row()).
+  Mutation fence();
 
   // A fresh connection after the old one broke (Postgres restarted, a fault cut it), retried
   // until Postgres answers or the deadline passes.

@@ -20,6 +20,22 @@ void History::record_transaction(std::vector<Mutation> changes, bool committed,
   }
 }
 
+void History::record_lost_by_database(std::vector<Mutation> changes, int64_t commit_return_us,
+                                      const std::string& durability) {
+  std::lock_guard lock(mutex_);
+  durability_ = durability;
+  for (auto& change : changes) {
+    HistoryEntry entry{std::move(change), true, std::nullopt, 0, commit_return_us};
+    entry.lost_by_database = true;
+    entries_.push_back(std::move(entry));
+  }
+}
+
+std::string History::durability() const {
+  std::lock_guard lock(mutex_);
+  return durability_;
+}
+
 std::vector<HistoryEntry> History::entries() const {
   std::lock_guard lock(mutex_);
   return entries_;

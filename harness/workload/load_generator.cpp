@@ -18,6 +18,7 @@ namespace {
 
 struct SessionTotals {
   size_t transactions = 0, changes = 0, late = 0, in_doubt = 0, failed = 0, waits = 0;
+  size_t lost_by_database = 0;
   int64_t max_delay_us = 0;
   std::string error;
 };
@@ -62,8 +63,10 @@ void note_start(int64_t due_us, SessionTotals& totals) {
   totals.max_delay_us = std::max(totals.max_delay_us, delay);
 }
 
-// Records what the session's answers say.
-void record(std::vector<Answered>& answers, History& history, SessionTotals& totals) {
+// Records what the session's answers say, then the acknowledged commits Postgres lost (found
+// after the answers: a retraction follows the commit it takes back).
+void record(std::vector<Answered>& answers, LoadSession& session, History& history,
+            SessionTotals& totals) {
   for (auto& a : answers) {
     if (a.result.in_doubt) ++totals.in_doubt;
     if (a.result.fate == TransactionResult::Fate::Failed) {
@@ -79,6 +82,11 @@ void record(std::vector<Answered>& answers, History& history, SessionTotals& tot
     ++totals.transactions;
   }
   answers.clear();
+  for (auto& lost : session.take_lost_commits()) {
+    ++totals.lost_by_database;
+    history.record_lost_by_database(std::move(lost.changes), lost.answered_us,
+                                    session.durability());
+  }
 }
 
 // Single-statement transactions, each sent when due without waiting for the answers of those
@@ -104,7 +112,7 @@ void run_pipelined_session(const PostgresEndpoint& app, const std::string& tag,
       ++totals.waits;
       connection.await_in_flight_at_most(kMaxInFlight * 3 / 4, answers);
     }
-    record(answers, history, totals);
+    record(answers, connection, history, totals);
     history.note_recorded_through(session, connection.oldest_due_in_flight().value_or(now_us()));
     note_start(due_us, totals);
     const size_t live = connection.live_rows().size();
@@ -116,7 +124,7 @@ void run_pipelined_session(const PostgresEndpoint& app, const std::string& tag,
     connection.send(change, due_us);
   }
   connection.await_in_flight_at_most(0, answers);
-  record(answers, history, totals);
+  record(answers, connection, history, totals);
 }
 
 void run_session(const PostgresEndpoint& app, const std::string& tag, const LoadProfile& profile,
@@ -155,7 +163,7 @@ void run_session(const PostgresEndpoint& app, const std::string& tag, const Load
       }
     }
     answered.push_back({connection.run(plan), due_us, now_us()});
-    record(answered, history, totals);
+    record(answered, connection, history, totals);
     history.note_recorded_through(session, now_us());
   }
 }
@@ -205,6 +213,7 @@ LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
     result.changes += t.changes;
     result.late_starts += t.late;
     result.in_doubt += t.in_doubt;
+    result.lost_by_database += t.lost_by_database;
     result.failed += t.failed;
     result.waits_for_database += t.waits;
     result.max_start_delay_us = std::max(result.max_start_delay_us, t.max_delay_us);

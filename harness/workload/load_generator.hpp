@@ -39,6 +39,7 @@ struct LoadResult {
   int64_t max_start_delay_us = 0;  // the worst of those: the generator's own lag
   size_t in_doubt = 0;             // COMMITs that got no answer, each judged by Postgres afterwards
   size_t failed = 0;               // transactions cut off before COMMIT (nothing of them committed)
+  size_t lost_by_database = 0;     // acknowledged commits Postgres lost in a crash
   // Times a session had as many statements unanswered as it may and had to wait: Postgres
   // did not take the load as fast as it was offered.
   size_t waits_for_database = 0;

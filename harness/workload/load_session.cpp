@@ -89,12 +89,19 @@ std::string error_of(pg_conn* conn, const PGresult* r) {
   return first_line(r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
 }
 
-int64_t as_int64(const PGresult* r, int column) {
+int64_t as_int64_at(const PGresult* r, int row, int column) {
   int64_t value = 0;
-  const char* text = PQgetvalue(r, 0, column);
-  std::from_chars(text, text + PQgetlength(r, 0, column), value);
+  const char* text = PQgetvalue(r, row, column);
+  std::from_chars(text, text + PQgetlength(r, row, column), value);
   return value;
 }
+
+int64_t as_int64(const PGresult* r, int column) {
+  return as_int64_at(r, 0, column);
+}
+
+constexpr int64_t kKeepAcknowledgedUs = 10'000'000;
+constexpr size_t kKeepAcknowledgedAtMost = 100'000;
 
 json key_of(int id) {
   return json{{"id", id}};
@@ -140,6 +147,7 @@ void LoadSession::reconnect() {
     if (PQstatus(conn_) == CONNECTION_OK) return Probe<bool>::ready(true);
     return Probe<bool>::not_yet(first_line(PQerrorMessage(conn_)));
   });
+  reconnected_ = true;  // Postgres may have crashed: what it kept is checked once idle
 }
 
 std::string LoadSession::next_email() {
@@ -167,7 +175,11 @@ TransactionResult LoadSession::run(const std::vector<PlannedChange>& plan) {
   for (const auto& change : plan) sent.push_back(sent_for(change));
   written_.clear();
   TransactionResult result = pipelined(sent);
-  if (result.fate == TransactionResult::Fate::Committed) apply(result.changes);
+  if (result.fate == TransactionResult::Fate::Committed) {
+    apply(result.changes);
+    if (!result.in_doubt) note_acknowledged(result.changes);
+  }
+  if (reconnected_ && in_flight_.empty()) check_what_postgres_kept();
   return result;
 }
 
@@ -304,19 +316,22 @@ TransactionResult LoadSession::pipelined(const std::vector<Sent>& changes) {
   }
   result.commit_lsn = returned.back().lsn;
   for (auto& m : result.changes) m.commit_lsn = result.commit_lsn;
-  const int64_t full_xid = returned.front().full_xid;
   Result commit(PQexec(conn_, "COMMIT"));
   if (PQresultStatus(commit.get()) == PGRES_COMMAND_OK) return result;
   if (!server_gone(conn_, commit.get()))
     throw HarnessError("load transaction's COMMIT failed: " + error_of(conn_, commit.get()));
   result.in_doubt = true;
   reconnect();
-  if (!committed(full_xid)) result.fate = TransactionResult::Fate::RolledBack;
+  // The rows say whether it committed (and what else a crash took): not txid_status, whose
+  // answer can be another transaction's once a crash let Postgres hand its xid out again.
+  if (check_what_postgres_kept({result.changes}) == 0)
+    result.fate = TransactionResult::Fate::RolledBack;
   return result;
 }
 
 void LoadSession::send(const PlannedChange& change, int64_t due_us) {
   if (PQstatus(conn_) != CONNECTION_OK) reconnect();
+  if (reconnected_ && in_flight_.empty()) check_what_postgres_kept();
   in_flight_.push_back({sent_for(change), due_us, nullptr});
   const Sent& sent = in_flight_.back().sent;  // where the parameters point: it stays put
   if (change.op != Op::Create) busy_.insert(sent.id);
@@ -334,7 +349,10 @@ void LoadSession::finish(std::vector<Answered>& out, TransactionResult result) {
   in_flight_.pop_front();
   if (done.result != nullptr) PQclear(done.result);
   busy_.erase(done.sent.id);
-  if (result.fate == TransactionResult::Fate::Committed) apply(result.changes);
+  if (result.fate == TransactionResult::Fate::Committed) {
+    apply(result.changes);
+    if (!result.in_doubt) note_acknowledged(result.changes);
+  }
   out.push_back({std::move(result), done.due_us, now_us()});
 }
 
@@ -366,9 +384,33 @@ void LoadSession::read_answers(std::vector<Answered>& out) {
 // The connection broke with statements in flight: each may or may not have committed.
 void LoadSession::lost_answers(std::vector<Answered>& out) {
   reconnect();
-  while (!in_flight_.empty()) {
+  // A statement in flight whose email Postgres holds committed, and so did everything sent
+  // before it: each is judged by its row. Otherwise only the deletes sent first can have
+  // committed, and the rows decide how much of what was sent Postgres kept.
+  std::vector<std::string> emails;
+  std::vector<std::vector<Mutation>> leading_deletes;
+  for (const auto& f : in_flight_) {
+    if (f.sent.op != Op::Delete) {
+      emails.push_back(f.sent.email);
+    } else if (emails.empty()) {
+      const auto image = images_.find(f.sent.id);
+      if (image != images_.end())
+        leading_deletes.push_back(
+            {Mutation{Op::Delete, key_of(f.sent.id), json::parse(image->second), {}, 0, {}}});
+    }
+  }
+  const size_t committed_deletes =
+      holds_any(emails) ? in_flight_.size() : check_what_postgres_kept(leading_deletes);
+  for (size_t i = 0; !in_flight_.empty(); ++i) {
     written_.clear();
-    finish(out, judge_by_row(in_flight_.front().sent));
+    if (i < committed_deletes) {
+      finish(out, judge_by_row(in_flight_.front().sent));
+      continue;
+    }
+    TransactionResult nothing;  // after what Postgres kept: it never committed
+    nothing.in_doubt = true;
+    nothing.fate = TransactionResult::Fate::RolledBack;
+    finish(out, std::move(nothing));
   }
 }
 
@@ -404,26 +446,6 @@ void LoadSession::await_in_flight_at_most(size_t most, std::vector<Answered>& ou
   }
 }
 
-bool LoadSession::committed(int64_t full_xid) {
-  const std::string xid = std::to_string(full_xid);
-  return wait_for("Postgres to say whether transaction " + xid + " committed", scaled(120s), [&] {
-    const char* values[] = {xid.c_str()};
-    Result r(
-        PQexecParams(conn_, "SELECT txid_status($1)", 1, nullptr, values, nullptr, nullptr, 0));
-    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
-      if (!server_gone(conn_, r.get()))
-        throw HarnessError("txid_status failed: " + error_of(conn_, r.get()));
-      connect();
-      return Probe<bool>::not_yet(error_of(conn_, r.get()));
-    }
-    if (PQgetisnull(r.get(), 0, 0))
-      throw HarnessError("Postgres no longer knows transaction " + xid);
-    const std::string said = PQgetvalue(r.get(), 0, 0);
-    if (said == "in progress") return Probe<bool>::not_yet("in progress");
-    return Probe<bool>::ready(said == "committed");
-  });
-}
-
 void LoadSession::apply(const std::vector<Mutation>& committed_changes) {
   for (size_t i = 0; i < committed_changes.size(); ++i) {
     const Mutation& m = committed_changes[i];
@@ -440,6 +462,149 @@ void LoadSession::apply(const std::vector<Mutation>& committed_changes) {
     if (m.op == Op::Create) live_.push_back(id);
     images_[id] = std::move(image);
   }
+}
+
+void LoadSession::note_acknowledged(const std::vector<Mutation>& changes) {
+  const int64_t now = now_us();
+  acknowledged_.push_back({changes, now});
+  // A crash takes back at most the commits of the last few WAL writer rounds (200 ms each by
+  // default): ten seconds of them is ample.
+  while (!acknowledged_.empty() && (acknowledged_.front().answered_us < now - kKeepAcknowledgedUs ||
+                                    acknowledged_.size() > kKeepAcknowledgedAtMost))
+    acknowledged_.pop_front();
+}
+
+bool LoadSession::holds_any(const std::vector<std::string>& emails) {
+  if (emails.empty()) return false;
+  std::string array = "{";
+  for (const auto& email : emails) array += (array.size() > 1 ? ",\"" : "\"") + email + "\"";
+  array += "}";
+  const char* values[] = {array.c_str()};
+  Result r(PQexecParams(conn_,
+                        "SELECT count(*) FROM public.customers WHERE email = ANY($1::text[])", 1,
+                        nullptr, values, nullptr, nullptr, 0));
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+    if (!server_gone(conn_, r.get()))
+      throw HarnessError("load session cannot read back its rows: " + error_of(conn_, r.get()));
+    reconnect();
+    return holds_any(emails);
+  }
+  return as_int64(r.get(), 0) > 0;
+}
+
+size_t LoadSession::check_what_postgres_kept(const std::vector<std::vector<Mutation>>& in_doubt) {
+  reconnected_ = false;
+  const std::string prefix = tag_ + "-";
+  const char* values[] = {prefix.c_str()};
+  Result rows(PQexecParams(conn_,
+                           "SELECT id, row_to_json(c)::text, email FROM public.customers c "
+                           "WHERE starts_with(email, $1)",
+                           1, nullptr, values, nullptr, nullptr, 0));
+  Result settings(PQexec(conn_,
+                         "SELECT 'synchronous_commit=' || current_setting('synchronous_commit') || "
+                         "', fsync=' || current_setting('fsync') || ', full_page_writes=' || "
+                         "current_setting('full_page_writes')"));
+  if (PQresultStatus(rows.get()) != PGRES_TUPLES_OK ||
+      PQresultStatus(settings.get()) != PGRES_TUPLES_OK) {
+    if (!server_gone(conn_, rows.get()))
+      throw HarnessError("load session cannot read back its rows: " + error_of(conn_, rows.get()));
+    reconnect();  // gone again (a second crash): read back once it answers
+    return check_what_postgres_kept(in_doubt);
+  }
+  durability_ = PQgetvalue(settings.get(), 0, 0);
+  // Postgres's rows of this session (emails "<tag>-<n>@example.com"), and the session's own
+  // view of them, as row images.
+  std::unordered_map<int, json> kept;
+  std::unordered_map<int, std::string> kept_text;
+  for (int i = 0; i < PQntuples(rows.get()); ++i) {
+    const std::string_view email = PQgetvalue(rows.get(), i, 2);
+    const auto rest = email.substr(prefix.size());
+    const auto at = rest.find('@');
+    if (at == 0 || at == std::string_view::npos ||
+        rest.substr(0, at).find_first_not_of("0123456789") != std::string_view::npos ||
+        rest.substr(at) != "@example.com")
+      continue;
+    const int id = static_cast<int>(as_int64_at(rows.get(), i, 0));
+    kept_text[id] = PQgetvalue(rows.get(), i, 1);
+    kept[id] = json::parse(kept_text[id]);
+  }
+  std::unordered_map<int, json> mine;
+  for (const int id : live_) mine[id] = json::parse(images_.at(id));
+  std::unordered_set<int> differing;
+  const auto judge = [&](int id) {
+    const auto a = mine.find(id), b = kept.find(id);
+    const bool same = a == mine.end() ? b == kept.end() : b != kept.end() && a->second == b->second;
+    if (same) {
+      differing.erase(id);
+    } else {
+      differing.insert(id);
+    }
+  };
+  // The whole sequence applied: what the session acknowledged, then what is in doubt.
+  std::vector<std::pair<int, std::optional<json>>> replaced;  // to undo what is in doubt
+  for (const auto& transaction : in_doubt) {
+    for (const auto& m : transaction) {
+      const int id = m.key.at("id").get<int>();
+      const auto it = mine.find(id);
+      replaced.emplace_back(id, it == mine.end() ? std::nullopt : std::optional(it->second));
+      if (m.op == Op::Delete) {
+        mine.erase(id);
+      } else {
+        mine[id] = *m.after;
+      }
+    }
+  }
+  for (const auto& [id, row] : mine) judge(id);
+  for (const auto& [id, row] : kept) judge(id);
+  // Undone newest first until the session's view is Postgres's.
+  size_t undone = 0;
+  for (size_t t = in_doubt.size(); t-- > 0 && !differing.empty(); ++undone) {
+    for (size_t c = in_doubt[t].size(); c-- > 0;) {
+      auto& [id, before] = replaced[replaced.size() - 1];
+      if (before) {
+        mine[id] = std::move(*before);
+      } else {
+        mine.erase(id);
+      }
+      judge(id);
+      replaced.pop_back();
+    }
+  }
+  size_t acknowledged_lost = 0;
+  for (; !differing.empty() && acknowledged_lost < acknowledged_.size(); ++acknowledged_lost) {
+    const auto& commit = acknowledged_[acknowledged_.size() - 1 - acknowledged_lost];
+    for (auto m = commit.changes.rbegin(); m != commit.changes.rend(); ++m) {
+      const int id = m->key.at("id").get<int>();
+      if (m->op == Op::Create) {
+        mine.erase(id);
+      } else {
+        mine[id] = *m->before;
+      }
+      judge(id);
+    }
+  }
+  if (!differing.empty()) {
+    const int id = *differing.begin();
+    throw HarnessError("load session " + tag_ + ": after Postgres came back, its row " +
+                       std::to_string(id) + " is " +
+                       (kept.count(id) ? kept.at(id).dump() : std::string("gone")) +
+                       ", which no prefix of its last " + std::to_string(acknowledged_.size()) +
+                       " acknowledged commits explains (" + durability_ + ")");
+  }
+  for (size_t i = acknowledged_.size() - acknowledged_lost; i < acknowledged_.size(); ++i)
+    lost_.push_back({std::move(acknowledged_[i].changes), acknowledged_[i].answered_us});
+  acknowledged_.clear();  // the rest survived the crash: durable now
+  if (acknowledged_lost > 0) {
+    // The session goes on from the rows Postgres kept.
+    live_.clear();
+    images_.clear();
+    for (auto& [id, text] : kept_text) {
+      live_.push_back(id);
+      images_[id] = std::move(text);
+    }
+    std::sort(live_.begin(), live_.end());
+  }
+  return in_doubt.size() - undone;
 }
 
 }  // namespace cdc

@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "harness/stack/endpoints.hpp"
@@ -30,6 +31,12 @@ struct TransactionResult {
   std::optional<int64_t> commit_lsn{};
 };
 
+// A commit Postgres acknowledged and, as its rows showed after a crash, lost.
+struct LostCommit {
+  std::vector<Mutation> changes{};
+  int64_t answered_us = 0;  // when COMMIT returned
+};
+
 // A single-statement transaction that was sent when it was due, and its answer.
 struct Answered {
   TransactionResult result{};
@@ -46,9 +53,10 @@ struct Answered {
 //   COMMIT once its xid is known;
 // - statements are prepared once per connection.
 // Its rows are its own (emails tagged with `tag`), so when an answer is lost it can tell
-// exactly what happened: by txid_status() when the xid is known, otherwise by reading its row
-// back (an insert by its unique email, an update by the email it set, a delete by the row's
-// absence). The row images it keeps per live row are what it reports as `before`.
+// exactly what happened by reading its rows back (an insert by its unique email, an update by
+// the email it set, a delete by the row's absence), and after a crash which of its
+// acknowledged commits Postgres kept (synchronous_commit=off loses some). The row images it
+// keeps per live row are what it reports as `before`.
 class LoadSession {
  public:
   LoadSession(const PostgresEndpoint& app, std::string tag);
@@ -71,6 +79,11 @@ class LoadSession {
   // its deadline, a TimeoutError saying how many still are.
   void await_in_flight_at_most(size_t most, std::vector<Answered>& out);
   size_t in_flight() const { return in_flight_.size(); }
+
+  // Commits Postgres acknowledged and lost, found when the session reconnected after a
+  // crash (handed over once); and the durability settings in force then.
+  std::vector<LostCommit> take_lost_commits() { return std::exchange(lost_, {}); }
+  const std::string& durability() const { return durability_; }
   // When the oldest unanswered statement was due: every statement sent before it is answered.
   std::optional<int64_t> oldest_due_in_flight() const {
     if (in_flight_.empty()) return std::nullopt;
@@ -94,13 +107,22 @@ class LoadSession {
   TransactionResult pipelined(const std::vector<Sent>& changes);
   // The fate of a single statement whose answer was lost, read from its row.
   TransactionResult judge_by_row(const Sent& change);
-  bool committed(int64_t full_xid);
   TransactionResult answered(const Sent& change, const pg_result* r);
   void read_answers(std::vector<Answered>& out);
   void lost_answers(std::vector<Answered>& out);
   void finish(std::vector<Answered>& out, TransactionResult result);
   Mutation mutation(const Sent& sent, const Returned& r) const;
   void apply(const std::vector<Mutation>& committed_changes);
+  // Keeps an acknowledged commit for a while: what a crash can take back.
+  void note_acknowledged(const std::vector<Mutation>& changes);
+  // After a reconnect: the session's rows as Postgres has them decide which of its latest
+  // acknowledged commits survived, and which of `in_doubt` (transactions sent after them
+  // whose COMMIT got no answer, in order, with their effects known) committed. Postgres kept
+  // a prefix of the whole sequence (the WAL is one): the longest prefix whose rows are
+  // Postgres's is it. Acknowledged commits past it go to lost_, and the session goes on from
+  // Postgres's rows. Returns how many of `in_doubt` committed.
+  size_t check_what_postgres_kept(const std::vector<std::vector<Mutation>>& in_doubt = {});
+  bool holds_any(const std::vector<std::string>& emails);  // a row has one of them
   std::string next_email();
 
   PostgresEndpoint app_;
@@ -117,6 +139,14 @@ class LoadSession {
   };
   std::deque<InFlight> in_flight_;
   std::unordered_set<int> busy_;  // rows that statements in flight change
+  struct Acknowledged {
+    std::vector<Mutation> changes;
+    int64_t answered_us = 0;
+  };
+  std::deque<Acknowledged> acknowledged_;  // the latest, oldest first
+  bool reconnected_ = false;               // since the last check of what Postgres kept
+  std::vector<LostCommit> lost_;
+  std::string durability_;
 };
 
 }  // namespace cdc

@@ -58,7 +58,8 @@ OwnTable::OwnTable(const Pipeline& pipeline, const std::string& name, OwnTableSp
   observer_ = std::make_unique<TopicObserver>(pipeline.endpoints.kafka_bootstrap,
                                               connector_->config().change_topic(table));
   reader_ = std::make_unique<FencedReader>(*observer_, [this] {
-    return json{{"id", exec("INSERT INTO {t} DEFAULT VALUES RETURNING id")[0][0].as<int>()}};
+    return FenceRow{
+        json{{"id", exec("INSERT INTO {t} DEFAULT VALUES RETURNING id")[0][0].as<int>()}}};
   });
 }
 

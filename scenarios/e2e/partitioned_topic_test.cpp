@@ -32,7 +32,7 @@ TEST(PartitionedTopic, OrderIsJudgedWithinEachPartitionAndAKeyStaysInOne) {
   CustomersWorkload fences(pipeline.endpoints.app, tag + "-fence");
   TopicObserver observer(pipeline.endpoints.kafka_bootstrap, connector.config().change_topic());
   FencedReader reader(
-      observer, [&] { return fences.fence(); }, kPartitions);
+      observer, [&] { return fence_row(fences.fence(), "email"); }, kPartitions);
   reader.next();  // the snapshot
   for (int32_t p = 0; p < kPartitions; ++p) {
     EXPECT_GE(kafka_partition_holders(pipeline.endpoints.kafka_bootstrap,

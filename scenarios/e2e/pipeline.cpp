@@ -10,6 +10,7 @@
 #include "harness/common/timeouts.hpp"
 #include "harness/connector/connector_lifecycle.hpp"
 #include "harness/connector/rendering_rules.hpp"
+#include "harness/experiment/fence_elsewhere.hpp"
 #include "harness/observer/schema_registry.hpp"
 
 namespace cdc::scenarios {
@@ -53,7 +54,9 @@ MatchRules customers_rules(const Pipeline& pipeline, const ConnectorConfig& conn
 CustomersScene::CustomersScene(const Pipeline& pipeline, const ConnectorConfig& connector,
                                const std::string& name)
     : workload(pipeline.endpoints.app, unique_tag(name)),
-      observer(pipeline.endpoints.kafka_bootstrap, connector.change_topic()) {}
+      observer(pipeline.endpoints.kafka_bootstrap, connector.change_topic()),
+      reader(observer, fence_with(workload), 1,
+             fence_elsewhere(pipeline.endpoints, connector, connector.change_topic())) {}
 
 BulkRows::BulkRows(const Pipeline& pipeline, std::string tag)
     : app_(pipeline.endpoints.app), tag_(std::move(tag)) {}

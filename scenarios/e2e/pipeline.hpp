@@ -38,8 +38,8 @@ MatchRules customers_rules(const Pipeline& pipeline, const ConnectorConfig& conn
                            Delivery delivery = Delivery::ExactlyOnce);
 
 // A fence for FencedReader on customers: a row of the scenario's own.
-inline std::function<nlohmann::json()> fence_with(CustomersWorkload& workload) {
-  return [&workload] { return workload.fence(); };
+inline std::function<FenceRow()> fence_with(CustomersWorkload& workload) {
+  return [&workload] { return fence_row(workload.fence(), "email"); };
 }
 
 // What most scenarios on customers start from: rows of their own, and a reader of a
@@ -47,7 +47,7 @@ inline std::function<nlohmann::json()> fence_with(CustomersWorkload& workload) {
 struct CustomersScene {
   CustomersWorkload workload;
   TopicObserver observer;
-  FencedReader reader{observer, fence_with(workload)};
+  FencedReader reader;  // fails at once when the fence comes keyed otherwise or elsewhere
 
   CustomersScene(const Pipeline& pipeline, const ConnectorConfig& connector,
                  const std::string& name);

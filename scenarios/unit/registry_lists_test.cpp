@@ -49,7 +49,7 @@ std::vector<std::string> readme_first_cells(const std::string& header) {
 // The names (`name`) in the first cells of the README table headed `| header |`.
 std::set<std::string> readme_table(const std::string& header) {
   std::set<std::string> names;
-  const std::regex name("[a-z-]+");
+  const std::regex name("[a-z_-]+");
   for (const auto& cell : readme_first_cells(header)) {
     if (std::regex_match(cell, name)) names.insert(cell);
   }
