@@ -36,6 +36,7 @@
 #include "harness/experiment/chaos.hpp"
 #include "harness/experiment/pipeline_check.hpp"
 #include "harness/experiment/report_run.hpp"
+#include "harness/explore/explore_run.hpp"
 #include "harness/faults/fault_catalogue.hpp"
 #include "harness/faults/schedule.hpp"
 #include "harness/observer/change_line.hpp"
@@ -726,6 +727,63 @@ int run_files_per_version_set(const Options& options, const Progress& progress) 
 }
 
 }  // namespace
+
+int cmd_explore(const Options& options) {
+  explore::ExploreOptions o;
+  o.seed = options.seed;
+  o.budget = std::chrono::seconds(options.budget_s);
+  o.shrink_budget = std::chrono::seconds(options.shrink_budget_s);
+  o.cases = options.cases;
+  o.versions = choose_version_set(options.versions);
+  o.out = options.out.empty() ? fs::path(CDC_SOURCE_DIR) / "reports" / "out" / "explore" /
+                                    ("seed-" + std::to_string(options.seed))
+                              : fs::absolute(options.out);
+  const auto known = fault_names();
+  std::stringstream list(options.explore_faults);
+  for (std::string fault; std::getline(list, fault, ',');) {
+    if (std::find(known.begin(), known.end(), fault) == known.end())
+      throw HarnessError("--faults: no fault '" + fault +
+                         "' in the catalogue: see `cdc-harness explore --help`");
+    o.space.faults.push_back(fault);
+  }
+  const bool connector_given = options.connector_file != default_connector_file();
+  if (connector_given) o.replay_connector = fs::absolute(options.connector_file).string();
+  Progress progress;
+  // An earlier exploration's cases and findings must not pass for this one's (only what
+  // explore writes goes: --out may name a directory that holds other things).
+  for (const char* mine : {"cases", "findings", "explore.json", "explore.md", "index.html"})
+    fs::remove_all(o.out / mine);
+  explore::ExploreResult result;
+  if (options.generate_only) {
+    if (o.cases == 0) throw HarnessError("--generate-only needs --cases N: how many to write");
+    result = explore::run_exploration(nullptr, o, progress);
+  } else {
+    on_a_stack(
+        options, progress,
+        [&](StackBackend& backend, const StackEndpoints& endpoints, const StackChoice& choice) {
+          ScenarioStack stack{
+              backend, endpoints,
+              with_converter(!connector_given && fs::exists(RunDir(options.run_dir).connector())
+                                 ? load_registered_connector(options.run_dir)
+                                 : load_connector_config(options.connector_file),
+                             choice.converter, endpoints),
+              choice.run_id.empty() ? new_run_id() : choice.run_id, false};
+          result = explore::run_exploration(&stack, o, progress);
+          return 0;
+        });
+  }
+  explore::write_explore_report(result, o);
+  std::cout << result.cases << " cases, " << result.events_expected << " events expected, "
+            << result.findings.size() << " failing; report: " << (o.out / "explore.md").string()
+            << "\n";
+  for (const auto& f : result.findings) {
+    if (f.minimal_file.empty()) continue;
+    std::cout << "FAIL case " << f.case_index << ": " << f.original_steps << " steps shrunk to "
+              << f.minimal_steps << (f.reproduced ? "; replay: " : "; NOT reproduced: ") << f.replay
+              << "\n";
+  }
+  return result.findings.empty() ? 0 : 1;
+}
 
 int cmd_run(const Options& options) {
   if (options.scenario_files.empty()) {

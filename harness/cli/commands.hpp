@@ -15,5 +15,6 @@ int cmd_report(const Options& options);
 int cmd_chaos(const Options& options);
 int cmd_bench(const Options& options);
 int cmd_run(const Options& options);
+int cmd_explore(const Options& options);
 
 }  // namespace cdc::cli

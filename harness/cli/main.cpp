@@ -81,6 +81,15 @@ const std::vector<Command>& command_table() {
          flag_run(app, o);
        },
        cmd_run},
+      {"explore", "generate cases from a seed, run them, shrink every failure to a scenario file",
+       kExploreUsage,
+       [](CLI::App& app, Options& o) {
+         flag_run_dir(app, o);
+         flag_connector(app, o);
+         flag_stack(app, o);
+         flag_explore(app, o);
+       },
+       cmd_explore},
       {"inventory", "print what the stack holds (connectors, slots, topics, tables, rows) as JSON",
        kInventoryUsage, flag_run_dir, cmd_inventory},
       {"guard", "(used by `up --detach --guard-pid`) stop the stack when a process exits",

@@ -142,6 +142,36 @@ void flag_chaos(CLI::App& app, Options& o) {
 
 namespace {
 
+// "90", "90s", "5m": seconds.
+int duration_seconds(const std::string& flag, const std::string& v) {
+  const bool minutes = !v.empty() && v.back() == 'm';
+  const std::string number =
+      (!v.empty() && (v.back() == 'm' || v.back() == 's')) ? v.substr(0, v.size() - 1) : v;
+  return positive_int(flag, number) * (minutes ? 60 : 1);
+}
+
+}  // namespace
+
+void flag_explore(CLI::App& app, Options& o) {
+  value_flag(app, "--seed", [&o](const std::string& v) {
+    char* end = nullptr;
+    o.seed = std::strtoull(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0')
+      throw HarnessError("--seed needs a whole number, not '" + v + "'");
+  });
+  value_flag(app, "--budget",
+             [&o](const std::string& v) { o.budget_s = duration_seconds("--budget", v); });
+  value_flag(app, "--shrink-budget", [&o](const std::string& v) {
+    o.shrink_budget_s = duration_seconds("--shrink-budget", v);
+  });
+  value_flag(app, "--cases", [&o](const std::string& v) { o.cases = positive_int("--cases", v); });
+  app.add_flag("--generate-only", o.generate_only);
+  value_flag(app, "--faults", [&o](const std::string& v) { o.explore_faults = v; });
+  value_flag(app, "--out", [&o](const std::string& v) { o.out = v; });
+}
+
+namespace {
+
 // A usage text with {faults} replaced by the catalogue's names, wrapped under the description,
 // and {steps} by the scenario files' steps.
 std::string filled_usage(std::string usage) {

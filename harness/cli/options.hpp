@@ -53,6 +53,12 @@ struct Options {
   // run
   std::vector<std::filesystem::path> scenario_files{};
   bool record = false;
+  // explore
+  int budget_s = 300;
+  int shrink_budget_s = 120;
+  int cases = 0;  // 0: until the budget ends
+  bool generate_only = false;
+  std::string explore_faults{};
   bool keep_topics = false;
 };
 
@@ -74,9 +80,11 @@ void flag_guard_pid(CLI::App& app, Options& o);
 void flag_up(CLI::App& app, Options& o);      // --tail, --detach
 void flag_tail(CLI::App& app, Options& o);    // --topic, --bootstrap, --from
 void flag_report(CLI::App& app, Options& o);  // load and report settings
-void flag_chaos(CLI::App& app, Options& o);   // --faults, --seed, --interval, --liveness
-void flag_bench(CLI::App& app, Options& o);   // --events, --duration, --sessions, --out
-void flag_run(CLI::App& app, Options& o);     // FILE…, --record
+void flag_chaos(CLI::App& app, Options& o);
+void flag_explore(CLI::App& app, Options& o);  // --seed, --budget, --shrink-budget, --cases, …   //
+                                               // --faults, --seed, --interval, --liveness
+void flag_bench(CLI::App& app, Options& o);  // --events, --duration, --sessions, --out
+void flag_run(CLI::App& app, Options& o);    // FILE…, --record
 
 // Parses `args` for `command`; --help prints its usage and exits 0; anything unknown or
 // malformed is a HarnessError naming it.

@@ -109,6 +109,32 @@ that does not decode, with its first bytes). Its row is deleted afterwards. Exit
 the change came through; ctest runs it as `stack.check` before the e2e scenarios.
 )";
 
+inline constexpr const char* kExploreUsage =
+    R"(usage: cdc-harness explore [--seed N] [--budget 5m] [--shrink-budget 2m] [--cases N]
+                           [--faults LIST] [--versions SET] [--connector FILE] [--out DIR]
+                           [--generate-only] [--run-dir DIR] [--stack …]
+
+Generates cases from the seed (tables of random columns and keys, transactions of inserts,
+updates, deletes, key updates, multi-row inserts, savepoints and rollbacks, connector
+settings) and runs each as a scenario file whose expectations the oracle derives from the
+transactions and the settings, on the stack in DIR (or one brought up for the run). A failing
+case is shrunk, by re-running smaller ones, to the smallest that still fails with the same
+anomaly kinds, and written as a scenario file that fails on its own. The same seed gives the
+same cases.
+
+  --seed N          the cases' seed (default 1)
+  --budget D        explore until D has passed (90, 90s, 5m; default 5m)
+  --shrink-budget D each failure's shrinking (default 2m)
+  --cases N         N cases, whatever the budget
+  --faults LIST     catalogue faults a case may carry, after its first transaction (default
+                    none): {faults}
+  --connector FILE  the base connector the cases' connectors derive from (a broken one is a
+                    planted defect)
+  --out DIR         cases/, findings/, explore.json, explore.md, index.html (default
+                    <build>/explore/seed-N)
+  --generate-only   write the cases, run nothing (no stack)
+)";
+
 inline constexpr const char* kInventoryUsage = R"(usage: cdc-harness inventory [--run-dir DIR]
 
 Prints, as JSON, what the stack in DIR holds that a run could create or change: connectors,

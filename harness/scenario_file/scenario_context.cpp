@@ -86,8 +86,9 @@ void ScenarioContext::need_connector(const ScenarioStep& step, const std::string
   if (!connector) fail(step, why);
 }
 
-void ScenarioContext::fail(const ScenarioStep& step, const std::string& what) const {
-  throw ScenarioError(text.at(step.line, what));
+void ScenarioContext::fail(const ScenarioStep& step, const std::string& what,
+                           std::set<std::string> kinds) const {
+  throw ScenarioError(text.at(step.line, what), std::move(kinds));
 }
 
 // ${name} replaced by the variable's value; an unknown name is the file's mistake.

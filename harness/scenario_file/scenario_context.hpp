@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,8 @@ class ScenarioContext {
   std::string events_may_follow_fence{};
   std::map<size_t, std::vector<std::string>> recorded{};  // step index -> body, with --record
 
-  [[noreturn]] void fail(const ScenarioStep& step, const std::string& what) const;
+  [[noreturn]] void fail(const ScenarioStep& step, const std::string& what,
+                         std::set<std::string> kinds = {}) const;
   // ${name} replaced by the variable's value; an unknown name is the file's mistake.
   std::string expand(const std::string& line, const ScenarioStep& step) const;
   std::string option(const ScenarioStep& step, const std::string& key,

@@ -75,6 +75,7 @@ ScenarioOutcome run_scenario_file(const fs::path& file, ScenarioStack& stack, bo
     outcome.passed = true;
   } catch (const ScenarioError& e) {
     outcome.failure = e.what();
+    outcome.kinds = e.kinds;
   } catch (const Interrupted&) {
     throw;
   } catch (const std::exception& e) {

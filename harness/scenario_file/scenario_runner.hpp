@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ struct ScenarioOutcome {
   bool passed = false;
   std::vector<FaultRecord> faults{};  // the file's, as the experiment engine records its own
   std::string failure{};              // "file:line: what", then the diff; empty when passed
+  std::set<std::string> kinds{};      // what the failed expectation found (ScenarioError::kinds)
   int steps = 0;                      // steps run
   double seconds = 0;
   bool recorded = false;  // --record rewrote the file

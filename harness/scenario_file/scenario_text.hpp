@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ struct ScenarioText {
 // the message starts with file:line.
 struct ScenarioError : HarnessError {
   using HarnessError::HarnessError;
+  ScenarioError(const std::string& what, std::set<std::string> kinds_)
+      : HarnessError(what), kinds(std::move(kinds_)) {}
+  // What a failed expectation found: anomaly kinds ("lost", "image", …) or "final-state".
+  std::set<std::string> kinds{};
 };
 
 ScenarioText parse_scenario(const std::filesystem::path& path, const std::string& text);

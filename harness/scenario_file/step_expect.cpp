@@ -87,10 +87,12 @@ void expect_final_state(ScenarioContext& ctx, const ScenarioStep& step) {
     if (!rows.count(key)) note("key " + key + ": in the events' final state, not in the table");
   }
   if (differences == 0) return;
-  ctx.fail(step, "expect final-state of " + table + ": " + std::to_string(differences) +
-                     " differences between SELECT (" + std::to_string(rows.size()) +
-                     " rows) and the events on " + topic + " (" + std::to_string(state.size()) +
-                     " keys)\n" + diff + (differences > 20 ? "  …\n" : ""));
+  ctx.fail(step,
+           "expect final-state of " + table + ": " + std::to_string(differences) +
+               " differences between SELECT (" + std::to_string(rows.size()) +
+               " rows) and the events on " + topic + " (" + std::to_string(state.size()) +
+               " keys)\n" + diff + (differences > 20 ? "  …\n" : ""),
+           {"final-state"});
 }
 
 void run_expect(ScenarioContext& ctx, size_t index, const ScenarioStep& step) {
@@ -141,14 +143,19 @@ void run_expect(ScenarioContext& ctx, size_t index, const ScenarioStep& step) {
   }
   const ExpectOutcome outcome = match_expected(expected, observed, rules);
   if (outcome.ok()) return;
-  ctx.fail(step, "expect " + what + " on " + topic + ": " + std::to_string(outcome.missing.size()) +
-                     " of " + std::to_string(expected.size()) + " expected not observed, " +
-                     std::to_string(outcome.unexpected.size()) + " observed not expected (" +
-                     anomaly_summary(classify(outcome, expected, observed, rules)) + "; " +
-                     (ctx.events_may_follow_fence.empty()
-                          ? "judged at the fence: everything committed before it had arrived"
-                          : "waited until the timeout: " + ctx.events_may_follow_fence) +
-                     ")\n" + explain(outcome, expected, observed, rules, ctx.text.path.string()));
+  const auto anomalies = classify(outcome, expected, observed, rules);
+  std::set<std::string> kinds;
+  for (const auto& [kind, count] : anomalies) kinds.insert(to_string(kind));
+  ctx.fail(step,
+           "expect " + what + " on " + topic + ": " + std::to_string(outcome.missing.size()) +
+               " of " + std::to_string(expected.size()) + " expected not observed, " +
+               std::to_string(outcome.unexpected.size()) + " observed not expected (" +
+               anomaly_summary(anomalies) + "; " +
+               (ctx.events_may_follow_fence.empty()
+                    ? "judged at the fence: everything committed before it had arrived"
+                    : "waited until the timeout: " + ctx.events_may_follow_fence) +
+               ")\n" + explain(outcome, expected, observed, rules, ctx.text.path.string()),
+           kinds);
 }
 
 }  // namespace

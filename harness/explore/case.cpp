@@ -1,0 +1,330 @@
+#include "harness/explore/case.hpp"
+
+#include <map>
+
+#include "harness/common/enum_names.hpp"
+
+namespace cdc::explore {
+using nlohmann::json;
+
+namespace {
+
+const EnumName<ColumnType> kTypes[] = {{ColumnType::Int, "int"},
+                                       {ColumnType::BigInt, "bigint"},
+                                       {ColumnType::Text, "text"},
+                                       {ColumnType::Boolean, "boolean"},
+                                       {ColumnType::Numeric, "numeric"},
+                                       {ColumnType::Timestamptz, "timestamptz"},
+                                       {ColumnType::Jsonb, "jsonb"},
+                                       {ColumnType::Bytea, "bytea"},
+                                       {ColumnType::TextArray, "text-array"},
+                                       {ColumnType::LargeText, "large-text"}};
+
+const EnumName<StatementKind> kStatements[] = {{StatementKind::Insert, "insert"},
+                                               {StatementKind::Update, "update"},
+                                               {StatementKind::Delete, "delete"},
+                                               {StatementKind::KeyUpdate, "key-update"}};
+
+const json kAny = json{{"$any", true}};
+
+std::string qualified(const Table& t) {
+  return "public." + t.name;
+}
+
+std::string publication(const Case& c) {
+  (void)c;
+  return "explore_${run}_pub";
+}
+
+std::string key_json_text(const Table& t, const std::vector<Value>& row) {
+  json key = json::object();
+  for (size_t i = 0; i < t.key_columns; ++i) key[t.columns[i].name] = row[i].json;
+  return key.dump();
+}
+
+json key_of(const Table& t, const std::vector<Value>& row) {
+  json key = json::object();
+  for (size_t i = 0; i < t.key_columns; ++i) key[t.columns[i].name] = row[i].json;
+  return key;
+}
+
+std::string where_key(const Table& t, const std::vector<Value>& key) {
+  std::string where;
+  for (size_t i = 0; i < t.key_columns; ++i)
+    where += (i ? " AND " : "") + t.columns[i].name + " = " + key[i].sql;
+  return where;
+}
+
+// How Debezium renders a numeric(10,2) under decimal.handling.mode (null: not predicted).
+std::optional<json> numeric_rendering(const Value& v, const Settings& settings) {
+  if (v.sql == "NULL") return json(nullptr);
+  if (settings.decimal_mode == "string") return json(v.sql);
+  if (settings.decimal_mode == "double") return json(std::stod(v.sql));
+  return std::nullopt;  // precise: Kafka Connect's Decimal, bytes of the unscaled value
+}
+
+// An image as an event line states it: unpredicted values as {"$any": true}.
+json image(const Table& t, const std::vector<Value>& row, const Settings& settings,
+           const std::vector<bool>& unknown = {}) {
+  json out = json::object();
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    std::optional<json> value;
+    if (t.columns[i].type == ColumnType::Numeric) {
+      value = numeric_rendering(row[i], settings);
+    } else if (row[i].predicted) {
+      value = row[i].json;
+    }
+    const bool known = value && (unknown.empty() || !unknown[i]);
+    out[t.columns[i].name] = known ? *value : kAny;
+  }
+  return out;
+}
+
+// The oracle: each table's events, in commit order, as `expect events` lines.
+std::vector<std::vector<std::string>> expected_events(const Case& c) {
+  std::vector<std::vector<std::string>> lines(c.tables.size());
+  std::vector<std::map<std::string, std::vector<Value>>> rows(c.tables.size());
+  const Settings& s = c.settings;
+  const bool skip_updates = s.skipped_operations == "u";
+  for (const auto& tx : c.transactions) {
+    if (tx.rollback) continue;
+    for (const auto& st : tx.statements) {
+      if (st.rolled_back_to_savepoint) continue;
+      const Table& t = c.tables[st.table];
+      auto& table_rows = rows[st.table];
+      auto& out = lines[st.table];
+      const auto deleted = [&](const std::vector<Value>& row) {
+        const json key = key_of(t, row);
+        out.push_back("d " + key.dump() + (t.full_identity ? " " + image(t, row, s).dump() : ""));
+        if (s.tombstones) out.push_back("tombstone " + key.dump());
+      };
+      switch (st.kind) {
+        case StatementKind::Insert:
+          for (const auto& row : st.rows) {
+            table_rows[key_json_text(t, row)] = row;
+            out.push_back("c " + key_of(t, row).dump() + " " + image(t, row, s).dump());
+          }
+          break;
+        case StatementKind::Update: {
+          const auto it = table_rows.find(key_json_text(t, st.key));
+          if (it == table_rows.end()) break;  // no such row: UPDATE 0
+          std::vector<bool> unknown(t.columns.size(), false);
+          for (size_t i = 0; i < t.columns.size(); ++i) {
+            // An unchanged out-of-line value is not in the WAL under DEFAULT: Debezium sends a
+            // placeholder for it.
+            unknown[i] = t.columns[i].type == ColumnType::LargeText && !t.full_identity;
+          }
+          for (const auto& [column, value] : st.set) {
+            it->second[column] = value;
+            unknown[column] = false;
+          }
+          if (!skip_updates)
+            out.push_back("u " + key_of(t, it->second).dump() + " " +
+                          image(t, it->second, s, unknown).dump());
+          break;
+        }
+        case StatementKind::Delete: {
+          const auto it = table_rows.find(key_json_text(t, st.key));
+          if (it == table_rows.end()) break;
+          deleted(it->second);
+          table_rows.erase(it);
+          break;
+        }
+        case StatementKind::KeyUpdate: {
+          const auto it = table_rows.find(key_json_text(t, st.key));
+          if (it == table_rows.end()) break;
+          std::vector<Value> moved = it->second;
+          for (const auto& [column, value] : st.set) moved[column] = value;
+          deleted(it->second);
+          table_rows.erase(it);
+          table_rows[key_json_text(t, moved)] = moved;
+          out.push_back("c " + key_of(t, moved).dump() + " " + image(t, moved, s).dump());
+          break;
+        }
+      }
+    }
+  }
+  return lines;
+}
+
+// Whether `expect final-state` can hold the events' last image of such a column to SELECT:
+// the harness compares row_to_json's values (and their text, where events carry text).
+bool rendering_predicted(ColumnType type, const Settings& settings, bool full_identity) {
+  switch (type) {
+    case ColumnType::Numeric:
+      return settings.decimal_mode != "precise";
+    case ColumnType::Timestamptz:
+    case ColumnType::Jsonb:
+    case ColumnType::Bytea:
+      return false;
+    case ColumnType::LargeText:  // an untouched out-of-line value: a placeholder under DEFAULT
+      return full_identity;
+    default:
+      return true;
+  }
+}
+
+std::string statement_sql(const Table& t, const Statement& st) {
+  switch (st.kind) {
+    case StatementKind::Insert: {
+      std::string values;
+      for (const auto& row : st.rows) {
+        std::string one;
+        for (const auto& v : row) one += (one.empty() ? "" : ", ") + v.sql;
+        values += (values.empty() ? "(" : ", (") + one + ")";
+      }
+      return "INSERT INTO " + t.name + " VALUES " + values + ";";
+    }
+    case StatementKind::Update:
+    case StatementKind::KeyUpdate: {
+      std::string set;
+      for (const auto& [column, value] : st.set)
+        set += (set.empty() ? "" : ", ") + t.columns[column].name + " = " + value.sql;
+      return "UPDATE " + t.name + " SET " + set + " WHERE " + where_key(t, st.key) + ";";
+    }
+    case StatementKind::Delete:
+      return "DELETE FROM " + t.name + " WHERE " + where_key(t, st.key) + ";";
+  }
+  return "";
+}
+
+}  // namespace
+
+const std::vector<ColumnType>& all_column_types() {
+  static const std::vector<ColumnType> types = values_in(kTypes);
+  return types;
+}
+
+std::string type_name(ColumnType type) {
+  return name_in(kTypes, type);
+}
+
+std::string statement_name(StatementKind kind) {
+  return name_in(kStatements, kind);
+}
+
+std::string sql_type(ColumnType type) {
+  switch (type) {
+    case ColumnType::Int:
+      return "int";
+    case ColumnType::BigInt:
+      return "bigint";
+    case ColumnType::Text:
+    case ColumnType::LargeText:
+      return "text";
+    case ColumnType::Boolean:
+      return "boolean";
+    case ColumnType::Numeric:
+      return "numeric(10,2)";
+    case ColumnType::Timestamptz:
+      return "timestamptz";
+    case ColumnType::Jsonb:
+      return "jsonb";
+    case ColumnType::Bytea:
+      return "bytea";
+    case ColumnType::TextArray:
+      return "text[]";
+  }
+  return "text";
+}
+
+json Settings::as_json() const {
+  // Only what differs from the base connector (debezium/customer-cdc.json): the oracle takes
+  // the base's settings as the harness's, so a base that differs is a planted defect.
+  json out = json::object();
+  if (!tombstones) out["tombstones.on.delete"] = "false";
+  if (skipped_operations != "none") out["skipped.operations"] = skipped_operations;
+  if (decimal_mode != "precise") out["decimal.handling.mode"] = decimal_mode;
+  return out;
+}
+
+std::vector<std::string> Settings::changed() const {
+  std::vector<std::string> out;
+  if (!tombstones) out.push_back("tombstones.on.delete=false");
+  if (skipped_operations != "none") out.push_back("skipped.operations=" + skipped_operations);
+  if (decimal_mode != "precise") out.push_back("decimal.handling.mode=" + decimal_mode);
+  return out;
+}
+
+size_t Case::statement_count() const {
+  size_t n = 0;
+  for (const auto& tx : transactions) n += tx.statements.size();
+  return n;
+}
+
+size_t expected_event_count(const Case& c) {
+  size_t n = 0;
+  for (const auto& lines : expected_events(c)) n += lines.size();
+  return n;
+}
+
+size_t scenario_steps(const Case& c) {
+  // set-up, cleanup, connector, the transactions, the faults, and per table its expectations
+  const bool final_state = c.final_state && c.settings.skipped_operations == "none";
+  return 3 + c.transactions.size() + c.faults.size() + c.tables.size() * (final_state ? 2 : 1);
+}
+
+std::string scenario_file_text(const Case& c) {
+  std::string out = c.header;
+  std::string setup, cleanup = "DROP PUBLICATION IF EXISTS " + publication(c) + ";\n", include_list,
+                     names;
+  for (const auto& t : c.tables) {
+    std::string columns, key;
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      columns += t.columns[i].name + " " + sql_type(t.columns[i].type) + ", ";
+      if (i < t.key_columns) key += (i ? ", " : "") + t.columns[i].name;
+    }
+    setup += "CREATE TABLE " + t.name + " (" + columns + "PRIMARY KEY (" + key + "));\n";
+    if (t.full_identity) setup += "ALTER TABLE " + t.name + " REPLICA IDENTITY FULL;\n";
+    setup += "GRANT SELECT ON " + t.name + " TO ${debezium_user};\n";
+    cleanup += "DROP TABLE IF EXISTS " + t.name + ";\n";
+    include_list += (include_list.empty() ? "" : ",") + qualified(t);
+    names += (names.empty() ? "" : ", ") + t.name;
+  }
+  setup += "CREATE PUBLICATION " + publication(c) + " FOR TABLE " + names + ";\n";
+  out += "sql\n" + setup + "\ncleanup\n" + cleanup + "\n";
+  json settings = c.settings.as_json();
+  settings["table.include.list"] = include_list;
+  settings["publication.name"] = publication(c);
+  out += "connector register\n" + settings.dump() + "\n\n";
+  for (size_t i = 0; i < c.transactions.size(); ++i) {
+    const auto& tx = c.transactions[i];
+    out += "sql\nBEGIN;\n";
+    for (const auto& st : tx.statements) {
+      const std::string sql = statement_sql(c.tables[st.table], st);
+      if (st.rolled_back_to_savepoint) {
+        out += "SAVEPOINT s;\n" + sql + "\nROLLBACK TO SAVEPOINT s;\n";
+      } else {
+        out += sql + "\n";
+      }
+    }
+    out += tx.rollback ? "ROLLBACK;\n\n" : "COMMIT;\n\n";
+    if (i < c.faults.size()) out += "fault " + c.faults[i] + "\n\n";
+  }
+  const auto lines = expected_events(c);
+  // After a fault a change may come twice (Debezium's at-least-once): allowed, counted.
+  const std::string duplicates = c.faults.empty() ? "" : " allow-duplicates";
+  for (size_t i = 0; i < c.tables.size(); ++i) {
+    const auto& t = c.tables[i];
+    if (lines[i].empty()) {
+      out += "expect no-events table=" + qualified(t) + "\n\n";
+    } else {
+      out += "expect events table=" + qualified(t) + duplicates + "\n";
+      for (const auto& line : lines[i]) out += line + "\n";
+      out += "\n";
+    }
+    // Events that skip an operation cannot rebuild the table: no final state is owed then.
+    if (c.final_state && c.settings.skipped_operations == "none") {
+      // Columns whose rendering the oracle does not predict are left out here too.
+      std::string ignore;
+      for (const auto& column : t.columns) {
+        if (!rendering_predicted(column.type, c.settings, t.full_identity))
+          ignore += (ignore.empty() ? " ignore=" : ",") + column.name;
+      }
+      out += "expect final-state table=" + qualified(t) + ignore + "\n\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace cdc::explore

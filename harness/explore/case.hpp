@@ -1,0 +1,102 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cdc::explore {
+
+// A generated case: tables, the connector settings they are captured with, and transactions
+// on them. Everything explore runs, shrinks and writes as a scenario file is this value.
+
+enum class ColumnType {
+  Int,
+  BigInt,
+  Text,
+  Boolean,
+  Numeric,      // numeric(10,2): predicted unless decimal.handling.mode=precise
+  Timestamptz,  // rendering depends on time settings: not predicted
+  Jsonb,        // a JSON text as Postgres normalises it: not predicted
+  Bytea,        // base64 or hex by binary.handling.mode: not predicted
+  TextArray,
+  LargeText,  // > 8 kB, stored out of line (TOAST)
+};
+const std::vector<ColumnType>& all_column_types();
+std::string sql_type(ColumnType type);
+std::string type_name(ColumnType type);  // "int", "large-text", …: for the coverage table
+
+// A value as SQL writes it and as the oracle expects it in an event. `predicted` false: the
+// oracle does not say how Debezium renders it (declared, not guessed): the event line says
+// {"$any": true} there, and `expect final-state` compares it with SELECT instead.
+struct Value {
+  std::string sql{};
+  nlohmann::json json{};
+  bool predicted = true;
+};
+
+struct Column {
+  std::string name{};
+  ColumnType type = ColumnType::Int;
+};
+
+struct Table {
+  std::string name{};             // unqualified, carries ${run}
+  std::vector<Column> columns{};  // the key's first
+  size_t key_columns = 1;
+  bool full_identity = false;  // REPLICA IDENTITY FULL, else DEFAULT
+};
+
+enum class StatementKind { Insert, Update, Delete, KeyUpdate };
+std::string statement_name(StatementKind kind);
+
+// One statement on one row (an insert may carry several rows: a multi-row INSERT).
+struct Statement {
+  StatementKind kind = StatementKind::Insert;
+  size_t table = 0;
+  std::vector<std::vector<Value>> rows{};       // insert: whole rows; update: the key, then
+                                                // (column, value) pairs as a row of changes
+  std::vector<Value> key{};                     // update, delete, key update: the row's key
+  std::vector<std::pair<size_t, Value>> set{};  // update: columns set; key update: new key
+  bool rolled_back_to_savepoint = false;        // inside SAVEPOINT … ROLLBACK TO SAVEPOINT
+};
+
+struct Transaction {
+  std::vector<Statement> statements{};
+  bool rollback = false;
+};
+
+// Connector settings from a declared space, each with the rule it implies for the oracle.
+struct Settings {
+  bool tombstones = true;                    // tombstones.on.delete
+  std::string skipped_operations = "none";   // none, u, d
+  std::string decimal_mode = "precise";      // precise (not predicted), string, double
+  nlohmann::json as_json() const;            // the `connector register` body's settings
+  std::vector<std::string> changed() const;  // those not at the harness's default
+};
+
+struct Case {
+  uint64_t seed = 0;
+  int index = 0;
+  std::vector<Table> tables{};
+  std::vector<Transaction> transactions{};
+  Settings settings{};
+  std::vector<std::string> faults{};  // catalogue faults, one after each of the first transactions
+  bool final_state = true;            // `expect final-state` per table
+  std::string header{};               // comment lines on top (seed, version set, size)
+
+  size_t statement_count() const;
+};
+
+// The case as a scenario file: set-up, cleanup, connector, one `sql` step per transaction
+// (a fault step after the first ones when it has faults), then per table `expect events`
+// with the events the oracle derives from the transactions and the settings, and
+// `expect final-state`.
+std::string scenario_file_text(const Case& c);
+// How many steps that file has.
+size_t scenario_steps(const Case& c);
+// How many events its expectations name (tombstones included).
+size_t expected_event_count(const Case& c);
+
+}  // namespace cdc::explore

@@ -1,0 +1,241 @@
+#include "harness/explore/explore_run.hpp"
+
+#include <cstdio>
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/common/files.hpp"
+#include "harness/common/text.hpp"
+#include "harness/explore/shrink.hpp"
+#include "harness/scenario_file/scenario_runner.hpp"
+
+namespace cdc::explore {
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string digest(const std::string& text) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a: a case's fingerprint, not a secret
+  for (const unsigned char ch : text) h = (h ^ ch) * 1099511628211ULL;
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+std::string header(const Case& c, const ExploreOptions& o, const std::string& what) {
+  std::string settings;
+  for (const auto& s : c.settings.changed()) settings += (settings.empty() ? "" : ", ") + s;
+  return "# cdc-harness explore --seed " + std::to_string(c.seed) + ": case " +
+         std::to_string(c.index) + (what.empty() ? "" : ", " + what) + "\n# version set " +
+         (o.versions.empty() ? std::string("default") : o.versions) + "; " +
+         std::to_string(c.tables.size()) + " tables, " + std::to_string(c.transactions.size()) +
+         " transactions, " + std::to_string(c.statement_count()) + " statements" +
+         (c.faults.empty() ? "" : ", faults " + c.faults.front()) +
+         (settings.empty() ? "" : "; settings " + settings) + "\n\n";
+}
+
+void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
+  for (const auto& t : c.tables) {
+    for (const auto& col : t.columns) ++coverage["type " + type_name(col.type)];
+    ++coverage[t.key_columns > 1 ? "key composite" : "key single"];
+    ++coverage[t.full_identity ? "replica identity FULL" : "replica identity DEFAULT"];
+  }
+  for (const auto& tx : c.transactions) {
+    if (tx.rollback) ++coverage["transaction rolled back"];
+    if (tx.statements.size() > 1) ++coverage["transaction of several statements"];
+    for (const auto& s : tx.statements) {
+      ++coverage["statement " + statement_name(s.kind)];
+      if (s.rows.size() > 1) ++coverage["statement multi-row insert"];
+      if (s.rolled_back_to_savepoint) ++coverage["statement rolled back to a savepoint"];
+    }
+  }
+  ++coverage["setting tombstones.on.delete=" +
+             std::string(c.settings.tombstones ? "true" : "false")];
+  ++coverage["setting skipped.operations=" + c.settings.skipped_operations];
+  ++coverage["setting decimal.handling.mode=" + c.settings.decimal_mode];
+  for (const auto& f : c.faults) ++coverage["fault " + f];
+}
+
+std::string first_lines(const std::string& text, size_t lines) {
+  size_t at = 0;
+  for (size_t i = 0; i < lines && at != std::string::npos; ++i) {
+    at = text.find('\n', at == 0 ? 0 : at + 1);
+  }
+  return at == std::string::npos ? text : text.substr(0, at);
+}
+
+std::string kinds_text(const std::set<std::string>& kinds) {
+  std::string out;
+  for (const auto& k : kinds) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+}  // namespace
+
+ExploreResult run_exploration(ScenarioStack* stack, const ExploreOptions& o,
+                              const Progress& progress) {
+  ExploreResult result;
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + o.budget;
+  fs::create_directories(o.out / "cases");
+  // One case run: its kinds when it failed (an empty set: passed).
+  const auto run = [&](const Case& c, const fs::path& file, std::string* failure) {
+    write_file(file, scenario_file_text(c));
+    const ScenarioOutcome outcome = run_scenario_file(file, *stack, false, Progress(true));
+    if (outcome.passed) return std::set<std::string>{};
+    if (failure) *failure = outcome.failure;
+    return outcome.kinds.empty() ? std::set<std::string>{"error"} : outcome.kinds;
+  };
+  std::set<std::set<std::string>> shrunk_kinds;
+  for (int i = 1;; ++i) {
+    if (o.cases > 0 ? i > o.cases : std::chrono::steady_clock::now() >= deadline) break;
+    Case c = generate_case(o.seed, i, o.space);
+    c.header = header(c, o, "");
+    const fs::path file = o.out / "cases" / ("case-" + std::to_string(i) + ".cdc");
+    result.case_digests.push_back(digest(scenario_file_text(c)));
+    note_coverage(c, result.coverage);
+    result.events_expected += expected_event_count(c);
+    ++result.cases;
+    if (stack == nullptr) {
+      write_file(file, scenario_file_text(c));
+      continue;
+    }
+    std::string failure;
+    const auto kinds = run(c, file, &failure);
+    progress.stage("explore", std::to_string(result.cases) + " cases, " +
+                                  std::to_string(result.events_expected) + " events expected, " +
+                                  std::to_string(result.findings.size()) + " failures; case " +
+                                  std::to_string(i) +
+                                  (kinds.empty() ? " passed" : " failed: " + kinds_text(kinds)));
+    if (kinds.empty()) continue;
+    Finding f;
+    f.case_index = i;
+    f.kinds = kinds;
+    f.failure = first_lines(failure, 6);
+    f.original_file = file;
+    f.original_steps = scenario_steps(c);
+    f.original_statements = c.statement_count();
+    f.found_after_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    f.minimal_file = o.out / "findings" / ("case-" + std::to_string(i) + "-minimal.cdc");
+    if (!shrunk_kinds.insert(kinds).second) {
+      f.minimal_file.clear();  // a failure of kinds already shrunk: the first one stands for it
+      result.findings.push_back(f);
+      continue;
+    }
+    fs::create_directories(o.out / "findings");
+    const fs::path candidate_file = o.out / "findings" / "candidate.cdc";
+    progress.stage("explore", "case " + std::to_string(i) + " failed (" + kinds_text(kinds) +
+                                  "): shrinking it, for up to " +
+                                  std::to_string(o.shrink_budget.count()) + " s");
+    const Shrunk shrunk = shrink(
+        c, [&](const Case& smaller) { return run(smaller, candidate_file, nullptr) == kinds; },
+        std::chrono::steady_clock::now() + o.shrink_budget);
+    fs::remove(candidate_file);
+    Case minimal = shrunk.minimal;
+    minimal.header =
+        header(minimal, o,
+               "shrunk from " + std::to_string(f.original_steps) + " steps (" +
+                   std::to_string(f.original_statements) +
+                   " statements) to the smallest that still fails with " + kinds_text(kinds)) +
+        "# replay: cdc-harness run" +
+        (o.replay_connector.empty() ? "" : " --connector " + o.replay_connector) + " " +
+        f.minimal_file.string() + "\n\n";
+    f.minimal_steps = scenario_steps(minimal);
+    f.minimal_statements = minimal.statement_count();
+    f.shrink_runs = shrunk.tried;
+    f.shrink_finished = shrunk.finished;
+    // The file on its own, as a user would replay it.
+    f.reproduced = run(minimal, f.minimal_file, nullptr) == kinds;
+    f.replay = "cdc-harness run" +
+               (o.replay_connector.empty() ? std::string() : " --connector " + o.replay_connector) +
+               " " + f.minimal_file.string();
+    progress.stage("explore", "case " + std::to_string(i) + ": " +
+                                  std::to_string(f.original_steps) + " steps shrunk to " +
+                                  std::to_string(f.minimal_steps) + " in " +
+                                  std::to_string(shrunk.tried) + " runs; " +
+                                  (f.reproduced ? "the file fails on its own" : "NOT reproduced") +
+                                  ": " + f.minimal_file.string());
+    result.findings.push_back(f);
+  }
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+void write_explore_report(const ExploreResult& r, const ExploreOptions& o) {
+  json findings = json::array();
+  for (const auto& f : r.findings) {
+    findings.push_back({{"case", f.case_index},
+                        {"kinds", f.kinds},
+                        {"failure", f.failure},
+                        {"original_file", f.original_file.string()},
+                        {"original_steps", f.original_steps},
+                        {"original_statements", f.original_statements},
+                        {"minimal_file", f.minimal_file.string()},
+                        {"minimal_steps", f.minimal_steps},
+                        {"minimal_statements", f.minimal_statements},
+                        {"found_after_s", f.found_after_s},
+                        {"shrink_runs", f.shrink_runs},
+                        {"shrink_finished", f.shrink_finished},
+                        {"reproduced", f.reproduced},
+                        {"replay", f.replay}});
+  }
+  const json doc = {{"seed", o.seed},
+                    {"budget_s", o.budget.count()},
+                    {"versions", o.versions.empty() ? "default" : o.versions},
+                    {"cases", r.cases},
+                    {"events_expected", r.events_expected},
+                    {"case_digests", r.case_digests},
+                    {"coverage", r.coverage},
+                    {"findings", findings},
+                    {"seconds", r.seconds}};
+  write_file(o.out / "explore.json", doc.dump(2) + "\n");
+
+  std::string md = "# cdc-harness explore --seed " + std::to_string(o.seed) + "\n\n" +
+                   std::to_string(r.cases) + " cases in " +
+                   std::to_string(static_cast<int>(r.seconds)) + " s, " +
+                   std::to_string(r.events_expected) + " events expected, " +
+                   std::to_string(r.findings.size()) + " failing.\n\n## Failures\n\n";
+  if (r.findings.empty()) md += "None.\n";
+  for (const auto& f : r.findings) {
+    md += "- case " + std::to_string(f.case_index) + " (" + kinds_text(f.kinds) + ", found after " +
+          std::to_string(static_cast<int>(f.found_after_s)) + " s): ";
+    if (f.minimal_file.empty()) {
+      md += "the same kinds as an earlier failure; not shrunk\n";
+      continue;
+    }
+    md += std::to_string(f.original_steps) + " steps shrunk to " + std::to_string(f.minimal_steps) +
+          " in " + std::to_string(f.shrink_runs) + " runs" +
+          (f.shrink_finished ? "" : " (the shrink budget ended it)") + ", " +
+          (f.reproduced ? "fails on its own" : "did NOT fail on its own") + ": `" + f.replay +
+          "`\n";
+  }
+  md += "\n## What was generated\n\n| what | times |\n|---|---:|\n";
+  for (const auto& [what, n] : r.coverage) md += "| " + what + " | " + std::to_string(n) + " |\n";
+  write_file(o.out / "explore.md", md);
+
+  std::string rows;
+  for (const auto& [what, n] : r.coverage)
+    rows += "<tr><td>" + what + "</td><td>" + std::to_string(n) + "</td></tr>";
+  std::string failures;
+  for (const auto& f : r.findings)
+    failures += "<li>case " + std::to_string(f.case_index) + ": " + kinds_text(f.kinds) +
+                (f.minimal_file.empty()
+                     ? ""
+                     : " &mdash; <a href=\"" + fs::relative(f.minimal_file, o.out).string() +
+                           "\">minimal file</a> (" + std::to_string(f.minimal_steps) + " steps)") +
+                "</li>";
+  write_file(o.out / "index.html",
+             "<!doctype html><meta charset=utf-8><title>cdc-harness explore</title><h1>explore "
+             "--seed " +
+                 std::to_string(o.seed) + "</h1><p>" + std::to_string(r.cases) + " cases, " +
+                 std::to_string(r.events_expected) + " events expected, " +
+                 std::to_string(r.findings.size()) + " failing</p><h2>Failures</h2><ul>" +
+                 (failures.empty() ? "<li>none</li>" : failures) +
+                 "</ul><h2>What was generated</h2><table>" + rows + "</table>\n");
+}
+
+}  // namespace cdc::explore

@@ -1,0 +1,233 @@
+#include "harness/explore/generator.hpp"
+
+#include <algorithm>
+#include <map>
+#include <random>
+
+namespace cdc::explore {
+using nlohmann::json;
+
+namespace {
+
+class Draw {
+ public:
+  explicit Draw(uint64_t seed) : random_(seed) {}
+  size_t below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(random_() % n); }
+  bool chance(int percent) { return static_cast<int>(below(100)) < percent; }
+  int between(int lo, int hi) {
+    return lo + static_cast<int>(below(static_cast<size_t>(hi - lo + 1)));
+  }
+  std::string word() {
+    static const char* words[] = {"ann", "bob", "oslo", "paid",           "new",  "it's",
+                                  "x y", "",    "ÆØÅ",  "long-ish value", "null", "0"};
+    return words[below(sizeof words / sizeof *words)];
+  }
+
+ private:
+  std::mt19937_64 random_;
+};
+
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (const char ch : text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return out + "'";
+}
+
+// A value of `type` (NULL sometimes, unless it is a key column).
+Value draw_value(Draw& d, ColumnType type, bool key) {
+  if (!key && d.chance(10)) return {"NULL", nullptr, true};
+  switch (type) {
+    case ColumnType::Int: {
+      const int v = d.between(-1000, 100000);
+      return {std::to_string(v), v, true};
+    }
+    case ColumnType::BigInt: {
+      const int64_t v = static_cast<int64_t>(d.between(0, 1000000)) * 1000003LL;
+      return {std::to_string(v), v, true};
+    }
+    case ColumnType::Text: {
+      const std::string v = d.word();
+      return {quoted(v), v, true};
+    }
+    case ColumnType::Boolean: {
+      const bool v = d.chance(50);
+      return {v ? "true" : "false", v, true};
+    }
+    case ColumnType::Numeric: {
+      // A last digit that is not 0: "12.30" against "12.3" is left to final-state.
+      const int units = d.between(0, 99999), cents = d.between(1, 9) * 10 + d.between(1, 9);
+      const std::string text = std::to_string(units) + "." + std::to_string(cents);
+      return {text, nullptr, true};  // rendered by the oracle, per decimal.handling.mode
+    }
+    case ColumnType::Timestamptz:
+      return {"'2024-0" + std::to_string(d.between(1, 9)) + "-1" + std::to_string(d.between(0, 9)) +
+                  " 12:34:56.789+02'",
+              nullptr, false};
+    case ColumnType::Jsonb:
+      return {"'{\"a\": " + std::to_string(d.between(0, 9)) + ", \"b\": [1, \"x\"]}'", nullptr,
+              false};
+    case ColumnType::Bytea:
+      return {"'\\x" + std::string(d.chance(50) ? "deadbeef" : "00ff") + "'::bytea", nullptr,
+              false};
+    case ColumnType::TextArray: {
+      const std::string a = d.word(), b = d.word();
+      std::string sql = "ARRAY[" + quoted(a) + ", " + quoted(b) + "]::text[]";
+      return {sql, json::array({a, b}), true};
+    }
+    case ColumnType::LargeText: {
+      // Incompressible enough to go out of line: repeat() would compress into the row.
+      const int salt = d.between(0, 1 << 20);
+      const std::string sql = "(SELECT string_agg(md5(" + std::to_string(salt) +
+                              " || i::text), '') FROM generate_series(1, 400) i)";
+      return {sql, nullptr, false};
+    }
+  }
+  return {"NULL", nullptr, true};
+}
+
+Table draw_table(Draw& d, int index, const Space& space) {
+  Table t;
+  t.name = "explore_${run}_t" + std::to_string(index);
+  t.key_columns = d.chance(25) ? 2 : 1;
+  t.columns.push_back({"id", ColumnType::Int});
+  if (t.key_columns == 2) t.columns.push_back({"region", ColumnType::Text});
+  const int others = d.between(1, space.max_columns);
+  const auto& types = all_column_types();
+  for (int i = 0; i < others; ++i)
+    t.columns.push_back({"c" + std::to_string(i), types[d.below(types.size())]});
+  t.full_identity = d.chance(40);
+  return t;
+}
+
+// The rows the generator believes live, per table, to pick updates and deletes from.
+struct Live {
+  std::vector<std::vector<std::vector<Value>>> rows;  // table -> rows
+  std::vector<int> next_id;
+  std::vector<std::vector<std::vector<Value>>> deleted;  // keys to insert again
+};
+
+std::vector<Value> key_part(const Table& t, const std::vector<Value>& row) {
+  return {row.begin(), row.begin() + static_cast<std::ptrdiff_t>(t.key_columns)};
+}
+
+std::vector<Value> fresh_key(Draw& d, const Table& t, Live& live, size_t table) {
+  const int id = ++live.next_id[table];
+  std::vector<Value> key{{std::to_string(id), id, true}};
+  if (t.key_columns == 2) {
+    const std::string region = d.chance(50) ? "north" : "south";
+    key.push_back({"'" + region + "'", region, true});
+  }
+  return key;
+}
+
+std::vector<Value> draw_row(Draw& d, const Table& t, std::vector<Value> key) {
+  for (size_t i = t.key_columns; i < t.columns.size(); ++i)
+    key.push_back(draw_value(d, t.columns[i].type, false));
+  return key;
+}
+
+}  // namespace
+
+Case generate_case(uint64_t seed, int index, const Space& space) {
+  // One stream per case, from the seed and the case's number: cases never share draws.
+  Draw d(seed * 1000003ULL + static_cast<uint64_t>(index) * 7919ULL + 17ULL);
+  Case c;
+  c.seed = seed;
+  c.index = index;
+  c.settings.tombstones = !d.chance(25);
+  c.settings.skipped_operations = d.chance(15) ? "u" : "none";
+  const char* modes[] = {"precise", "string", "double"};
+  c.settings.decimal_mode = modes[d.below(3)];
+  const int tables = d.between(1, space.max_tables);
+  for (int i = 0; i < tables; ++i) c.tables.push_back(draw_table(d, i, space));
+
+  Live live;
+  live.rows.resize(c.tables.size());
+  live.deleted.resize(c.tables.size());
+  live.next_id.assign(c.tables.size(), 0);
+  const int transactions = d.between(1, space.max_transactions);
+  for (int x = 0; x < transactions; ++x) {
+    Transaction tx;
+    tx.rollback = d.chance(10);
+    const int statements = d.between(1, space.max_statements);
+    // Changes a rolled-back transaction (or savepoint) made are undone: work on a copy.
+    Live after = live;
+    for (int s = 0; s < statements; ++s) {
+      Statement st;
+      st.table = d.below(c.tables.size());
+      const Table& t = c.tables[st.table];
+      auto& rows = after.rows[st.table];
+      const int roll = static_cast<int>(d.below(100));
+      if (rows.empty() || roll < 40) {
+        st.kind = StatementKind::Insert;
+        const int count = d.chance(20) ? 2 : 1;
+        for (int r = 0; r < count; ++r) {
+          auto& gone = after.deleted[st.table];
+          std::vector<Value> key;
+          if (!gone.empty() && d.chance(30)) {  // a deleted key inserted again
+            key = gone.back();
+            gone.pop_back();
+          } else {
+            key = fresh_key(d, t, after, st.table);
+          }
+          st.rows.push_back(draw_row(d, t, key));
+        }
+      } else {
+        const size_t at = d.below(rows.size());
+        st.key = key_part(t, rows[at]);
+        if (roll < 75) {
+          st.kind = StatementKind::Update;
+          const size_t columns = t.columns.size() - t.key_columns;
+          const int changes = d.between(1, static_cast<int>(std::min<size_t>(columns, 2)));
+          for (int k = 0; k < changes; ++k) {
+            const size_t column = t.key_columns + d.below(columns);
+            if (std::any_of(st.set.begin(), st.set.end(),
+                            [&](const auto& p) { return p.first == column; }))
+              continue;
+            st.set.emplace_back(column, draw_value(d, t.columns[column].type, false));
+          }
+        } else if (roll < 90 || c.settings.skipped_operations == "u") {
+          st.kind = StatementKind::Delete;
+        } else {
+          st.kind = StatementKind::KeyUpdate;
+          const std::vector<Value> key = fresh_key(d, t, after, st.table);
+          st.set.emplace_back(0, key[0]);
+        }
+      }
+      st.rolled_back_to_savepoint = d.chance(10);
+      // What the statement leaves, unless a savepoint takes it back.
+      if (!st.rolled_back_to_savepoint) {
+        switch (st.kind) {
+          case StatementKind::Insert:
+            for (const auto& row : st.rows) rows.push_back(row);
+            break;
+          case StatementKind::Update:
+          case StatementKind::KeyUpdate:
+          case StatementKind::Delete: {
+            const auto it = std::find_if(rows.begin(), rows.end(), [&](const auto& row) {
+              for (size_t i = 0; i < t.key_columns; ++i)
+                if (row[i].sql != st.key[i].sql) return false;
+              return true;
+            });
+            if (it == rows.end()) break;
+            if (st.kind == StatementKind::Delete) {
+              after.deleted[st.table].push_back(key_part(t, *it));
+              rows.erase(it);
+            } else {
+              for (const auto& [column, value] : st.set) (*it)[column] = value;
+            }
+            break;
+          }
+        }
+      }
+      tx.statements.push_back(std::move(st));
+    }
+    if (!tx.rollback) live = std::move(after);
+    c.transactions.push_back(std::move(tx));
+  }
+  if (!space.faults.empty() && d.chance(50))
+    c.faults.push_back(space.faults[d.below(space.faults.size())]);
+  return c;
+}
+
+}  // namespace cdc::explore

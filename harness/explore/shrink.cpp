@@ -1,0 +1,144 @@
+#include "harness/explore/shrink.hpp"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+namespace cdc::explore {
+
+namespace {
+
+using Candidates = std::vector<Case>;
+
+Case without_table(const Case& c, size_t table) {
+  Case out = c;
+  out.tables.erase(out.tables.begin() + static_cast<std::ptrdiff_t>(table));
+  for (auto& tx : out.transactions) {
+    std::erase_if(tx.statements, [&](const Statement& s) { return s.table == table; });
+    for (auto& s : tx.statements)
+      if (s.table > table) --s.table;
+  }
+  std::erase_if(out.transactions, [](const Transaction& t) { return t.statements.empty(); });
+  return out;
+}
+
+Case without_column(const Case& c, size_t table, size_t column) {
+  Case out = c;
+  out.tables[table].columns.erase(out.tables[table].columns.begin() +
+                                  static_cast<std::ptrdiff_t>(column));
+  for (auto& tx : out.transactions) {
+    for (auto& s : tx.statements) {
+      if (s.table != table) continue;
+      for (auto& row : s.rows) row.erase(row.begin() + static_cast<std::ptrdiff_t>(column));
+      std::erase_if(s.set, [&](const auto& p) { return p.first == column; });
+      for (auto& p : s.set)
+        if (p.first > column) --p.first;
+    }
+    std::erase_if(tx.statements, [&](const Statement& s) {
+      return s.table == table && s.kind == StatementKind::Update && s.set.empty();
+    });
+  }
+  std::erase_if(out.transactions, [](const Transaction& t) { return t.statements.empty(); });
+  return out;
+}
+
+// Every smaller case one step away, the biggest cuts first.
+Candidates smaller(const Case& c) {
+  Candidates out;
+  if (!c.faults.empty()) {
+    Case none = c;
+    none.faults.clear();
+    out.push_back(none);
+  }
+  for (size_t t = 0; c.tables.size() > 1 && t < c.tables.size(); ++t)
+    out.push_back(without_table(c, t));
+  // Transactions: halves, quarters, … then one at a time (delta debugging's chunks).
+  const size_t n = c.transactions.size();
+  for (size_t chunk = n / 2; chunk >= 1; chunk /= 2) {
+    for (size_t from = 0; from < n; from += chunk) {
+      Case cut = c;
+      cut.transactions.erase(
+          cut.transactions.begin() + static_cast<std::ptrdiff_t>(from),
+          cut.transactions.begin() + static_cast<std::ptrdiff_t>(std::min(n, from + chunk)));
+      if (!cut.transactions.empty()) out.push_back(cut);
+    }
+    if (chunk == 1) break;
+  }
+  for (size_t x = 0; x < n; ++x) {
+    const auto& tx = c.transactions[x];
+    for (size_t s = 0; tx.statements.size() > 1 && s < tx.statements.size(); ++s) {
+      Case cut = c;
+      auto& statements = cut.transactions[x].statements;
+      statements.erase(statements.begin() + static_cast<std::ptrdiff_t>(s));
+      out.push_back(cut);
+    }
+    for (size_t s = 0; s < tx.statements.size(); ++s) {
+      if (tx.statements[s].kind == StatementKind::Insert && tx.statements[s].rows.size() > 1) {
+        Case cut = c;
+        cut.transactions[x].statements[s].rows.resize(1);
+        out.push_back(cut);
+      }
+    }
+  }
+  // Settings back to the harness's defaults, one at a time.
+  if (!c.settings.tombstones) {
+    Case d = c;
+    d.settings.tombstones = true;
+    out.push_back(d);
+  }
+  if (c.settings.skipped_operations != "none") {
+    Case d = c;
+    d.settings.skipped_operations = "none";
+    out.push_back(d);
+  }
+  if (c.settings.decimal_mode != "precise") {
+    Case d = c;
+    d.settings.decimal_mode = "precise";
+    out.push_back(d);
+  }
+  if (c.final_state && c.settings.skipped_operations == "none") {
+    Case d = c;
+    d.final_state = false;
+    out.push_back(d);
+  }
+  for (size_t t = 0; t < c.tables.size(); ++t) {
+    for (size_t col = c.tables[t].key_columns;
+         c.tables[t].columns.size() > c.tables[t].key_columns + 1 &&
+         col < c.tables[t].columns.size();
+         ++col)
+      out.push_back(without_column(c, t, col));
+    if (c.tables[t].full_identity) {
+      Case d = c;
+      d.tables[t].full_identity = false;
+      out.push_back(d);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Shrunk shrink(const Case& failing, const std::function<bool(const Case&)>& still_fails,
+              std::chrono::steady_clock::time_point deadline) {
+  Shrunk result{failing};
+  std::set<std::string> tried;  // files already run: a rejected cut is not run again
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (const Case& candidate : smaller(result.minimal)) {
+      if (!tried.insert(scenario_file_text(candidate)).second) continue;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        result.finished = false;
+        return result;
+      }
+      ++result.tried;
+      if (!still_fails(candidate)) continue;
+      ++result.accepted;
+      result.minimal = candidate;
+      progress = true;
+      break;  // start again from the smaller case
+    }
+  }
+  return result;
+}
+
+}  // namespace cdc::explore

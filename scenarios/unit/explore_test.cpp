@@ -1,0 +1,104 @@
+// explore's pure parts: the generator is a function of its seed, the oracle derives each
+// table's events from the transactions and the settings, and shrinking keeps only what the
+// failure needs.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "harness/explore/case.hpp"
+#include "harness/explore/generator.hpp"
+#include "harness/explore/shrink.hpp"
+
+namespace cdc::explore {
+namespace {
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(ExploreGenerator, TheSameSeedGivesTheSameCasesAndAnotherSeedOthers) {
+  const Space space;
+  for (int i = 1; i <= 20; ++i) {
+    EXPECT_EQ(scenario_file_text(generate_case(3, i, space)),
+              scenario_file_text(generate_case(3, i, space)));
+  }
+  int differ = 0;
+  for (int i = 1; i <= 20; ++i) {
+    differ += scenario_file_text(generate_case(3, i, space)) !=
+              scenario_file_text(generate_case(4, i, space));
+  }
+  EXPECT_GT(differ, 15);
+}
+
+// One table (id, name), the harness's settings: insert, update, key update, delete.
+Case hand_made() {
+  Case c;
+  Table t;
+  t.name = "t";
+  t.columns = {{"id", ColumnType::Int}, {"name", ColumnType::Text}};
+  c.tables = {t};
+  const auto v = [](int id) { return Value{std::to_string(id), id, true}; };
+  const auto s = [](const std::string& text) { return Value{"'" + text + "'", text, true}; };
+  Statement insert{StatementKind::Insert, 0, {{v(1), s("ann")}}};
+  Statement update{StatementKind::Update, 0, {}, {v(1)}, {{1, s("bob")}}};
+  Statement move{StatementKind::KeyUpdate, 0, {}, {v(1)}, {{0, v(5)}}};
+  Statement remove{StatementKind::Delete, 0, {}, {v(5)}};
+  c.transactions = {{{insert}}, {{update, move}}, {{remove}}};
+  return c;
+}
+
+TEST(ExploreOracle, DerivesEachEventFromTheTransactionsAndTheSettings) {
+  const std::string text = scenario_file_text(hand_made());
+  EXPECT_THAT(text, HasSubstr("c {\"id\":1} {\"id\":1,\"name\":\"ann\"}\n"
+                              "u {\"id\":1} {\"id\":1,\"name\":\"bob\"}\n"
+                              "d {\"id\":1}\ntombstone {\"id\":1}\n"
+                              "c {\"id\":5} {\"id\":5,\"name\":\"bob\"}\n"
+                              "d {\"id\":5}\ntombstone {\"id\":5}\n"));
+  EXPECT_THAT(text, HasSubstr("UPDATE t SET id = 5 WHERE id = 1;"));
+}
+
+TEST(ExploreOracle, SettingsChangeWhatIsOwed) {
+  Case c = hand_made();
+  c.settings.tombstones = false;
+  c.settings.skipped_operations = "u";
+  c.transactions[1].statements.pop_back();  // no key update when updates are skipped
+  const std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, Not(HasSubstr("\ntombstone ")));
+  EXPECT_THAT(text, Not(HasSubstr("\nu ")));
+  EXPECT_THAT(text, HasSubstr("\"skipped.operations\":\"u\""));
+}
+
+TEST(ExploreOracle, RolledBackWorkIsOwedNothing) {
+  Case c = hand_made();
+  c.transactions[1].rollback = true;
+  c.transactions[2].statements[0].key[0] = Value{"1", 1, true};
+  c.transactions[2].statements[0].rolled_back_to_savepoint = true;
+  const std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("ROLLBACK;"));
+  EXPECT_THAT(text, HasSubstr("ROLLBACK TO SAVEPOINT s;"));
+  EXPECT_THAT(text, Not(HasSubstr("\nu ")));
+  EXPECT_THAT(text, Not(HasSubstr("\nd ")));
+}
+
+// A "pipeline" that loses updates: the shrinker keeps an insert and the update after it,
+// and drops everything else it can.
+TEST(ExploreShrink, KeepsOnlyWhatTheFailureNeeds) {
+  Case big = generate_case(11, 2, Space{2, 5, 6, 3, {}});
+  big.settings.skipped_operations = "none";
+  const Case small = hand_made();
+  big.transactions.insert(big.transactions.begin(), small.transactions.begin(),
+                          small.transactions.end());
+  big.tables.insert(big.tables.begin(), small.tables.front());
+  for (size_t x = 3; x < big.transactions.size(); ++x)
+    for (auto& st : big.transactions[x].statements) ++st.table;
+  const auto loses_an_update = [](const Case& c) {
+    return scenario_file_text(c).find("\nu ") != std::string::npos;
+  };
+  ASSERT_TRUE(loses_an_update(big));
+  const Shrunk shrunk =
+      shrink(big, loses_an_update, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  EXPECT_TRUE(shrunk.finished);
+  EXPECT_LE(scenario_steps(shrunk.minimal), 6u) << scenario_file_text(shrunk.minimal);
+  EXPECT_EQ(shrunk.minimal.tables.size(), 1u);
+  EXPECT_FALSE(shrunk.minimal.final_state);
+}
+
+}  // namespace
+}  // namespace cdc::explore
