@@ -23,7 +23,8 @@ const EnumName<ColumnType> kTypes[] = {{ColumnType::Int, "int"},
 const EnumName<StatementKind> kStatements[] = {{StatementKind::Insert, "insert"},
                                                {StatementKind::Update, "update"},
                                                {StatementKind::Delete, "delete"},
-                                               {StatementKind::KeyUpdate, "key-update"}};
+                                               {StatementKind::KeyUpdate, "key-update"},
+                                               {StatementKind::Truncate, "truncate"}};
 
 const json kAny = json{{"$any", true}};
 
@@ -130,6 +131,11 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
           table_rows.erase(it);
           break;
         }
+        case StatementKind::Truncate:
+          // One event for the table, keyed by nothing (skipped.operations here never holds t).
+          table_rows.clear();
+          out.push_back("t null after=null source={\"table\": \"" + t.name + "\"}");
+          break;
         case StatementKind::KeyUpdate: {
           const auto it = table_rows.find(key_json_text(t, st.key));
           if (it == table_rows.end()) break;
@@ -184,6 +190,8 @@ std::string statement_sql(const Table& t, const Statement& st) {
     }
     case StatementKind::Delete:
       return "DELETE FROM " + t.name + " WHERE " + where_key(t, st.key) + ";";
+    case StatementKind::Truncate:
+      return "TRUNCATE " + t.name + ";";
   }
   return "";
 }

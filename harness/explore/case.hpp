@@ -48,7 +48,7 @@ struct Table {
   bool full_identity = false;  // REPLICA IDENTITY FULL, else DEFAULT
 };
 
-enum class StatementKind { Insert, Update, Delete, KeyUpdate };
+enum class StatementKind { Insert, Update, Delete, KeyUpdate, Truncate };
 std::string statement_name(StatementKind kind);
 
 // One statement on one row (an insert may carry several rows: a multi-row INSERT).

@@ -186,6 +186,9 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
               continue;
             st.set.emplace_back(column, draw_value(d, t.columns[column].type, false));
           }
+        } else if (roll >= 97) {
+          st.kind = StatementKind::Truncate;
+          st.key.clear();
         } else if (roll < 90 || c.settings.skipped_operations == "u") {
           st.kind = StatementKind::Delete;
         } else {
@@ -200,6 +203,10 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
         switch (st.kind) {
           case StatementKind::Insert:
             for (const auto& row : st.rows) rows.push_back(row);
+            break;
+          case StatementKind::Truncate:
+            for (const auto& row : rows) after.deleted[st.table].push_back(key_part(t, row));
+            rows.clear();
             break;
           case StatementKind::Update:
           case StatementKind::KeyUpdate:

@@ -77,6 +77,15 @@ TEST(ExploreOracle, RolledBackWorkIsOwedNothing) {
   EXPECT_THAT(text, Not(HasSubstr("\nd ")));
 }
 
+TEST(ExploreOracle, ATruncateIsOneEventForTheTableAndEmptiesIt) {
+  Case c = hand_made();
+  c.transactions[2].statements[0] = Statement{StatementKind::Truncate, 0};
+  const std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("TRUNCATE t;"));
+  EXPECT_THAT(text, HasSubstr("\nt null after=null source={\"table\": \"t\"}\n"));
+  EXPECT_THAT(text, Not(HasSubstr("\nd {\"id\":5}")));
+}
+
 // A "pipeline" that loses updates: the shrinker keeps an insert and the update after it,
 // and drops everything else it can.
 TEST(ExploreShrink, KeepsOnlyWhatTheFailureNeeds) {
