@@ -615,21 +615,26 @@ struct FilesRun {
   int failed = 0;
 };
 
-FilesRun run_files(const Options& options, const Progress& progress) {
-  // The connector the files' connectors start from: --connector if given, else the one the
-  // running stack's `up` registered, else debezium/customer-cdc.json.
+// Where scenario files run (`run`, `explore`). The connector their connectors start from:
+// --connector if given, else the one the running stack's `up` registered, else
+// debezium/customer-cdc.json.
+ScenarioStack scenario_stack(const Options& options, StackBackend& backend,
+                             const StackEndpoints& endpoints, const StackChoice& choice) {
   const bool connector_given = options.connector_file != default_connector_file();
+  return {backend, endpoints,
+          with_converter(!connector_given && fs::exists(RunDir(options.run_dir).connector())
+                             ? load_registered_connector(options.run_dir)
+                             : load_connector_config(options.connector_file),
+                         choice.converter, endpoints),
+          choice.run_id.empty() ? new_run_id() : choice.run_id, options.keep_topics};
+}
+
+FilesRun run_files(const Options& options, const Progress& progress) {
   FilesRun run;
   on_a_stack(
       options, progress,
       [&](StackBackend& backend, const StackEndpoints& endpoints, const StackChoice& choice) {
-        ScenarioStack stack{
-            backend, endpoints,
-            with_converter(!connector_given && fs::exists(RunDir(options.run_dir).connector())
-                               ? load_registered_connector(options.run_dir)
-                               : load_connector_config(options.connector_file),
-                           choice.converter, endpoints),
-            choice.run_id.empty() ? new_run_id() : choice.run_id, options.keep_topics};
+        ScenarioStack stack = scenario_stack(options, backend, endpoints, choice);
         for (const auto& file : options.scenario_files) {
           const ScenarioOutcome outcome = run_scenario_file(file, stack, options.record, progress);
           const std::string took = seconds_text(outcome.seconds);
@@ -746,8 +751,8 @@ int cmd_explore(const Options& options) {
                          "' in the catalogue: see `cdc-harness explore --help`");
     o.space.faults.push_back(fault);
   }
-  const bool connector_given = options.connector_file != default_connector_file();
-  if (connector_given) o.replay_connector = fs::absolute(options.connector_file).string();
+  if (options.connector_file != default_connector_file())
+    o.replay_connector = fs::absolute(options.connector_file).string();
   Progress progress;
   // An earlier exploration's cases and findings must not pass for this one's (only what
   // explore writes goes: --out may name a directory that holds other things).
@@ -761,13 +766,7 @@ int cmd_explore(const Options& options) {
     on_a_stack(
         options, progress,
         [&](StackBackend& backend, const StackEndpoints& endpoints, const StackChoice& choice) {
-          ScenarioStack stack{
-              backend, endpoints,
-              with_converter(!connector_given && fs::exists(RunDir(options.run_dir).connector())
-                                 ? load_registered_connector(options.run_dir)
-                                 : load_connector_config(options.connector_file),
-                             choice.converter, endpoints),
-              choice.run_id.empty() ? new_run_id() : choice.run_id, false};
+          ScenarioStack stack = scenario_stack(options, backend, endpoints, choice);
           result = explore::run_exploration(&stack, o, progress);
           return 0;
         });

@@ -126,14 +126,22 @@ void flag_run(CLI::App& app, Options& o) {
       });
 }
 
-void flag_chaos(CLI::App& app, Options& o) {
-  value_flag(app, "--faults", [&o](const std::string& v) { o.faults = v; });
+namespace {
+
+void flag_seed(CLI::App& app, Options& o) {
   value_flag(app, "--seed", [&o](const std::string& v) {
     char* end = nullptr;
     o.seed = std::strtoull(v.c_str(), &end, 10);
     if (v.empty() || *end != '\0')
       throw HarnessError("--seed needs a whole number, not '" + v + "'");
   });
+}
+
+}  // namespace
+
+void flag_chaos(CLI::App& app, Options& o) {
+  value_flag(app, "--faults", [&o](const std::string& v) { o.faults = v; });
+  flag_seed(app, o);
   value_flag(app, "--interval",
              [&o](const std::string& v) { o.interval_s = positive_int("--interval", v); });
   value_flag(app, "--liveness",
@@ -153,12 +161,7 @@ int duration_seconds(const std::string& flag, const std::string& v) {
 }  // namespace
 
 void flag_explore(CLI::App& app, Options& o) {
-  value_flag(app, "--seed", [&o](const std::string& v) {
-    char* end = nullptr;
-    o.seed = std::strtoull(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0')
-      throw HarnessError("--seed needs a whole number, not '" + v + "'");
-  });
+  flag_seed(app, o);
   value_flag(app, "--budget",
              [&o](const std::string& v) { o.budget_s = duration_seconds("--budget", v); });
   value_flag(app, "--shrink-budget", [&o](const std::string& v) {
