@@ -72,7 +72,7 @@ TEST_F(LostByDatabase, WithoutTheRetractionTheSameStreamIsThePipelinesLoss) {
 }
 
 // Postgres lost a commit, yet its event came: Debezium streamed what the database then lost
-// (logical decoding reads flushed WAL only, so this would be a defect): a phantom.
+// (we expect logical decoding to send only flushed WAL, so this would be a defect): a phantom.
 TEST_F(LostByDatabase, AnEventOfACommitPostgresLostIsAPhantom) {
   retract({732});
   const Verdict verdict = check(events_before(13));
