@@ -159,8 +159,20 @@ void ConnectorHandle::act(const char* verb, HttpResponse response) {
   }
 }
 
+void ConnectorHandle::act(const char* verb, const std::function<HttpResponse()>& request) {
+  // 409: a rebalance (another connector registered or removed meanwhile) left this worker's
+  // view stale for a moment; Connect asks for the request again.
+  cdc::wait_for("Kafka Connect to " + std::string(verb) + " connector " + name_, scaled(30s), [&] {
+    HttpResponse response = request();
+    if (response.status == 409)
+      return Probe<bool>::not_yet("HTTP 409: " + connect_error_message(response));
+    act(verb, std::move(response));
+    return Probe<bool>::ready(true);
+  });
+}
+
 void ConnectorHandle::pause() {
-  act("pause", connect_->put_json(path("/pause"), ""));
+  act("pause", [&] { return connect_->put_json(path("/pause"), ""); });
   wait_for(ConnectorState::Paused);
 }
 
@@ -170,21 +182,22 @@ void ConnectorHandle::resume() {
 }
 
 void ConnectorHandle::request_resume() {
-  act("resume", connect_->put_json(path("/resume"), ""));
+  act("resume", [&] { return connect_->put_json(path("/resume"), ""); });
 }
 
 void ConnectorHandle::restart() {
-  act("restart", connect_->post(path("/restart?includeTasks=true")));
+  act("restart", [&] { return connect_->post(path("/restart?includeTasks=true")); });
   wait_for(ConnectorState::Running);
 }
 
 void ConnectorHandle::restart_task(int task) {
-  act("restart a task of", connect_->post(path("/tasks/" + std::to_string(task) + "/restart")));
+  act("restart a task of",
+      [&] { return connect_->post(path("/tasks/" + std::to_string(task) + "/restart")); });
   wait_for(ConnectorState::Running);
 }
 
 void ConnectorHandle::stop() {
-  act("stop", connect_->put_json(path("/stop"), ""));
+  act("stop", [&] { return connect_->put_json(path("/stop"), ""); });
   wait_for(ConnectorState::Stopped);
 }
 

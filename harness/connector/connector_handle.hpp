@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -81,6 +82,8 @@ class ConnectorHandle {
  private:
   std::string path(std::string_view tail = "") const;
   void act(const char* verb, HttpResponse response);
+  // The same, asking again while Connect answers 409 (a rebalance), up to a deadline.
+  void act(const char* verb, const std::function<HttpResponse()>& request);
 
   std::string name_;
   std::unique_ptr<ConnectClient> connect_;
