@@ -32,16 +32,8 @@ std::string qualified(const Table& t) {
   return "public." + t.name;
 }
 
-std::string publication(const Case& c) {
-  (void)c;
-  return "explore_${run}_pub";
-}
-
-std::string key_json_text(const Table& t, const std::vector<Value>& row) {
-  json key = json::object();
-  for (size_t i = 0; i < t.key_columns; ++i) key[t.columns[i].name] = row[i].json;
-  return key.dump();
-}
+// One publication for a case's tables; ${run} makes it the file run's own.
+const char* const kPublication = "explore_${run}_pub";
 
 json key_of(const Table& t, const std::vector<Value>& row) {
   json key = json::object();
@@ -102,12 +94,12 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
       switch (st.kind) {
         case StatementKind::Insert:
           for (const auto& row : st.rows) {
-            table_rows[key_json_text(t, row)] = row;
+            table_rows[key_of(t, row).dump()] = row;
             out.push_back("c " + key_of(t, row).dump() + " " + image(t, row, s).dump());
           }
           break;
         case StatementKind::Update: {
-          const auto it = table_rows.find(key_json_text(t, st.key));
+          const auto it = table_rows.find(key_of(t, st.key).dump());
           if (it == table_rows.end()) break;  // no such row: UPDATE 0
           std::vector<bool> unknown(t.columns.size(), false);
           for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -125,7 +117,7 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
           break;
         }
         case StatementKind::Delete: {
-          const auto it = table_rows.find(key_json_text(t, st.key));
+          const auto it = table_rows.find(key_of(t, st.key).dump());
           if (it == table_rows.end()) break;
           deleted(it->second);
           table_rows.erase(it);
@@ -137,13 +129,13 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
           out.push_back("t null after=null source={\"table\": \"" + t.name + "\"}");
           break;
         case StatementKind::KeyUpdate: {
-          const auto it = table_rows.find(key_json_text(t, st.key));
+          const auto it = table_rows.find(key_of(t, st.key).dump());
           if (it == table_rows.end()) break;
           std::vector<Value> moved = it->second;
           for (const auto& [column, value] : st.set) moved[column] = value;
           deleted(it->second);
           table_rows.erase(it);
-          table_rows[key_json_text(t, moved)] = moved;
+          table_rows[key_of(t, moved).dump()] = moved;
           out.push_back("c " + key_of(t, moved).dump() + " " + image(t, moved, s).dump());
           break;
         }
@@ -274,8 +266,8 @@ size_t scenario_steps(const Case& c) {
 
 std::string scenario_file_text(const Case& c) {
   std::string out = c.header;
-  std::string setup, cleanup = "DROP PUBLICATION IF EXISTS " + publication(c) + ";\n", include_list,
-                     names;
+  std::string setup, cleanup = "DROP PUBLICATION IF EXISTS " + std::string(kPublication) + ";\n",
+                     include_list, names;
   for (const auto& t : c.tables) {
     std::string columns, key;
     for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -289,11 +281,11 @@ std::string scenario_file_text(const Case& c) {
     include_list += (include_list.empty() ? "" : ",") + qualified(t);
     names += (names.empty() ? "" : ", ") + t.name;
   }
-  setup += "CREATE PUBLICATION " + publication(c) + " FOR TABLE " + names + ";\n";
+  setup += "CREATE PUBLICATION " + std::string(kPublication) + " FOR TABLE " + names + ";\n";
   out += "sql\n" + setup + "\ncleanup\n" + cleanup + "\n";
   json settings = c.settings.as_json();
   settings["table.include.list"] = include_list;
-  settings["publication.name"] = publication(c);
+  settings["publication.name"] = std::string(kPublication);
   out += "connector register\n" + settings.dump() + "\n\n";
   for (size_t i = 0; i < c.transactions.size(); ++i) {
     const auto& tx = c.transactions[i];
