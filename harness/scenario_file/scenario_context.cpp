@@ -144,14 +144,62 @@ void ScenarioContext::no_body(const ScenarioStep& step) const {
 }
 
 struct ScenarioContext::Sessions {
-  std::map<std::string, std::unique_ptr<pqxx::connection>> by_name;
+  struct Session {
+    std::unique_ptr<pqxx::connection> conn;
+    bool in_transaction = false;  // a transaction block left open by its last step
+    size_t faults_seen = 0;       // faults started by then
+  };
+  std::map<std::string, Session> by_name;
 };
 
+namespace {
+
+// Whether the connection is inside a transaction block an earlier statement opened: there the
+// transaction began before this statement. An aborted block refuses every query: inside too.
+bool in_transaction_block(pqxx::connection& conn) {
+  try {
+    pqxx::nontransaction q(conn);
+    return q.exec1("SELECT transaction_timestamp() < statement_timestamp()")[0].as<bool>();
+  } catch (const pqxx::sql_error&) {
+    return true;
+  }
+}
+
+bool answers(pqxx::connection& conn) {
+  try {
+    pqxx::nontransaction q(conn);
+    q.exec("SELECT 1");
+    return true;
+  } catch (const pqxx::broken_connection&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 void ScenarioContext::exec_in_session(const std::string& session, const std::string& statements) {
-  auto& conn = sessions_->by_name[session];
-  if (!conn) conn = std::make_unique<pqxx::connection>(stack.endpoints.app.conninfo());
-  pqxx::nontransaction tx(*conn);
-  tx.exec(statements);
+  auto& s = sessions_->by_name[session];
+  // A fault since the session's last step may have taken its connection (a Postgres crash or
+  // restart): one that held no transaction connects again, as an application would; with a
+  // transaction open, that transaction is gone, and the step says so.
+  const size_t faults_now = fault_records.size() + faults.size();
+  if (s.conn && faults_now != s.faults_seen && !answers(*s.conn)) {
+    if (s.in_transaction)
+      throw pqxx::broken_connection("a fault took session " + session +
+                                    "'s connection while a transaction was open in it: that "
+                                    "transaction is gone (Postgres rolled it back)");
+    s.conn.reset();
+  }
+  s.faults_seen = faults_now;
+  if (!s.conn) s.conn = std::make_unique<pqxx::connection>(stack.endpoints.app.conninfo());
+  try {
+    pqxx::nontransaction tx(*s.conn);
+    tx.exec(statements);
+  } catch (const pqxx::sql_error&) {
+    s.in_transaction = in_transaction_block(*s.conn);
+    throw;
+  }
+  s.in_transaction = in_transaction_block(*s.conn);
 }
 
 RecordTopic& ScenarioContext::record_topic(const std::string& topic) {
