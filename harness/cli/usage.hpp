@@ -126,8 +126,8 @@ same cases.
   --budget D        explore until D has passed (90, 90s, 5m; default 5m)
   --shrink-budget D each failure's shrinking (default 2m)
   --cases N         N cases, whatever the budget
-  --faults LIST     catalogue faults a case may carry, after its first transaction (default
-                    none): {faults}
+  --faults LIST     catalogue faults a case may carry, after its first transaction or inside
+                    its second, held open across it (default none): {faults}
   --connector FILE  the base connector the cases' connectors derive from (a broken one is a
                     planted defect)
   --out DIR         cases/, findings/, explore.json, explore.md, index.html (default

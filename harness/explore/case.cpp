@@ -1,5 +1,6 @@
 #include "harness/explore/case.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "harness/common/enum_names.hpp"
@@ -258,10 +259,43 @@ size_t expected_event_count(const Case& c) {
   return n;
 }
 
+bool fault_fits_inside_a_transaction(const std::string& fault) {
+  return fault.rfind("postgres-", 0) != 0;
+}
+
+namespace {
+
+// Whether the oracle owes any event for the first `n` transactions.
+bool captured_before(const Case& c, size_t n) {
+  Case before = c;
+  before.faults.clear();
+  before.final_state = false;
+  before.transactions.resize(std::min(n, c.transactions.size()));
+  return expected_event_count(before) > 0;
+}
+
+// A crash or restart before Connect committed an offset takes the snapshot again: after the
+// first transaction the file waits for one, when it gave the connector an event to commit
+// (with nothing captured yet, a new snapshot reads nothing either).
+bool waits_for_a_committed_offset(const Case& c) {
+  return !c.faults.empty() && !c.transactions.empty() && captured_before(c, 1);
+}
+
+}  // namespace
+
+bool fault_inside(const Case& c, size_t i) {
+  return c.faults_inside && i < c.faults.size() && i + 1 < c.transactions.size() &&
+         fault_fits_inside_a_transaction(c.faults[i]) && captured_before(c, i + 1);
+}
+
 size_t scenario_steps(const Case& c) {
-  // set-up, cleanup, connector, the transactions, the faults, and per table its expectations
+  // set-up, cleanup, connector, the transactions, the faults (inside a transaction: its second
+  // half, a start and a heal), and per table its expectations
   const bool final_state = c.final_state && c.settings.skipped_operations == "none";
-  return 3 + c.transactions.size() + c.faults.size() + c.tables.size() * (final_state ? 2 : 1);
+  size_t inside = 0;
+  for (size_t i = 0; i < c.faults.size(); ++i) inside += fault_inside(c, i) ? 1 : 0;
+  return 3 + c.transactions.size() + c.faults.size() + 2 * inside +
+         (waits_for_a_committed_offset(c) ? 1 : 0) + c.tables.size() * (final_state ? 2 : 1);
 }
 
 std::string scenario_file_text(const Case& c) {
@@ -289,8 +323,15 @@ std::string scenario_file_text(const Case& c) {
   out += "connector register\n" + settings.dump() + "\n\n";
   for (size_t i = 0; i < c.transactions.size(); ++i) {
     const auto& tx = c.transactions[i];
-    out += "sql\nBEGIN;\n";
-    for (const auto& st : tx.statements) {
+    // A fault inside: the transaction stays open in a session of its own across its start.
+    const bool inside = i > 0 && fault_inside(c, i - 1);
+    const size_t split = inside ? (tx.statements.size() + 1) / 2 : tx.statements.size();
+    const std::string start =
+        inside ? "\nfault start " + c.faults[i - 1] + "\n\nsql session=open\n" : "";
+    out += inside ? "sql session=open\nBEGIN;\n" : "sql\nBEGIN;\n";
+    for (size_t s = 0; s < tx.statements.size(); ++s) {
+      if (s == split) out += start;
+      const auto& st = tx.statements[s];
       const std::string sql = statement_sql(c.tables[st.table], st);
       if (st.rolled_back_to_savepoint) {
         out += "SAVEPOINT s;\n" + sql + "\nROLLBACK TO SAVEPOINT s;\n";
@@ -298,8 +339,11 @@ std::string scenario_file_text(const Case& c) {
         out += sql + "\n";
       }
     }
+    if (split == tx.statements.size()) out += start;
     out += tx.rollback ? "ROLLBACK;\n\n" : "COMMIT;\n\n";
-    if (i < c.faults.size()) out += "fault " + c.faults[i] + "\n\n";
+    if (inside) out += "fault heal " + c.faults[i - 1] + "\n\n";
+    if (i == 0 && waits_for_a_committed_offset(c)) out += "connector wait-committed\n\n";
+    if (i < c.faults.size() && !fault_inside(c, i)) out += "fault " + c.faults[i] + "\n\n";
   }
   const auto lines = expected_events(c);
   // After a fault a change may come twice (Debezium's at-least-once): allowed, counted.

@@ -83,16 +83,28 @@ struct Case {
   std::vector<Transaction> transactions{};
   Settings settings{};
   std::vector<std::string> faults{};  // catalogue faults, one after each of the first transactions
-  bool final_state = true;            // `expect final-state` per table
-  std::string header{};               // comment lines on top (seed, version set, size)
+  // Fault i starts inside transaction i + 1 instead (after the first half of its statements,
+  // the transaction open in a session of its own) and heals after its COMMIT: a crash with a
+  // transaction in flight (see fault_inside).
+  bool faults_inside = false;
+  bool final_state = true;  // `expect final-state` per table
+  std::string header{};     // comment lines on top (seed, version set, size)
 
   size_t statement_count() const;
 };
 
+// Whether `fault` may start inside an open transaction: not when it takes Postgres down (the
+// transaction's session with it) or stops it (the rest of the transaction would wait on it).
+bool fault_fits_inside_a_transaction(const std::string& fault);
+// Whether fault i starts inside transaction i + 1: faults_inside, the fault fits, and the
+// oracle owes an event before it (a restart with no offset committed takes a new snapshot,
+// which would read that transaction's rows as op=r). Otherwise it goes after transaction i.
+bool fault_inside(const Case& c, size_t i);
+
 // The case as a scenario file: set-up, cleanup, connector, one `sql` step per transaction
-// (a fault step after the first ones when it has faults), then per table `expect events`
-// with the events the oracle derives from the transactions and the settings, and
-// `expect final-state`.
+// (a fault step after the first ones when it has faults, or `fault start` inside them and
+// `fault heal` after), then per table `expect events` with the events the oracle derives from
+// the transactions and the settings, and `expect final-state`.
 std::string scenario_file_text(const Case& c);
 // How many steps that file has.
 size_t scenario_steps(const Case& c);

@@ -32,7 +32,9 @@ std::string header(const Case& c, const ExploreOptions& o, const std::string& wh
          (o.versions.empty() ? std::string("default") : o.versions) + "; " +
          std::to_string(c.tables.size()) + " tables, " + std::to_string(c.transactions.size()) +
          " transactions, " + std::to_string(c.statement_count()) + " statements" +
-         (c.faults.empty() ? "" : ", faults " + c.faults.front()) +
+         (c.faults.empty() ? ""
+                           : ", faults " + c.faults.front() +
+                                 (fault_inside(c, 0) ? " (inside a transaction)" : "")) +
          (settings.empty() ? "" : "; settings " + settings) + "\n\n";
 }
 
@@ -55,7 +57,10 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
              std::string(c.settings.tombstones ? "true" : "false")];
   ++coverage["setting skipped.operations=" + c.settings.skipped_operations];
   ++coverage["setting decimal.handling.mode=" + c.settings.decimal_mode];
-  for (const auto& f : c.faults) ++coverage["fault " + f];
+  for (size_t i = 0; i < c.faults.size(); ++i) {
+    ++coverage["fault " + c.faults[i]];
+    if (fault_inside(c, i)) ++coverage["fault inside an open transaction"];
+  }
 }
 
 std::string first_lines(const std::string& text, size_t lines) {

@@ -232,8 +232,10 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
     if (!tx.rollback) live = std::move(after);
     c.transactions.push_back(std::move(tx));
   }
-  if (!space.faults.empty() && d.chance(50))
+  if (!space.faults.empty() && d.chance(50)) {
     c.faults.push_back(space.faults[d.below(space.faults.size())]);
+    c.faults_inside = fault_fits_inside_a_transaction(c.faults.back()) && d.chance(50);
+  }
   return c;
 }
 

@@ -48,7 +48,13 @@ Candidates smaller(const Case& c) {
   if (!c.faults.empty()) {
     Case none = c;
     none.faults.clear();
+    none.faults_inside = false;
     out.push_back(none);
+  }
+  if (c.faults_inside) {
+    Case after = c;  // the fault between transactions instead
+    after.faults_inside = false;
+    out.push_back(after);
   }
   for (size_t t = 0; c.tables.size() > 1 && t < c.tables.size(); ++t)
     out.push_back(without_table(c, t));

@@ -86,6 +86,73 @@ TEST(ExploreOracle, ATruncateIsOneEventForTheTableAndEmptiesIt) {
   EXPECT_THAT(text, Not(HasSubstr("\nd {\"id\":5}")));
 }
 
+// A fault after the first transaction: the file first waits for a committed offset (a crash
+// before one would take the snapshot again), and changes may come twice after it.
+TEST(ExploreFaults, AfterATransactionTheFileWaitsForACommittedOffsetFirst) {
+  Case c = hand_made();
+  c.faults = {"connect-crash"};
+  const std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("COMMIT;\n\nconnector wait-committed\n\nfault connect-crash\n"));
+  EXPECT_THAT(text, HasSubstr("expect events table=public.t allow-duplicates\n"));
+  EXPECT_EQ(scenario_steps(c), 3u + 3 + 2 + 2);
+}
+
+// Inside: the second transaction opens in a session of its own, the fault starts after its
+// first half and heals after its COMMIT.
+TEST(ExploreFaults, InsideATransactionItStartsAfterTheFirstHalfAndHealsAfterTheCommit) {
+  Case c = hand_made();
+  c.faults = {"kafka-crash"};
+  c.faults_inside = true;
+  ASSERT_TRUE(fault_inside(c, 0));
+  const std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("connector wait-committed\n\n"
+                              "sql session=open\nBEGIN;\nUPDATE t SET name = 'bob' WHERE id = 1;\n"
+                              "\nfault start kafka-crash\n\n"
+                              "sql session=open\nUPDATE t SET id = 5 WHERE id = 1;\nCOMMIT;\n\n"
+                              "fault heal kafka-crash\n"));
+  EXPECT_THAT(text, Not(HasSubstr("\nfault kafka-crash")));
+  EXPECT_EQ(scenario_steps(c), 3u + 3 + 1 + 1 + 2 + 2);
+}
+
+// Never inside for a fault that takes Postgres (and the open session) down, nor before
+// anything was captured: the restart would snapshot the transaction's rows as op=r.
+TEST(ExploreFaults, NotInsideWhenPostgresGoesDownOrNothingWasCapturedBefore) {
+  Case c = hand_made();
+  c.faults_inside = true;
+  c.faults = {"postgres-crash"};
+  EXPECT_FALSE(fault_inside(c, 0));
+  EXPECT_THAT(scenario_file_text(c),
+              HasSubstr("COMMIT;\n\nconnector wait-committed\n\nfault postgres-crash\n"));
+  c.faults = {"connect-crash"};
+  c.transactions.front().rollback = true;  // the first transaction leaves nothing to capture
+  EXPECT_FALSE(fault_inside(c, 0));
+  EXPECT_THAT(scenario_file_text(c), Not(HasSubstr("wait-committed")));
+  EXPECT_THAT(scenario_file_text(c), HasSubstr("ROLLBACK;\n\nfault connect-crash\n"));
+}
+
+TEST(ExploreFaults, TheGeneratorPutsSomeInsideAndTheShrinkerCanTakeThemOut) {
+  int inside = 0, postgres_inside = 0;
+  const Space space{2, 3, 6, 3, {"connect-crash", "postgres-crash"}};
+  for (int i = 1; i <= 60; ++i) {
+    const Case c = generate_case(5, i, space);
+    if (!c.faults.empty() && fault_inside(c, 0)) {
+      ++inside;
+      postgres_inside += c.faults.front() == "postgres-crash";
+    }
+  }
+  EXPECT_GT(inside, 0);
+  EXPECT_EQ(postgres_inside, 0);
+  Case c = hand_made();
+  c.faults = {"connect-crash"};
+  c.faults_inside = true;
+  // A "pipeline" that fails only while a transaction is open across the fault.
+  const auto fails = [](const Case& x) { return fault_inside(x, 0); };
+  const Shrunk shrunk =
+      shrink(c, fails, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  EXPECT_TRUE(fault_inside(shrunk.minimal, 0));
+  EXPECT_EQ(shrunk.minimal.transactions.size(), 2u);
+}
+
 // A "pipeline" that loses updates: the shrinker keeps an insert and the update after it,
 // and drops everything else it can.
 TEST(ExploreShrink, KeepsOnlyWhatTheFailureNeeds) {
