@@ -22,7 +22,10 @@ enum class ColumnType {
   Bytea,        // base64 or hex by binary.handling.mode: not predicted
   TextArray,
   LargeText,  // > 8 kB, stored out of line (TOAST)
+  Enum,       // the case's own enum type (kEnumType): its label, as text
 };
+// The enum type an Enum column has, created before the case's tables and dropped after.
+inline constexpr const char* kEnumType = "explore_${run}_mood";
 const std::vector<ColumnType>& all_column_types();
 std::string sql_type(ColumnType type);
 std::string type_name(ColumnType type);  // "int", "large-text", …: for the coverage table
@@ -69,9 +72,11 @@ struct Transaction {
 
 // Connector settings from a declared space, each with the rule it implies for the oracle.
 struct Settings {
-  bool tombstones = true;                    // tombstones.on.delete
-  std::string skipped_operations = "none";   // none, u, d
-  std::string decimal_mode = "precise";      // precise (not predicted), string, double
+  bool tombstones = true;                   // tombstones.on.delete
+  std::string skipped_operations = "none";  // none, u, d
+  std::string decimal_mode = "precise";     // precise (not predicted), string, double
+  // column.exclude.list: one column ("<table>.<column>", unqualified), left out of every image
+  std::string excluded_column{};
   nlohmann::json as_json() const;            // the `connector register` body's settings
   std::vector<std::string> changed() const;  // those not at the harness's default
 };

@@ -57,6 +57,8 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
              std::string(c.settings.tombstones ? "true" : "false")];
   ++coverage["setting skipped.operations=" + c.settings.skipped_operations];
   ++coverage["setting decimal.handling.mode=" + c.settings.decimal_mode];
+  ++coverage["setting column.exclude.list=" +
+             std::string(c.settings.excluded_column.empty() ? "none" : "a column")];
   for (size_t i = 0; i < c.faults.size(); ++i) {
     ++coverage["fault " + c.faults[i]];
     if (fault_inside(c, i)) ++coverage["fault inside an open transaction"];

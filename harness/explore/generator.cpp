@@ -74,6 +74,11 @@ Value draw_value(Draw& d, ColumnType type, bool key) {
       std::string sql = "ARRAY[" + quoted(a) + ", " + quoted(b) + "]::text[]";
       return {sql, json::array({a, b}), true};
     }
+    case ColumnType::Enum: {
+      static const char* labels[] = {"sad", "ok", "happy"};
+      const std::string v = labels[d.below(3)];
+      return {quoted(v), v, true};
+    }
     case ColumnType::LargeText: {
       // Incompressible enough to go out of line: repeat() would compress into the row.
       const int salt = d.between(0, 1 << 20);
@@ -140,6 +145,11 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
   c.settings.decimal_mode = modes[d.below(3)];
   const int tables = d.between(1, space.max_tables);
   for (int i = 0; i < tables; ++i) c.tables.push_back(draw_table(d, i, space));
+  if (d.chance(15)) {  // column.exclude.list: one of the first table's other columns
+    const Table& t = c.tables.front();
+    const size_t column = t.key_columns + d.below(t.columns.size() - t.key_columns);
+    c.settings.excluded_column = t.name + "." + t.columns[column].name;
+  }
 
   Live live;
   live.rows.resize(c.tables.size());

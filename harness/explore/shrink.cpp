@@ -102,6 +102,11 @@ Candidates smaller(const Case& c) {
     d.settings.decimal_mode = "precise";
     out.push_back(d);
   }
+  if (!c.settings.excluded_column.empty()) {
+    Case d = c;
+    d.settings.excluded_column.clear();
+    out.push_back(d);
+  }
   if (c.final_state && c.settings.skipped_operations == "none") {
     Case d = c;
     d.final_state = false;

@@ -86,6 +86,35 @@ TEST(ExploreOracle, ATruncateIsOneEventForTheTableAndEmptiesIt) {
   EXPECT_THAT(text, Not(HasSubstr("\nd {\"id\":5}")));
 }
 
+// An enum column: the case's type is created before its tables and dropped after them, and
+// a label arrives as its text.
+TEST(ExploreOracle, AnEnumIsTheCasesOwnTypeAndItsLabelArrivesAsText) {
+  Case c = hand_made();
+  c.tables[0].columns.push_back({"mood", ColumnType::Enum});
+  c.transactions = {
+      {{Statement{StatementKind::Insert,
+                  0,
+                  {{{"1", 1, true}, {"'x'", "x", true}, {"'happy'", "happy", true}}}}}}};
+  const std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("sql\nCREATE TYPE explore_${run}_mood AS ENUM ('sad', 'ok', "
+                              "'happy');\nCREATE TABLE t (id int, name text, mood "
+                              "explore_${run}_mood, PRIMARY KEY (id));\n"));
+  EXPECT_THAT(text,
+              HasSubstr("DROP TABLE IF EXISTS t;\nDROP TYPE IF EXISTS explore_${run}_mood;\n"));
+  EXPECT_THAT(text, HasSubstr("c {\"id\":1} {\"id\":1,\"mood\":\"happy\",\"name\":\"x\"}\n"));
+  EXPECT_THAT(scenario_file_text(hand_made()), Not(HasSubstr("CREATE TYPE")));
+}
+
+// column.exclude.list: the column is in no image, and final state leaves it out.
+TEST(ExploreOracle, AnExcludedColumnIsInNoImageAndLeftOutOfTheFinalState) {
+  Case c = hand_made();
+  c.settings.excluded_column = "t.name";
+  const std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("\"column.exclude.list\":\"public.t.name\""));
+  EXPECT_THAT(text, HasSubstr("c {\"id\":1} {\"id\":1}\nu {\"id\":1} {\"id\":1}\n"));
+  EXPECT_THAT(text, HasSubstr("expect final-state table=public.t ignore=name\n"));
+}
+
 // A fault after the first transaction: the file first waits for a committed offset (a crash
 // before one would take the snapshot again), and changes may come twice after it.
 TEST(ExploreFaults, AfterATransactionTheFileWaitsForACommittedOffsetFirst) {
