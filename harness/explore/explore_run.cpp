@@ -47,6 +47,9 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
   for (const auto& tx : c.transactions) {
     if (tx.rollback) ++coverage["transaction rolled back"];
     if (tx.statements.size() > 1) ++coverage["transaction of several statements"];
+    size_t rows = 0;
+    for (const auto& s : tx.statements) rows += s.rows.size();
+    if (rows >= 1000) ++coverage["transaction of 1,000 rows or more"];
     for (const auto& s : tx.statements) {
       ++coverage["statement " + statement_name(s.kind)];
       if (s.rows.size() > 1) ++coverage["statement multi-row insert"];

@@ -170,7 +170,9 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
       const int roll = static_cast<int>(d.below(100));
       if (rows.empty() || roll < 40) {
         st.kind = StatementKind::Insert;
-        const int count = d.chance(20) ? 2 : 1;
+        // Now and then a large transaction: one statement of more rows than Connect's default
+        // batch (max.batch.size 2048) may hold.
+        const int count = d.chance(20) ? 2 : d.chance(1) ? d.between(1000, 3000) : 1;
         for (int r = 0; r < count; ++r) {
           auto& gone = after.deleted[st.table];
           std::vector<Value> key;

@@ -79,10 +79,16 @@ Candidates smaller(const Case& c) {
       out.push_back(cut);
     }
     for (size_t s = 0; s < tx.statements.size(); ++s) {
-      if (tx.statements[s].kind == StatementKind::Insert && tx.statements[s].rows.size() > 1) {
+      const size_t rows = tx.statements[s].rows.size();
+      if (tx.statements[s].kind == StatementKind::Insert && rows > 1) {
         Case cut = c;
         cut.transactions[x].statements[s].rows.resize(1);
         out.push_back(cut);
+        if (rows > 3) {  // a large insert: half of it, when one row is not enough
+          cut.transactions[x].statements[s].rows = tx.statements[s].rows;
+          cut.transactions[x].statements[s].rows.resize(rows / 2);
+          out.push_back(cut);
+        }
       }
     }
   }

@@ -182,6 +182,28 @@ TEST(ExploreFaults, TheGeneratorPutsSomeInsideAndTheShrinkerCanTakeThemOut) {
   EXPECT_EQ(shrunk.minimal.transactions.size(), 2u);
 }
 
+// A failure that needs many rows in one transaction (say, more than a batch of 700): the
+// shrinker halves a large insert while it still fails (3,000 -> 1,500 -> 750).
+TEST(ExploreShrink, HalvesALargeInsertWhileItStillFails) {
+  Case c = hand_made();
+  auto& rows = c.transactions[0].statements[0].rows;
+  for (int id = 2; id <= 3000; ++id)
+    rows.push_back({{std::to_string(id), id, true}, {"'x'", "x", true}});
+  const auto needs_a_batch = [](const Case& x) {
+    size_t most = 0;
+    for (const auto& tx : x.transactions)
+      for (const auto& st : tx.statements) most = std::max(most, st.rows.size());
+    return most > 700;
+  };
+  const Shrunk shrunk =
+      shrink(c, needs_a_batch, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  size_t most = 0;
+  for (const auto& tx : shrunk.minimal.transactions)
+    for (const auto& st : tx.statements) most = std::max(most, st.rows.size());
+  EXPECT_EQ(most, 750u);
+  EXPECT_EQ(shrunk.minimal.transactions.size(), 1u);
+}
+
 // A "pipeline" that loses updates: the shrinker keeps an insert and the update after it,
 // and drops everything else it can.
 TEST(ExploreShrink, KeepsOnlyWhatTheFailureNeeds) {
