@@ -265,10 +265,12 @@ class NativeStack final : public StackBackend {
       std::getline(comm_file, comm);
       // (comm is cut at 15 characters: toxiproxy-server shows as toxiproxy-serve)
       if (comm != "java" && comm != "postgres" && comm != "toxiproxy-serve") continue;
-      if (!is_alive(pid, run_dir_.string())) continue;
+      // A path inside the directory, not its name's prefix: run/faults is not run/faults-2.
+      const std::string inside = (run_dir_ / "").string();
+      if (!is_alive(pid, inside)) continue;
       progress.stage("stack", "stopping stray " + comm + " (pid " + std::to_string(pid) +
                                   ") of this run directory");
-      stop_process(pid, run_dir_.string(), scaled(10s));
+      stop_process(pid, inside, scaled(10s));
     }
   }
 
