@@ -250,8 +250,10 @@ json Settings::as_json() const {
 
 std::vector<std::string> Settings::changed() const {
   std::vector<std::string> out;
-  for (const auto& [name, value] : as_json().items())
-    out.push_back(name + "=" + value.get<std::string>());
+  if (!tombstones) out.push_back("tombstones.on.delete=false");
+  if (skipped_operations != "none") out.push_back("skipped.operations=" + skipped_operations);
+  if (decimal_mode != "precise") out.push_back("decimal.handling.mode=" + decimal_mode);
+  if (!excluded_column.empty()) out.push_back("column.exclude.list=public." + excluded_column);
   return out;
 }
 
