@@ -223,17 +223,40 @@ void ConnectorHandle::wait_for(ConnectorState want) {
   });
 }
 
+namespace {
+
+// Whether `listed` (GET …/offsets) holds an offset past the initial snapshot.
+bool past_snapshot(const json& listed) {
+  for (const auto& entry : listed.value("offsets", json::array())) {
+    const json offset = entry.value("offset", json::object());
+    if (!offset.contains("snapshot") || offset.value("snapshot_completed", false)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void ConnectorHandle::wait_until_snapshot_committed() {
   cdc::wait_for("connector " + name_ + " to commit an offset past its initial snapshot",
                 scaled(60s), [&] {
                   const json listed = offsets();
-                  for (const auto& entry : listed.value("offsets", json::array())) {
-                    const json offset = entry.value("offset", json::object());
-                    if (!offset.contains("snapshot") || offset.value("snapshot_completed", false))
-                      return Probe<bool>::ready(true);
-                  }
+                  if (past_snapshot(listed)) return Probe<bool>::ready(true);
                   return Probe<bool>::not_yet(listed.dump().substr(0, 300));
                 });
+}
+
+void ConnectorHandle::wait_for_next_offset_commit() {
+  const json before = offsets();
+  cdc::wait_for(
+      "connector " + name_ + " to commit a streaming offset other than " +
+          before.dump().substr(0, 200),
+      scaled(30s),
+      [&] {
+        const json now = offsets();
+        if (now != before && past_snapshot(now)) return Probe<bool>::ready(true);
+        return Probe<bool>::not_yet(now.dump().substr(0, 300));
+      },
+      50ms);
 }
 
 bool ConnectorHandle::reset_offsets() {

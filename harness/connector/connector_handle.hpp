@@ -70,6 +70,9 @@ class ConnectorHandle {
   // Waits until Connect has committed an offset past the initial snapshot: from then on a
   // restart resumes streaming instead of snapshotting again.
   void wait_until_snapshot_committed();
+  // Waits until Connect commits an offset other than the one it holds now: the moment a
+  // crash resumes from a position inside what the connector is streaming.
+  void wait_for_next_offset_commit();
 
   // DELETE /connectors/{name}/offsets on a stopped connector (Connect 3.6+): it forgets
   // where it was. False when the worker has no such API.

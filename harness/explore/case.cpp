@@ -195,6 +195,19 @@ std::string statement_sql(const Table& t, const Statement& st) {
   return "";
 }
 
+// A bulk load: the insert's rows as a query whose column names are the table's.
+std::string copy_step_text(const Table& t, const Statement& st) {
+  std::string columns, values;
+  for (const auto& column : t.columns) columns += (columns.empty() ? "" : ", ") + column.name;
+  for (const auto& row : st.rows) {
+    std::string one;
+    for (const auto& v : row) one += (one.empty() ? "" : ", ") + v.sql;
+    values += (values.empty() ? "(" : ",\n(") + one + ")";
+  }
+  return "copy table=" + qualified(t) + "\nSELECT * FROM (VALUES\n" + values + "\n) AS v (" +
+         columns + ")\n\n";
+}
+
 }  // namespace
 
 const std::vector<ColumnType>& all_column_types() {
@@ -245,6 +258,7 @@ json Settings::as_json() const {
   if (skipped_operations != "none") out["skipped.operations"] = skipped_operations;
   if (decimal_mode != "precise") out["decimal.handling.mode"] = decimal_mode;
   if (!excluded_column.empty()) out["column.exclude.list"] = "public." + excluded_column;
+  if (transaction_metadata) out["provide.transaction.metadata"] = "true";
   return out;
 }
 
@@ -254,6 +268,7 @@ std::vector<std::string> Settings::changed() const {
   if (skipped_operations != "none") out.push_back("skipped.operations=" + skipped_operations);
   if (decimal_mode != "precise") out.push_back("decimal.handling.mode=" + decimal_mode);
   if (!excluded_column.empty()) out.push_back("column.exclude.list=public." + excluded_column);
+  if (transaction_metadata) out.push_back("provide.transaction.metadata=true");
   return out;
 }
 
@@ -267,6 +282,15 @@ size_t expected_event_count(const Case& c) {
   size_t n = 0;
   for (const auto& lines : expected_events(c)) n += lines.size();
   return n;
+}
+
+bool is_bulk(const Transaction& tx) {
+  if (tx.copy) return true;
+  if (tx.rollback) return false;
+  size_t rows = 0;
+  for (const auto& st : tx.statements)
+    if (st.kind == StatementKind::Insert && !st.rolled_back_to_savepoint) rows += st.rows.size();
+  return rows >= kBulkRows;
 }
 
 bool fault_fits_inside_a_transaction(const std::string& fault) {
@@ -284,28 +308,70 @@ bool captured_before(const Case& c, size_t n) {
   return expected_event_count(before) > 0;
 }
 
+bool fault_fits_while_streaming(const Case& c, size_t i) {
+  return i < c.faults.size() && i < c.transactions.size() && is_bulk(c.transactions[i]) &&
+         captured_before(c, i + 1);
+}
+
 // A crash or restart before Connect committed an offset takes the snapshot again: after the
 // first transaction the file waits for one, when it gave the connector an event to commit
-// (with nothing captured yet, a new snapshot reads nothing either).
+// (with nothing captured yet, a new snapshot reads nothing either). A fault while a COPY
+// streams waits for a streaming offset anyway (connector wait-next-commit).
 bool waits_for_a_committed_offset(const Case& c) {
-  return !c.faults.empty() && !c.transactions.empty() && captured_before(c, 1);
+  return !c.faults.empty() && !c.transactions.empty() && captured_before(c, 1) &&
+         !fault_while_streaming(c, 0);
 }
 
 }  // namespace
 
 bool fault_inside(const Case& c, size_t i) {
   return c.faults_inside && i < c.faults.size() && i + 1 < c.transactions.size() &&
-         fault_fits_inside_a_transaction(c.faults[i]) && captured_before(c, i + 1);
+         !c.transactions[i + 1].copy && fault_fits_inside_a_transaction(c.faults[i]) &&
+         captured_before(c, i + 1);
 }
+
+bool fault_while_streaming(const Case& c, size_t i) {
+  return fault_fits_while_streaming(c, i) && !fault_inside(c, i);
+}
+
+bool acks_late_around(const Case& c, size_t i) {
+  return c.acks_late && fault_while_streaming(c, i) && c.faults[i].rfind("connect-kafka-", 0) != 0;
+}
+
+namespace {
+
+// What follows transaction i: the wait for a committed offset after the first, and fault i
+// when it falls between transactions (while a bulk load streams: at Connect's next offset
+// commit, perhaps with its acks late around it).
+std::string fault_after(const Case& c, size_t i) {
+  std::string out;
+  if (i == 0 && waits_for_a_committed_offset(c)) out += "connector wait-committed\n\n";
+  if (acks_late_around(c, i)) {
+    return out + "fault start " + kLateAcksFault +
+           "\n\nconnector wait-next-commit\n\nfault start " + c.faults[i] + "\n\nfault heal " +
+           kLateAcksFault + "\n\nfault heal " + c.faults[i] + "\n\n";
+  }
+  if (fault_while_streaming(c, i)) out += "connector wait-next-commit\n\n";
+  if (i < c.faults.size() && !fault_inside(c, i)) out += "fault " + c.faults[i] + "\n\n";
+  return out;
+}
+
+}  // namespace
 
 size_t scenario_steps(const Case& c) {
   // set-up, cleanup, connector, the transactions, the faults (inside a transaction: its second
   // half, a start and a heal), and per table its expectations
   const bool final_state = c.final_state && c.settings.skipped_operations == "none";
-  size_t inside = 0;
-  for (size_t i = 0; i < c.faults.size(); ++i) inside += fault_inside(c, i) ? 1 : 0;
-  return 3 + c.transactions.size() + c.faults.size() + 2 * inside +
-         (waits_for_a_committed_offset(c) ? 1 : 0) + c.tables.size() * (final_state ? 2 : 1);
+  size_t inside = 0, streaming = 0;
+  for (size_t i = 0; i < c.faults.size(); ++i) {
+    inside += fault_inside(c, i) ? 1 : 0;
+    // the wait for the next offset commit; with late acks their start and heal, and the
+    // fault's own start and heal instead of one step
+    streaming += fault_while_streaming(c, i) ? (acks_late_around(c, i) ? 4 : 1) : 0;
+  }
+  return 3 + c.transactions.size() + c.faults.size() + 2 * inside + streaming +
+         (waits_for_a_committed_offset(c) ? 1 : 0) + c.tables.size() * (final_state ? 2 : 1) +
+         (c.settings.transaction_metadata ? 1 : 0);
 }
 
 std::string scenario_file_text(const Case& c) {
@@ -339,6 +405,11 @@ std::string scenario_file_text(const Case& c) {
   out += "connector register\n" + settings.dump() + "\n\n";
   for (size_t i = 0; i < c.transactions.size(); ++i) {
     const auto& tx = c.transactions[i];
+    if (tx.copy) {
+      out += copy_step_text(c.tables[tx.statements.front().table], tx.statements.front());
+      out += fault_after(c, i);
+      continue;
+    }
     // A fault inside: the transaction stays open in a session of its own across its start.
     const bool inside = i > 0 && fault_inside(c, i - 1);
     const size_t split = inside ? (tx.statements.size() + 1) / 2 : tx.statements.size();
@@ -358,8 +429,7 @@ std::string scenario_file_text(const Case& c) {
     if (split == tx.statements.size()) out += start;
     out += tx.rollback ? "ROLLBACK;\n\n" : "COMMIT;\n\n";
     if (inside) out += "fault heal " + c.faults[i - 1] + "\n\n";
-    if (i == 0 && waits_for_a_committed_offset(c)) out += "connector wait-committed\n\n";
-    if (i < c.faults.size() && !fault_inside(c, i)) out += "fault " + c.faults[i] + "\n\n";
+    out += fault_after(c, i);
   }
   const auto lines = expected_events(c);
   // After a fault a change may come twice (Debezium's at-least-once): allowed, counted.
@@ -385,6 +455,7 @@ std::string scenario_file_text(const Case& c) {
       out += "expect final-state table=" + qualified(t) + ignore + "\n\n";
     }
   }
+  if (c.settings.transaction_metadata) out += "expect transactions" + duplicates + "\n\n";
   return out;
 }
 

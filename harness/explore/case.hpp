@@ -68,6 +68,9 @@ struct Statement {
 struct Transaction {
   std::vector<Statement> statements{};
   bool rollback = false;
+  // A bulk load: its one statement, an insert, goes in by COPY (a `copy` step, a transaction
+  // of its own), which Postgres writes as multi-insert WAL records: many rows to one LSN.
+  bool copy = false;
 };
 
 // Connector settings from a declared space, each with the rule it implies for the oracle.
@@ -77,6 +80,9 @@ struct Settings {
   std::string decimal_mode = "precise";     // precise (not predicted), string, double
   // column.exclude.list: one column ("<table>.<column>", unqualified), left out of every image
   std::string excluded_column{};
+  // provide.transaction.metadata: BEGIN/END on <prefix>.transaction and a transaction block in
+  // each event, judged by `expect transactions` (their agreement; the oracle owes no orders)
+  bool transaction_metadata = false;
   nlohmann::json as_json() const;            // the `connector register` body's settings
   std::vector<std::string> changed() const;  // those not at the harness's default
 };
@@ -92,6 +98,10 @@ struct Case {
   // the transaction open in a session of its own) and heals after its COMMIT: a crash with a
   // transaction in flight (see fault_inside).
   bool faults_inside = false;
+  // A fault while a COPY streams comes with Connect's acks late (connect-kafka-latency started
+  // before it, healed before it heals): Kafka's tail then lags what the worker sent, so the
+  // fault finds a WAL record's rows half in Kafka (see acks_late_around).
+  bool acks_late = false;
   bool final_state = true;  // `expect final-state` per table
   std::string header{};     // comment lines on top (seed, version set, size)
 
@@ -101,10 +111,24 @@ struct Case {
 // Whether `fault` may start inside an open transaction: not when it takes Postgres down (the
 // transaction's session with it) or stops it (the rest of the transaction would wait on it).
 bool fault_fits_inside_a_transaction(const std::string& fault);
-// Whether fault i starts inside transaction i + 1: faults_inside, the fault fits, and the
-// oracle owes an event before it (a restart with no offset committed takes a new snapshot,
-// which would read that transaction's rows as op=r). Otherwise it goes after transaction i.
+// Whether fault i starts inside transaction i + 1: faults_inside, the fault fits, that
+// transaction is not a COPY, and the oracle owes an event before it (a restart with no offset
+// committed takes a new snapshot, which would read that transaction's rows as op=r).
+// Otherwise it goes after transaction i.
 bool fault_inside(const Case& c, size_t i);
+// A bulk load: a COPY, or a committed transaction that inserts kBulkRows rows or more (it
+// streams for a while, across Connect's offset commits).
+inline constexpr size_t kBulkRows = 1000;
+bool is_bulk(const Transaction& tx);
+// Whether fault i, after transaction i, waits for Connect's next offset commit first: after a
+// bulk load, so that it falls while the load streams, with an offset inside it committed (a
+// COPY's WAL record half sent is where debezium/dbz#1554 skips rows; a task restarted inside
+// a transaction is where debezium/dbz#633 numbers its metadata afresh).
+bool fault_while_streaming(const Case& c, size_t i);
+// The fault that makes Connect's acks late, and whether fault i comes inside it: while a COPY
+// streams, acks_late, and the fault is not itself on that path.
+inline constexpr const char* kLateAcksFault = "connect-kafka-latency";
+bool acks_late_around(const Case& c, size_t i);
 
 // The case as a scenario file: set-up, cleanup, connector, one `sql` step per transaction
 // (a fault step after the first ones when it has faults, or `fault start` inside them and

@@ -7,8 +7,11 @@
 
 #include "harness/common/files.hpp"
 #include "harness/common/text.hpp"
+#include "harness/connector/connector_handle.hpp"
 #include "harness/explore/shrink.hpp"
 #include "harness/scenario_file/scenario_runner.hpp"
+#include "harness/stack/stack_probes.hpp"
+#include "harness/stack/upstream_defects.hpp"
 
 namespace cdc::explore {
 using nlohmann::json;
@@ -32,9 +35,13 @@ std::string header(const Case& c, const ExploreOptions& o, const std::string& wh
          (o.versions.empty() ? std::string("default") : o.versions) + "; " +
          std::to_string(c.tables.size()) + " tables, " + std::to_string(c.transactions.size()) +
          " transactions, " + std::to_string(c.statement_count()) + " statements" +
-         (c.faults.empty() ? ""
-                           : ", faults " + c.faults.front() +
-                                 (fault_inside(c, 0) ? " (inside a transaction)" : "")) +
+         (c.faults.empty()
+              ? ""
+              : ", faults " + c.faults.front() +
+                    (fault_inside(c, 0)       ? " (inside a transaction)"
+                     : acks_late_around(c, 0) ? " (while a bulk load streams, Connect's acks late)"
+                     : fault_while_streaming(c, 0) ? " (while a bulk load streams)"
+                                                   : "")) +
          (settings.empty() ? "" : "; settings " + settings) + "\n\n";
 }
 
@@ -50,8 +57,9 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
     size_t rows = 0;
     for (const auto& s : tx.statements) rows += s.rows.size();
     if (rows >= 1000) ++coverage["transaction of 1,000 rows or more"];
+    if (tx.copy) ++coverage[rows >= 5000 ? "COPY of 5,000 rows or more" : "COPY of a few rows"];
     for (const auto& s : tx.statements) {
-      ++coverage["statement " + statement_name(s.kind)];
+      if (!tx.copy) ++coverage["statement " + statement_name(s.kind)];
       if (s.rows.size() > 1) ++coverage["statement multi-row insert"];
       if (s.rolled_back_to_savepoint) ++coverage["statement rolled back to a savepoint"];
     }
@@ -60,11 +68,17 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
              std::string(c.settings.tombstones ? "true" : "false")];
   ++coverage["setting skipped.operations=" + c.settings.skipped_operations];
   ++coverage["setting decimal.handling.mode=" + c.settings.decimal_mode];
+  ++coverage["setting provide.transaction.metadata=" +
+             std::string(c.settings.transaction_metadata ? "true" : "false")];
   ++coverage["setting column.exclude.list=" +
              std::string(c.settings.excluded_column.empty() ? "none" : "a column")];
   for (size_t i = 0; i < c.faults.size(); ++i) {
     ++coverage["fault " + c.faults[i]];
     if (fault_inside(c, i)) ++coverage["fault inside an open transaction"];
+    if (fault_while_streaming(c, i))
+      ++coverage[std::string("fault while ") +
+                 (c.transactions[i].copy ? "a COPY" : "a large INSERT") + " streams" +
+                 (acks_late_around(c, i) ? ", Connect's acks late" : "")];
   }
 }
 
@@ -80,6 +94,29 @@ std::string kinds_text(const std::set<std::string>& kinds) {
   std::string out;
   for (const auto& k : kinds) out += (out.empty() ? "" : ", ") + k;
   return out;
+}
+
+// ", the shape of dbz#1554 (known upstream; …)", or nothing.
+std::string known_defect_text(const Finding& f) {
+  if (f.known_defect.empty()) return "";
+  return ", the shape of " + f.known_defect +
+         (f.version_affected ? " (known upstream; the defect table says this version has it)"
+                             : " (the defect table says this version is FIXED: a new finding?)");
+}
+
+// The known defect whose shape a minimal failing case has: rows lost after a fault that fell
+// while a bulk load streamed is debezium/dbz#1554's (a multi-insert WAL record's rows share one
+// LSN; a task restarted from an offset at that LSN skips those it had not sent); metadata that
+// disagrees after such a fault is debezium/dbz#633's (a task restarted inside a transaction
+// numbers its events afresh and sends a second BEGIN). A match of shape, not a proof.
+std::string known_defect_shape(const Case& minimal, const std::set<std::string>& kinds) {
+  bool while_streaming = false;
+  for (size_t i = 0; i < minimal.faults.size(); ++i)
+    while_streaming = while_streaming || fault_while_streaming(minimal, i);
+  if (!while_streaming) return "";
+  if (kinds.count("lost")) return "dbz#1554";
+  if (kinds.count("metadata") && minimal.settings.transaction_metadata) return "dbz#633";
+  return "";
 }
 
 }  // namespace
@@ -99,6 +136,10 @@ ExploreResult run_exploration(ScenarioStack* stack, const ExploreOptions& o,
     return outcome.kinds.empty() ? std::set<std::string>{"error"} : outcome.kinds;
   };
   std::set<std::set<std::string>> shrunk_kinds;
+  if (stack != nullptr) {
+    ConnectClient connect(stack->endpoints.connect_url);
+    result.debezium_version = plugin_version(connect, kDebeziumPostgresConnectorClass);
+  }
   for (int i = 1;; ++i) {
     if (o.cases > 0 ? i > o.cases : std::chrono::steady_clock::now() >= deadline) break;
     Case c = generate_case(o.seed, i, o.space);
@@ -159,6 +200,9 @@ ExploreResult run_exploration(ScenarioStack* stack, const ExploreOptions& o,
     f.shrink_finished = shrunk.finished;
     // The file on its own, as a user would replay it.
     f.reproduced = run(minimal, f.minimal_file, nullptr) == kinds;
+    f.known_defect = known_defect_shape(minimal, kinds);
+    f.version_affected = !f.known_defect.empty() &&
+                         affects(upstream_defect(f.known_defect), result.debezium_version);
     f.replay = "cdc-harness run" +
                (o.replay_connector.empty() ? std::string() : " --connector " + o.replay_connector) +
                " " + f.minimal_file.string();
@@ -167,7 +211,7 @@ ExploreResult run_exploration(ScenarioStack* stack, const ExploreOptions& o,
                                   std::to_string(f.minimal_steps) + " in " +
                                   std::to_string(shrunk.tried) + " runs; " +
                                   (f.reproduced ? "the file fails on its own" : "NOT reproduced") +
-                                  ": " + f.minimal_file.string());
+                                  ": " + f.minimal_file.string() + known_defect_text(f));
     result.findings.push_back(f);
   }
   result.seconds =
@@ -178,24 +222,28 @@ ExploreResult run_exploration(ScenarioStack* stack, const ExploreOptions& o,
 void write_explore_report(const ExploreResult& r, const ExploreOptions& o) {
   json findings = json::array();
   for (const auto& f : r.findings) {
-    findings.push_back({{"case", f.case_index},
-                        {"kinds", f.kinds},
-                        {"failure", f.failure},
-                        {"original_file", f.original_file.string()},
-                        {"original_steps", f.original_steps},
-                        {"original_statements", f.original_statements},
-                        {"minimal_file", f.minimal_file.string()},
-                        {"minimal_steps", f.minimal_steps},
-                        {"minimal_statements", f.minimal_statements},
-                        {"found_after_s", f.found_after_s},
-                        {"shrink_runs", f.shrink_runs},
-                        {"shrink_finished", f.shrink_finished},
-                        {"reproduced", f.reproduced},
-                        {"replay", f.replay}});
+    findings.push_back(
+        {{"case", f.case_index},
+         {"kinds", f.kinds},
+         {"failure", f.failure},
+         {"original_file", f.original_file.string()},
+         {"original_steps", f.original_steps},
+         {"original_statements", f.original_statements},
+         {"minimal_file", f.minimal_file.string()},
+         {"minimal_steps", f.minimal_steps},
+         {"minimal_statements", f.minimal_statements},
+         {"found_after_s", f.found_after_s},
+         {"shrink_runs", f.shrink_runs},
+         {"shrink_finished", f.shrink_finished},
+         {"reproduced", f.reproduced},
+         {"replay", f.replay},
+         {"known_defect", f.known_defect.empty() ? json(nullptr) : json(f.known_defect)},
+         {"version_affected", f.version_affected}});
   }
   const json doc = {{"seed", o.seed},
                     {"budget_s", o.budget.count()},
                     {"versions", o.versions.empty() ? "default" : o.versions},
+                    {"debezium_version", r.debezium_version},
                     {"cases", r.cases},
                     {"events_expected", r.events_expected},
                     {"case_digests", r.case_digests},
@@ -204,11 +252,12 @@ void write_explore_report(const ExploreResult& r, const ExploreOptions& o) {
                     {"seconds", r.seconds}};
   write_file(o.out / "explore.json", doc.dump(2) + "\n");
 
-  std::string md = "# cdc-harness explore --seed " + std::to_string(o.seed) + "\n\n" +
-                   std::to_string(r.cases) + " cases in " +
-                   std::to_string(static_cast<int>(r.seconds)) + " s, " +
-                   std::to_string(r.events_expected) + " events expected, " +
-                   std::to_string(r.findings.size()) + " failing.\n\n## Failures\n\n";
+  std::string md =
+      "# cdc-harness explore --seed " + std::to_string(o.seed) + "\n\n" + std::to_string(r.cases) +
+      " cases in " + std::to_string(static_cast<int>(r.seconds)) + " s, " +
+      std::to_string(r.events_expected) + " events expected, " + std::to_string(r.findings.size()) +
+      " failing" + (r.debezium_version.empty() ? "" : ", on Debezium " + r.debezium_version) +
+      ".\n\n## Failures\n\n";
   if (r.findings.empty()) md += "None.\n";
   for (const auto& f : r.findings) {
     md += "- case " + std::to_string(f.case_index) + " (" + kinds_text(f.kinds) + ", found after " +
@@ -220,8 +269,8 @@ void write_explore_report(const ExploreResult& r, const ExploreOptions& o) {
     md += std::to_string(f.original_steps) + " steps shrunk to " + std::to_string(f.minimal_steps) +
           " in " + std::to_string(f.shrink_runs) + " runs" +
           (f.shrink_finished ? "" : " (the shrink budget ended it)") + ", " +
-          (f.reproduced ? "fails on its own" : "did NOT fail on its own") + ": `" + f.replay +
-          "`\n";
+          (f.reproduced ? "fails on its own" : "did NOT fail on its own") + ": `" + f.replay + "`" +
+          known_defect_text(f) + "\n";
   }
   md += "\n## What was generated\n\n| what | times |\n|---|---:|\n";
   for (const auto& [what, n] : r.coverage) md += "| " + what + " | " + std::to_string(n) + " |\n";

@@ -37,9 +37,14 @@ struct Finding {
   bool shrink_finished = true;
   bool reproduced = false;  // the minimal file, run on its own, failed the same way
   std::string replay{};
+  // A known upstream defect whose shape the minimal case has ("dbz#1554"), and whether the
+  // defect table says the running version has it: a match, not a proof of the mechanism.
+  std::string known_defect{};
+  bool version_affected = false;
 };
 
 struct ExploreResult {
+  std::string debezium_version{};  // what the worker runs ("" : only generated)
   int cases = 0;
   size_t events_expected = 0;
   std::vector<std::string> case_digests{};  // one per case: same seed, same cases

@@ -131,6 +131,24 @@ std::vector<Value> draw_row(Draw& d, const Table& t, std::vector<Value> key) {
   return key;
 }
 
+// The highest id any statement of the case gives a row of `table` (rolled back ones too).
+int highest_id(const Case& c, size_t table) {
+  int highest = 0;
+  const auto note = [&](const Value& v) {
+    if (v.json.is_number_integer()) highest = std::max(highest, v.json.get<int>());
+  };
+  for (const auto& tx : c.transactions) {
+    for (const auto& st : tx.statements) {
+      if (st.table != table) continue;
+      for (const auto& row : st.rows) note(row.front());
+      if (!st.key.empty()) note(st.key.front());
+      for (const auto& [column, value] : st.set)
+        if (column == 0) note(value);
+    }
+  }
+  return highest;
+}
+
 }  // namespace
 
 Case generate_case(uint64_t seed, int index, const Space& space) {
@@ -248,6 +266,33 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
     c.faults.push_back(space.faults[d.below(space.faults.size())]);
     c.faults_inside = fault_fits_inside_a_transaction(c.faults.back()) && d.chance(50);
   }
+  // Now and then a bulk load (drawn last: the draws above stay what they were): a COPY of
+  // fresh keys, or the same rows by one INSERT, first when the case has a fault, which then
+  // falls while it streams.
+  if (d.chance(space.copy_percent)) {
+    Transaction tx;
+    Statement st;
+    st.table = d.below(c.tables.size());
+    const Table& t = c.tables[st.table];
+    const bool out_of_line = std::any_of(t.columns.begin(), t.columns.end(), [](const Column& col) {
+      return col.type == ColumnType::LargeText;
+    });
+    // Many rows (thousands of WAL records' worth) unless each carries an out-of-line value.
+    const int count = !out_of_line && d.chance(40) ? d.between(5000, 20000) : d.between(1, 50);
+    // Keys above every key the case writes, so no statement meets one of them.
+    live.next_id[st.table] = std::max(live.next_id[st.table], highest_id(c, st.table));
+    for (int r = 0; r < count; ++r)
+      st.rows.push_back(draw_row(d, t, fresh_key(d, t, live, st.table)));
+    tx.statements.push_back(std::move(st));
+    const size_t at = c.faults.empty() ? d.below(c.transactions.size() + 1) : 0;
+    c.transactions.insert(c.transactions.begin() + static_cast<std::ptrdiff_t>(at), std::move(tx));
+    c.acks_late = !c.faults.empty() && d.chance(75);
+    c.transactions[at].copy = d.chance(70);
+    // One INSERT is a bulk load only when large (a few rows are an ordinary transaction).
+    if (!c.transactions[at].copy && c.transactions[at].statements.front().rows.size() < kBulkRows)
+      c.transactions[at].copy = true;
+  }
+  c.settings.transaction_metadata = d.chance(30);
   return c;
 }
 

@@ -14,6 +14,7 @@ struct Space {
   int max_transactions = 6;
   int max_statements = 3;             // per transaction
   std::vector<std::string> faults{};  // catalogue faults a case may carry (none: no faults)
+  int copy_percent = 20;              // how often a case has a bulk load (COPY)
 };
 
 // Case `index` of the exploration seeded with `seed`: the same pair always gives the same case.

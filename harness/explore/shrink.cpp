@@ -49,7 +49,13 @@ Candidates smaller(const Case& c) {
     Case none = c;
     none.faults.clear();
     none.faults_inside = false;
+    none.acks_late = false;
     out.push_back(none);
+  }
+  if (c.acks_late) {
+    Case prompt = c;  // the acks on time
+    prompt.acks_late = false;
+    out.push_back(prompt);
   }
   if (c.faults_inside) {
     Case after = c;  // the fault between transactions instead
@@ -72,6 +78,11 @@ Candidates smaller(const Case& c) {
   }
   for (size_t x = 0; x < n; ++x) {
     const auto& tx = c.transactions[x];
+    if (tx.copy) {  // the same rows by INSERT: whether COPY's WAL records matter
+      Case plain = c;
+      plain.transactions[x].copy = false;
+      out.push_back(plain);
+    }
     for (size_t s = 0; tx.statements.size() > 1 && s < tx.statements.size(); ++s) {
       Case cut = c;
       auto& statements = cut.transactions[x].statements;
@@ -106,6 +117,11 @@ Candidates smaller(const Case& c) {
   if (c.settings.decimal_mode != "precise") {
     Case d = c;
     d.settings.decimal_mode = "precise";
+    out.push_back(d);
+  }
+  if (c.settings.transaction_metadata) {
+    Case d = c;
+    d.settings.transaction_metadata = false;
     out.push_back(d);
   }
   if (!c.settings.excluded_column.empty()) {

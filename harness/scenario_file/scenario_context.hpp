@@ -62,6 +62,8 @@ class ScenarioContext {
   std::string signal_group{};                    // the Kafka signal consumer group the runner named
   std::map<std::string, StartedFault> faults{};  // started, not healed yet
   std::vector<FaultRecord> fault_records{};      // healed, as the experiment engine records
+  std::vector<FaultRecord> healed_inside{};      // healed while another was in effect: not
+                                                 // settled until that one heals
   std::vector<size_t> cleanups{};                // indexes of `cleanup` steps, run at the end
   // Why events may still arrive after a fence (a snapshot in progress); empty when nothing
   // does, and an expectation is judged at the fence.

@@ -172,6 +172,7 @@ void run_connector(ScenarioContext& ctx, size_t, const ScenarioStep& step) {
     return;
   }
   if (action == "wait-committed") return handle.wait_until_snapshot_committed();
+  if (action == "wait-next-commit") return handle.wait_for_next_offset_commit();
   if (action == "delete") {
     remove_connector(ctx.stack.endpoints, ctx.connector->name, ctx.connector->slot_name());
     ctx.connector.reset();
@@ -179,7 +180,7 @@ void run_connector(ScenarioContext& ctx, size_t, const ScenarioStep& step) {
   }
   ctx.fail(step, "`connector " + action +
                      "` is not an action: use register, restart, restart-task, pause, resume, "
-                     "stop, wait, wait-committed or delete");
+                     "stop, wait, wait-committed, wait-next-commit or delete");
 }
 
 }  // namespace
@@ -191,12 +192,13 @@ StepHandler connector_step() {
                        {},
                        StepForm::Body::Optional,
                        StepForm::BodyKind::Json};
-  for (const char* action :
-       {"restart", "restart-task", "pause", "resume", "stop", "wait", "wait-committed", "delete"})
+  for (const char* action : {"restart", "restart-task", "pause", "resume", "stop", "wait",
+                             "wait-committed", "wait-next-commit", "delete"})
     forms[action] = bare;
   return {{"connector",
            {"connector register [wait=streaming|running|none]",
-            "connector restart|restart-task|pause|resume|stop|wait|wait-committed|delete"},
+            "connector restart|restart-task|pause|resume|stop|wait|wait-committed|wait-next-commit|"
+            "delete"},
            "a connector of the file's own (the body: JSON settings over the base), then its "
            "lifecycle; each action waits for the state it leads to",
            forms},

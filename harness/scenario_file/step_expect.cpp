@@ -1,5 +1,9 @@
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <set>
+
+#include "harness/checkers/transaction_metadata.hpp"
 #include "harness/common/interrupt.hpp"
 #include "harness/common/text.hpp"
 #include "harness/scenario_file/step_handlers.hpp"
@@ -95,13 +99,104 @@ void expect_final_state(ScenarioContext& ctx, const ScenarioStep& step) {
            {"final-state"});
 }
 
+// expect transactions [allow-duplicates]: with provide.transaction.metadata, every transaction
+// on the connector's <prefix>.transaction topic since it began agrees with the change events
+// it framed: one BEGIN and one END, END's counts those that arrived, total_order and
+// data_collection_order running 1..n; after a fault each re-delivery repeats what its first
+// said (orders numbered afresh after a restart are debezium/dbz#633).
+void expect_transactions(ScenarioContext& ctx, const ScenarioStep& step) {
+  ctx.no_body(step);
+  if (!ctx.connector) ctx.fail(step, "no connector yet: add a `connector register` step first");
+  const std::string topic = ctx.connector->topic_prefix() + ".transaction";
+  ctx.record_topic(topic);
+  ctx.settle(step, {topic});
+  const auto markers_read = [&] {
+    std::vector<TransactionMarker> markers;
+    for (const auto& record : ctx.record_topic(topic).records) {
+      if (!record.value) continue;
+      try {
+        markers.push_back(decode_transaction_marker(*record.value, record.position));
+      } catch (const DecodeError& e) {
+        ctx.fail(step, "a record of " + topic + " is no transaction marker: " + e.what());
+      }
+    }
+    return markers;
+  };
+  // The harness's own fence transactions are not the file's: left out (the last one's END
+  // may still be on its way when the fence is seen).
+  std::set<int64_t> fences;
+  for (const auto& e : ctx.fence_topic->events())
+    if (e.source.tx_id) fences.insert(*e.source.tx_id);
+  std::set<std::string> collections;
+  for (const auto& m : markers_read())
+    for (const auto& [collection, n] : m.data_collections)
+      if (collection != ctx.fence_table) collections.insert(collection);
+  if (collections.empty())
+    ctx.fail(
+        step,
+        "no transaction of the file's tables on " + topic + ": is provide.transaction.metadata on?",
+        {"metadata"});
+  // The change events of every table an END names, and the markers, read to a fence, in the
+  // order Debezium sent them (a transaction's tables by LSN; re-deliveries after their first).
+  std::vector<std::string> topics{topic};
+  for (const auto& collection : collections)
+    topics.push_back(ctx.connector->change_topic(collection));
+  ctx.settle(step, topics);
+  for (const auto& e : ctx.fence_topic->events())
+    if (e.source.tx_id) fences.insert(*e.source.tx_id);
+  std::vector<TransactionMarker> markers;
+  for (auto& m : markers_read())
+    if (!fences.count(m.tx_id())) markers.push_back(std::move(m));
+  std::vector<ChangeEvent> events;
+  for (size_t t = 1; t < topics.size(); ++t) {
+    const auto& seen = ctx.event_topic(topics[t]).observer->events();
+    events.insert(events.end(), seen.begin(), seen.end());
+  }
+  if (topics.size() > 2) {
+    std::stable_sort(events.begin(), events.end(), [](const ChangeEvent& a, const ChangeEvent& b) {
+      return a.source.lsn.value_or(0) < b.source.lsn.value_or(0);
+    });
+  }
+  std::set<int64_t> transactions;
+  for (const auto& m : markers) transactions.insert(m.tx_id());
+  for (const auto& e : events)
+    if (e.transaction && e.source.tx_id) transactions.insert(*e.source.tx_id);
+  const Delivery delivery =
+      step.has_flag("allow-duplicates") ? Delivery::AtLeastOnce : Delivery::ExactlyOnce;
+  Verdict verdict;
+  for (const int64_t tx : transactions)
+    verdict.merge(check_transaction_metadata(events, markers, tx, delivery));
+  if (verdict.ok()) return;
+  std::set<std::string> kinds;
+  for (const auto& a : verdict.anomalies) kinds.insert(to_string(a.kind));
+  // A transaction no marker names: which events it has, to tell where they came from.
+  std::string unframed;
+  std::set<int64_t> framed;
+  for (const auto& m : markers) framed.insert(m.tx_id());
+  for (const auto& e : events) {
+    if (!e.transaction || !e.source.tx_id || framed.count(*e.source.tx_id)) continue;
+    unframed += "  transaction " + std::to_string(*e.source.tx_id) +
+                " has no marker; its first "
+                "event: " +
+                brief(e) + " on " + e.source.schema + "." + e.source.table + "\n";
+    framed.insert(*e.source.tx_id);
+  }
+  ctx.fail(step,
+           "expect transactions on " + topic + ": " + std::to_string(verdict.anomalies.size()) +
+               " anomalies over " + std::to_string(transactions.size()) + " transactions\n" +
+               unframed + verdict.summary().substr(0, 3000),
+           kinds);
+}
+
 void run_expect(ScenarioContext& ctx, size_t index, const ScenarioStep& step) {
   const std::string what = step.action();
   if (what == "final-state") return expect_final_state(ctx, step);
+  if (what == "transactions") return expect_transactions(ctx, step);
   const bool records = what == "records";
   if (what != "events" && what != "records" && what != "no-events") {
     ctx.fail(step, "`expect " + what +
-                       "` is not an expectation: use events, records, no-events or final-state");
+                       "` is not an expectation: use events, records, no-events, final-state or "
+                       "transactions");
   }
   const std::string topic = ctx.topic_of(step);
   const ExpectRules rules = ctx.rules_of(step);
@@ -176,11 +271,13 @@ StepHandler expect_step() {
   forms["no-events"] = {{{"topic", {}}, {"table", {}}, {"timeout", {}}}};
   forms["final-state"] = {
       {{"table", {}}, {"topic", {}}, {"ignore", {}}, {"match", {"exact", "subset"}}}};
+  forms["transactions"] = {{}, {"allow-duplicates"}};
   return {{"expect",
            {"expect events", "expect records topic=T", "expect no-events",
-            "expect final-state table=T"},
+            "expect final-state table=T", "expect transactions"},
            "what arrived since the last expectation (events, records or nothing), judged at a "
-           "fence; or the last image of each key equals SELECT",
+           "fence; or the last image of each key equals SELECT; or every transaction's BEGIN, "
+           "END and orders agree with its events",
            forms},
           run_expect};
 }

@@ -19,6 +19,12 @@ void heal_and_settle(ScenarioContext& ctx, const ScenarioStep& step, const Fault
   record.caught_up_us = now_us();
   record.after = pipeline_positions(target);
   ctx.progress.stage("fault", fault.name + ": the pipeline caught up");
+  for (auto& inner : ctx.healed_inside) {
+    inner.caught_up_us = record.caught_up_us;
+    inner.after = record.after;
+    ctx.fault_records.push_back(std::move(inner));
+  }
+  ctx.healed_inside.clear();
   ctx.fault_records.push_back(std::move(record));
 }
 
@@ -39,6 +45,13 @@ void run_fault(ScenarioContext& ctx, size_t, const ScenarioStep& step) {
         ctx.fail(step, "fault " + name + " was not started: `fault start` it");
       StartedFault started = std::move(it->second);
       ctx.faults.erase(it);
+      if (!ctx.faults.empty()) {
+        // Another fault is still in effect (a crash under slow acks, say): the pipeline cannot
+        // settle yet; it does when the last one heals, and both records say when.
+        heal(started.fault, started.record, ctx.progress);
+        ctx.healed_inside.push_back(std::move(started.record));
+        return;
+      }
       heal_and_settle(ctx, step, target, started.fault, std::move(started.record));
       return;
     }

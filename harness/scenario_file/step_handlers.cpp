@@ -8,9 +8,9 @@
 namespace cdc {
 
 const std::vector<StepHandler>& step_handlers() {
-  static const std::vector<StepHandler> handlers = {set_step(),       sql_step(),   cleanup_step(),
-                                                    connector_step(), fault_step(), signal_step(),
-                                                    wait_step(),      expect_step()};
+  static const std::vector<StepHandler> handlers = {
+      set_step(),   sql_step(),    copy_step(), cleanup_step(), connector_step(),
+      fault_step(), signal_step(), wait_step(), expect_step()};
   return handlers;
 }
 

@@ -24,6 +24,7 @@ std::string steps_help();
 // Each in a file of its own (step_<directive>.cpp).
 StepHandler set_step();
 StepHandler sql_step();
+StepHandler copy_step();
 StepHandler cleanup_step();
 StepHandler connector_step();
 StepHandler fault_step();

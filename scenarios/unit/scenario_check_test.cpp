@@ -47,7 +47,7 @@ TEST(ScenarioCheck, AnUnknownStepOrActionIsFoundBeforeTheStepsBeforeIt) {
       "rstart\nexpect notification\n");
   ASSERT_EQ(found.size(), 3u);
   EXPECT_THAT(found[0],
-              HasSubstr("f.cdc:4: `expekt` is not a step: use set, sql, cleanup, connector"));
+              HasSubstr("f.cdc:4: `expekt` is not a step: use set, sql, copy, cleanup, connector"));
   EXPECT_THAT(found[1], HasSubstr("f.cdc:7: `connector rstart` is not an action of `connector`"));
   EXPECT_THAT(found[1], HasSubstr("restart"));
   EXPECT_THAT(found[2], HasSubstr("f.cdc:8: `expect notification` is not an action"));
