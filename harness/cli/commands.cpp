@@ -751,6 +751,11 @@ int cmd_explore(const Options& options) {
                          "' in the catalogue: see `cdc-harness explore --help`");
     o.space.faults.push_back(fault);
   }
+  if (options.explore_focus == "bulk") {
+    o.space.bulk_percent = 100;
+    o.space.fault_in_every_case = true;
+    o.space.metadata_percent = 50;
+  }
   if (options.connector_file != default_connector_file())
     o.replay_connector = fs::absolute(options.connector_file).string();
   Progress progress;

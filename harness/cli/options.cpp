@@ -170,6 +170,10 @@ void flag_explore(CLI::App& app, Options& o) {
   value_flag(app, "--cases", [&o](const std::string& v) { o.cases = positive_int("--cases", v); });
   app.add_flag("--generate-only", o.generate_only);
   value_flag(app, "--faults", [&o](const std::string& v) { o.explore_faults = v; });
+  value_flag(app, "--focus", [&o](const std::string& v) {
+    if (v != "bulk") throw HarnessError("--focus: '" + v + "' is no focus; the one there is: bulk");
+    o.explore_focus = v;
+  });
   value_flag(app, "--out", [&o](const std::string& v) { o.out = v; });
 }
 

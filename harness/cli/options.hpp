@@ -59,6 +59,7 @@ struct Options {
   int cases = 0;  // 0: until the budget ends
   bool generate_only = false;
   std::string explore_faults{};
+  std::string explore_focus{};  // "" or "bulk"
   bool keep_topics = false;
 };
 

@@ -111,12 +111,12 @@ the change came through; ctest runs it as `stack.check` before the e2e scenarios
 
 inline constexpr const char* kExploreUsage =
     R"(usage: cdc-harness explore [--seed N] [--budget 5m] [--shrink-budget 2m] [--cases N]
-                           [--faults LIST] [--versions SET] [--connector FILE] [--out DIR]
-                           [--generate-only] [--run-dir DIR] [--stack …]
+                           [--faults LIST] [--focus bulk] [--versions SET] [--connector FILE]
+                           [--out DIR] [--generate-only] [--run-dir DIR] [--stack …]
 
 Generates cases from the seed (tables of random columns and keys, transactions of inserts,
-updates, deletes, key updates, multi-row inserts, savepoints and rollbacks, connector
-settings) and runs each as a scenario file whose expectations the oracle derives from the
+updates, deletes, key updates, multi-row inserts, savepoints and rollbacks, bulk loads by
+COPY or one large INSERT, connector settings) and runs each as a scenario file whose expectations the oracle derives from the
 transactions and the settings, on the stack in DIR (or one brought up for the run). A failing
 case is shrunk, by re-running smaller ones, to the smallest that still fails with the same
 anomaly kinds, and written as a scenario file that fails on its own. The same seed gives the
@@ -127,7 +127,10 @@ same cases.
   --shrink-budget D each failure's shrinking (default 2m)
   --cases N         N cases, whatever the budget
   --faults LIST     catalogue faults a case may carry, after its first transaction or inside
-                    its second, held open across it (default none): {faults}
+                    its second, held open across it, or while a bulk load streams (default
+                    none): {faults}
+  --focus bulk      every case has a bulk load, and with --faults a fault while it streams;
+                    transaction metadata in half of them (what finds dbz#1554 and dbz#633)
   --connector FILE  the base connector the cases' connectors derive from (a broken one is a
                     planted defect)
   --out DIR         cases/, findings/, explore.json, explore.md, index.html (default

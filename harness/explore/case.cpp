@@ -259,6 +259,7 @@ json Settings::as_json() const {
   if (decimal_mode != "precise") out["decimal.handling.mode"] = decimal_mode;
   if (!excluded_column.empty()) out["column.exclude.list"] = "public." + excluded_column;
   if (transaction_metadata) out["provide.transaction.metadata"] = "true";
+  if (heartbeats) out["heartbeat.interval.ms"] = "1000";
   return out;
 }
 
@@ -269,6 +270,7 @@ std::vector<std::string> Settings::changed() const {
   if (decimal_mode != "precise") out.push_back("decimal.handling.mode=" + decimal_mode);
   if (!excluded_column.empty()) out.push_back("column.exclude.list=public." + excluded_column);
   if (transaction_metadata) out.push_back("provide.transaction.metadata=true");
+  if (heartbeats) out.push_back("heartbeat.interval.ms=1000");
   return out;
 }
 

@@ -83,6 +83,9 @@ struct Settings {
   // provide.transaction.metadata: BEGIN/END on <prefix>.transaction and a transaction block in
   // each event, judged by `expect transactions` (their agreement; the oracle owes no orders)
   bool transaction_metadata = false;
+  // heartbeat.interval.ms=1000: records on Debezium's heartbeat topic and offsets that move
+  // while the tables idle; nothing owed on the tables' topics
+  bool heartbeats = false;
   nlohmann::json as_json() const;            // the `connector register` body's settings
   std::vector<std::string> changed() const;  // those not at the harness's default
 };

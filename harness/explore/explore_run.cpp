@@ -68,6 +68,8 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
              std::string(c.settings.tombstones ? "true" : "false")];
   ++coverage["setting skipped.operations=" + c.settings.skipped_operations];
   ++coverage["setting decimal.handling.mode=" + c.settings.decimal_mode];
+  ++coverage["setting heartbeat.interval.ms=" +
+             std::string(c.settings.heartbeats ? "1000" : "none")];
   ++coverage["setting provide.transaction.metadata=" +
              std::string(c.settings.transaction_metadata ? "true" : "false")];
   ++coverage["setting column.exclude.list=" +

@@ -262,14 +262,14 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
     if (!tx.rollback) live = std::move(after);
     c.transactions.push_back(std::move(tx));
   }
-  if (!space.faults.empty() && d.chance(50)) {
+  if (!space.faults.empty() && (d.chance(50) || space.fault_in_every_case)) {
     c.faults.push_back(space.faults[d.below(space.faults.size())]);
     c.faults_inside = fault_fits_inside_a_transaction(c.faults.back()) && d.chance(50);
   }
   // Now and then a bulk load (drawn last: the draws above stay what they were): a COPY of
   // fresh keys, or the same rows by one INSERT, first when the case has a fault, which then
   // falls while it streams.
-  if (d.chance(space.copy_percent)) {
+  if (d.chance(space.bulk_percent)) {
     Transaction tx;
     Statement st;
     st.table = d.below(c.tables.size());
@@ -292,7 +292,8 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
     if (!c.transactions[at].copy && c.transactions[at].statements.front().rows.size() < kBulkRows)
       c.transactions[at].copy = true;
   }
-  c.settings.transaction_metadata = d.chance(30);
+  c.settings.transaction_metadata = d.chance(space.metadata_percent);
+  c.settings.heartbeats = d.chance(20);
   return c;
 }
 

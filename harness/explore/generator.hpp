@@ -14,7 +14,9 @@ struct Space {
   int max_transactions = 6;
   int max_statements = 3;             // per transaction
   std::vector<std::string> faults{};  // catalogue faults a case may carry (none: no faults)
-  int copy_percent = 20;              // how often a case has a bulk load (COPY)
+  int bulk_percent = 20;              // how often a case has a bulk load (COPY or INSERT)
+  bool fault_in_every_case = false;   // else half the cases (with faults to draw)
+  int metadata_percent = 30;          // how often provide.transaction.metadata is on
 };
 
 // Case `index` of the exploration seeded with `seed`: the same pair always gives the same case.

@@ -119,6 +119,11 @@ Candidates smaller(const Case& c) {
     d.settings.decimal_mode = "precise";
     out.push_back(d);
   }
+  if (c.settings.heartbeats) {
+    Case d = c;
+    d.settings.heartbeats = false;
+    out.push_back(d);
+  }
   if (c.settings.transaction_metadata) {
     Case d = c;
     d.settings.transaction_metadata = false;

@@ -446,8 +446,10 @@ void ScenarioContext::undo() {
     }
     std::vector<std::string> topics;
     const std::string prefix = connector->topic_prefix() + ".";
+    // Heartbeats go to Debezium's own topic for the prefix (topic.heartbeat.prefix's default).
+    const std::string heartbeats = "__debezium-heartbeat." + connector->topic_prefix();
     for (const auto& t : kafka_topics(stack.endpoints.kafka_bootstrap, scaled(10s))) {
-      if (t.rfind(prefix, 0) == 0) topics.push_back(t);
+      if (t.rfind(prefix, 0) == 0 || t == heartbeats) topics.push_back(t);
     }
     delete_kafka_topics(stack.endpoints.kafka_bootstrap, topics, scaled(30s));
   } catch (const std::exception& e) {

@@ -358,5 +358,16 @@ TEST(ExploreOracle, TransactionMetadataIsJudgedByExpectTransactions) {
   EXPECT_THAT(scenario_file_text(c), HasSubstr("\nexpect transactions allow-duplicates\n"));
 }
 
+// Heartbeats owe nothing on the tables' topics: only the setting changes.
+TEST(ExploreOracle, HeartbeatsChangeOnlyTheSettings) {
+  Case c = hand_made();
+  const std::string without = scenario_file_text(c);
+  c.settings.heartbeats = true;
+  const std::string with = scenario_file_text(c);
+  EXPECT_THAT(with, HasSubstr("\"heartbeat.interval.ms\":\"1000\""));
+  EXPECT_EQ(with.substr(with.find("\nsql\nBEGIN;")), without.substr(without.find("\nsql\nBEGIN;")));
+  EXPECT_EQ(scenario_steps(c), 3u + 3 + 2);
+}
+
 }  // namespace
 }  // namespace cdc::explore
