@@ -43,6 +43,17 @@ json key_of(const Table& t, const std::vector<Value>& row) {
   return key;
 }
 
+// Whether the table's events carry whole old rows: REPLICA IDENTITY FULL (a table without a
+// primary key has it too).
+bool full(const Table& t) {
+  return t.full_identity || t.keyless;
+}
+
+// The key an event carries: none for a table without a primary key.
+json event_key(const Table& t, const std::vector<Value>& row) {
+  return t.keyless ? json(nullptr) : key_of(t, row);
+}
+
 std::string where_key(const Table& t, const std::vector<Value>& key) {
   std::string where;
   for (size_t i = 0; i < t.key_columns; ++i)
@@ -94,15 +105,15 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
       auto& table_rows = rows[st.table];
       auto& out = lines[st.table];
       const auto deleted = [&](const std::vector<Value>& row) {
-        const json key = key_of(t, row);
-        out.push_back("d " + key.dump() + (t.full_identity ? " " + image(t, row, s).dump() : ""));
+        const json key = event_key(t, row);
+        out.push_back("d " + key.dump() + (full(t) ? " " + image(t, row, s).dump() : ""));
         if (s.tombstones) out.push_back("tombstone " + key.dump());
       };
       switch (st.kind) {
         case StatementKind::Insert:
           for (const auto& row : st.rows) {
             table_rows[key_of(t, row).dump()] = row;
-            out.push_back("c " + key_of(t, row).dump() + " " + image(t, row, s).dump());
+            out.push_back("c " + event_key(t, row).dump() + " " + image(t, row, s).dump());
           }
           break;
         case StatementKind::Update: {
@@ -112,14 +123,14 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
           for (size_t i = 0; i < t.columns.size(); ++i) {
             // An unchanged out-of-line value is not in the WAL under DEFAULT: Debezium sends a
             // placeholder for it.
-            unknown[i] = t.columns[i].type == ColumnType::LargeText && !t.full_identity;
+            unknown[i] = t.columns[i].type == ColumnType::LargeText && !full(t);
           }
           for (const auto& [column, value] : st.set) {
             it->second[column] = value;
             unknown[column] = false;
           }
           if (!skip_updates)
-            out.push_back("u " + key_of(t, it->second).dump() + " " +
+            out.push_back("u " + event_key(t, it->second).dump() + " " +
                           image(t, it->second, s, unknown).dump());
           break;
         }
@@ -140,6 +151,12 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
           if (it == table_rows.end()) break;
           std::vector<Value> moved = it->second;
           for (const auto& [column, value] : st.set) moved[column] = value;
+          if (t.keyless) {  // no key changes: an update of a column
+            table_rows.erase(it);
+            table_rows[key_of(t, moved).dump()] = moved;
+            if (!skip_updates) out.push_back("u null " + image(t, moved, s).dump());
+            break;
+          }
           deleted(it->second);
           table_rows.erase(it);
           table_rows[key_of(t, moved).dump()] = moved;
@@ -371,8 +388,10 @@ size_t scenario_steps(const Case& c) {
     // fault's own start and heal instead of one step
     streaming += fault_while_streaming(c, i) ? (acks_late_around(c, i) ? 4 : 1) : 0;
   }
+  size_t expectations = 0;
+  for (const auto& t : c.tables) expectations += final_state && !t.keyless ? 2 : 1;
   return 3 + c.transactions.size() + c.faults.size() + 2 * inside + streaming +
-         (waits_for_a_committed_offset(c) ? 1 : 0) + c.tables.size() * (final_state ? 2 : 1) +
+         (waits_for_a_committed_offset(c) ? 1 : 0) + expectations +
          (c.settings.transaction_metadata ? 1 : 0);
 }
 
@@ -391,8 +410,11 @@ std::string scenario_file_text(const Case& c) {
       columns += t.columns[i].name + " " + sql_type(t.columns[i].type) + ", ";
       if (i < t.key_columns) key += (i ? ", " : "") + t.columns[i].name;
     }
-    setup += "CREATE TABLE " + t.name + " (" + columns + "PRIMARY KEY (" + key + "));\n";
-    if (t.full_identity) setup += "ALTER TABLE " + t.name + " REPLICA IDENTITY FULL;\n";
+    setup += "CREATE TABLE " + t.name + " (" +
+             (t.keyless ? columns.substr(0, columns.size() - 2)
+                        : columns + "PRIMARY KEY (" + key + ")") +
+             ");\n";
+    if (full(t)) setup += "ALTER TABLE " + t.name + " REPLICA IDENTITY FULL;\n";
     setup += "GRANT SELECT ON " + t.name + " TO ${debezium_user};\n";
     cleanup += "DROP TABLE IF EXISTS " + t.name + ";\n";
     include_list += (include_list.empty() ? "" : ",") + qualified(t);
@@ -445,12 +467,13 @@ std::string scenario_file_text(const Case& c) {
       for (const auto& line : lines[i]) out += line + "\n";
       out += "\n";
     }
-    // Events that skip an operation cannot rebuild the table: no final state is owed then.
-    if (c.final_state && c.settings.skipped_operations == "none") {
+    // Events that skip an operation cannot rebuild the table, nor can events without a key:
+    // no final state is owed then.
+    if (c.final_state && c.settings.skipped_operations == "none" && !t.keyless) {
       // Columns whose rendering the oracle does not predict are left out here too.
       std::string ignore;
       for (const auto& column : t.columns) {
-        if (!rendering_predicted(column.type, c.settings, t.full_identity) ||
+        if (!rendering_predicted(column.type, c.settings, full(t)) ||
             excluded(t, column, c.settings))
           ignore += (ignore.empty() ? " ignore=" : ",") + column.name;
       }

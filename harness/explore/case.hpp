@@ -49,6 +49,10 @@ struct Table {
   std::vector<Column> columns{};  // the key's first
   size_t key_columns = 1;
   bool full_identity = false;  // REPLICA IDENTITY FULL, else DEFAULT
+  // No primary key (its key columns stay, unique by construction, for statements to name
+  // rows by): REPLICA IDENTITY FULL, events keyed by nothing (a null Kafka key), a key update
+  // an update, no final state owed (the harness compares rows by their primary key).
+  bool keyless = false;
 };
 
 enum class StatementKind { Insert, Update, Delete, KeyUpdate, Truncate };

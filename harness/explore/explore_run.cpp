@@ -48,8 +48,10 @@ std::string header(const Case& c, const ExploreOptions& o, const std::string& wh
 void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
   for (const auto& t : c.tables) {
     for (const auto& col : t.columns) ++coverage["type " + type_name(col.type)];
-    ++coverage[t.key_columns > 1 ? "key composite" : "key single"];
-    ++coverage[t.full_identity ? "replica identity FULL" : "replica identity DEFAULT"];
+    ++coverage[t.keyless           ? "key none (REPLICA IDENTITY FULL)"
+               : t.key_columns > 1 ? "key composite"
+                                   : "key single"];
+    ++coverage[t.full_identity || t.keyless ? "replica identity FULL" : "replica identity DEFAULT"];
   }
   for (const auto& tx : c.transactions) {
     if (tx.rollback) ++coverage["transaction rolled back"];

@@ -294,6 +294,8 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
   }
   c.settings.transaction_metadata = d.chance(space.metadata_percent);
   c.settings.heartbeats = d.chance(20);
+  // Now and then a table without a primary key (REPLICA IDENTITY FULL, events keyed by nothing).
+  if (d.chance(15)) c.tables[d.below(c.tables.size())].keyless = true;
   return c;
 }
 

@@ -145,7 +145,12 @@ Candidates smaller(const Case& c) {
          col < c.tables[t].columns.size();
          ++col)
       out.push_back(without_column(c, t, col));
-    if (c.tables[t].full_identity) {
+    if (c.tables[t].keyless) {  // its primary key back
+      Case d = c;
+      d.tables[t].keyless = false;
+      out.push_back(d);
+    }
+    if (c.tables[t].full_identity && !c.tables[t].keyless) {
       Case d = c;
       d.tables[t].full_identity = false;
       out.push_back(d);

@@ -369,5 +369,40 @@ TEST(ExploreOracle, HeartbeatsChangeOnlyTheSettings) {
   EXPECT_EQ(scenario_steps(c), 3u + 3 + 2);
 }
 
+// A table without a primary key: FULL identity, events keyed by nothing (a tombstone too),
+// a key update an update, no final state.
+TEST(ExploreOracle, ATableWithoutAKeyHasNullKeysAndNoFinalState) {
+  Case c = hand_made();
+  c.tables[0].keyless = true;
+  const std::string text = scenario_file_text(c);
+  EXPECT_THAT(
+      text, HasSubstr("CREATE TABLE t (id int, name text);\nALTER TABLE t REPLICA IDENTITY FULL;"));
+  EXPECT_THAT(text, HasSubstr("c null {\"id\":1,\"name\":\"ann\"}\n"
+                              "u null {\"id\":1,\"name\":\"bob\"}\n"
+                              "u null {\"id\":5,\"name\":\"bob\"}\n"
+                              "d null {\"id\":5,\"name\":\"bob\"}\ntombstone null\n"));
+  EXPECT_THAT(text, Not(HasSubstr("expect final-state")));
+  EXPECT_EQ(scenario_steps(c), 3u + 3 + 1);
+}
+
+// The header's settings (changed()) and the connector's (as_json()) say each setting twice:
+// they must name the same ones, with the same values.
+TEST(ExploreOracle, TheHeaderNamesEverySettingTheConnectorGets) {
+  Settings s;
+  EXPECT_TRUE(s.changed().empty());
+  EXPECT_TRUE(s.as_json().empty());
+  s.tombstones = false;
+  s.skipped_operations = "u";
+  s.decimal_mode = "string";
+  s.excluded_column = "t.name";
+  s.transaction_metadata = true;
+  s.heartbeats = true;
+  const auto changed = s.changed();
+  const nlohmann::json settings = s.as_json();  // kept: items() of a temporary would dangle
+  ASSERT_EQ(changed.size(), settings.size());
+  for (const auto& [name, value] : settings.items())
+    EXPECT_THAT(changed, ::testing::Contains(name + "=" + value.get<std::string>()));
+}
+
 }  // namespace
 }  // namespace cdc::explore
