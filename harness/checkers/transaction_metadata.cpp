@@ -86,11 +86,14 @@ Verdict check_transaction_metadata(const std::vector<ChangeEvent>& events,
   if (delivery == Delivery::ExactlyOnce) return check_transaction_metadata(events, markers, tx_id);
   Verdict again;
   std::vector<ChangeEvent> first_events;
-  std::map<std::string, const ChangeEvent*> first_of;  // lsn + key -> its first delivery
+  // lsn + key + image -> its first delivery. The image too: rows of one multi-insert WAL
+  // record (COPY) share an LSN, and in a table without a primary key their key is null.
+  std::map<std::string, const ChangeEvent*> first_of;
   for (const auto& event : events) {
     if (event.source.tx_id != tx_id || event.is_tombstone()) continue;
-    const std::string identity =
-        std::to_string(event.source.lsn.value_or(-1)) + " " + event.key.dump();
+    const auto& image = event.after ? event.after : event.before;
+    const std::string identity = std::to_string(event.source.lsn.value_or(-1)) + " " +
+                                 event.key.dump() + " " + (image ? image->dump() : "");
     const auto [it, first] = first_of.emplace(identity, &event);
     if (first) {
       first_events.push_back(event);

@@ -27,14 +27,20 @@ std::string digest(const std::string& text) {
   return out;
 }
 
-std::string header(const Case& c, const ExploreOptions& o, const std::string& what) {
+// `debezium`: what the worker runs, the truth where the stack was already up ("" when only
+// generating: then the version set asked for).
+std::string header(const Case& c, const ExploreOptions& o, const std::string& what,
+                   const std::string& debezium) {
   std::string settings;
   for (const auto& s : c.settings.changed()) settings += (settings.empty() ? "" : ", ") + s;
   return "# cdc-harness explore --seed " + std::to_string(c.seed) + ": case " +
-         std::to_string(c.index) + (what.empty() ? "" : ", " + what) + "\n# version set " +
-         (o.versions.empty() ? std::string("default") : o.versions) + "; " +
-         std::to_string(c.tables.size()) + " tables, " + std::to_string(c.transactions.size()) +
-         " transactions, " + std::to_string(c.statement_count()) + " statements" +
+         std::to_string(c.index) + (what.empty() ? "" : ", " + what) +
+         (debezium.empty()
+              ? "\n# version set " + (o.versions.empty() ? std::string("default") : o.versions)
+              : "\n# Debezium " + debezium) +
+         "; " + std::to_string(c.tables.size()) + " tables, " +
+         std::to_string(c.transactions.size()) + " transactions, " +
+         std::to_string(c.statement_count()) + " statements" +
          (c.faults.empty()
               ? ""
               : ", faults " + c.faults.front() +
@@ -147,9 +153,10 @@ ExploreResult run_exploration(ScenarioStack* stack, const ExploreOptions& o,
   for (int i = 1;; ++i) {
     if (o.cases > 0 ? i > o.cases : std::chrono::steady_clock::now() >= deadline) break;
     Case c = generate_case(o.seed, i, o.space);
-    c.header = header(c, o, "");
-    const fs::path file = o.out / "cases" / ("case-" + std::to_string(i) + ".cdc");
+    // The case's digest without its header: what was generated, wherever it ran.
     result.case_digests.push_back(digest(scenario_file_text(c)));
+    c.header = header(c, o, "", result.debezium_version);
+    const fs::path file = o.out / "cases" / ("case-" + std::to_string(i) + ".cdc");
     note_coverage(c, result.coverage);
     result.events_expected += expected_event_count(c);
     ++result.cases;
@@ -194,7 +201,8 @@ ExploreResult run_exploration(ScenarioStack* stack, const ExploreOptions& o,
         header(minimal, o,
                "shrunk from " + std::to_string(f.original_steps) + " steps (" +
                    std::to_string(f.original_statements) +
-                   " statements) to the smallest that still fails with " + kinds_text(kinds)) +
+                   " statements) to the smallest that still fails with " + kinds_text(kinds),
+               result.debezium_version) +
         "# replay: cdc-harness run" +
         (o.replay_connector.empty() ? "" : " --connector " + o.replay_connector) + " " +
         f.minimal_file.string() + "\n\n";
