@@ -4,6 +4,7 @@
 #include <map>
 
 #include "harness/common/enum_names.hpp"
+#include "harness/scenario_file/scenario_text.hpp"
 
 namespace cdc::explore {
 using nlohmann::json;
@@ -41,12 +42,6 @@ json key_of(const Table& t, const std::vector<Value>& row) {
   json key = json::object();
   for (size_t i = 0; i < t.key_columns; ++i) key[t.columns[i].name] = row[i].json;
   return key;
-}
-
-// Whether the table's events carry whole old rows: REPLICA IDENTITY FULL (a table without a
-// primary key has it too).
-bool full(const Table& t) {
-  return t.full_identity || t.keyless;
 }
 
 // The key an event carries: none for a table without a primary key.
@@ -106,7 +101,7 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
       auto& out = lines[st.table];
       const auto deleted = [&](const std::vector<Value>& row) {
         const json key = event_key(t, row);
-        out.push_back("d " + key.dump() + (full(t) ? " " + image(t, row, s).dump() : ""));
+        out.push_back("d " + key.dump() + (t.identity_full() ? " " + image(t, row, s).dump() : ""));
         if (s.tombstones) out.push_back("tombstone " + key.dump());
       };
       switch (st.kind) {
@@ -123,7 +118,7 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
           for (size_t i = 0; i < t.columns.size(); ++i) {
             // An unchanged out-of-line value is not in the WAL under DEFAULT: Debezium sends a
             // placeholder for it.
-            unknown[i] = t.columns[i].type == ColumnType::LargeText && !full(t);
+            unknown[i] = t.columns[i].type == ColumnType::LargeText && !t.identity_full();
           }
           for (const auto& [column, value] : st.set) {
             it->second[column] = value;
@@ -353,6 +348,13 @@ bool fault_while_streaming(const Case& c, size_t i) {
   return fault_fits_while_streaming(c, i) && !fault_inside(c, i);
 }
 
+std::string fault_placement(const Case& c, size_t i) {
+  if (fault_inside(c, i)) return "inside an open transaction";
+  if (!fault_while_streaming(c, i)) return "";
+  return std::string("while ") + (c.transactions[i].copy ? "a COPY" : "a large INSERT") +
+         " streams" + (acks_late_around(c, i) ? ", Connect's acks late" : "");
+}
+
 bool acks_late_around(const Case& c, size_t i) {
   return c.acks_late && fault_while_streaming(c, i) && c.faults[i].rfind("connect-kafka-", 0) != 0;
 }
@@ -378,21 +380,8 @@ std::string fault_after(const Case& c, size_t i) {
 }  // namespace
 
 size_t scenario_steps(const Case& c) {
-  // set-up, cleanup, connector, the transactions, the faults (inside a transaction: its second
-  // half, a start and a heal), and per table its expectations
-  const bool final_state = c.final_state && c.settings.skipped_operations == "none";
-  size_t inside = 0, streaming = 0;
-  for (size_t i = 0; i < c.faults.size(); ++i) {
-    inside += fault_inside(c, i) ? 1 : 0;
-    // the wait for the next offset commit; with late acks their start and heal, and the
-    // fault's own start and heal instead of one step
-    streaming += fault_while_streaming(c, i) ? (acks_late_around(c, i) ? 4 : 1) : 0;
-  }
-  size_t expectations = 0;
-  for (const auto& t : c.tables) expectations += final_state && !t.keyless ? 2 : 1;
-  return 3 + c.transactions.size() + c.faults.size() + 2 * inside + streaming +
-         (waits_for_a_committed_offset(c) ? 1 : 0) + expectations +
-         (c.settings.transaction_metadata ? 1 : 0);
+  // Counted in the file itself: the text is the one place that says what the case runs.
+  return parse_scenario("case.cdc", scenario_file_text(c)).steps.size();
 }
 
 std::string scenario_file_text(const Case& c) {
@@ -414,7 +403,7 @@ std::string scenario_file_text(const Case& c) {
              (t.keyless ? columns.substr(0, columns.size() - 2)
                         : columns + "PRIMARY KEY (" + key + ")") +
              ");\n";
-    if (full(t)) setup += "ALTER TABLE " + t.name + " REPLICA IDENTITY FULL;\n";
+    if (t.identity_full()) setup += "ALTER TABLE " + t.name + " REPLICA IDENTITY FULL;\n";
     setup += "GRANT SELECT ON " + t.name + " TO ${debezium_user};\n";
     cleanup += "DROP TABLE IF EXISTS " + t.name + ";\n";
     include_list += (include_list.empty() ? "" : ",") + qualified(t);
@@ -473,7 +462,7 @@ std::string scenario_file_text(const Case& c) {
       // Columns whose rendering the oracle does not predict are left out here too.
       std::string ignore;
       for (const auto& column : t.columns) {
-        if (!rendering_predicted(column.type, c.settings, full(t)) ||
+        if (!rendering_predicted(column.type, c.settings, t.identity_full()) ||
             excluded(t, column, c.settings))
           ignore += (ignore.empty() ? " ignore=" : ",") + column.name;
       }

@@ -53,6 +53,9 @@ struct Table {
   // rows by): REPLICA IDENTITY FULL, events keyed by nothing (a null Kafka key), a key update
   // an update, no final state owed (the harness compares rows by their primary key).
   bool keyless = false;
+  // Whether its events carry whole old rows: REPLICA IDENTITY FULL, which a table without a
+  // primary key has too.
+  bool identity_full() const { return full_identity || keyless; }
 };
 
 enum class StatementKind { Insert, Update, Delete, KeyUpdate, Truncate };
@@ -136,6 +139,9 @@ bool fault_while_streaming(const Case& c, size_t i);
 // streams, acks_late, and the fault is not itself on that path.
 inline constexpr const char* kLateAcksFault = "connect-kafka-latency";
 bool acks_late_around(const Case& c, size_t i);
+// Where fault i falls, as the header and the coverage table say it: "inside an open
+// transaction", "while a COPY streams, Connect's acks late", …; "" between transactions.
+std::string fault_placement(const Case& c, size_t i);
 
 // The case as a scenario file: set-up, cleanup, connector, one `sql` step per transaction
 // (a fault step after the first ones when it has faults, or `fault start` inside them and

@@ -44,10 +44,7 @@ std::string header(const Case& c, const ExploreOptions& o, const std::string& wh
          (c.faults.empty()
               ? ""
               : ", faults " + c.faults.front() +
-                    (fault_inside(c, 0)       ? " (inside a transaction)"
-                     : acks_late_around(c, 0) ? " (while a bulk load streams, Connect's acks late)"
-                     : fault_while_streaming(c, 0) ? " (while a bulk load streams)"
-                                                   : "")) +
+                    (fault_placement(c, 0).empty() ? "" : " (" + fault_placement(c, 0) + ")")) +
          (settings.empty() ? "" : "; settings " + settings) + "\n\n";
 }
 
@@ -57,7 +54,7 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
     ++coverage[t.keyless           ? "key none (REPLICA IDENTITY FULL)"
                : t.key_columns > 1 ? "key composite"
                                    : "key single"];
-    ++coverage[t.full_identity || t.keyless ? "replica identity FULL" : "replica identity DEFAULT"];
+    ++coverage[t.identity_full() ? "replica identity FULL" : "replica identity DEFAULT"];
   }
   for (const auto& tx : c.transactions) {
     if (tx.rollback) ++coverage["transaction rolled back"];
@@ -84,11 +81,7 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
              std::string(c.settings.excluded_column.empty() ? "none" : "a column")];
   for (size_t i = 0; i < c.faults.size(); ++i) {
     ++coverage["fault " + c.faults[i]];
-    if (fault_inside(c, i)) ++coverage["fault inside an open transaction"];
-    if (fault_while_streaming(c, i))
-      ++coverage[std::string("fault while ") +
-                 (c.transactions[i].copy ? "a COPY" : "a large INSERT") + " streams" +
-                 (acks_late_around(c, i) ? ", Connect's acks late" : "")];
+    if (!fault_placement(c, i).empty()) ++coverage["fault " + fault_placement(c, i)];
   }
 }
 

@@ -287,10 +287,8 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
     const size_t at = c.faults.empty() ? d.below(c.transactions.size() + 1) : 0;
     c.transactions.insert(c.transactions.begin() + static_cast<std::ptrdiff_t>(at), std::move(tx));
     c.acks_late = !c.faults.empty() && d.chance(75);
-    c.transactions[at].copy = d.chance(70);
     // One INSERT is a bulk load only when large (a few rows are an ordinary transaction).
-    if (!c.transactions[at].copy && c.transactions[at].statements.front().rows.size() < kBulkRows)
-      c.transactions[at].copy = true;
+    c.transactions[at].copy = d.chance(70) || static_cast<size_t>(count) < kBulkRows;
   }
   c.settings.transaction_metadata = d.chance(space.metadata_percent);
   c.settings.heartbeats = d.chance(20);

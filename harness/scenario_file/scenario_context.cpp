@@ -182,7 +182,7 @@ void ScenarioContext::exec_in_session(const std::string& session, const std::str
   // A fault since the session's last step may have taken its connection (a Postgres crash or
   // restart): one that held no transaction connects again, as an application would; with a
   // transaction open, that transaction is gone, and the step says so.
-  const size_t faults_now = fault_records.size() + healed_inside.size() + faults.size();
+  const size_t faults_now = fault_records.size() + faults.size();
   if (s.conn && faults_now != s.faults_seen && !answers(*s.conn)) {
     if (s.in_transaction)
       throw pqxx::broken_connection("a fault took session " + session +

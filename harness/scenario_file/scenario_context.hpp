@@ -61,10 +61,10 @@ class ScenarioContext {
   std::unique_ptr<TopicObserver> fence_topic{};
   std::string signal_group{};                    // the Kafka signal consumer group the runner named
   std::map<std::string, StartedFault> faults{};  // started, not healed yet
-  std::vector<FaultRecord> fault_records{};      // healed, as the experiment engine records
-  std::vector<FaultRecord> healed_inside{};      // healed while another was in effect: not
-                                                 // settled until that one heals
-  std::vector<size_t> cleanups{};                // indexes of `cleanup` steps, run at the end
+  // Healed, as the experiment engine records; caught_up_us 0 while another fault, still in
+  // effect, keeps the pipeline from settling.
+  std::vector<FaultRecord> fault_records{};
+  std::vector<size_t> cleanups{};  // indexes of `cleanup` steps, run at the end
   // Why events may still arrive after a fence (a snapshot in progress); empty when nothing
   // does, and an expectation is judged at the fence.
   std::string events_may_follow_fence{};

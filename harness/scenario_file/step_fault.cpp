@@ -16,16 +16,16 @@ void heal_and_settle(ScenarioContext& ctx, const ScenarioStep& step, const Fault
   heal(fault, record, ctx.progress);
   wait_until_streaming(ctx.stack.endpoints, *ctx.connector);
   ctx.settle(step, {});
-  record.caught_up_us = now_us();
-  record.after = pipeline_positions(target);
-  ctx.progress.stage("fault", fault.name + ": the pipeline caught up");
-  for (auto& inner : ctx.healed_inside) {
-    inner.caught_up_us = record.caught_up_us;
-    inner.after = record.after;
-    ctx.fault_records.push_back(std::move(inner));
-  }
-  ctx.healed_inside.clear();
   ctx.fault_records.push_back(std::move(record));
+  const int64_t caught_up = now_us();
+  const nlohmann::json after = pipeline_positions(target);
+  ctx.progress.stage("fault", fault.name + ": the pipeline caught up");
+  // This one, and those healed while it was in effect, which could not settle then.
+  for (auto& r : ctx.fault_records) {
+    if (r.caught_up_us != 0) continue;
+    r.caught_up_us = caught_up;
+    r.after = after;
+  }
 }
 
 // fault NAME (injected and healed), fault start NAME, fault heal NAME
@@ -49,7 +49,7 @@ void run_fault(ScenarioContext& ctx, size_t, const ScenarioStep& step) {
         // Another fault is still in effect (a crash under slow acks, say): the pipeline cannot
         // settle yet; it does when the last one heals, and both records say when.
         heal(started.fault, started.record, ctx.progress);
-        ctx.healed_inside.push_back(std::move(started.record));
+        ctx.fault_records.push_back(std::move(started.record));  // caught up: not yet
         return;
       }
       heal_and_settle(ctx, step, target, started.fault, std::move(started.record));
