@@ -80,8 +80,13 @@ FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& ma
   return run;
 }
 
+void restart_soon_after_retriable_errors(json& config) {
+  config["retriable.restart.connector.wait.ms"] = "1000";
+}
+
 ExperimentResult run_faults_under_load(const std::vector<std::string>& faults, LoadShape shape) {
-  Experiment experiment = experiment_on_the_suite_stack(unique_tag("faults"), {}, shape);
+  Experiment experiment = experiment_on_the_suite_stack(unique_tag("faults"),
+                                                        restart_soon_after_retriable_errors, shape);
   for (const auto& name : faults) experiment.schedule.push_back({name, 2500ms, 2500ms});
   experiment.settled = true;
   return run_on_the_suite_stack(experiment);

@@ -30,6 +30,12 @@ struct FaultRun {
 // committed in: 30 s (scaled by CDC_HARNESS_TIMEOUT_SCALE).
 std::chrono::microseconds liveness_bound();
 
+// Debezium restarts its task 10 s after a retriable error (`retriable.restart.connector.wait.ms`,
+// its default): after a Postgres-side fault that is 10 s of nothing but waiting. The fault loads
+// set 1 s, so a restart comes soon (and may meet Postgres still down, and retry); the README's
+// fault table says so beside its recovery times.
+void restart_soon_after_retriable_errors(nlohmann::json& config);
+
 // The load a fault runs under: rate, sessions, transaction size, and how long (~9 s: the
 // fault starts ~2.5 s in and heals ~2.5 s later; longer for faults that take long to inject).
 struct LoadShape {

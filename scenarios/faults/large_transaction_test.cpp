@@ -68,23 +68,29 @@ json large_transactions_across(const std::vector<std::string>& faults) {
   const auto& pipeline = Pipeline::shared();
   const std::string tag = unique_tag("bigtx");
   std::vector<std::unique_ptr<BulkRows>> rows;  // deleted after the connector is gone
-  ScopedConnector connector(pipeline, tag);
+  ScopedConnector connector(pipeline, tag, restart_soon_after_retriable_errors);
   CustomersScene scene(pipeline, connector.config(), "bigtx");
   scene.reader.next();  // the snapshot
   ConnectorHandle(pipeline.endpoints.connect_url, connector.config().name)
       .wait_until_snapshot_committed();
   auto stack = make_stack_backend(pipeline.stack, pipeline.run_dir);
+  const Progress progress;
   std::vector<int64_t> xids;
   for (const auto& name : faults) {
     rows.push_back(std::make_unique<BulkRows>(pipeline, tag + "-" + std::to_string(rows.size())));
     const Fault fault =
         make_fault(name, FaultTarget{*stack, pipeline.endpoints, connector.config()});
+    progress.stage("fault", name + " across a transaction of " +
+                                std::to_string(kStatements * kRowsPerStatement) + " rows");
     xids.push_back(write_across(pipeline, fault, *rows.back()));
+    progress.stage("fault", name + " healed after the commit; waiting until caught up");
     // Caught up before the next fault; the row confirmed past is none of the judged ones.
     wait_until_caught_up(pipeline.endpoints, connector.config(),
                          [&] { scene.workload.insert("After", "TheFault"); });
+    progress.stage("fault", "caught up");
   }
   const auto events = scene.reader.next_settled();
+  progress.stage("fault", std::to_string(events.size()) + " events read; judging");
   json out{{"faults", json::object()}};
   for (size_t i = 0; i < faults.size(); ++i) {
     std::vector<ExpectedChange> expected = rows[i]->expected_creates();

@@ -27,7 +27,8 @@ TEST(PipelinedLoad, AnswersLostInADatabaseCrashAreJudgedByTheRowsPostgresHolds) 
           stack.act_on(Component::Postgres, ComponentAction::Start, Progress(true));
         }};
   };
-  const FaultRun run = run_fault_under_load(stalled_then_crashed, {}, LoadShape{200, 4, 1});
+  const FaultRun run = run_fault_under_load(
+      stalled_then_crashed, restart_soon_after_retriable_errors, LoadShape{200, 4, 1});
   std::cout << "[ fault ] " << run.summary() << "\n";
   EXPECT_GT(run.load.in_doubt, 0u) << "no statement was in flight when Postgres was killed";
   EXPECT_EQ(run.verdict.count(AnomalyKind::Lost), 0u) << run.verdict.summary();
