@@ -2,12 +2,11 @@
 # ctest -L explore: a short seeded exploration against a planted defect (a base connector that
 # skips updates) must find it and shrink it to a scenario file of at most six steps that fails
 # on its own and passes against the correct connector; the same seed must generate the same
-# cases. Usage: explore-check.sh BUILD RUN_DIR
+# cases. Usage: explore-check.sh BUILD RUN_DIR [OUT_DIR]
 set -euo pipefail
-build=$1 run_dir=$2
+build=$1 run_dir=$2 out=${3:-$1/explore-check}
 here=$(cd "$(dirname "$0")/.." && pwd)
 harness=$build/cdc-harness
-out=$build/explore-check
 rm -rf "$out"
 
 # The same seed, the same cases.
