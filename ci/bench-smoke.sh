@@ -6,7 +6,7 @@
 set -euo pipefail
 harness=$1 run_dir=$2 out=$3
 rm -rf "$out"
-"$harness" bench --run-dir "$run_dir" --events 20000 --duration 3 --out "$out"
+"$harness" bench --run-dir "$run_dir" --events 10000 --duration 3 --out "$out"
 /usr/bin/python3 - "$out/bench.json" <<'PY'
 import json, sys
 bench = json.load(open(sys.argv[1]))
