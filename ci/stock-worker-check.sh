@@ -25,9 +25,8 @@ cleanup() {
 trap cleanup EXIT
 
 # Both workers are up at once and take turns, file by file (the 60 s worker directly, through
-# the external backend, then the 1 s worker), so load from elsewhere on the machine falls on
-# all three alike; the first round is untimed (a worker's first runs pay for its JVM warming
-# up). Prints the three sums of the times the harness reports: 60 s, external, 1 s.
+# the external backend, then the 1 s worker), so load from elsewhere on the machine, and
+# each fresh JVM's warming up, falls on all three alike. Sums the times the harness reports.
 run_file() {  # run_file FILE ARGS...: runs one file, prints the time the harness reports
   local f=$1
   shift
@@ -41,14 +40,11 @@ grep -q 'offset.flush.interval.ms = 60000' "$stock/logs/connect.log" || { echo "
 "$harness" up --detach --run-dir "$tuned" > "$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
 stock_time=0 external_time=0 tuned_time=0
 add() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
-for round in 0 1; do
-  for f in "${files[@]}"; do
-    s=$(run_file "$f" --run-dir "$stock") || exit 1
-    e=$(CDC_STACK=external CDC_EXTERNAL_CONFIG="$stock/secrets/external.env" run_file "$f") || exit 1
-    t=$(run_file "$f" --run-dir "$tuned") || exit 1
-    [ "$round" = 0 ] && continue
-    stock_time=$(add "$stock_time" "$s") external_time=$(add "$external_time" "$e") tuned_time=$(add "$tuned_time" "$t")
-  done
+for f in "${files[@]}"; do
+  s=$(run_file "$f" --run-dir "$stock") || exit 1
+  e=$(CDC_STACK=external CDC_EXTERNAL_CONFIG="$stock/secrets/external.env" run_file "$f") || exit 1
+  t=$(run_file "$f" --run-dir "$tuned") || exit 1
+  stock_time=$(add "$stock_time" "$s") external_time=$(add "$external_time" "$e") tuned_time=$(add "$tuned_time" "$t")
 done
 echo "${files[*]}: 60 s worker ${stock_time} s; through the external backend ${external_time} s; 1 s worker ${tuned_time} s"
 for f in "${snapshot_files[@]}"; do
