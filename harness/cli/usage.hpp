@@ -111,12 +111,13 @@ the change came through; ctest runs it as `stack.check` before the e2e scenarios
 
 inline constexpr const char* kExploreUsage =
     R"(usage: cdc-harness explore [--seed N] [--budget 5m] [--shrink-budget 2m] [--cases N]
-                           [--faults LIST] [--focus bulk] [--versions SET] [--connector FILE]
+                           [--faults LIST] [--focus bulk|schema] [--versions SET]
+                           [--connector FILE]
                            [--out DIR] [--generate-only] [--run-dir DIR] [--stack …]
 
 Generates cases from the seed (tables of random columns and keys, transactions of inserts,
 updates, deletes, key updates, multi-row inserts, savepoints and rollbacks, bulk loads by
-COPY or one large INSERT, connector settings) and runs each as a scenario file whose expectations the oracle derives from the
+COPY or one large INSERT, schema changes mid-stream, connector settings) and runs each as a scenario file whose expectations the oracle derives from the
 transactions and the settings, on the stack in DIR (or one brought up for the run). A failing
 case is shrunk, by re-running smaller ones, to the smallest that still fails with the same
 anomaly kinds, and written as a scenario file that fails on its own. The same seed gives the
@@ -131,6 +132,8 @@ same cases.
                     none): {faults}
   --focus bulk      every case has a bulk load, and with --faults a fault while it streams;
                     transaction metadata in half of them (what finds dbz#1554 and dbz#633)
+  --focus schema    every case has one or two schema changes mid-stream (ADD COLUMN, with a
+                    DEFAULT or none; DROP COLUMN; ALTER COLUMN … TYPE)
   --connector FILE  the base connector the cases' connectors derive from (a broken one is a
                     planted defect)
   --out DIR         cases/, findings/, explore.json, explore.md, index.html (default

@@ -29,6 +29,10 @@ const EnumName<StatementKind> kStatements[] = {{StatementKind::Insert, "insert"}
                                                {StatementKind::KeyUpdate, "key-update"},
                                                {StatementKind::Truncate, "truncate"}};
 
+const EnumName<SchemaChangeKind> kSchemaChanges[] = {{SchemaChangeKind::AddColumn, "add-column"},
+                                                     {SchemaChangeKind::DropColumn, "drop-column"},
+                                                     {SchemaChangeKind::AlterType, "alter-type"}};
+
 const json kAny = json{{"$any", true}};
 
 std::string qualified(const Table& t) {
@@ -68,17 +72,24 @@ bool excluded(const Table& t, const Column& column, const Settings& settings) {
   return settings.excluded_column == t.name + "." + column.name;
 }
 
-// An image as an event line states it: unpredicted values as {"$any": true}.
-json image(const Table& t, const std::vector<Value>& row, const Settings& settings,
-           const std::vector<bool>& unknown = {}) {
+// An image as an event line states it, over the columns the table has now (`now`, table
+// `table`): unpredicted values as {"$any": true}.
+json image(const Table& t, const Schema& now, size_t table, const std::vector<Value>& row,
+           const Settings& settings, const std::vector<bool>& unknown = {}) {
   json out = json::object();
   for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (!now.present[table][i]) continue;
     if (excluded(t, t.columns[i], settings)) continue;  // column.exclude.list
     std::optional<json> value;
-    if (t.columns[i].type == ColumnType::Numeric) {
-      value = numeric_rendering(row[i], settings);
-    } else if (row[i].predicted) {
-      value = row[i].json;
+    // A NULL where the column has a DEFAULT: the converter may send the DEFAULT instead.
+    const Value& v = row[i].json.is_null() && settings.replace_null_with_default &&
+                             now.defaults[table][i].sql != "NULL"
+                         ? now.defaults[table][i]
+                         : row[i];
+    if (now.types[table][i] == ColumnType::Numeric) {
+      value = numeric_rendering(v, settings);
+    } else if (v.predicted) {
+      value = v.json;
     }
     const bool known = value && (unknown.empty() || !unknown[i]);
     out[t.columns[i].name] = known ? *value : kAny;
@@ -92,23 +103,40 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
   std::vector<std::map<std::string, std::vector<Value>>> rows(c.tables.size());
   const Settings& s = c.settings;
   const bool skip_updates = s.skipped_operations == "u";
+  Schema now(c);
   for (const auto& tx : c.transactions) {
+    if (tx.schema_change) {  // the rows there take the new column's default, or convert
+      const SchemaChange& change = *tx.schema_change;
+      for (auto& [key, row] : rows[change.table]) {
+        if (change.kind == SchemaChangeKind::AddColumn)
+          row[change.column] = change.default_value.value_or(Value{"NULL", nullptr, true});
+        if (change.kind == SchemaChangeKind::AlterType)
+          row[change.column] =
+              converted(row[change.column], now.types[change.table][change.column], change.type);
+      }
+      now.apply(change);
+      continue;
+    }
     if (tx.rollback) continue;
     for (const auto& st : tx.statements) {
       if (st.rolled_back_to_savepoint) continue;
       const Table& t = c.tables[st.table];
       auto& table_rows = rows[st.table];
       auto& out = lines[st.table];
+      const auto image_of = [&](const std::vector<Value>& row,
+                                const std::vector<bool>& unknown = {}) {
+        return image(t, now, st.table, row, s, unknown).dump();
+      };
       const auto deleted = [&](const std::vector<Value>& row) {
         const json key = event_key(t, row);
-        out.push_back("d " + key.dump() + (t.identity_full() ? " " + image(t, row, s).dump() : ""));
+        out.push_back("d " + key.dump() + (t.identity_full() ? " " + image_of(row) : ""));
         if (s.tombstones) out.push_back("tombstone " + key.dump());
       };
       switch (st.kind) {
         case StatementKind::Insert:
           for (const auto& row : st.rows) {
             table_rows[key_of(t, row).dump()] = row;
-            out.push_back("c " + event_key(t, row).dump() + " " + image(t, row, s).dump());
+            out.push_back("c " + event_key(t, row).dump() + " " + image_of(row));
           }
           break;
         case StatementKind::Update: {
@@ -118,7 +146,7 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
           for (size_t i = 0; i < t.columns.size(); ++i) {
             // An unchanged out-of-line value is not in the WAL under DEFAULT: Debezium sends a
             // placeholder for it.
-            unknown[i] = t.columns[i].type == ColumnType::LargeText && !t.identity_full();
+            unknown[i] = now.types[st.table][i] == ColumnType::LargeText && !t.identity_full();
           }
           for (const auto& [column, value] : st.set) {
             it->second[column] = value;
@@ -126,7 +154,7 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
           }
           if (!skip_updates)
             out.push_back("u " + event_key(t, it->second).dump() + " " +
-                          image(t, it->second, s, unknown).dump());
+                          image_of(it->second, unknown));
           break;
         }
         case StatementKind::Delete: {
@@ -149,13 +177,13 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
           if (t.keyless) {  // no key changes: an update of a column
             table_rows.erase(it);
             table_rows[key_of(t, moved).dump()] = moved;
-            if (!skip_updates) out.push_back("u null " + image(t, moved, s).dump());
+            if (!skip_updates) out.push_back("u null " + image_of(moved));
             break;
           }
           deleted(it->second);
           table_rows.erase(it);
           table_rows[key_of(t, moved).dump()] = moved;
-          out.push_back("c " + key_of(t, moved).dump() + " " + image(t, moved, s).dump());
+          out.push_back("c " + key_of(t, moved).dump() + " " + image_of(moved));
           break;
         }
       }
@@ -181,16 +209,28 @@ bool rendering_predicted(ColumnType type, const Settings& settings, bool full_id
   }
 }
 
-std::string statement_sql(const Table& t, const Statement& st) {
+// The columns of `t` there now, by name ("a, b, c"), and a row's values for them.
+std::string present_names(const Table& t, const std::vector<bool>& present) {
+  std::string names;
+  for (size_t i = 0; i < t.columns.size(); ++i)
+    if (present[i]) names += (names.empty() ? "" : ", ") + t.columns[i].name;
+  return names;
+}
+std::string present_values(const std::vector<Value>& row, const std::vector<bool>& present) {
+  std::string values;
+  for (size_t i = 0; i < row.size(); ++i)
+    if (present[i]) values += (values.empty() ? "" : ", ") + row[i].sql;
+  return values;
+}
+
+std::string statement_sql(const Table& t, const std::vector<bool>& present, const Statement& st) {
   switch (st.kind) {
     case StatementKind::Insert: {
       std::string values;
-      for (const auto& row : st.rows) {
-        std::string one;
-        for (const auto& v : row) one += (one.empty() ? "" : ", ") + v.sql;
-        values += (values.empty() ? "(" : ", (") + one + ")";
-      }
-      return "INSERT INTO " + t.name + " VALUES " + values + ";";
+      for (const auto& row : st.rows)
+        values += (values.empty() ? "(" : ", (") + present_values(row, present) + ")";
+      return "INSERT INTO " + t.name + " (" + present_names(t, present) + ") VALUES " + values +
+             ";";
     }
     case StatementKind::Update:
     case StatementKind::KeyUpdate: {
@@ -208,16 +248,27 @@ std::string statement_sql(const Table& t, const Statement& st) {
 }
 
 // A bulk load: the insert's rows as a query whose column names are the table's.
-std::string copy_step_text(const Table& t, const Statement& st) {
-  std::string columns, values;
-  for (const auto& column : t.columns) columns += (columns.empty() ? "" : ", ") + column.name;
-  for (const auto& row : st.rows) {
-    std::string one;
-    for (const auto& v : row) one += (one.empty() ? "" : ", ") + v.sql;
-    values += (values.empty() ? "(" : ",\n(") + one + ")";
-  }
+std::string copy_step_text(const Table& t, const std::vector<bool>& present, const Statement& st) {
+  std::string values;
+  for (const auto& row : st.rows)
+    values += (values.empty() ? "(" : ",\n(") + present_values(row, present) + ")";
   return "copy table=" + qualified(t) + "\nSELECT * FROM (VALUES\n" + values + "\n) AS v (" +
-         columns + ")\n\n";
+         present_names(t, present) + ")\n\n";
+}
+
+std::string schema_change_sql(const Table& t, const SchemaChange& change) {
+  const Column& column = t.columns[change.column];
+  switch (change.kind) {
+    case SchemaChangeKind::AddColumn:
+      return "ALTER TABLE " + t.name + " ADD COLUMN " + column.name + " " + sql_type(column.type) +
+             (change.default_value ? " DEFAULT " + change.default_value->sql : "") + ";";
+    case SchemaChangeKind::DropColumn:
+      return "ALTER TABLE " + t.name + " DROP COLUMN " + column.name + ";";
+    case SchemaChangeKind::AlterType:
+      return "ALTER TABLE " + t.name + " ALTER COLUMN " + column.name + " TYPE " +
+             sql_type(change.type) + " USING " + column.name + "::" + sql_type(change.type) + ";";
+  }
+  return "";
 }
 
 }  // namespace
@@ -233,6 +284,70 @@ std::string type_name(ColumnType type) {
 
 std::string statement_name(StatementKind kind) {
   return name_in(kStatements, kind);
+}
+
+std::string schema_change_name(SchemaChangeKind kind) {
+  return name_in(kSchemaChanges, kind);
+}
+
+Schema::Schema(const Case& c) {
+  for (const auto& t : c.tables) {
+    present.emplace_back();
+    types.emplace_back();
+    defaults.emplace_back();
+    for (const auto& column : t.columns) {
+      present.back().push_back(!column.added);
+      types.back().push_back(column.type);
+      defaults.back().push_back(Value{"NULL", nullptr, true});
+    }
+  }
+}
+
+void Schema::apply(const SchemaChange& change) {
+  switch (change.kind) {
+    case SchemaChangeKind::AddColumn:
+      present[change.table][change.column] = true;
+      defaults[change.table][change.column] =
+          change.default_value.value_or(Value{"NULL", nullptr, true});
+      break;
+    case SchemaChangeKind::DropColumn:
+      present[change.table][change.column] = false;
+      break;
+    case SchemaChangeKind::AlterType:
+      types[change.table][change.column] = change.type;
+      break;
+  }
+}
+
+Value converted(const Value& v, ColumnType from, ColumnType to) {
+  if (v.sql == "NULL" || from == to || to != ColumnType::Text) return v;  // int to bigint: as is
+  // To text: a number's digits, a boolean's true/false, an enum's label.
+  std::string text = v.json.is_string() ? v.json.get<std::string>() : v.json.dump();
+  std::string sql = "'";
+  for (const char ch : text) sql += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return Value{sql + "'", text, v.predicted};
+}
+
+std::vector<ColumnType> alter_targets(ColumnType type) {
+  switch (type) {
+    case ColumnType::Int:
+      return {ColumnType::BigInt, ColumnType::Text};
+    case ColumnType::BigInt:
+    case ColumnType::Boolean:
+    case ColumnType::Enum:
+      return {ColumnType::Text};
+    default:
+      return {};
+  }
+}
+
+std::vector<size_t> changed_columns(const Case& c, size_t table) {
+  std::vector<size_t> out;
+  for (const auto& tx : c.transactions)
+    if (tx.schema_change && tx.schema_change->table == table &&
+        std::find(out.begin(), out.end(), tx.schema_change->column) == out.end())
+      out.push_back(tx.schema_change->column);
+  return out;
 }
 
 std::string sql_type(ColumnType type) {
@@ -272,6 +387,11 @@ json Settings::as_json() const {
   if (!excluded_column.empty()) out["column.exclude.list"] = "public." + excluded_column;
   if (transaction_metadata) out["provide.transaction.metadata"] = "true";
   if (heartbeats) out["heartbeat.interval.ms"] = "1000";
+  if (!replace_null_with_default) {
+    // A converter setting on the connector applies only with the converter named there too.
+    out["value.converter"] = "org.apache.kafka.connect.json.JsonConverter";
+    out["value.converter.replace.null.with.default"] = "false";
+  }
   return out;
 }
 
@@ -283,6 +403,10 @@ std::vector<std::string> Settings::changed() const {
   if (!excluded_column.empty()) out.push_back("column.exclude.list=public." + excluded_column);
   if (transaction_metadata) out.push_back("provide.transaction.metadata=true");
   if (heartbeats) out.push_back("heartbeat.interval.ms=1000");
+  if (!replace_null_with_default) {
+    out.push_back("value.converter=org.apache.kafka.connect.json.JsonConverter");
+    out.push_back("value.converter.replace.null.with.default=false");
+  }
   return out;
 }
 
@@ -340,8 +464,8 @@ bool waits_for_a_committed_offset(const Case& c) {
 
 bool fault_inside(const Case& c, size_t i) {
   return c.faults_inside && i < c.faults.size() && i + 1 < c.transactions.size() &&
-         !c.transactions[i + 1].copy && fault_fits_inside_a_transaction(c.faults[i]) &&
-         captured_before(c, i + 1);
+         !c.transactions[i + 1].copy && !c.transactions[i + 1].schema_change &&
+         fault_fits_inside_a_transaction(c.faults[i]) && captured_before(c, i + 1);
 }
 
 bool fault_while_streaming(const Case& c, size_t i) {
@@ -396,6 +520,7 @@ std::string scenario_file_text(const Case& c) {
   for (const auto& t : c.tables) {
     std::string columns, key;
     for (size_t i = 0; i < t.columns.size(); ++i) {
+      if (t.columns[i].added) continue;  // a schema change adds it
       columns += t.columns[i].name + " " + sql_type(t.columns[i].type) + ", ";
       if (i < t.key_columns) key += (i ? ", " : "") + t.columns[i].name;
     }
@@ -416,10 +541,19 @@ std::string scenario_file_text(const Case& c) {
   settings["table.include.list"] = include_list;
   settings["publication.name"] = std::string(kPublication);
   out += "connector register\n" + settings.dump() + "\n\n";
+  Schema now(c);
   for (size_t i = 0; i < c.transactions.size(); ++i) {
     const auto& tx = c.transactions[i];
+    if (tx.schema_change) {
+      out += "sql\n" + schema_change_sql(c.tables[tx.schema_change->table], *tx.schema_change) +
+             "\n\n";
+      now.apply(*tx.schema_change);
+      out += fault_after(c, i);
+      continue;
+    }
     if (tx.copy) {
-      out += copy_step_text(c.tables[tx.statements.front().table], tx.statements.front());
+      const Statement& st = tx.statements.front();
+      out += copy_step_text(c.tables[st.table], now.present[st.table], st);
       out += fault_after(c, i);
       continue;
     }
@@ -432,7 +566,7 @@ std::string scenario_file_text(const Case& c) {
     for (size_t s = 0; s < tx.statements.size(); ++s) {
       if (s == split) out += start;
       const auto& st = tx.statements[s];
-      const std::string sql = statement_sql(c.tables[st.table], st);
+      const std::string sql = statement_sql(c.tables[st.table], now.present[st.table], st);
       if (st.rolled_back_to_savepoint) {
         out += "SAVEPOINT s;\n" + sql + "\nROLLBACK TO SAVEPOINT s;\n";
       } else {
@@ -459,10 +593,14 @@ std::string scenario_file_text(const Case& c) {
     // Events that skip an operation cannot rebuild the table, nor can events without a key:
     // no final state is owed then.
     if (c.final_state && c.settings.skipped_operations == "none" && !t.keyless) {
-      // Columns whose rendering the oracle does not predict are left out here too.
+      // Columns whose rendering the oracle does not predict are left out here too, and those
+      // a schema change touched: a row no event carried since has its image from before.
+      const auto changed = changed_columns(c, i);
       std::string ignore;
-      for (const auto& column : t.columns) {
-        if (!rendering_predicted(column.type, c.settings, t.identity_full()) ||
+      for (size_t k = 0; k < t.columns.size(); ++k) {
+        const Column& column = t.columns[k];
+        if (std::find(changed.begin(), changed.end(), k) != changed.end() ||
+            !rendering_predicted(now.types[i][k], c.settings, t.identity_full()) ||
             excluded(t, column, c.settings))
           ignore += (ignore.empty() ? " ignore=" : ",") + column.name;
       }

@@ -41,7 +41,10 @@ struct Value {
 
 struct Column {
   std::string name{};
-  ColumnType type = ColumnType::Int;
+  ColumnType type = ColumnType::Int;  // as CREATE TABLE (or the ADD COLUMN) makes it
+  // Not in CREATE TABLE: a schema change adds it. Rows written before hold an unused value
+  // at its place.
+  bool added = false;
 };
 
 struct Table {
@@ -72,12 +75,27 @@ struct Statement {
   bool rolled_back_to_savepoint = false;        // inside SAVEPOINT … ROLLBACK TO SAVEPOINT
 };
 
+// A schema change mid-stream: ALTER TABLE … ADD COLUMN (with a DEFAULT, which the rows there
+// take, or none), DROP COLUMN, or ALTER COLUMN … TYPE … USING (to a type every value of the
+// old one converts to, as `converted` says).
+enum class SchemaChangeKind { AddColumn, DropColumn, AlterType };
+std::string schema_change_name(SchemaChangeKind kind);  // "add-column", …: for the coverage table
+struct SchemaChange {
+  SchemaChangeKind kind = SchemaChangeKind::AddColumn;
+  size_t table = 0;
+  size_t column = 0;                     // in Table::columns
+  ColumnType type = ColumnType::Int;     // alter type: the new one
+  std::optional<Value> default_value{};  // add column: its DEFAULT, else NULL
+};
+
 struct Transaction {
   std::vector<Statement> statements{};
   bool rollback = false;
   // A bulk load: its one statement, an insert, goes in by COPY (a `copy` step, a transaction
   // of its own), which Postgres writes as multi-insert WAL records: many rows to one LSN.
   bool copy = false;
+  // A schema change is a transaction of its own, with no statements.
+  std::optional<SchemaChange> schema_change{};
 };
 
 // Connector settings from a declared space, each with the rule it implies for the oracle.
@@ -93,6 +111,10 @@ struct Settings {
   // heartbeat.interval.ms=1000: records on Debezium's heartbeat topic and offsets that move
   // while the tables idle; nothing owed on the tables' topics
   bool heartbeats = false;
+  // value.converter.replace.null.with.default (Kafka's JsonConverter, true by default): a NULL
+  // in a column with a DEFAULT arrives as the DEFAULT, which Debezium puts in the field's
+  // schema; false (the converter set on the connector) sends the NULL
+  bool replace_null_with_default = true;
   nlohmann::json as_json() const;            // the `connector register` body's settings
   std::vector<std::string> changed() const;  // those not at the harness's default
 };
@@ -117,6 +139,23 @@ struct Case {
 
   size_t statement_count() const;
 };
+
+// The tables' columns as they stand after some of a case's transactions: which are there,
+// of which type, and what a row written without them holds.
+struct Schema {
+  std::vector<std::vector<bool>> present;
+  std::vector<std::vector<ColumnType>> types;
+  std::vector<std::vector<Value>> defaults;
+  explicit Schema(const Case& c);  // as CREATE TABLE makes them
+  void apply(const SchemaChange& change);
+};
+// A value of type `from` as the column holds it after ALTER COLUMN … TYPE `to` USING it::to.
+Value converted(const Value& v, ColumnType from, ColumnType to);
+// What a column of `type` may be altered to: types every value of it converts to, rendered
+// as the oracle predicts (int to bigint; int, bigint, boolean and the enum to text).
+std::vector<ColumnType> alter_targets(ColumnType type);
+// The columns of table `table` some schema change of the case touches.
+std::vector<size_t> changed_columns(const Case& c, size_t table);
 
 // Whether `fault` may start inside an open transaction: not when it takes Postgres down (the
 // transaction's session with it) or stops it (the rest of the transaction would wait on it).

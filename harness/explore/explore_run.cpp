@@ -1,5 +1,6 @@
 #include "harness/explore/explore_run.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
@@ -33,14 +34,18 @@ std::string header(const Case& c, const ExploreOptions& o, const std::string& wh
                    const std::string& debezium) {
   std::string settings;
   for (const auto& s : c.settings.changed()) settings += (settings.empty() ? "" : ", ") + s;
+  const auto changes = static_cast<size_t>(
+      std::count_if(c.transactions.begin(), c.transactions.end(),
+                    [](const Transaction& tx) { return tx.schema_change.has_value(); }));
   return "# cdc-harness explore --seed " + std::to_string(c.seed) + ": case " +
          std::to_string(c.index) + (what.empty() ? "" : ", " + what) +
          (debezium.empty()
               ? "\n# version set " + (o.versions.empty() ? std::string("default") : o.versions)
               : "\n# Debezium " + debezium) +
          "; " + std::to_string(c.tables.size()) + " tables, " +
-         std::to_string(c.transactions.size()) + " transactions, " +
+         std::to_string(c.transactions.size() - changes) + " transactions, " +
          std::to_string(c.statement_count()) + " statements" +
+         (changes ? ", " + std::to_string(changes) + " schema changes" : "") +
          (c.faults.empty()
               ? ""
               : ", faults " + c.faults.front() +
@@ -57,6 +62,17 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
     ++coverage[t.identity_full() ? "replica identity FULL" : "replica identity DEFAULT"];
   }
   for (const auto& tx : c.transactions) {
+    if (tx.schema_change) {
+      const SchemaChange& change = *tx.schema_change;
+      const ColumnType type = change.kind == SchemaChangeKind::AlterType
+                                  ? change.type
+                                  : c.tables[change.table].columns[change.column].type;
+      ++coverage["schema change " + schema_change_name(change.kind) +
+                 (change.kind == SchemaChangeKind::AddColumn && change.default_value
+                      ? " with a DEFAULT"
+                      : "") +
+                 (change.kind == SchemaChangeKind::AlterType ? " to " + type_name(type) : "")];
+    }
     if (tx.rollback) ++coverage["transaction rolled back"];
     if (tx.statements.size() > 1) ++coverage["transaction of several statements"];
     size_t rows = 0;
@@ -77,6 +93,8 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
              std::string(c.settings.heartbeats ? "1000" : "none")];
   ++coverage["setting provide.transaction.metadata=" +
              std::string(c.settings.transaction_metadata ? "true" : "false")];
+  ++coverage["setting value.converter.replace.null.with.default=" +
+             std::string(c.settings.replace_null_with_default ? "true" : "false")];
   ++coverage["setting column.exclude.list=" +
              std::string(c.settings.excluded_column.empty() ? "none" : "a column")];
   for (size_t i = 0; i < c.faults.size(); ++i) {

@@ -149,6 +149,109 @@ int highest_id(const Case& c, size_t table) {
   return highest;
 }
 
+// A schema change on a table, between transactions after those the faults come with (their
+// places stay), and the statements after it fitted to it: an added column gets values in
+// later inserts (drawn, or its DEFAULT; COPY names every column) and updates; a dropped
+// column is one no later statement sets; an altered one has its later values converted.
+void add_schema_change(Draw& d, Case& c) {
+  const size_t first = c.faults.empty() ? 0 : c.faults.size() + 1;
+  if (first > c.transactions.size()) return;
+  const size_t at = first + d.below(c.transactions.size() - first + 1);
+  SchemaChange change;
+  change.table = d.below(c.tables.size());
+  Table& t = c.tables[change.table];
+  Case before = c;
+  before.transactions.resize(at);
+  const Schema now = [&] {
+    Schema schema(before);
+    for (const auto& tx : before.transactions)
+      if (tx.schema_change) schema.apply(*tx.schema_change);
+    return schema;
+  }();
+  const auto later = [&](auto&& each) {  // each statement on the table after the change
+    for (size_t x = at; x < c.transactions.size(); ++x)
+      for (auto& st : c.transactions[x].statements)
+        if (st.table == change.table) each(c.transactions[x], st);
+  };
+  // Columns a change may touch: there now, not the key, not column.exclude.list's, none
+  // another change touches (one placed later might alter what this one drops).
+  const auto touched = changed_columns(c, change.table);
+  std::vector<size_t> columns;
+  for (size_t i = t.key_columns; i < t.columns.size(); ++i)
+    if (now.present[change.table][i] &&
+        c.settings.excluded_column != t.name + "." + t.columns[i].name &&
+        std::find(touched.begin(), touched.end(), i) == touched.end())
+      columns.push_back(i);
+  const int roll = static_cast<int>(d.below(100));
+  if (roll < 30 && !columns.empty()) {  // drop one no later statement sets
+    std::vector<size_t> unset;
+    for (const size_t i : columns) {
+      bool set = false;
+      later([&](const Transaction&, const Statement& st) {
+        for (const auto& [column, value] : st.set) set = set || column == i;
+      });
+      if (!set) unset.push_back(i);
+    }
+    if (!unset.empty()) {
+      change.kind = SchemaChangeKind::DropColumn;
+      change.column = unset[d.below(unset.size())];
+      c.transactions.insert(c.transactions.begin() + static_cast<std::ptrdiff_t>(at),
+                            Transaction{{}, false, false, change});
+      return;
+    }
+  }
+  if (roll < 60) {  // alter one to a type its values convert to
+    std::vector<size_t> alterable;
+    for (const size_t i : columns)
+      if (!alter_targets(now.types[change.table][i]).empty()) alterable.push_back(i);
+    if (!alterable.empty()) {
+      change.kind = SchemaChangeKind::AlterType;
+      change.column = alterable[d.below(alterable.size())];
+      const ColumnType from = now.types[change.table][change.column];
+      const auto targets = alter_targets(from);
+      change.type = targets[d.below(targets.size())];
+      later([&](const Transaction&, Statement& st) {
+        for (auto& row : st.rows)
+          row[change.column] = converted(row[change.column], from, change.type);
+        for (auto& [column, value] : st.set)
+          if (column == change.column) value = converted(value, from, change.type);
+      });
+      c.transactions.insert(c.transactions.begin() + static_cast<std::ptrdiff_t>(at),
+                            Transaction{{}, false, false, change});
+      return;
+    }
+  }
+  // Add one, with a DEFAULT half the time (the rows there take it).
+  static const ColumnType kAddable[] = {ColumnType::Int, ColumnType::BigInt, ColumnType::Text,
+                                        ColumnType::Boolean};
+  change.kind = SchemaChangeKind::AddColumn;
+  change.column = t.columns.size();
+  const ColumnType type = kAddable[d.below(4)];
+  t.columns.push_back({"c" + std::to_string(change.column - t.key_columns), type, true});
+  if (d.chance(50)) change.default_value = draw_value(d, type, true);
+  const Value null{"NULL", nullptr, true};
+  const Value by_default{"DEFAULT", change.default_value ? change.default_value->json : nullptr,
+                         true};
+  for (size_t x = 0; x < c.transactions.size(); ++x) {
+    for (auto& st : c.transactions[x].statements) {
+      if (st.table != change.table) continue;
+      for (auto& row : st.rows) {
+        if (x < at) {
+          row.push_back(null);  // not written: the column is not there yet
+        } else if (d.chance(60)) {
+          row.push_back(draw_value(d, type, false));
+        } else {
+          row.push_back(c.transactions[x].copy ? null : by_default);
+        }
+      }
+      if (x >= at && st.kind == StatementKind::Update && d.chance(30))
+        st.set.emplace_back(change.column, draw_value(d, type, false));
+    }
+  }
+  c.transactions.insert(c.transactions.begin() + static_cast<std::ptrdiff_t>(at),
+                        Transaction{{}, false, false, change});
+}
+
 }  // namespace
 
 Case generate_case(uint64_t seed, int index, const Space& space) {
@@ -294,6 +397,16 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
   c.settings.heartbeats = d.chance(20);
   // Now and then a table without a primary key (REPLICA IDENTITY FULL, events keyed by nothing).
   if (d.chance(15)) c.tables[d.below(c.tables.size())].keyless = true;
+  // Now and then a schema change or two mid-stream: ADD COLUMN, DROP COLUMN, ALTER … TYPE.
+  if (d.chance(space.schema_change_percent)) {
+    const int changes = d.between(1, 2);
+    for (int k = 0; k < changes; ++k) add_schema_change(d, c);
+    // Where a column got a DEFAULT, now and then the converter sends a NULL there as NULL.
+    const bool a_default = std::any_of(
+        c.transactions.begin(), c.transactions.end(),
+        [](const auto& tx) { return tx.schema_change && tx.schema_change->default_value; });
+    if (a_default) c.settings.replace_null_with_default = !d.chance(40);
+  }
   return c;
 }
 

@@ -10,15 +10,25 @@ namespace {
 
 using Candidates = std::vector<Case>;
 
+// A transaction left with nothing to do: no statements and no schema change.
+void drop_empty_transactions(Case& c) {
+  std::erase_if(c.transactions,
+                [](const Transaction& t) { return t.statements.empty() && !t.schema_change; });
+}
+
 Case without_table(const Case& c, size_t table) {
   Case out = c;
   out.tables.erase(out.tables.begin() + static_cast<std::ptrdiff_t>(table));
+  std::erase_if(out.transactions, [&](const Transaction& t) {
+    return t.schema_change && t.schema_change->table == table;
+  });
   for (auto& tx : out.transactions) {
     std::erase_if(tx.statements, [&](const Statement& s) { return s.table == table; });
     for (auto& s : tx.statements)
       if (s.table > table) --s.table;
+    if (tx.schema_change && tx.schema_change->table > table) --tx.schema_change->table;
   }
-  std::erase_if(out.transactions, [](const Transaction& t) { return t.statements.empty(); });
+  drop_empty_transactions(out);
   return out;
 }
 
@@ -26,7 +36,12 @@ Case without_column(const Case& c, size_t table, size_t column) {
   Case out = c;
   out.tables[table].columns.erase(out.tables[table].columns.begin() +
                                   static_cast<std::ptrdiff_t>(column));
+  std::erase_if(out.transactions, [&](const Transaction& t) {
+    return t.schema_change && t.schema_change->table == table && t.schema_change->column == column;
+  });
   for (auto& tx : out.transactions) {
+    if (tx.schema_change && tx.schema_change->table == table && tx.schema_change->column > column)
+      --tx.schema_change->column;
     for (auto& s : tx.statements) {
       if (s.table != table) continue;
       for (auto& row : s.rows) row.erase(row.begin() + static_cast<std::ptrdiff_t>(column));
@@ -38,7 +53,7 @@ Case without_column(const Case& c, size_t table, size_t column) {
       return s.table == table && s.kind == StatementKind::Update && s.set.empty();
     });
   }
-  std::erase_if(out.transactions, [](const Transaction& t) { return t.statements.empty(); });
+  drop_empty_transactions(out);
   return out;
 }
 
@@ -117,6 +132,11 @@ Candidates smaller(const Case& c) {
   if (c.settings.decimal_mode != "precise") {
     Case d = c;
     d.settings.decimal_mode = "precise";
+    out.push_back(d);
+  }
+  if (!c.settings.replace_null_with_default) {
+    Case d = c;
+    d.settings.replace_null_with_default = true;
     out.push_back(d);
   }
   if (c.settings.heartbeats) {
