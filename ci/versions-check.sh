@@ -3,9 +3,8 @@
 # Named sets run the e2e suite, each on a stack of its own (ci/ctest-beside.sh: run directory
 # BUILD_DIR/run/SET), so this can run beside another ctest run of the same build. With no set
 # named, every set runs a scenario file instead (`run --versions all`, one stack per set, as a
-# matrix) and each must pass. .ci/run runs the matrix beside the README's test command and
-# the e2e suite of the set between the default and the newest beside the newest's (which
-# runs it under Avro and the external backend).
+# matrix) and each must pass. .ci/run runs the e2e suite of the sets between the default and
+# the newest beside the newest's (which runs it under Avro and the external backend).
 # Usage: ci/versions-check.sh BUILD_DIR [SET...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
