@@ -20,7 +20,7 @@ def render():
     lines = ["| defect | what | first fixed, per release line | the fix | reproduced by | mechanism |",
              "|---|---|---|---|---|---|"]
     for d in table["defects"]:
-        fixed = ", ".join(f"{line}: {release}" for line, release in sorted(d["fixed_in"].items()))
+        fixed = ", ".join(f"{line}: {release}" for line, release in sorted(d["fixed_in"].items())) or "not fixed"
         if d.get("introduced_in"):
             fixed += f" (introduced in {d['introduced_in']})"
         if not d.get("fix_links"):
