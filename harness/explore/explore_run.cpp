@@ -121,7 +121,7 @@ std::string kinds_text(const std::set<std::string>& kinds) {
 std::string known_defect_text(const Finding& f) {
   if (f.known_defect.empty()) return "";
   return ", the shape of " + f.known_defect +
-         (f.version_affected ? " (known upstream; the defect table says this version has it)"
+         (f.version_affected ? " (known: the defect table says this version has it)"
                              : " (the defect table says this version is FIXED: a new finding?)");
 }
 
