@@ -1,6 +1,7 @@
 #include "harness/explore/case.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include "harness/common/enum_names.hpp"
@@ -21,7 +22,10 @@ const EnumName<ColumnType> kTypes[] = {{ColumnType::Int, "int"},
                                        {ColumnType::Bytea, "bytea"},
                                        {ColumnType::TextArray, "text-array"},
                                        {ColumnType::LargeText, "large-text"},
-                                       {ColumnType::Enum, "enum"}};
+                                       {ColumnType::Enum, "enum"},
+                                       {ColumnType::Date, "date"},
+                                       {ColumnType::Time, "time"},
+                                       {ColumnType::Timestamp, "timestamp"}};
 
 const EnumName<StatementKind> kStatements[] = {{StatementKind::Insert, "insert"},
                                                {StatementKind::Update, "update"},
@@ -68,6 +72,51 @@ std::optional<json> numeric_rendering(const Value& v, const Settings& settings) 
   return std::nullopt;  // precise: Kafka Connect's Decimal, bytes of the unscaled value
 }
 
+// Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian).
+int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// How Debezium renders a date, time(6) or timestamp(6) the generator wrote ('YYYY-MM-DD',
+// 'HH:MM:SS.ffffff', 'YYYY-MM-DD HH:MM:SS.ffffff'), under time.precision.mode: days; time
+// and timestamp in microseconds, or in milliseconds (cut) under connect.
+std::optional<json> time_rendering(const Value& v, ColumnType type, const Settings& settings) {
+  if (v.sql == "NULL") return json(nullptr);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  long micros = 0;
+  const bool connect = settings.time_precision_mode == "connect";
+  switch (type) {
+    case ColumnType::Date:
+      if (std::sscanf(v.sql.c_str(), "'%d-%d-%d'", &y, &mo, &d) != 3) return std::nullopt;
+      return json(days_from_civil(y, mo, d));
+    case ColumnType::Time: {
+      if (std::sscanf(v.sql.c_str(), "'%d:%d:%d.%ld'", &h, &mi, &sec, &micros) != 4)
+        return std::nullopt;
+      const int64_t us = ((h * 60LL + mi) * 60 + sec) * 1000000 + micros;
+      return json(connect ? us / 1000 : us);
+    }
+    case ColumnType::Timestamp: {
+      if (std::sscanf(v.sql.c_str(), "'%d-%d-%d %d:%d:%d.%ld'", &y, &mo, &d, &h, &mi, &sec,
+                      &micros) != 7)
+        return std::nullopt;
+      const int64_t us =
+          ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000000LL + sec * 1000000LL + micros;
+      return json(connect ? us / 1000 : us);
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+bool is_time_type(ColumnType type) {
+  return type == ColumnType::Date || type == ColumnType::Time || type == ColumnType::Timestamp;
+}
+
 bool excluded(const Table& t, const Column& column, const Settings& settings) {
   return settings.excluded_column == t.name + "." + column.name;
 }
@@ -88,6 +137,8 @@ json image(const Table& t, const Schema& now, size_t table, const std::vector<Va
                          : row[i];
     if (now.types[table][i] == ColumnType::Numeric) {
       value = numeric_rendering(v, settings);
+    } else if (is_time_type(now.types[table][i])) {
+      value = time_rendering(v, now.types[table][i], settings);
     } else if (v.predicted) {
       value = v.json;
     }
@@ -201,6 +252,9 @@ bool rendering_predicted(ColumnType type, const Settings& settings, bool full_id
     case ColumnType::Timestamptz:
     case ColumnType::Jsonb:
     case ColumnType::Bytea:
+    case ColumnType::Date:  // events carry numbers where SELECT has text
+    case ColumnType::Time:
+    case ColumnType::Timestamp:
       return false;
     case ColumnType::LargeText:  // an untouched out-of-line value: a placeholder under DEFAULT
       return full_identity;
@@ -274,7 +328,22 @@ std::string schema_change_sql(const Table& t, const SchemaChange& change) {
 }  // namespace
 
 const std::vector<ColumnType>& all_column_types() {
-  static const std::vector<ColumnType> types = values_in(kTypes);
+  // The time types are drawn by a draw of their own, after every other: a case's earlier
+  // draws stay what they were before they came.
+  static const std::vector<ColumnType> types = [] {
+    std::vector<ColumnType> out;
+    for (const auto type : values_in(kTypes))
+      if (std::find(time_column_types().begin(), time_column_types().end(), type) ==
+          time_column_types().end())
+        out.push_back(type);
+    return out;
+  }();
+  return types;
+}
+
+const std::vector<ColumnType>& time_column_types() {
+  static const std::vector<ColumnType> types = {ColumnType::Date, ColumnType::Time,
+                                                ColumnType::Timestamp};
   return types;
 }
 
@@ -373,6 +442,12 @@ std::string sql_type(ColumnType type) {
       return "text[]";
     case ColumnType::Enum:
       return kEnumType;
+    case ColumnType::Date:
+      return "date";
+    case ColumnType::Time:
+      return "time";
+    case ColumnType::Timestamp:
+      return "timestamp";
   }
   return "text";
 }
@@ -387,6 +462,7 @@ json Settings::as_json() const {
   if (!excluded_column.empty()) out["column.exclude.list"] = "public." + excluded_column;
   if (transaction_metadata) out["provide.transaction.metadata"] = "true";
   if (heartbeats) out["heartbeat.interval.ms"] = "1000";
+  if (time_precision_mode != "adaptive") out["time.precision.mode"] = time_precision_mode;
   if (!replace_null_with_default) {
     // A converter setting on the connector applies only with the converter named there too.
     out["value.converter"] = "org.apache.kafka.connect.json.JsonConverter";
@@ -403,6 +479,8 @@ std::vector<std::string> Settings::changed() const {
   if (!excluded_column.empty()) out.push_back("column.exclude.list=public." + excluded_column);
   if (transaction_metadata) out.push_back("provide.transaction.metadata=true");
   if (heartbeats) out.push_back("heartbeat.interval.ms=1000");
+  if (time_precision_mode != "adaptive")
+    out.push_back("time.precision.mode=" + time_precision_mode);
   if (!replace_null_with_default) {
     out.push_back("value.converter=org.apache.kafka.connect.json.JsonConverter");
     out.push_back("value.converter.replace.null.with.default=false");

@@ -23,10 +23,16 @@ enum class ColumnType {
   TextArray,
   LargeText,  // > 8 kB, stored out of line (TOAST)
   Enum,       // the case's own enum type (kEnumType): its label, as text
+  // Rendered per time.precision.mode (days, milli- or microseconds as numbers); drawn only
+  // by their own draw (time_column), not among the types any column may have
+  Date,
+  Time,       // time(6)
+  Timestamp,  // timestamp(6), without a zone
 };
 // The enum type an Enum column has, created before the case's tables and dropped after.
 inline constexpr const char* kEnumType = "explore_${run}_mood";
-const std::vector<ColumnType>& all_column_types();
+const std::vector<ColumnType>& all_column_types();   // those any column may have
+const std::vector<ColumnType>& time_column_types();  // date, time, timestamp
 std::string sql_type(ColumnType type);
 std::string type_name(ColumnType type);  // "int", "large-text", …: for the coverage table
 
@@ -115,6 +121,10 @@ struct Settings {
   // in a column with a DEFAULT arrives as the DEFAULT, which Debezium puts in the field's
   // schema; false (the converter set on the connector) sends the NULL
   bool replace_null_with_default = true;
+  // time.precision.mode: adaptive (the default: date as days, time and timestamp as
+  // microseconds), adaptive_time_microseconds (the same for these types) or connect (Kafka
+  // Connect's Date, Time and Timestamp: days and milliseconds, the microseconds cut)
+  std::string time_precision_mode = "adaptive";
   nlohmann::json as_json() const;            // the `connector register` body's settings
   std::vector<std::string> changed() const;  // those not at the harness's default
 };

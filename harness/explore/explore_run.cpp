@@ -93,6 +93,7 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
              std::string(c.settings.heartbeats ? "1000" : "none")];
   ++coverage["setting provide.transaction.metadata=" +
              std::string(c.settings.transaction_metadata ? "true" : "false")];
+  ++coverage["setting time.precision.mode=" + c.settings.time_precision_mode];
   ++coverage["setting value.converter.replace.null.with.default=" +
              std::string(c.settings.replace_null_with_default ? "true" : "false")];
   ++coverage["setting column.exclude.list=" +

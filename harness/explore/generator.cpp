@@ -1,6 +1,7 @@
 #include "harness/explore/generator.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <random>
 
@@ -78,6 +79,23 @@ Value draw_value(Draw& d, ColumnType type, bool key) {
       static const char* labels[] = {"sad", "ok", "happy"};
       const std::string v = labels[d.below(3)];
       return {quoted(v), v, true};
+    }
+    case ColumnType::Date:  // rendered by the oracle, per time.precision.mode
+      return {"'2024-" + std::to_string(d.between(10, 12)) + "-" +
+                  std::to_string(d.between(10, 28)) + "'",
+              nullptr, true};
+    case ColumnType::Time: {
+      char text[32];
+      std::snprintf(text, sizeof text, "'%02d:%02d:%02d.%06d'", d.between(0, 23), d.between(0, 59),
+                    d.between(0, 59), d.between(0, 999999));
+      return {text, nullptr, true};
+    }
+    case ColumnType::Timestamp: {
+      char text[48];
+      std::snprintf(text, sizeof text, "'2024-%02d-%02d %02d:%02d:%02d.%06d'", d.between(1, 12),
+                    d.between(1, 28), d.between(0, 23), d.between(0, 59), d.between(0, 59),
+                    d.between(0, 999999));
+      return {text, nullptr, true};
     }
     case ColumnType::LargeText: {
       // Incompressible enough to go out of line: repeat() would compress into the row.
@@ -252,6 +270,28 @@ void add_schema_change(Draw& d, Case& c) {
                         Transaction{{}, false, false, change});
 }
 
+// A column of a time type at the end of a table (in CREATE TABLE): a value for it in every
+// row the case inserts there, set by some of its updates; and the connector's
+// time.precision.mode.
+void add_time_column(Draw& d, Case& c) {
+  const size_t table = d.below(c.tables.size());
+  Table& t = c.tables[table];
+  const auto& types = time_column_types();
+  const ColumnType type = types[d.below(types.size())];
+  const size_t column = t.columns.size();
+  t.columns.push_back({"c" + std::to_string(column - t.key_columns), type, false});
+  for (auto& tx : c.transactions) {
+    for (auto& st : tx.statements) {
+      if (st.table != table) continue;
+      for (auto& row : st.rows) row.push_back(draw_value(d, type, false));
+      if (st.kind == StatementKind::Update && d.chance(30))
+        st.set.emplace_back(column, draw_value(d, type, false));
+    }
+  }
+  static const char* modes[] = {"adaptive", "adaptive_time_microseconds", "connect"};
+  c.settings.time_precision_mode = modes[d.below(3)];
+}
+
 }  // namespace
 
 Case generate_case(uint64_t seed, int index, const Space& space) {
@@ -407,6 +447,9 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
         [](const auto& tx) { return tx.schema_change && tx.schema_change->default_value; });
     if (a_default) c.settings.replace_null_with_default = !d.chance(40);
   }
+  // Now and then a date, time or timestamp column, its values written by every insert of the
+  // table and set by some updates, under one of time.precision.mode's values.
+  if (d.chance(space.time_column_percent)) add_time_column(d, c);
   return c;
 }
 

@@ -18,6 +18,7 @@ struct Space {
   bool fault_in_every_case = false;   // else half the cases (with faults to draw)
   int metadata_percent = 30;          // how often provide.transaction.metadata is on
   int schema_change_percent = 20;     // how often a case has schema changes mid-stream
+  int time_column_percent = 20;       // how often a date, time or timestamp column
 };
 
 // Case `index` of the exploration seeded with `seed`: the same pair always gives the same case.

@@ -139,6 +139,11 @@ Candidates smaller(const Case& c) {
     d.settings.replace_null_with_default = true;
     out.push_back(d);
   }
+  if (c.settings.time_precision_mode != "adaptive") {
+    Case d = c;
+    d.settings.time_precision_mode = "adaptive";
+    out.push_back(d);
+  }
   if (c.settings.heartbeats) {
     Case d = c;
     d.settings.heartbeats = false;

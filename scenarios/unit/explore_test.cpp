@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "harness/explore/case.hpp"
@@ -445,6 +446,53 @@ TEST(ExploreSchema, ANullWhereTheColumnHasADefaultArrivesAsTheDefaultUnlessTheCo
   EXPECT_THAT(text, HasSubstr("\"value.converter.replace.null.with.default\":\"false\""));
 }
 
+// time.precision.mode: days for a date; microseconds for time(6) and timestamp(6), or
+// milliseconds, cut, under connect (Kafka Connect's Time and Timestamp).
+TEST(ExploreOracle, DatesAndTimesArriveAsNumbersPerTimePrecisionMode) {
+  Case c;
+  Table t;
+  t.name = "t";
+  t.columns = {{"id", ColumnType::Int},
+               {"d", ColumnType::Date},
+               {"tm", ColumnType::Time},
+               {"ts", ColumnType::Timestamp}};
+  c.tables = {t};
+  Statement insert{StatementKind::Insert,
+                   0,
+                   {{Value{"1", 1, true}, Value{"'2024-03-05'", nullptr, true},
+                     Value{"'12:34:56.789012'", nullptr, true},
+                     Value{"'2024-03-05 12:34:56.789012'", nullptr, true}}}};
+  c.transactions = {{{insert}}};
+  std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("CREATE TABLE t (id int, d date, tm time, ts timestamp, "));
+  EXPECT_THAT(text, HasSubstr("{\"d\":19787,\"id\":1,\"tm\":45296789012,\"ts\":1709642096789012}"));
+  EXPECT_THAT(text, HasSubstr("ignore=d,tm,ts"));
+  c.settings.time_precision_mode = "adaptive_time_microseconds";
+  EXPECT_THAT(scenario_file_text(c),
+              HasSubstr("{\"d\":19787,\"id\":1,\"tm\":45296789012,\"ts\":1709642096789012}"));
+  c.settings.time_precision_mode = "connect";
+  text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("{\"d\":19787,\"id\":1,\"tm\":45296789,\"ts\":1709642096789}"));
+  EXPECT_THAT(text, HasSubstr("\"time.precision.mode\":\"connect\""));
+}
+
+TEST(ExploreOracle, TheTimeTypesAreDrawnOnlyByTheirOwnDraw) {
+  for (const auto type : time_column_types())
+    EXPECT_EQ(std::count(all_column_types().begin(), all_column_types().end(), type), 0);
+  Space space;
+  space.time_column_percent = 100;
+  std::set<std::string> modes;
+  for (int i = 1; i <= 30; ++i) {
+    const Case c = generate_case(9, i, space);
+    modes.insert(c.settings.time_precision_mode);
+    Space without = space;
+    without.time_column_percent = 0;
+    // Drawn last: without it, the case is the same but for that column and setting.
+    EXPECT_EQ(generate_case(9, i, without).transactions.size(), c.transactions.size());
+  }
+  EXPECT_EQ(modes.size(), 3u);
+}
+
 TEST(ExploreSchema, AnAlteredColumnsValuesConvertAsPostgresConvertsThem) {
   EXPECT_EQ(converted(Value{"5", 5, true}, ColumnType::Int, ColumnType::BigInt).json, 5);
   EXPECT_EQ(converted(Value{"5", 5, true}, ColumnType::Int, ColumnType::Text).json, "5");
@@ -519,6 +567,7 @@ TEST(ExploreOracle, TheHeaderNamesEverySettingTheConnectorGets) {
   s.transaction_metadata = true;
   s.heartbeats = true;
   s.replace_null_with_default = false;
+  s.time_precision_mode = "connect";
   const auto changed = s.changed();
   const nlohmann::json settings = s.as_json();  // kept: items() of a temporary would dangle
   ASSERT_EQ(changed.size(), settings.size());
