@@ -118,47 +118,22 @@ Candidates smaller(const Case& c) {
       }
     }
   }
-  // Settings back to the harness's defaults, one at a time.
-  if (!c.settings.tombstones) {
+  // Settings back to the harness's defaults (a default Settings), one at a time.
+  const Settings defaults;
+  const auto back_to_default = [&](auto Settings::*setting) {
+    if (c.settings.*setting == defaults.*setting) return;
     Case d = c;
-    d.settings.tombstones = true;
+    d.settings.*setting = defaults.*setting;
     out.push_back(d);
-  }
-  if (c.settings.skipped_operations != "none") {
-    Case d = c;
-    d.settings.skipped_operations = "none";
-    out.push_back(d);
-  }
-  if (c.settings.decimal_mode != "precise") {
-    Case d = c;
-    d.settings.decimal_mode = "precise";
-    out.push_back(d);
-  }
-  if (!c.settings.replace_null_with_default) {
-    Case d = c;
-    d.settings.replace_null_with_default = true;
-    out.push_back(d);
-  }
-  if (c.settings.time_precision_mode != "adaptive") {
-    Case d = c;
-    d.settings.time_precision_mode = "adaptive";
-    out.push_back(d);
-  }
-  if (c.settings.heartbeats) {
-    Case d = c;
-    d.settings.heartbeats = false;
-    out.push_back(d);
-  }
-  if (c.settings.transaction_metadata) {
-    Case d = c;
-    d.settings.transaction_metadata = false;
-    out.push_back(d);
-  }
-  if (!c.settings.excluded_column.empty()) {
-    Case d = c;
-    d.settings.excluded_column.clear();
-    out.push_back(d);
-  }
+  };
+  back_to_default(&Settings::tombstones);
+  back_to_default(&Settings::skipped_operations);
+  back_to_default(&Settings::decimal_mode);
+  back_to_default(&Settings::replace_null_with_default);
+  back_to_default(&Settings::time_precision_mode);
+  back_to_default(&Settings::heartbeats);
+  back_to_default(&Settings::transaction_metadata);
+  back_to_default(&Settings::excluded_column);
   if (c.final_state && c.settings.skipped_operations == "none") {
     Case d = c;
     d.final_state = false;
