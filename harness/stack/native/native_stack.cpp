@@ -463,8 +463,9 @@ class NativeStack final : public StackBackend {
     SchemaRegistryServer registry{dir().component_dir("schema-registry"),
                                   dir().log("schema-registry"), 0};
 
-    auto postgres_ready = std::async(
-        std::launch::async, [&] { start_postgres_server(pg, endpoints, toxiproxy_url, progress); });
+    auto postgres_ready = std::async(std::launch::async, [&] {
+      start_postgres_server(pg, endpoints, toxiproxy_url, tools.pg_templates, progress);
+    });
     auto registry_ready = std::async(std::launch::async, [&] {
       if (schema_registry_) start_registry(tools, registry, progress);
     });
@@ -599,7 +600,8 @@ class NativeStack final : public StackBackend {
 
   // initdb, start, provision; a port taken meanwhile moves it, the roles and its proxy.
   void start_postgres_server(PostgresServer& pg, StackEndpoints& endpoints,
-                             const std::string& toxiproxy_url, const Progress& progress) {
+                             const std::string& toxiproxy_url, const fs::path& templates,
+                             const Progress& progress) {
     start_on_free_ports("postgres", pg.log, progress, [&](int attempt) {
       if (attempt > 1) {
         stop_postgres(pg);
@@ -610,8 +612,8 @@ class NativeStack final : public StackBackend {
         state_.update([&](NativeState& s) { s.postgres = pg; });
         ToxiproxyClient(toxiproxy_url).set_upstream(kPostgresProxy, loopback(pg.port));
       }
-      progress.stage("postgres", "initdb + start on 127.0.0.1:" + std::to_string(pg.port));
-      cdc::native::start_postgres(pg, endpoints.admin, progress);
+      progress.stage("postgres", "starting on 127.0.0.1:" + std::to_string(pg.port));
+      cdc::native::start_postgres(pg, endpoints.admin, templates, progress);
     });
     provision_postgres(endpoints, fs::path(CDC_SOURCE_DIR) / "postgres" / "init.sql");
     progress.stage("postgres", "ready, postgres/init.sql applied");

@@ -57,6 +57,76 @@ std::string scram_verifier(const PostgresEndpoint& admin, const std::string& rol
   return verifier.get();
 }
 
+void give_tree_to(const fs::path& root, const std::optional<std::string>& user) {
+  if (!user) return;
+  give_to(root, user);
+  for (const auto& entry : fs::recursive_directory_iterator(root)) give_to(entry.path(), user);
+}
+
+// Which template fits this server: its binaries (path and build) and its superuser's name.
+fs::path template_dir(const PostgresServer& server, const std::string& superuser,
+                      const fs::path& templates) {
+  std::error_code ec;
+  const auto built = fs::last_write_time(server.bindir / "postgres", ec).time_since_epoch().count();
+  std::ostringstream key;
+  key << std::hex
+      << std::hash<std::string>{}(server.bindir.string() + "\n" + superuser + "\n" +
+                                  std::to_string(built));
+  return templates / key.str();
+}
+
+void run_initdb(const PostgresServer& server, const std::string& superuser,
+                const std::string& password) {
+  const fs::path pwfile = server.dir / "superuser.pw";
+  write_file(pwfile, password + "\n", fs::perms::owner_read | fs::perms::owner_write);
+  give_to(pwfile, server.os_user);
+  try {
+    run_command(
+        pg_tool(server, "initdb",
+                {"-D", server.data_dir().string(), "--username=" + superuser,
+                 "--pwfile=" + pwfile.string(), "--auth-host=scram-sha-256", "--auth-local=peer",
+                 "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+                server.dir / "initdb.log"),
+        scaled(60s));
+  } catch (...) {
+    fs::remove(pwfile);
+    throw;
+  }
+  fs::remove(pwfile);
+}
+
+// The server's data directory, copied from initdb's output for these binaries, made once and
+// kept in `templates`: initdb is most of Postgres's start, and runs while both JVMs start on
+// the same cores. Returns the superuser's password in that copy.
+std::string data_directory_from_template(const PostgresServer& server, const std::string& superuser,
+                                         const fs::path& templates, const Progress& progress) {
+  const fs::path kept = template_dir(server, superuser, templates);
+  const auto copy_options = fs::copy_options::recursive | fs::copy_options::copy_symlinks;
+  std::error_code ec;
+  if (fs::exists(kept / "data" / "PG_VERSION", ec) && fs::exists(kept / "superuser.pw", ec)) {
+    fs::copy(kept / "data", server.data_dir(), copy_options);
+    give_tree_to(server.data_dir(), server.os_user);
+    fs::permissions(server.data_dir(), fs::perms::owner_all);
+    progress.stage("postgres", "data directory copied from initdb's template");
+    return read_file(kept / "superuser.pw");
+  }
+
+  const std::string password = random_password();
+  run_initdb(server, superuser, password);
+  progress.stage("postgres", "initdb done");
+  // Kept under a name of its own first: a run beside this one may be keeping its copy too.
+  fs::create_directories(templates);
+  const fs::path staging =
+      templates / (kept.filename().string() + ".new-" + std::to_string(::getpid()));
+  fs::remove_all(staging, ec);
+  fs::create_directories(staging);
+  fs::copy(server.data_dir(), staging / "data", copy_options);
+  write_file(staging / "superuser.pw", password, fs::perms::owner_read | fs::perms::owner_write);
+  fs::rename(staging, kept, ec);
+  if (ec) fs::remove_all(staging, ec);
+  return password;
+}
+
 }  // namespace
 
 bool reachable_by_others(const fs::path& dir) {
@@ -69,29 +139,14 @@ bool reachable_by_others(const fs::path& dir) {
 }
 
 void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
-                    const Progress& progress) {
+                    const fs::path& templates, const Progress& progress) {
   fs::create_directories(server.dir);
   give_to(server.dir, server.os_user);
   std::ofstream(server.log, std::ios::app).close();  // the server appends as its own user
   give_to(server.log, server.os_user);
 
-  const fs::path pwfile = server.dir / "admin.pw";
-  write_file(pwfile, admin.password + "\n", fs::perms::owner_read | fs::perms::owner_write);
-  give_to(pwfile, server.os_user);
-  try {
-    run_command(
-        pg_tool(server, "initdb",
-                {"-D", server.data_dir().string(), "--username=" + admin.user,
-                 "--pwfile=" + pwfile.string(), "--auth-host=scram-sha-256", "--auth-local=peer",
-                 "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"},
-                server.dir / "initdb.log"),
-        scaled(60s));
-  } catch (...) {
-    fs::remove(pwfile);
-    throw;
-  }
-  fs::remove(pwfile);
-  progress.stage("postgres", "initdb done");
+  PostgresEndpoint first_admin = admin;
+  first_admin.password = data_directory_from_template(server, admin.user, templates, progress);
 
   std::ofstream conf(server.data_dir() / "postgresql.conf", std::ios::app);
   conf << "\n# --- cdc-harness ---\n"
@@ -99,7 +154,13 @@ void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
        << "port = " << server.port << "\n";
   conf.close();
 
-  launch_postgres(server, admin);
+  // The template's superuser password is shared by every run from it: the run's own replaces it
+  // before anything else connects (the server listens on 127.0.0.1 only).
+  launch_postgres(server, first_admin);
+  pqxx::connection conn(first_admin.conninfo());
+  pqxx::nontransaction tx(conn);
+  tx.exec0("ALTER ROLE " + tx.quote_name(admin.user) + " PASSWORD " +
+           tx.quote(scram_verifier(first_admin, admin.user, admin.password)));
 }
 
 void launch_postgres(const PostgresServer& server, const PostgresEndpoint& admin) {

@@ -19,10 +19,12 @@ struct PostgresServer {
   std::filesystem::path data_dir() const { return dir / "data"; }
 };
 
-// initdb with the superuser's password from a file (never on a command line), server
-// settings from postgres/postgresql.conf, then pg_ctl start and wait until SQL answers.
+// A data directory copied from initdb's output kept in `templates` (made there on first use,
+// the superuser's password from a file, never on a command line), server settings from
+// postgres/postgresql.conf, pg_ctl start, wait until SQL answers, then the superuser gets
+// `admin`'s password.
 void start_postgres(const PostgresServer& server, const PostgresEndpoint& admin,
-                    const Progress& progress);
+                    const std::filesystem::path& templates, const Progress& progress);
 
 // Creates the pipeline's database and runs postgres/init.sql in it, then gives the app and
 // Debezium roles their passwords as SCRAM verifiers (the plain text never reaches the server).

@@ -197,6 +197,7 @@ Toolchain locate_toolchain(const std::string& version_set, bool schema_registry)
   tools.java = find_java();
   tools.java_version = require_java_17(tools.java);
   tools.pg_bindir = locate_pg_bindir();
+  tools.pg_templates = fs::path(cache_dir()) / "cdc-harness" / "postgres-templates";
   tools.pg_os_user = postgres_os_user();
   tools.toxiproxy = locate_toxiproxy();
   tools.metrics_agent = locate_metrics_agent();

@@ -11,6 +11,7 @@ struct Toolchain {
   std::filesystem::path java{};
   std::string java_version{};               // what `java -version` says: names the build
   std::filesystem::path pg_bindir{};        // initdb, pg_ctl
+  std::filesystem::path pg_templates{};     // initdb's output, made once, copied per run
   std::string version_set{};                // which jars (ci/jars/versions/)
   std::filesystem::path jars{};             // that set's cache: jars, class archives, storage
   std::filesystem::path kafka_jars{};       // broker + Connect worker classpath
