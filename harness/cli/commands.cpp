@@ -757,6 +757,7 @@ int cmd_explore(const Options& options) {
     o.space.metadata_percent = 50;
   }
   if (options.explore_focus == "schema") o.space.schema_change_percent = 100;
+  if (options.explore_focus == "concurrent") o.space.concurrent_percent = 100;
   if (options.connector_file != default_connector_file())
     o.replay_connector = fs::absolute(options.connector_file).string();
   Progress progress;

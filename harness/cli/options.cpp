@@ -171,8 +171,9 @@ void flag_explore(CLI::App& app, Options& o) {
   app.add_flag("--generate-only", o.generate_only);
   value_flag(app, "--faults", [&o](const std::string& v) { o.explore_faults = v; });
   value_flag(app, "--focus", [&o](const std::string& v) {
-    if (v != "bulk" && v != "schema")
-      throw HarnessError("--focus: '" + v + "' is no focus; the ones there are: bulk, schema");
+    if (v != "bulk" && v != "schema" && v != "concurrent")
+      throw HarnessError("--focus: '" + v +
+                         "' is no focus; the ones there are: bulk, schema, concurrent");
     o.explore_focus = v;
   });
   value_flag(app, "--out", [&o](const std::string& v) { o.out = v; });

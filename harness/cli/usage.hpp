@@ -111,13 +111,15 @@ the change came through; ctest runs it as `stack.check` before the e2e scenarios
 
 inline constexpr const char* kExploreUsage =
     R"(usage: cdc-harness explore [--seed N] [--budget 5m] [--shrink-budget 2m] [--cases N]
-                           [--faults LIST] [--focus bulk|schema] [--versions SET]
+                           [--faults LIST] [--focus bulk|schema|concurrent]
+                           [--versions SET]
                            [--connector FILE]
                            [--out DIR] [--generate-only] [--run-dir DIR] [--stack …]
 
 Generates cases from the seed (tables of random columns and keys, transactions of inserts,
 updates, deletes, key updates, multi-row inserts, savepoints and rollbacks, bulk loads by
-COPY or one large INSERT, schema changes mid-stream, connector settings) and runs each as a scenario file whose expectations the oracle derives from the
+COPY or one large INSERT, schema changes mid-stream, two sessions at once, connector
+settings) and runs each as a scenario file whose expectations the oracle derives from the
 transactions and the settings, on the stack in DIR (or one brought up for the run). A failing
 case is shrunk, by re-running smaller ones, to the smallest that still fails with the same
 anomaly kinds, and written as a scenario file that fails on its own. The same seed gives the
@@ -134,6 +136,8 @@ same cases.
                     transaction metadata in half of them (what finds dbz#1554 and dbz#633)
   --focus schema    every case has one or two schema changes mid-stream (ADD COLUMN, with a
                     DEFAULT or none; DROP COLUMN; ALTER COLUMN … TYPE)
+  --focus concurrent  every case without a fault has transactions in two sessions at once:
+                    one begun before the one before it commits, later writing its rows
   --connector FILE  the base connector the cases' connectors derive from (a broken one is a
                     planted defect)
   --out DIR         cases/, findings/, explore.json, explore.md, index.html (default

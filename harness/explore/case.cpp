@@ -509,6 +509,59 @@ bool is_bulk(const Transaction& tx) {
   return rows >= kBulkRows;
 }
 
+std::vector<std::pair<size_t, std::string>> rows_locked(const Table& t, const Statement& st) {
+  const auto named = [&](const std::vector<Value>& key) {
+    std::string text;
+    for (size_t i = 0; i < t.key_columns && i < key.size(); ++i) text += key[i].sql + "\x1f";
+    return std::pair<size_t, std::string>{st.table, text};
+  };
+  std::vector<std::pair<size_t, std::string>> out;
+  switch (st.kind) {
+    case StatementKind::Insert:
+      for (const auto& row : st.rows) out.push_back(named(row));
+      break;
+    case StatementKind::KeyUpdate: {
+      std::vector<Value> moved = st.key;
+      for (const auto& [column, value] : st.set)
+        if (column < moved.size()) moved[column] = value;
+      out.push_back(named(moved));
+      out.push_back(named(st.key));
+      break;
+    }
+    case StatementKind::Update:
+    case StatementKind::Delete:
+      out.push_back(named(st.key));
+      break;
+    case StatementKind::Truncate:  // the whole table: never beside another transaction
+      out.push_back({st.table, "*"});
+      break;
+  }
+  return out;
+}
+
+size_t starts_early(const Case& c, size_t i) {
+  if (!c.faults.empty() || i == 0 || i >= c.transactions.size()) return 0;
+  const Transaction& tx = c.transactions[i];
+  const Transaction& before = c.transactions[i - 1];
+  const auto ordinary = [](const Transaction& t) {
+    return !t.copy && !t.schema_change && !t.statements.empty() &&
+           std::none_of(t.statements.begin(), t.statements.end(),
+                        [](const Statement& st) { return st.kind == StatementKind::Truncate; });
+  };
+  if (tx.started_early == 0 || !ordinary(tx) || !ordinary(before)) return 0;
+  std::vector<std::pair<size_t, std::string>> taken;
+  for (const auto& st : before.statements) {
+    const auto rows = rows_locked(c.tables[st.table], st);
+    taken.insert(taken.end(), rows.begin(), rows.end());
+  }
+  const size_t wanted = std::min(tx.started_early, tx.statements.size());
+  for (size_t s = 0; s < wanted; ++s) {
+    for (const auto& row : rows_locked(c.tables[tx.statements[s].table], tx.statements[s]))
+      if (std::find(taken.begin(), taken.end(), row) != taken.end()) return 0;
+  }
+  return wanted;
+}
+
 bool fault_fits_inside_a_transaction(const std::string& fault) {
   return fault.rfind("postgres-", 0) != 0;
 }
@@ -635,36 +688,48 @@ std::string scenario_file_text(const Case& c) {
       out += fault_after(c, i);
       continue;
     }
+    const auto statements = [&](const Transaction& t, size_t from, size_t to) {
+      std::string sql;
+      for (size_t s = from; s < to; ++s) {
+        const auto& st = t.statements[s];
+        const std::string one = statement_sql(c.tables[st.table], now.present[st.table], st);
+        sql += st.rolled_back_to_savepoint ? "SAVEPOINT s;\n" + one + "\nROLLBACK TO SAVEPOINT s;\n"
+                                           : one + "\n";
+      }
+      return sql;
+    };
+    const std::string end = tx.rollback ? "ROLLBACK;\n\n" : "COMMIT;\n\n";
+    // The next transaction's first statements, begun in a session of their own before this
+    // one; this one commits first.
+    if (const size_t early = starts_early(c, i + 1); early > 0)
+      out += "sql session=early\nBEGIN;\n" + statements(c.transactions[i + 1], 0, early) + "\n";
+    if (const size_t early = starts_early(c, i); early > 0) {
+      out += "sql session=early\n" + statements(tx, early, tx.statements.size()) + end;
+      out += fault_after(c, i);
+      continue;
+    }
     // A fault inside: the transaction stays open in a session of its own across its start.
     const bool inside = i > 0 && fault_inside(c, i - 1);
     const size_t split = inside ? (tx.statements.size() + 1) / 2 : tx.statements.size();
-    const std::string start =
-        inside ? "\nfault start " + c.faults[i - 1] + "\n\nsql session=open\n" : "";
     out += inside ? "sql session=open\nBEGIN;\n" : "sql\nBEGIN;\n";
-    for (size_t s = 0; s < tx.statements.size(); ++s) {
-      if (s == split) out += start;
-      const auto& st = tx.statements[s];
-      const std::string sql = statement_sql(c.tables[st.table], now.present[st.table], st);
-      if (st.rolled_back_to_savepoint) {
-        out += "SAVEPOINT s;\n" + sql + "\nROLLBACK TO SAVEPOINT s;\n";
-      } else {
-        out += sql + "\n";
-      }
-    }
-    if (split == tx.statements.size()) out += start;
-    out += tx.rollback ? "ROLLBACK;\n\n" : "COMMIT;\n\n";
+    out += statements(tx, 0, split);
+    if (inside) out += "\nfault start " + c.faults[i - 1] + "\n\nsql session=open\n";
+    out += statements(tx, split, tx.statements.size()) + end;
     if (inside) out += "fault heal " + c.faults[i - 1] + "\n\n";
     out += fault_after(c, i);
   }
   const auto lines = expected_events(c);
   // After a fault a change may come twice (Debezium's at-least-once): allowed, counted.
   const std::string duplicates = c.faults.empty() ? "" : " allow-duplicates";
+  // Without one, a table's topic (one partition) holds its events in commit order exactly:
+  // across keys too, which is what puts a transaction begun early after the one before it.
+  const std::string order = c.faults.empty() ? " order=total" : "";
   for (size_t i = 0; i < c.tables.size(); ++i) {
     const auto& t = c.tables[i];
     if (lines[i].empty()) {
       out += "expect no-events table=" + qualified(t) + "\n\n";
     } else {
-      out += "expect events table=" + qualified(t) + duplicates + "\n";
+      out += "expect events table=" + qualified(t) + order + duplicates + "\n";
       for (const auto& line : lines[i]) out += line + "\n";
       out += "\n";
     }

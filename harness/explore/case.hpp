@@ -102,6 +102,11 @@ struct Transaction {
   bool copy = false;
   // A schema change is a transaction of its own, with no statements.
   std::optional<SchemaChange> schema_change{};
+  // Two sessions at once: the first `started_early` statements run in a session of their own
+  // (BEGIN there) before the transaction listed before this one, which then commits first;
+  // the rest, and the COMMIT, after it. The list stays in commit order, so the oracle is
+  // unchanged; Postgres's row locks decide which keys may overlap (see starts_early).
+  size_t started_early = 0;
 };
 
 // Connector settings from a declared space, each with the rule it implies for the oracle.
@@ -166,6 +171,16 @@ Value converted(const Value& v, ColumnType from, ColumnType to);
 std::vector<ColumnType> alter_targets(ColumnType type);
 // The columns of table `table` some schema change of the case touches.
 std::vector<size_t> changed_columns(const Case& c, size_t table);
+
+// The rows a statement takes a lock on (its table, then the key as SQL writes it): an
+// insert's new keys, an update's or delete's row, a key update's row and its new key.
+std::vector<std::pair<size_t, std::string>> rows_locked(const Table& t, const Statement& st);
+// How many of transaction i's first statements run before transaction i - 1 (0: none): its
+// started_early, when both are ordinary transactions in a case without faults, neither
+// truncates, and none of those statements locks a row transaction i - 1 touches (it would
+// wait for a transaction that waits for it). Checked where the file is written: shrinking
+// may take transaction i - 1 away.
+size_t starts_early(const Case& c, size_t i);
 
 // Whether `fault` may start inside an open transaction: not when it takes Postgres down (the
 // transaction's session with it) or stops it (the rest of the transaction would wait on it).

@@ -450,6 +450,23 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
   // Now and then a date, time or timestamp column, its values written by every insert of the
   // table and set by some updates, under one of time.precision.mode's values.
   if (d.chance(space.time_column_percent)) add_time_column(d, c);
+  // Now and then two sessions at once: a transaction begun (its first statements run) before
+  // the one before it commits, where no row lock makes one wait for the other; its later
+  // statements may touch that one's rows, which it then sees committed.
+  if (c.faults.empty() && d.chance(space.concurrent_percent)) {
+    bool any = false;
+    for (size_t i = 1; i < c.transactions.size(); ++i) {
+      Transaction& tx = c.transactions[i];
+      if (tx.statements.empty() || !d.chance(any ? 40 : 80)) continue;
+      // As many first statements as fit, then drawn down to some of them.
+      tx.started_early = tx.statements.size();
+      while (tx.started_early > 0 && starts_early(c, i) == 0) --tx.started_early;
+      if (tx.started_early > 0) {
+        tx.started_early = 1 + d.below(tx.started_early);
+        any = true;
+      }
+    }
+  }
   return c;
 }
 

@@ -19,6 +19,9 @@ struct Space {
   int metadata_percent = 30;          // how often provide.transaction.metadata is on
   int schema_change_percent = 20;     // how often a case has schema changes mid-stream
   int time_column_percent = 20;       // how often a date, time or timestamp column
+  // How often a case without faults has transactions in two sessions at once (one begun
+  // before the one before it commits)
+  int concurrent_percent = 25;
 };
 
 // Case `index` of the exploration seeded with `seed`: the same pair always gives the same case.

@@ -93,6 +93,11 @@ Candidates smaller(const Case& c) {
   }
   for (size_t x = 0; x < n; ++x) {
     const auto& tx = c.transactions[x];
+    if (tx.started_early > 0) {  // one session after the other: whether concurrency matters
+      Case serial = c;
+      serial.transactions[x].started_early = 0;
+      out.push_back(serial);
+    }
     if (tx.copy) {  // the same rows by INSERT: whether COPY's WAL records matter
       Case plain = c;
       plain.transactions[x].copy = false;

@@ -554,6 +554,73 @@ TEST(ExploreSchema, TheShrinkerTakesAChangeAwayWithItsColumnOrTable) {
   EXPECT_THAT(scenario_file_text(without.minimal), Not(HasSubstr("score")));
 }
 
+// Two sessions: the second transaction's first statement (a row of its own) runs before the
+// first transaction, which commits first; its second statement writes the first's row.
+Case two_sessions() {
+  Case c = hand_made();
+  const auto v = [](int id) { return Value{std::to_string(id), id, true}; };
+  const auto s = [](const std::string& text) { return Value{"'" + text + "'", text, true}; };
+  Statement first{StatementKind::Insert, 0, {{v(1), s("ann")}}};
+  Statement own{StatementKind::Insert, 0, {{v(2), s("cid")}}};
+  Statement theirs{StatementKind::Update, 0, {}, {v(1)}, {{1, s("bob")}}};
+  c.transactions = {{{first}}, {{own, theirs}}};
+  c.transactions[1].started_early = 1;
+  return c;
+}
+
+TEST(ExploreConcurrent, ATransactionBegunEarlyRunsInASessionOfItsOwnAndCommitsSecond) {
+  const Case c = two_sessions();
+  EXPECT_EQ(starts_early(c, 1), 1u);
+  const std::string text = scenario_file_text(c);
+  const auto early = text.find("sql session=early\nBEGIN;\nINSERT INTO t (id, name) VALUES (2");
+  const auto first = text.find("sql\nBEGIN;\nINSERT INTO t (id, name) VALUES (1");
+  const auto rest =
+      text.find("sql session=early\nUPDATE t SET name = 'bob' WHERE id = 1;\nCOMMIT;");
+  ASSERT_NE(early, std::string::npos) << text;
+  ASSERT_NE(first, std::string::npos) << text;
+  ASSERT_NE(rest, std::string::npos) << text;
+  EXPECT_LT(early, first);
+  EXPECT_LT(first, rest);
+  // The oracle's order is the commit order: the first transaction's insert, then the second's.
+  EXPECT_THAT(text, HasSubstr("c {\"id\":1} {\"id\":1,\"name\":\"ann\"}\n"
+                              "c {\"id\":2} {\"id\":2,\"name\":\"cid\"}\n"
+                              "u {\"id\":1} {\"id\":1,\"name\":\"bob\"}\n"));
+}
+
+TEST(ExploreConcurrent, NotWhereARowLockWouldMakeOneWaitForTheOther) {
+  Case c = two_sessions();
+  c.transactions[1].started_early = 2;  // its update of row 1 would wait for the first
+  EXPECT_EQ(starts_early(c, 1), 0u);
+  EXPECT_THAT(scenario_file_text(c), Not(HasSubstr("session=early")));
+  c = two_sessions();  // the first inserting the row the early statement inserts
+  c.transactions[0].statements[0].rows.push_back(c.transactions[1].statements[0].rows[0]);
+  EXPECT_EQ(starts_early(c, 1), 0u);
+  c = two_sessions();  // a truncate locks the whole table
+  c.transactions[0].statements.push_back({StatementKind::Truncate, 0});
+  EXPECT_EQ(starts_early(c, 1), 0u);
+  c = two_sessions();  // a fault in the case: not beside it
+  c.faults = {"connect-crash"};
+  EXPECT_EQ(starts_early(c, 1), 0u);
+}
+
+TEST(ExploreConcurrent, TheGeneratorBeginsSomeEarlyAndTheShrinkerCanRunThemOneAfterTheOther) {
+  Space space;
+  space.concurrent_percent = 100;
+  int early = 0;
+  for (int i = 1; i <= 30; ++i) {
+    const Case c = generate_case(2, i, space);
+    for (size_t x = 0; x < c.transactions.size(); ++x) early += starts_early(c, x) > 0;
+  }
+  EXPECT_GT(early, 10);
+  const Shrunk serial = shrink(
+      two_sessions(),
+      [](const Case& candidate) {
+        return scenario_file_text(candidate).find("cid") != std::string::npos;
+      },
+      std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  EXPECT_THAT(scenario_file_text(serial.minimal), Not(HasSubstr("session=early")));
+}
+
 // The header's settings (changed()) and the connector's (as_json()) say each setting twice:
 // they must name the same ones, with the same values.
 TEST(ExploreOracle, TheHeaderNamesEverySettingTheConnectorGets) {
