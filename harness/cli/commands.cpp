@@ -758,6 +758,7 @@ int cmd_explore(const Options& options) {
   }
   if (options.explore_focus == "schema") o.space.schema_change_percent = 100;
   if (options.explore_focus == "concurrent") o.space.concurrent_percent = 100;
+  if (options.explore_focus == "keys") o.space.message_key_percent = 100;
   if (options.connector_file != default_connector_file())
     o.replay_connector = fs::absolute(options.connector_file).string();
   Progress progress;

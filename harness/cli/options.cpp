@@ -171,9 +171,9 @@ void flag_explore(CLI::App& app, Options& o) {
   app.add_flag("--generate-only", o.generate_only);
   value_flag(app, "--faults", [&o](const std::string& v) { o.explore_faults = v; });
   value_flag(app, "--focus", [&o](const std::string& v) {
-    if (v != "bulk" && v != "schema" && v != "concurrent")
+    if (v != "bulk" && v != "schema" && v != "concurrent" && v != "keys")
       throw HarnessError("--focus: '" + v +
-                         "' is no focus; the ones there are: bulk, schema, concurrent");
+                         "' is no focus; the ones there are: bulk, schema, concurrent, keys");
     o.explore_focus = v;
   });
   value_flag(app, "--out", [&o](const std::string& v) { o.out = v; });

@@ -111,7 +111,7 @@ the change came through; ctest runs it as `stack.check` before the e2e scenarios
 
 inline constexpr const char* kExploreUsage =
     R"(usage: cdc-harness explore [--seed N] [--budget 5m] [--shrink-budget 2m] [--cases N]
-                           [--faults LIST] [--focus bulk|schema|concurrent]
+                           [--faults LIST] [--focus bulk|schema|concurrent|keys]
                            [--versions SET]
                            [--connector FILE]
                            [--out DIR] [--generate-only] [--run-dir DIR] [--stack …]
@@ -138,6 +138,7 @@ same cases.
                     DEFAULT or none; DROP COLUMN; ALTER COLUMN … TYPE)
   --focus concurrent  every case without a fault has transactions in two sessions at once:
                     one begun before the one before it commits, later writing its rows
+  --focus keys      every case that skips no operation has message.key.columns on a column
   --connector FILE  the base connector the cases' connectors derive from (a broken one is a
                     planted defect)
   --out DIR         cases/, findings/, explore.json, explore.md, index.html (default

@@ -130,6 +130,12 @@ struct Settings {
   // microseconds), adaptive_time_microseconds (the same for these types) or connect (Kafka
   // Connect's Date, Time and Timestamp: days and milliseconds, the microseconds cut)
   std::string time_precision_mode = "adaptive";
+  // message.key.columns: one column ("<table>.<column>", unqualified) that alone keys its
+  // table's events. Debezium compares the old and the new row's keys: under REPLICA IDENTITY
+  // DEFAULT an update carries no old row (a plain update, keyed by the new value) and a
+  // delete or key update only the old key's columns (the old message key is null there);
+  // under FULL a changed value is a delete and a create. Keys then repeat: no final state.
+  std::string message_key_column{};
   nlohmann::json as_json() const;            // the `connector register` body's settings
   std::vector<std::string> changed() const;  // those not at the harness's default
 };

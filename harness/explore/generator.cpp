@@ -450,6 +450,27 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
   // Now and then a date, time or timestamp column, its values written by every insert of the
   // table and set by some updates, under one of time.precision.mode's values.
   if (d.chance(space.time_column_percent)) add_time_column(d, c);
+  // Now and then message.key.columns: one column of a table with a primary key, of a type
+  // whose value the oracle predicts, untouched by schema changes, keys its events.
+  if (c.settings.skipped_operations == "none" && d.chance(space.message_key_percent)) {
+    std::vector<std::string> candidates;
+    for (size_t x = 0; x < c.tables.size(); ++x) {
+      const Table& t = c.tables[x];
+      if (t.keyless) continue;
+      const auto changed = changed_columns(c, x);
+      for (size_t i = t.key_columns; i < t.columns.size(); ++i) {
+        const ColumnType type = t.columns[i].type;
+        const bool plain = type == ColumnType::Int || type == ColumnType::BigInt ||
+                           type == ColumnType::Text || type == ColumnType::Boolean ||
+                           type == ColumnType::Enum;
+        const std::string name = t.name + "." + t.columns[i].name;
+        if (plain && !t.columns[i].added && name != c.settings.excluded_column &&
+            std::find(changed.begin(), changed.end(), i) == changed.end())
+          candidates.push_back(name);
+      }
+    }
+    if (!candidates.empty()) c.settings.message_key_column = candidates[d.below(candidates.size())];
+  }
   // Now and then two sessions at once: a transaction begun (its first statements run) before
   // the one before it commits, where no row lock makes one wait for the other; its later
   // statements may touch that one's rows, which it then sees committed.

@@ -22,6 +22,7 @@ struct Space {
   // How often a case without faults has transactions in two sessions at once (one begun
   // before the one before it commits)
   int concurrent_percent = 25;
+  int message_key_percent = 15;  // how often message.key.columns names a column
 };
 
 // Case `index` of the exploration seeded with `seed`: the same pair always gives the same case.

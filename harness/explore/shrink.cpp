@@ -16,8 +16,14 @@ void drop_empty_transactions(Case& c) {
                 [](const Transaction& t) { return t.statements.empty() && !t.schema_change; });
 }
 
+// Settings that name a column of a table the cut takes away go back to their defaults.
+void forget_names(Settings& settings, const std::string& prefix) {
+  if (settings.message_key_column.rfind(prefix, 0) == 0) settings.message_key_column.clear();
+}
+
 Case without_table(const Case& c, size_t table) {
   Case out = c;
+  forget_names(out.settings, c.tables[table].name + ".");
   out.tables.erase(out.tables.begin() + static_cast<std::ptrdiff_t>(table));
   std::erase_if(out.transactions, [&](const Transaction& t) {
     return t.schema_change && t.schema_change->table == table;
@@ -34,6 +40,9 @@ Case without_table(const Case& c, size_t table) {
 
 Case without_column(const Case& c, size_t table, size_t column) {
   Case out = c;
+  if (out.settings.message_key_column ==
+      c.tables[table].name + "." + c.tables[table].columns[column].name)
+    forget_names(out.settings, out.settings.message_key_column);
   out.tables[table].columns.erase(out.tables[table].columns.begin() +
                                   static_cast<std::ptrdiff_t>(column));
   std::erase_if(out.transactions, [&](const Transaction& t) {
@@ -139,6 +148,7 @@ Candidates smaller(const Case& c) {
   back_to_default(&Settings::heartbeats);
   back_to_default(&Settings::transaction_metadata);
   back_to_default(&Settings::excluded_column);
+  back_to_default(&Settings::message_key_column);
   if (c.final_state && c.settings.skipped_operations == "none") {
     Case d = c;
     d.final_state = false;

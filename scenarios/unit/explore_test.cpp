@@ -621,6 +621,32 @@ TEST(ExploreConcurrent, TheGeneratorBeginsSomeEarlyAndTheShrinkerCanRunThemOneAf
   EXPECT_THAT(scenario_file_text(serial.minimal), Not(HasSubstr("session=early")));
 }
 
+// message.key.columns=public.t:name on hand_made(): the name keys the events. Under DEFAULT
+// an update has no old row (a plain update under the new name) and the delete's old row only
+// the key (a null name); under FULL the changed name is a delete and a create, and the key
+// update, which keeps the name, an update.
+TEST(ExploreOracle, AMessageKeyColumnKeysTheEventsAsTheOldRowTheWalCarriesAllows) {
+  Case c = hand_made();
+  c.settings.message_key_column = "t.name";
+  std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("\"message.key.columns\":\"public.t:name\""));
+  EXPECT_THAT(text, HasSubstr("c {\"name\":\"ann\"} {\"id\":1,\"name\":\"ann\"}\n"
+                              "u {\"name\":\"bob\"} {\"id\":1,\"name\":\"bob\"}\n"
+                              "d {\"name\":null}\ntombstone {\"name\":null}\n"
+                              "c {\"name\":\"bob\"} {\"id\":5,\"name\":\"bob\"}\n"
+                              "d {\"name\":null}\ntombstone {\"name\":null}\n"));
+  EXPECT_THAT(text, Not(HasSubstr("expect final-state")));  // names repeat: rows share keys
+  c.tables[0].full_identity = true;
+  text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("c {\"name\":\"ann\"} {\"id\":1,\"name\":\"ann\"}\n"
+                              "d {\"name\":\"ann\"} {\"id\":1,\"name\":\"ann\"}\n"
+                              "tombstone {\"name\":\"ann\"}\n"
+                              "c {\"name\":\"bob\"} {\"id\":1,\"name\":\"bob\"}\n"
+                              "u {\"name\":\"bob\"} {\"id\":5,\"name\":\"bob\"}\n"
+                              "d {\"name\":\"bob\"} {\"id\":5,\"name\":\"bob\"}\n"
+                              "tombstone {\"name\":\"bob\"}\n"));
+}
+
 // The header's settings (changed()) and the connector's (as_json()) say each setting twice:
 // they must name the same ones, with the same values.
 TEST(ExploreOracle, TheHeaderNamesEverySettingTheConnectorGets) {
@@ -635,6 +661,7 @@ TEST(ExploreOracle, TheHeaderNamesEverySettingTheConnectorGets) {
   s.heartbeats = true;
   s.replace_null_with_default = false;
   s.time_precision_mode = "connect";
+  s.message_key_column = "t.name";
   const auto changed = s.changed();
   const nlohmann::json settings = s.as_json();  // kept: items() of a temporary would dangle
   ASSERT_EQ(changed.size(), settings.size());
