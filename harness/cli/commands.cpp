@@ -751,14 +751,8 @@ int cmd_explore(const Options& options) {
                          "' in the catalogue: see `cdc-harness explore --help`");
     o.space.faults.push_back(fault);
   }
-  if (options.explore_focus == "bulk") {
-    o.space.bulk_percent = 100;
-    o.space.fault_in_every_case = true;
-    o.space.metadata_percent = 50;
-  }
-  if (options.explore_focus == "schema") o.space.schema_change_percent = 100;
-  if (options.explore_focus == "concurrent") o.space.concurrent_percent = 100;
-  if (options.explore_focus == "keys") o.space.message_key_percent = 100;
+  if (const explore::Focus* focus = explore::focus_named(options.explore_focus))
+    focus->apply(o.space);
   if (options.connector_file != default_connector_file())
     o.replay_connector = fs::absolute(options.connector_file).string();
   Progress progress;

@@ -9,6 +9,7 @@
 
 #include "harness/common/errors.hpp"
 #include "harness/common/text.hpp"
+#include "harness/explore/generator.hpp"
 #include "harness/faults/fault_catalogue.hpp"
 #include "harness/scenario_file/step_handlers.hpp"
 
@@ -171,9 +172,12 @@ void flag_explore(CLI::App& app, Options& o) {
   app.add_flag("--generate-only", o.generate_only);
   value_flag(app, "--faults", [&o](const std::string& v) { o.explore_faults = v; });
   value_flag(app, "--focus", [&o](const std::string& v) {
-    if (v != "bulk" && v != "schema" && v != "concurrent" && v != "keys")
-      throw HarnessError("--focus: '" + v +
-                         "' is no focus; the ones there are: bulk, schema, concurrent, keys");
+    if (explore::focus_named(v) == nullptr) {
+      std::string names;
+      for (const auto& focus : explore::focuses())
+        names += (names.empty() ? "" : ", ") + focus.name;
+      throw HarnessError("--focus: '" + v + "' is no focus; the ones there are: " + names);
+    }
     o.explore_focus = v;
   });
   value_flag(app, "--out", [&o](const std::string& v) { o.out = v; });
@@ -181,17 +185,32 @@ void flag_explore(CLI::App& app, Options& o) {
 
 namespace {
 
+constexpr size_t kColumn = 20;  // where the usage texts' descriptions start
+
 // A usage text with {faults} replaced by the catalogue's names, wrapped under the description,
 // and {steps} by the scenario files' steps.
 std::string filled_usage(std::string usage) {
   if (const auto steps = usage.find("{steps}"); steps != std::string::npos)
     usage.replace(steps, 7, steps_help());
+  if (const auto at = usage.find("{focuses}"); at != std::string::npos) {
+    std::string lines;
+    for (const auto& focus : explore::focuses()) {
+      // A flag too long for its column has its description on the next line.
+      std::string flag = "  --focus " + focus.name;
+      flag += flag.size() < kColumn ? std::string(kColumn - flag.size(), ' ')
+                                    : "\n" + std::string(kColumn, ' ');
+      std::vector<std::string> words;
+      std::istringstream what("every case " + focus.what);
+      for (std::string word; what >> word;) words.push_back(word);
+      lines += flag + wrapped(words, kColumn, kColumn, 92) + "\n";
+    }
+    usage.replace(at, 10, lines);
+  }
   const auto at = usage.find("{faults}");
   if (at == std::string::npos) return usage;
-  constexpr size_t column = 19;  // where the usage texts' descriptions start
   auto names = fault_names();
   for (size_t i = 0; i + 1 < names.size(); ++i) names[i] += ",";
-  return usage.substr(0, at) + wrapped(names, at - usage.rfind('\n', at) - 1, column, 92) +
+  return usage.substr(0, at) + wrapped(names, at - usage.rfind('\n', at) - 1, kColumn, 92) +
          usage.substr(at + 8);
 }
 

@@ -111,8 +111,7 @@ the change came through; ctest runs it as `stack.check` before the e2e scenarios
 
 inline constexpr const char* kExploreUsage =
     R"(usage: cdc-harness explore [--seed N] [--budget 5m] [--shrink-budget 2m] [--cases N]
-                           [--faults LIST] [--focus bulk|schema|concurrent|keys]
-                           [--versions SET]
+                           [--faults LIST] [--focus NAME] [--versions SET]
                            [--connector FILE]
                            [--out DIR] [--generate-only] [--run-dir DIR] [--stack …]
 
@@ -132,13 +131,7 @@ same cases.
   --faults LIST     catalogue faults a case may carry, after its first transaction or inside
                     its second, held open across it, or while a bulk load streams (default
                     none): {faults}
-  --focus bulk      every case has a bulk load, and with --faults a fault while it streams;
-                    transaction metadata in half of them (what finds dbz#1554 and dbz#633)
-  --focus schema    every case has one or two schema changes mid-stream (ADD COLUMN, with a
-                    DEFAULT or none; DROP COLUMN; ALTER COLUMN … TYPE)
-  --focus concurrent  every case without a fault has transactions in two sessions at once:
-                    one begun before the one before it commits, later writing its rows
-  --focus keys      every case that skips no operation has message.key.columns on a column
+{focuses}
   --connector FILE  the base connector the cases' connectors derive from (a broken one is a
                     planted defect)
   --out DIR         cases/, findings/, explore.json, explore.md, index.html (default

@@ -136,6 +136,10 @@ struct Settings {
   // delete or key update only the old key's columns (the old message key is null there);
   // under FULL a changed value is a delete and a create. Keys then repeat: no final state.
   std::string message_key_column{};
+  // topic.creation.default.partitions: the topics Connect creates for the connector get this
+  // many partitions. Kafka then orders only each key's events (those keyed by nothing land on
+  // any partition): `expect events` is per key, or unordered where two events have no key.
+  int partitions = 1;
   nlohmann::json as_json() const;            // the `connector register` body's settings
   std::vector<std::string> changed() const;  // those not at the harness's default
 };

@@ -114,6 +114,7 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
              std::string(c.settings.replace_null_with_default ? "true" : "false")];
   ++coverage["setting column.exclude.list=" +
              std::string(c.settings.excluded_column.empty() ? "none" : "a column")];
+  ++coverage["setting topic.creation.default.partitions=" + std::to_string(c.settings.partitions)];
   ++coverage["setting message.key.columns=" +
              std::string(c.settings.message_key_column.empty() ? "none" : "a column")];
   for (size_t i = 0; i < c.faults.size(); ++i) {

@@ -294,6 +294,38 @@ void add_time_column(Draw& d, Case& c) {
 
 }  // namespace
 
+const std::vector<Focus>& focuses() {
+  static const std::vector<Focus> all = {
+      {"bulk",
+       "has a bulk load, and with --faults a fault while it streams; transaction metadata in half "
+       "of them (what finds dbz#1554 and dbz#633)",
+       [](Space& s) {
+         s.bulk_percent = 100;
+         s.fault_in_every_case = true;
+         s.metadata_percent = 50;
+       }},
+      {"schema",
+       "has one or two schema changes mid-stream (ADD COLUMN, with a DEFAULT or none; DROP COLUMN; "
+       "ALTER COLUMN … TYPE)",
+       [](Space& s) { s.schema_change_percent = 100; }},
+      {"concurrent",
+       "without a fault has transactions in two sessions at once, one begun before the one before "
+       "it commits, later writing its rows",
+       [](Space& s) { s.concurrent_percent = 100; }},
+      {"keys", "that skips no operation has message.key.columns on a column outside the key",
+       [](Space& s) { s.message_key_percent = 100; }},
+      {"partitions", "has topics of three partitions (topic.creation.default.partitions)",
+       [](Space& s) { s.partitions_percent = 100; }},
+  };
+  return all;
+}
+
+const Focus* focus_named(const std::string& name) {
+  for (const auto& focus : focuses())
+    if (focus.name == name) return &focus;
+  return nullptr;
+}
+
 Case generate_case(uint64_t seed, int index, const Space& space) {
   // One stream per case, from the seed and the case's number: cases never share draws.
   Draw d(seed * 1000003ULL + static_cast<uint64_t>(index) * 7919ULL + 17ULL);
@@ -471,6 +503,8 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
     }
     if (!candidates.empty()) c.settings.message_key_column = candidates[d.below(candidates.size())];
   }
+  // Now and then topics of three partitions.
+  if (d.chance(space.partitions_percent)) c.settings.partitions = 3;
   // Now and then two sessions at once: a transaction begun (its first statements run) before
   // the one before it commits, where no row lock makes one wait for the other; its later
   // statements may touch that one's rows, which it then sees committed.

@@ -23,7 +23,18 @@ struct Space {
   // before the one before it commits)
   int concurrent_percent = 25;
   int message_key_percent = 15;  // how often message.key.columns names a column
+  int partitions_percent = 15;   // how often the connector's topics get 3 partitions
 };
+
+// What `explore --focus NAME` puts in every case it can: the name, what it does (for
+// --help), and the space it draws from then.
+struct Focus {
+  std::string name;
+  std::string what;
+  void (*apply)(Space&);
+};
+const std::vector<Focus>& focuses();
+const Focus* focus_named(const std::string& name);  // nullptr: no such focus
 
 // Case `index` of the exploration seeded with `seed`: the same pair always gives the same case.
 Case generate_case(uint64_t seed, int index, const Space& space);

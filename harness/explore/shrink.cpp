@@ -149,6 +149,7 @@ Candidates smaller(const Case& c) {
   back_to_default(&Settings::transaction_metadata);
   back_to_default(&Settings::excluded_column);
   back_to_default(&Settings::message_key_column);
+  back_to_default(&Settings::partitions);
   if (c.final_state && c.settings.skipped_operations == "none") {
     Case d = c;
     d.final_state = false;

@@ -647,6 +647,20 @@ TEST(ExploreOracle, AMessageKeyColumnKeysTheEventsAsTheOldRowTheWalCarriesAllows
                               "tombstone {\"name\":\"bob\"}\n"));
 }
 
+// Topics of three partitions: Kafka orders each key's events only, and those with no key not
+// at all.
+TEST(ExploreOracle, PartitionsLeaveEachKeysOrderAndNoOrderForEventsWithoutAKey) {
+  Case c = hand_made();
+  EXPECT_THAT(scenario_file_text(c), HasSubstr("expect events table=public.t order=total\n"));
+  c.settings.partitions = 3;
+  std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("\"topic.creation.default.partitions\":\"3\""));
+  EXPECT_THAT(text, HasSubstr("expect events table=public.t\n"));
+  c.tables[0].keyless = true;
+  text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("expect events table=public.t order=unordered\n"));
+}
+
 // The header's settings (changed()) and the connector's (as_json()) say each setting twice:
 // they must name the same ones, with the same values.
 TEST(ExploreOracle, TheHeaderNamesEverySettingTheConnectorGets) {
@@ -662,6 +676,7 @@ TEST(ExploreOracle, TheHeaderNamesEverySettingTheConnectorGets) {
   s.replace_null_with_default = false;
   s.time_precision_mode = "connect";
   s.message_key_column = "t.name";
+  s.partitions = 3;
   const auto changed = s.changed();
   const nlohmann::json settings = s.as_json();  // kept: items() of a temporary would dangle
   ASSERT_EQ(changed.size(), settings.size());
