@@ -5,6 +5,17 @@
 
 namespace cdc {
 
+namespace {
+
+// Whether `event` is one a transaction's BEGIN and END frame: a change streamed in it. Not a
+// tombstone, and not a snapshot read, which carries the xid of its offset (a blocking
+// snapshot's reads carry the signal's transaction, seen on 3.4.1) but no transaction block.
+bool framed(const ChangeEvent& event, int64_t tx_id) {
+  return event.source.tx_id == tx_id && !event.is_tombstone() && event.op != Op::Read;
+}
+
+}  // namespace
+
 Verdict check_transaction_metadata(const std::vector<ChangeEvent>& events,
                                    const std::vector<TransactionMarker>& markers, int64_t tx_id) {
   Verdict verdict;
@@ -30,7 +41,7 @@ Verdict check_transaction_metadata(const std::vector<ChangeEvent>& events,
   int64_t expected_total = 1;
   std::map<std::string, int64_t> per_table;  // schema.table -> events seen
   for (const auto& event : events) {
-    if (event.source.tx_id != tx_id || event.is_tombstone()) continue;
+    if (!framed(event, tx_id)) continue;
     if (!event.transaction) {
       verdict.add(
           AnomalyKind::Metadata, event.key, event.op, tx_id,
@@ -90,7 +101,7 @@ Verdict check_transaction_metadata(const std::vector<ChangeEvent>& events,
   // record (COPY) share an LSN, and in a table without a primary key their key is null.
   std::map<std::string, const ChangeEvent*> first_of;
   for (const auto& event : events) {
-    if (event.source.tx_id != tx_id || event.is_tombstone()) continue;
+    if (!framed(event, tx_id)) continue;
     const auto& image = event.after ? event.after : event.before;
     const std::string identity = std::to_string(event.source.lsn.value_or(-1)) + " " +
                                  event.key.dump() + " " + (image ? image->dump() : "");

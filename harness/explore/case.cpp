@@ -37,6 +37,12 @@ const EnumName<SchemaChangeKind> kSchemaChanges[] = {{SchemaChangeKind::AddColum
                                                      {SchemaChangeKind::DropColumn, "drop-column"},
                                                      {SchemaChangeKind::AlterType, "alter-type"}};
 
+const EnumName<SnapshotKind> kSnapshots[] = {{SnapshotKind::Incremental, "incremental"},
+                                             {SnapshotKind::Blocking, "blocking"}};
+
+// The table a case's snapshot signals go through (signal.data.collection).
+const char* const kSignalTable = "explore_${run}_signals";
+
 const json kAny = json{{"$any", true}};
 
 std::string qualified(const Table& t) {
@@ -177,7 +183,28 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
   const Settings& s = c.settings;
   const bool skip_updates = s.skipped_operations == "u";
   Schema now(c);
+  // A snapshot: each row of the table there now, as a read.
+  const auto read_all = [&](size_t table) {
+    const Table& t = c.tables[table];
+    for (const auto& [key, row] : rows[table])
+      lines[table].push_back("r " + message_key(t, s, row).dump() + " " +
+                             image(t, now, table, row, s).dump());
+  };
+  // The connector starts after the transactions before it: under snapshot.mode=initial its
+  // snapshot reads what they left.
+  bool registered = false;
+  const auto register_connector = [&] {
+    if (registered) return;
+    registered = true;
+    if (s.snapshot_mode == "initial")
+      for (size_t table = 0; table < c.tables.size(); ++table) read_all(table);
+  };
   for (const auto& tx : c.transactions) {
+    if (!tx.before_connector) register_connector();
+    if (tx.snapshot) {
+      for (const size_t table : snapshot_tables(c)) read_all(table);
+      continue;
+    }
     if (tx.schema_change) {  // the rows there take the new column's default, or convert
       const SchemaChange& change = *tx.schema_change;
       for (auto& [key, row] : rows[change.table]) {
@@ -195,7 +222,10 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
       if (st.rolled_back_to_savepoint) continue;
       const Table& t = c.tables[st.table];
       auto& table_rows = rows[st.table];
-      auto& out = lines[st.table];
+      // Before the connector: the rows change, nothing is owed (the snapshot, if any, reads
+      // what is there when it starts).
+      std::vector<std::string> unowed;
+      auto& out = tx.before_connector ? unowed : lines[st.table];
       const auto image_of = [&](const std::vector<Value>& row,
                                 const std::vector<bool>& unknown = {}) {
         return image(t, now, st.table, row, s, unknown).dump();
@@ -280,6 +310,7 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
       }
     }
   }
+  register_connector();  // every transaction ran before it
   return lines;
 }
 
@@ -399,6 +430,22 @@ std::string schema_change_name(SchemaChangeKind kind) {
   return name_in(kSchemaChanges, kind);
 }
 
+std::string snapshot_name(SnapshotKind kind) {
+  return name_in(kSnapshots, kind);
+}
+
+bool has_signals(const Case& c) {
+  return std::any_of(c.transactions.begin(), c.transactions.end(),
+                     [](const Transaction& tx) { return tx.snapshot.has_value(); });
+}
+
+std::vector<size_t> snapshot_tables(const Case& c) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < c.tables.size(); ++i)
+    if (!c.tables[i].keyless) out.push_back(i);
+  return out;
+}
+
 Schema::Schema(const Case& c) {
   for (const auto& t : c.tables) {
     present.emplace_back();
@@ -508,6 +555,9 @@ json Settings::as_json() const {
     out["message.key.columns"] =
         "public." + message_key_column.substr(0, dot) + ":" + message_key_column.substr(dot + 1);
   }
+  if (snapshot_mode != "initial") out["snapshot.mode"] = snapshot_mode;
+  if (read_only) out["read.only"] = "true";
+  if (chunk_size != 0) out["incremental.snapshot.chunk.size"] = std::to_string(chunk_size);
   if (partitions != 1) {
     out["topic.creation.default.partitions"] = std::to_string(partitions);
     out["topic.creation.default.replication.factor"] = "-1";  // the broker's default
@@ -535,6 +585,10 @@ std::vector<std::string> Settings::changed() const {
     out.push_back("message.key.columns=public." + message_key_column.substr(0, dot) + ":" +
                   message_key_column.substr(dot + 1));
   }
+  if (snapshot_mode != "initial") out.push_back("snapshot.mode=" + snapshot_mode);
+  if (read_only) out.push_back("read.only=true");
+  if (chunk_size != 0)
+    out.push_back("incremental.snapshot.chunk.size=" + std::to_string(chunk_size));
   if (partitions != 1) {
     out.push_back("topic.creation.default.partitions=" + std::to_string(partitions));
     out.push_back("topic.creation.default.replication.factor=-1");
@@ -606,7 +660,10 @@ size_t starts_early(const Case& c, size_t i) {
            std::none_of(t.statements.begin(), t.statements.end(),
                         [](const Statement& st) { return st.kind == StatementKind::Truncate; });
   };
-  if (tx.started_early == 0 || !ordinary(tx) || !ordinary(before)) return 0;
+  // Not when the one before began early itself: both would begin in the one early session.
+  if (tx.started_early == 0 || !ordinary(tx) || !ordinary(before) || tx.before_connector ||
+      before.before_connector || starts_early(c, i - 1) > 0)
+    return 0;
   std::vector<std::pair<size_t, std::string>> taken;
   for (const auto& st : before.statements) {
     const auto rows = rows_locked(c.tables[st.table], st);
@@ -697,6 +754,45 @@ size_t scenario_steps(const Case& c) {
   return parse_scenario("case.cdc", scenario_file_text(c)).steps.size();
 }
 
+namespace {
+
+// Whether table `table` holds rows when the connector starts that its snapshot does not read
+// (snapshot.mode=no_data): a row never written again is in no event, so no final state is owed.
+bool unread_at_start(const Case& c, size_t table) {
+  if (c.settings.snapshot_mode == "initial") return false;
+  Case start = c;
+  start.settings.snapshot_mode = "initial";
+  std::erase_if(start.transactions, [](const Transaction& tx) { return !tx.before_connector; });
+  return !expected_events(start)[table].empty();
+}
+
+}  // namespace
+
+bool well_typed(const Case& c) {
+  Schema now(c);
+  for (const auto& tx : c.transactions) {
+    if (tx.schema_change) {
+      now.apply(*tx.schema_change);
+      continue;
+    }
+    for (const auto& st : tx.statements) {
+      // Text where the column is a number or boolean: a value converted for an ALTER TYPE the
+      // case no longer has.
+      const auto fits = [&](size_t column, const Value& v) {
+        const ColumnType type = now.types[st.table][column];
+        return !v.json.is_string() || (type != ColumnType::Int && type != ColumnType::BigInt &&
+                                       type != ColumnType::Boolean);
+      };
+      for (const auto& row : st.rows)
+        for (size_t i = 0; i < row.size(); ++i)
+          if (!fits(i, row[i])) return false;
+      for (const auto& [column, value] : st.set)
+        if (!fits(column, value)) return false;
+    }
+  }
+  return true;
+}
+
 std::string scenario_file_text(const Case& c) {
   std::string out = c.header;
   std::string setup, cleanup = "DROP PUBLICATION IF EXISTS " + std::string(kPublication) + ";\n",
@@ -724,15 +820,50 @@ std::string scenario_file_text(const Case& c) {
     names += (names.empty() ? "" : ", ") + t.name;
   }
   if (enum_used) cleanup += "DROP TYPE IF EXISTS " + std::string(kEnumType) + ";\n";
+  const bool signals = has_signals(c);
+  if (signals) {  // Debezium writes its watermarks there (unless read.only)
+    setup += "CREATE TABLE " + std::string(kSignalTable) +
+             " (id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048));\n"
+             "GRANT SELECT, INSERT, UPDATE, DELETE ON " +
+             kSignalTable + " TO ${debezium_user};\n";
+    cleanup += "DROP TABLE IF EXISTS " + std::string(kSignalTable) + ";\n";
+    include_list += ",public." + std::string(kSignalTable);
+    names += ", " + std::string(kSignalTable);
+  }
   setup += "CREATE PUBLICATION " + std::string(kPublication) + " FOR TABLE " + names + ";\n";
   out += "sql\n" + setup + "\ncleanup\n" + cleanup + "\n";
   json settings = c.settings.as_json();
   settings["table.include.list"] = include_list;
   settings["publication.name"] = std::string(kPublication);
-  out += "connector register\n" + settings.dump() + "\n\n";
+  if (signals) {
+    settings["signal.data.collection"] = "public." + std::string(kSignalTable);
+    settings["notification.enabled.channels"] = "sink";
+    settings["notification.sink.topic.name"] = "${topic_prefix}.notifications";
+  }
+  std::string snapshot_of;  // the data-collections a signal names
+  for (const size_t table : snapshot_tables(c))
+    snapshot_of += (snapshot_of.empty() ? "\"" : ", \"") + qualified(c.tables[table]) + "\"";
+  bool registered = false;
+  const auto register_connector = [&] {
+    if (registered) return;
+    registered = true;
+    out += "connector register\n" + settings.dump() + "\n\n";
+    // A blocking snapshot notifies as the initial one does ("Initial Snapshot"): the initial
+    // one's COMPLETED is waited for first (under no_data it is SKIPPED).
+    if (signals && c.settings.snapshot_mode == "initial")
+      out += "wait notification type=COMPLETED aggregate=\"Initial Snapshot\" timeout=120s\n\n";
+  };
   Schema now(c);
   for (size_t i = 0; i < c.transactions.size(); ++i) {
     const auto& tx = c.transactions[i];
+    if (!tx.before_connector) register_connector();
+    if (tx.snapshot) {  // nothing is written until it has finished: its reads are what is there
+      const bool incremental = *tx.snapshot == SnapshotKind::Incremental;
+      out += "signal execute-snapshot\n{\"data-collections\": [" + snapshot_of + "], \"type\": \"" +
+             snapshot_name(*tx.snapshot) + "\"}\n\nwait notification type=COMPLETED aggregate=\"" +
+             (incremental ? "Incremental Snapshot" : "Initial Snapshot") + "\" timeout=120s\n\n";
+      continue;
+    }
     if (tx.schema_change) {
       out += "sql\n" + schema_change_sql(c.tables[tx.schema_change->table], *tx.schema_change) +
              "\n\n";
@@ -776,14 +907,24 @@ std::string scenario_file_text(const Case& c) {
     if (inside) out += "fault heal " + c.faults[i - 1] + "\n\n";
     out += fault_after(c, i);
   }
+  register_connector();  // every transaction ran before it
   const auto lines = expected_events(c);
   // After a fault a change may come twice (Debezium's at-least-once): allowed, counted.
   const std::string duplicates = c.faults.empty() ? "" : " allow-duplicates";
   // Without one, a table's topic of one partition holds its events in commit order exactly:
   // across keys too, which is what puts a transaction begun early after the one before it.
   // Of several partitions, Kafka orders each key's events, and none of those with no key.
-  const auto order = [&](const std::vector<std::string>& table_lines) -> std::string {
-    if (c.settings.partitions == 1) return c.faults.empty() ? " order=total" : "";
+  // A snapshot reads rows in an order of its own (the heap's, or by key in chunks): the
+  // oracle owes each key's read in its place, and none across keys; where keys repeat (no key,
+  // or message.key.columns), not even that.
+  const auto order = [&](size_t table) -> std::string {
+    const auto& table_lines = lines[table];
+    const bool reads =
+        std::any_of(table_lines.begin(), table_lines.end(),
+                    [](const std::string& line) { return line.rfind("r ", 0) == 0; });
+    if (reads && (c.tables[table].keyless || message_key_column(c.tables[table], c.settings)))
+      return " order=unordered";
+    if (c.settings.partitions == 1 && !reads) return c.faults.empty() ? " order=total" : "";
     size_t keyless = 0;
     for (const auto& line : table_lines) {
       const auto space = line.find(' ');
@@ -796,7 +937,7 @@ std::string scenario_file_text(const Case& c) {
     if (lines[i].empty()) {
       out += "expect no-events table=" + qualified(t) + "\n\n";
     } else {
-      out += "expect events table=" + qualified(t) + order(lines[i]) + duplicates + "\n";
+      out += "expect events table=" + qualified(t) + order(i) + duplicates + "\n";
       for (const auto& line : lines[i]) out += line + "\n";
       out += "\n";
     }
@@ -809,7 +950,7 @@ std::string scenario_file_text(const Case& c) {
         std::any_of(lines[i].begin(), lines[i].end(),
                     [](const std::string& line) { return line.rfind("t ", 0) == 0; });
     if (c.final_state && c.settings.skipped_operations == "none" && !t.keyless &&
-        !message_key_column(t, c.settings) && !truncated_apart) {
+        !message_key_column(t, c.settings) && !truncated_apart && !unread_at_start(c, i)) {
       // Columns whose rendering the oracle does not predict are left out here too, and those
       // a schema change touched: a row no event carried since has its image from before.
       const auto changed = changed_columns(c, i);
@@ -824,7 +965,13 @@ std::string scenario_file_text(const Case& c) {
       out += "expect final-state table=" + qualified(t) + ignore + "\n\n";
     }
   }
-  if (c.settings.transaction_metadata) out += "expect transactions" + duplicates + "\n\n";
+  // Snapshot reads carry no transaction: with nothing streamed there is none to judge.
+  const bool streamed = std::any_of(lines.begin(), lines.end(), [](const auto& table_lines) {
+    return std::any_of(table_lines.begin(), table_lines.end(),
+                       [](const std::string& line) { return line.rfind("r ", 0) != 0; });
+  });
+  if (c.settings.transaction_metadata && streamed)
+    out += "expect transactions" + duplicates + "\n\n";
   return out;
 }
 

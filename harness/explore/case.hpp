@@ -94,6 +94,12 @@ struct SchemaChange {
   std::optional<Value> default_value{};  // add column: its DEFAULT, else NULL
 };
 
+// A snapshot asked for by a signal mid-stream (`signal execute-snapshot` through the case's
+// signal table), of every table with a primary key, waited for until Debezium notifies
+// COMPLETED: with nothing written meanwhile, each row there arrives as a read of what it holds.
+enum class SnapshotKind { Incremental, Blocking };
+std::string snapshot_name(SnapshotKind kind);  // "incremental", "blocking"
+
 struct Transaction {
   std::vector<Statement> statements{};
   bool rollback = false;
@@ -107,6 +113,11 @@ struct Transaction {
   // the rest, and the COMMIT, after it. The list stays in commit order, so the oracle is
   // unchanged; Postgres's row locks decide which keys may overlap (see starts_early).
   size_t started_early = 0;
+  // Runs before the connector is registered (the case's first transactions): its rows are
+  // there for the initial snapshot to read, or not, per snapshot.mode.
+  bool before_connector = false;
+  // A snapshot signal is an entry of its own, with no statements.
+  std::optional<SnapshotKind> snapshot{};
 };
 
 // Connector settings from a declared space, each with the rule it implies for the oracle.
@@ -140,6 +151,14 @@ struct Settings {
   // many partitions. Kafka then orders only each key's events (those keyed by nothing land on
   // any partition): `expect events` is per key, or unordered where two events have no key.
   int partitions = 1;
+  // snapshot.mode: initial (the harness's: rows there before the connector arrive as reads)
+  // or no_data (they do not; their later changes do)
+  std::string snapshot_mode = "initial";
+  // read.only: an incremental snapshot's chunk windows open and close by xid
+  // (pg_current_snapshot) instead of watermark rows written to the signal table
+  bool read_only = false;
+  // incremental.snapshot.chunk.size (0: Debezium's 1024): 2 reads a table in many chunks
+  int chunk_size = 0;
   nlohmann::json as_json() const;            // the `connector register` body's settings
   std::vector<std::string> changed() const;  // those not at the harness's default
 };
@@ -179,6 +198,9 @@ Value converted(const Value& v, ColumnType from, ColumnType to);
 // What a column of `type` may be altered to: types every value of it converts to, rendered
 // as the oracle predicts (int to bigint; int, bigint, boolean and the enum to text).
 std::vector<ColumnType> alter_targets(ColumnType type);
+// Whether every value a statement writes fits its column's type at that point (a case cut
+// by the shrinker may have lost the ALTER TYPE its later values were converted for).
+bool well_typed(const Case& c);
 // The columns of table `table` some schema change of the case touches.
 std::vector<size_t> changed_columns(const Case& c, size_t table);
 
@@ -186,11 +208,18 @@ std::vector<size_t> changed_columns(const Case& c, size_t table);
 // insert's new keys, an update's or delete's row, a key update's row and its new key.
 std::vector<std::pair<size_t, std::string>> rows_locked(const Table& t, const Statement& st);
 // How many of transaction i's first statements run before transaction i - 1 (0: none): its
-// started_early, when both are ordinary transactions in a case without faults, neither
-// truncates, and none of those statements locks a row transaction i - 1 touches (it would
-// wait for a transaction that waits for it). Checked where the file is written: shrinking
-// may take transaction i - 1 away.
+// started_early, when both are ordinary transactions in a case without faults, both after
+// the connector is registered, transaction i - 1 did not begin early itself, neither truncates, and
+// none of those statements locks a row transaction i - 1 touches (it would wait for a transaction
+// that waits for it). Checked where the file is written: shrinking may take transaction i - 1 away.
 size_t starts_early(const Case& c, size_t i);
+
+// Whether the case asks for a snapshot by signal (it then has a signal table and Debezium
+// sends notifications to <prefix>.notifications).
+bool has_signals(const Case& c);
+// The tables a snapshot signal names: those with a primary key (an incremental snapshot
+// reads by it).
+std::vector<size_t> snapshot_tables(const Case& c);
 
 // Whether `fault` may start inside an open transaction: not when it takes Postgres down (the
 // transaction's session with it) or stops it (the rest of the transaction would wait on it).

@@ -37,15 +37,26 @@ std::string header(const Case& c, const ExploreOptions& o, const std::string& wh
   const auto changes = static_cast<size_t>(
       std::count_if(c.transactions.begin(), c.transactions.end(),
                     [](const Transaction& tx) { return tx.schema_change.has_value(); }));
+  std::string snapshots;
+  size_t signals = 0;
+  for (const auto& tx : c.transactions) {
+    if (!tx.snapshot) continue;
+    ++signals;
+    snapshots += ", a " + snapshot_name(*tx.snapshot) + " snapshot by signal";
+  }
+  const auto before =
+      static_cast<size_t>(std::count_if(c.transactions.begin(), c.transactions.end(),
+                                        [](const Transaction& tx) { return tx.before_connector; }));
+  if (before > 0) snapshots += ", " + std::to_string(before) + " before the connector";
   return "# cdc-harness explore --seed " + std::to_string(c.seed) + ": case " +
          std::to_string(c.index) + (what.empty() ? "" : ", " + what) +
          (debezium.empty()
               ? "\n# version set " + (o.versions.empty() ? std::string("default") : o.versions)
               : "\n# Debezium " + debezium) +
          "; " + std::to_string(c.tables.size()) + " tables, " +
-         std::to_string(c.transactions.size() - changes) + " transactions, " +
+         std::to_string(c.transactions.size() - changes - signals) + " transactions, " +
          std::to_string(c.statement_count()) + " statements" +
-         (changes ? ", " + std::to_string(changes) + " schema changes" : "") +
+         (changes ? ", " + std::to_string(changes) + " schema changes" : "") + snapshots +
          (c.faults.empty()
               ? ""
               : ", faults " + c.faults.front() +
@@ -73,6 +84,16 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
                       : "") +
                  (change.kind == SchemaChangeKind::AlterType ? " to " + type_name(type) : "")];
     }
+    if (tx.snapshot) {
+      ++coverage["signal " + snapshot_name(*tx.snapshot) + " snapshot" +
+                 (*tx.snapshot == SnapshotKind::Blocking ? ""
+                  : c.settings.read_only                 ? " (read-only watermarks)"
+                                                         : " (signal-table watermarks)") +
+                 (*tx.snapshot == SnapshotKind::Incremental && c.settings.chunk_size
+                      ? ", chunks of " + std::to_string(c.settings.chunk_size) + " rows"
+                      : "")];
+    }
+    if (tx.before_connector) ++coverage["transaction before the connector"];
     if (tx.rollback) ++coverage["transaction rolled back"];
     const size_t x = static_cast<size_t>(&tx - c.transactions.data());
     if (const size_t early = starts_early(c, x); early > 0) {
@@ -114,6 +135,7 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
              std::string(c.settings.replace_null_with_default ? "true" : "false")];
   ++coverage["setting column.exclude.list=" +
              std::string(c.settings.excluded_column.empty() ? "none" : "a column")];
+  ++coverage["setting snapshot.mode=" + c.settings.snapshot_mode];
   ++coverage["setting topic.creation.default.partitions=" + std::to_string(c.settings.partitions)];
   ++coverage["setting message.key.columns=" +
              std::string(c.settings.message_key_column.empty() ? "none" : "a column")];

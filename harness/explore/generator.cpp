@@ -316,6 +316,14 @@ const std::vector<Focus>& focuses() {
        [](Space& s) { s.message_key_percent = 100; }},
       {"partitions", "has topics of three partitions (topic.creation.default.partitions)",
        [](Space& s) { s.partitions_percent = 100; }},
+      {"snapshots",
+       "without a fault has rows before the connector (snapshot.mode initial or no_data) and a "
+       "snapshot by signal mid-stream (incremental, by watermark rows or read.only's xids, or "
+       "blocking)",
+       [](Space& s) {
+         s.snapshot_percent = 100;
+         s.signal_percent = 100;
+       }},
   };
   return all;
 }
@@ -482,9 +490,12 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
   // Now and then a date, time or timestamp column, its values written by every insert of the
   // table and set by some updates, under one of time.precision.mode's values.
   if (d.chance(space.time_column_percent)) add_time_column(d, c);
+  // What came after the time column draws from a stream of its own: a case's earlier draws
+  // stay what they were, and so do these whether or not those came.
+  Draw later(seed * 2654435761ULL + static_cast<uint64_t>(index) * 40503ULL + 1ULL);
   // Now and then message.key.columns: one column of a table with a primary key, of a type
   // whose value the oracle predicts, untouched by schema changes, keys its events.
-  if (c.settings.skipped_operations == "none" && d.chance(space.message_key_percent)) {
+  if (c.settings.skipped_operations == "none" && later.chance(space.message_key_percent)) {
     std::vector<std::string> candidates;
     for (size_t x = 0; x < c.tables.size(); ++x) {
       const Table& t = c.tables[x];
@@ -501,23 +512,46 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
           candidates.push_back(name);
       }
     }
-    if (!candidates.empty()) c.settings.message_key_column = candidates[d.below(candidates.size())];
+    if (!candidates.empty())
+      c.settings.message_key_column = candidates[later.below(candidates.size())];
   }
   // Now and then topics of three partitions.
-  if (d.chance(space.partitions_percent)) c.settings.partitions = 3;
+  if (later.chance(space.partitions_percent)) c.settings.partitions = 3;
+  // Now and then rows before the connector: its first transactions run before it is
+  // registered, and snapshot.mode says whether its snapshot reads them.
+  if (c.faults.empty() && later.chance(space.snapshot_percent)) {
+    const size_t before = std::min<size_t>(c.transactions.size(), 1 + later.below(2));
+    for (size_t i = 0; i < before; ++i) c.transactions[i].before_connector = true;
+    c.settings.snapshot_mode = later.chance(30) ? "no_data" : "initial";
+  }
+  // Now and then a snapshot by signal between transactions after the connector's start:
+  // incremental (watermark rows in the signal table, or read.only's xids; now and then in
+  // chunks of 2 rows) or blocking.
+  if (c.faults.empty() && !snapshot_tables(c).empty() && later.chance(space.signal_percent)) {
+    size_t first = 0;
+    while (first < c.transactions.size() && c.transactions[first].before_connector) ++first;
+    const size_t at = first + later.below(c.transactions.size() - first + 1);
+    Transaction signal;
+    signal.snapshot = later.chance(60) ? SnapshotKind::Incremental : SnapshotKind::Blocking;
+    if (signal.snapshot == SnapshotKind::Incremental) {
+      c.settings.read_only = later.chance(50);
+      if (later.chance(50)) c.settings.chunk_size = 2;
+    }
+    c.transactions.insert(c.transactions.begin() + static_cast<std::ptrdiff_t>(at), signal);
+  }
   // Now and then two sessions at once: a transaction begun (its first statements run) before
   // the one before it commits, where no row lock makes one wait for the other; its later
   // statements may touch that one's rows, which it then sees committed.
-  if (c.faults.empty() && d.chance(space.concurrent_percent)) {
+  if (c.faults.empty() && later.chance(space.concurrent_percent)) {
     bool any = false;
     for (size_t i = 1; i < c.transactions.size(); ++i) {
       Transaction& tx = c.transactions[i];
-      if (tx.statements.empty() || !d.chance(any ? 40 : 80)) continue;
+      if (tx.statements.empty() || !later.chance(any ? 40 : 80)) continue;
       // As many first statements as fit, then drawn down to some of them.
       tx.started_early = tx.statements.size();
       while (tx.started_early > 0 && starts_early(c, i) == 0) --tx.started_early;
       if (tx.started_early > 0) {
-        tx.started_early = 1 + d.below(tx.started_early);
+        tx.started_early = 1 + later.below(tx.started_early);
         any = true;
       }
     }

@@ -24,6 +24,10 @@ struct Space {
   int concurrent_percent = 25;
   int message_key_percent = 15;  // how often message.key.columns names a column
   int partitions_percent = 15;   // how often the connector's topics get 3 partitions
+  // How often a case without faults has rows before the connector (and a snapshot.mode)
+  int snapshot_percent = 15;
+  // How often a case without faults asks for a snapshot by signal mid-stream
+  int signal_percent = 15;
 };
 
 // What `explore --focus NAME` puts in every case it can: the name, what it does (for

@@ -12,8 +12,9 @@ using Candidates = std::vector<Case>;
 
 // A transaction left with nothing to do: no statements and no schema change.
 void drop_empty_transactions(Case& c) {
-  std::erase_if(c.transactions,
-                [](const Transaction& t) { return t.statements.empty() && !t.schema_change; });
+  std::erase_if(c.transactions, [](const Transaction& t) {
+    return t.statements.empty() && !t.schema_change && !t.snapshot;
+  });
 }
 
 // Settings that name a column of a table the cut takes away go back to their defaults.
@@ -102,6 +103,12 @@ Candidates smaller(const Case& c) {
   }
   for (size_t x = 0; x < n; ++x) {
     const auto& tx = c.transactions[x];
+    // The last transaction before the connector after it instead: whether the snapshot matters.
+    if (tx.before_connector && (x + 1 == n || !c.transactions[x + 1].before_connector)) {
+      Case later = c;
+      later.transactions[x].before_connector = false;
+      out.push_back(later);
+    }
     if (tx.started_early > 0) {  // one session after the other: whether concurrency matters
       Case serial = c;
       serial.transactions[x].started_early = 0;
@@ -150,6 +157,9 @@ Candidates smaller(const Case& c) {
   back_to_default(&Settings::excluded_column);
   back_to_default(&Settings::message_key_column);
   back_to_default(&Settings::partitions);
+  back_to_default(&Settings::snapshot_mode);
+  back_to_default(&Settings::read_only);
+  back_to_default(&Settings::chunk_size);
   if (c.final_state && c.settings.skipped_operations == "none") {
     Case d = c;
     d.final_state = false;
@@ -184,6 +194,7 @@ Shrunk shrink(const Case& failing, const std::function<bool(const Case&)>& still
   for (bool progress = true; progress;) {
     progress = false;
     for (const Case& candidate : smaller(result.minimal)) {
+      if (!well_typed(candidate)) continue;  // another failure than the case's, of its own
       if (!tried.insert(scenario_file_text(candidate)).second) continue;
       if (std::chrono::steady_clock::now() >= deadline) {
         result.finished = false;
