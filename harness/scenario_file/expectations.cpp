@@ -125,8 +125,24 @@ bool matches(const Expected& e, const Observed& o, const ExpectRules& rules) {
   return mismatches(e, o, rules).empty();
 }
 
+// A value as a failure message shows it: text longer than a line (a TOASTed column) cut to
+// its start and length, so one event does not fill the screen.
+json abbreviated(const json& value) {
+  constexpr size_t kLongest = 120;
+  if (value.is_string() && value.get_ref<const std::string&>().size() > kLongest) {
+    const auto& text = value.get_ref<const std::string&>();
+    return text.substr(0, 60) + "…(" + std::to_string(text.size()) + " characters)";
+  }
+  if (!value.is_structured()) return value;
+  json out = value;
+  for (auto& [name, member] : out.items()) member = abbreviated(member);
+  return out;
+}
+
 std::string item_text(const Observed& o) {
-  return o.view.contains("op") ? event_line(o) : record_line(o);
+  Observed shown = o;
+  shown.view = abbreviated(o.view);
+  return shown.view.contains("op") ? event_line(shown) : record_line(shown);
 }
 
 }  // namespace
