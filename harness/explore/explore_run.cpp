@@ -57,10 +57,17 @@ std::string header(const Case& c, const ExploreOptions& o, const std::string& wh
          std::to_string(c.transactions.size() - changes - signals) + " transactions, " +
          std::to_string(c.statement_count()) + " statements" +
          (changes ? ", " + std::to_string(changes) + " schema changes" : "") + snapshots +
-         (c.faults.empty()
-              ? ""
-              : ", faults " + c.faults.front() +
-                    (fault_placement(c, 0).empty() ? "" : " (" + fault_placement(c, 0) + ")")) +
+         (c.faults.empty() ? ""
+                           : ", faults " +
+                                 [&] {
+                                   std::string faults;
+                                   for (size_t i = 0; i < c.faults.size(); ++i)
+                                     faults += (i ? ", " : "") + c.faults[i] +
+                                               (fault_placement(c, i).empty()
+                                                    ? ""
+                                                    : " (" + fault_placement(c, i) + ")");
+                                   return faults;
+                                 }()) +
          (settings.empty() ? "" : "; settings " + settings) + "\n\n";
 }
 

@@ -517,6 +517,11 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
   }
   // Now and then topics of three partitions.
   if (later.chance(space.partitions_percent)) c.settings.partitions = 3;
+  // Now and then a second fault, after the second transaction (or inside the third): faults
+  // on a schedule, the second meeting a pipeline that recovered from the first.
+  if (!c.faults.empty() && c.transactions.size() >= 3 && later.chance(space.second_fault_percent)) {
+    c.faults.push_back(space.faults[later.below(space.faults.size())]);
+  }
   // Now and then rows before the connector: its first transactions run before it is
   // registered, and snapshot.mode says whether its snapshot reads them.
   if (c.faults.empty() && later.chance(space.snapshot_percent)) {

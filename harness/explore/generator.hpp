@@ -22,8 +22,9 @@ struct Space {
   // How often a case without faults has transactions in two sessions at once (one begun
   // before the one before it commits)
   int concurrent_percent = 25;
-  int message_key_percent = 15;  // how often message.key.columns names a column
-  int partitions_percent = 15;   // how often the connector's topics get 3 partitions
+  int message_key_percent = 15;   // how often message.key.columns names a column
+  int partitions_percent = 15;    // how often the connector's topics get 3 partitions
+  int second_fault_percent = 30;  // how often a case with a fault has a second one
   // How often a case without faults has rows before the connector (and a snapshot.mode)
   int snapshot_percent = 15;
   // How often a case without faults asks for a snapshot by signal mid-stream

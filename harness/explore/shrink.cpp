@@ -77,6 +77,11 @@ Candidates smaller(const Case& c) {
     none.acks_late = false;
     out.push_back(none);
   }
+  if (c.faults.size() > 1) {  // the first fault alone
+    Case first = c;
+    first.faults.resize(1);
+    out.push_back(first);
+  }
   if (c.acks_late) {
     Case prompt = c;  // the acks on time
     prompt.acks_late = false;
