@@ -118,6 +118,11 @@ struct Transaction {
   bool before_connector = false;
   // A snapshot signal is an entry of its own, with no statements.
   std::optional<SnapshotKind> snapshot{};
+  // An incremental one beside writes: the transactions after it run while it reads, and
+  // COMPLETED is waited for only before the expectations. Which reads come, and with what,
+  // is not predicted: its tables' expectations leave reads out (reads=any) and their final
+  // state judges them.
+  bool beside_writes = false;
 };
 
 // Connector settings from a declared space, each with the rule it implies for the oracle.
@@ -217,6 +222,8 @@ size_t starts_early(const Case& c, size_t i);
 // Whether the case asks for a snapshot by signal (it then has a signal table and Debezium
 // sends notifications to <prefix>.notifications).
 bool has_signals(const Case& c);
+// Whether an incremental snapshot of the case reads beside writes (see beside_writes).
+bool beside_writes(const Case& c);
 // The tables a snapshot signal names: those with a primary key (an incremental snapshot
 // reads by it).
 std::vector<size_t> snapshot_tables(const Case& c);

@@ -541,6 +541,8 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
     if (signal.snapshot == SnapshotKind::Incremental) {
       c.settings.read_only = later.chance(50);
       if (later.chance(50)) c.settings.chunk_size = 2;
+      // Now and then beside writes, where a stale read shows (README "What the files found").
+      signal.beside_writes = at < c.transactions.size() && later.chance(40);
     }
     c.transactions.insert(c.transactions.begin() + static_cast<std::ptrdiff_t>(at), signal);
   }

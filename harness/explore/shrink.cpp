@@ -114,6 +114,11 @@ Candidates smaller(const Case& c) {
       later.transactions[x].before_connector = false;
       out.push_back(later);
     }
+    if (tx.beside_writes) {  // the snapshot alone: whether the writes beside it matter
+      Case alone = c;
+      alone.transactions[x].beside_writes = false;
+      out.push_back(alone);
+    }
     if (tx.started_early > 0) {  // one session after the other: whether concurrency matters
       Case serial = c;
       serial.transactions[x].started_early = 0;
