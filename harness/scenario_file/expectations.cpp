@@ -323,7 +323,14 @@ std::string explain(const ExpectOutcome& outcome, const std::vector<Expected>& e
     const auto again = std::find_if(expected.begin(), expected.end(), [&](const Expected& e) {
       return matches(e, observed[at], rules);
     });
-    if (again != expected.end()) {
+    const bool out_of_place =
+        again != expected.end() &&
+        std::find(outcome.missing.begin(), outcome.missing.end(),
+                  static_cast<size_t>(again - expected.begin())) != outcome.missing.end();
+    if (out_of_place) {  // its line is missing: this is that event, not a second delivery of it
+      out += " - line " + std::to_string(again->line) +
+             ", arrived out of the order the expectation states";
+    } else if (again != expected.end()) {
       out += " - line " + std::to_string(again->line) +
              " again (allow-duplicates accepts re-deliveries, legal after a crash)";
     }
