@@ -25,7 +25,8 @@ const EnumName<ColumnType> kTypes[] = {{ColumnType::Int, "int"},
                                        {ColumnType::Enum, "enum"},
                                        {ColumnType::Date, "date"},
                                        {ColumnType::Time, "time"},
-                                       {ColumnType::Timestamp, "timestamp"}};
+                                       {ColumnType::Timestamp, "timestamp"},
+                                       {ColumnType::WideNumeric, "numeric(20,6)"}};
 
 const EnumName<StatementKind> kStatements[] = {{StatementKind::Insert, "insert"},
                                                {StatementKind::Update, "update"},
@@ -92,10 +93,18 @@ std::string where_key(const Table& t, const std::vector<Value>& key) {
   return where;
 }
 
-// How Debezium renders a numeric(10,2) under decimal.handling.mode (null: not predicted).
-std::optional<json> numeric_rendering(const Value& v, const Settings& settings) {
+// How Debezium renders a numeric(10,2), or one of `scale` decimals, under
+// decimal.handling.mode (null: not predicted). The column's scale pads the text: 12.34 in a
+// numeric(20,6) is 12.340000.
+std::optional<json> numeric_rendering(const Value& v, const Settings& settings, int scale = 2) {
   if (v.sql == "NULL") return json(nullptr);
-  if (settings.decimal_mode == "string") return json(v.sql);
+  if (settings.decimal_mode == "string") {
+    const auto dot = v.sql.find('.');
+    const size_t decimals = dot == std::string::npos ? 0 : v.sql.size() - dot - 1;
+    std::string text = v.sql + (dot == std::string::npos ? "." : "");
+    for (size_t i = decimals; i < static_cast<size_t>(scale); ++i) text += '0';
+    return json(text);
+  }
   if (settings.decimal_mode == "double") return json(std::stod(v.sql));
   return std::nullopt;  // precise: Kafka Connect's Decimal, bytes of the unscaled value
 }
@@ -165,6 +174,8 @@ json image(const Table& t, const Schema& now, size_t table, const std::vector<Va
                          : row[i];
     if (now.types[table][i] == ColumnType::Numeric) {
       value = numeric_rendering(v, settings);
+    } else if (now.types[table][i] == ColumnType::WideNumeric) {
+      value = numeric_rendering(v, settings, 6);
     } else if (is_time_type(now.types[table][i])) {
       value = time_rendering(v, now.types[table][i], settings);
     } else if (v.predicted) {
@@ -319,6 +330,7 @@ std::vector<std::vector<std::string>> expected_events(const Case& c) {
 bool rendering_predicted(ColumnType type, const Settings& settings, bool full_identity) {
   switch (type) {
     case ColumnType::Numeric:
+    case ColumnType::WideNumeric:
       return settings.decimal_mode != "precise";
     case ColumnType::Timestamptz:
     case ColumnType::Jsonb:
@@ -405,7 +417,8 @@ const std::vector<ColumnType>& all_column_types() {
     std::vector<ColumnType> out;
     for (const auto type : values_in(kTypes))
       if (std::find(time_column_types().begin(), time_column_types().end(), type) ==
-          time_column_types().end())
+              time_column_types().end() &&
+          type != ColumnType::WideNumeric)
         out.push_back(type);
     return out;
   }();
@@ -525,6 +538,8 @@ std::string sql_type(ColumnType type) {
       return "boolean";
     case ColumnType::Numeric:
       return "numeric(10,2)";
+    case ColumnType::WideNumeric:
+      return "numeric(20,6)";
     case ColumnType::Timestamptz:
       return "timestamptz";
     case ColumnType::Jsonb:

@@ -28,6 +28,9 @@ enum class ColumnType {
   Date,
   Time,       // time(6)
   Timestamp,  // timestamp(6), without a zone
+  // numeric(20,6): a Numeric column widened by a draw of its own (wide_numeric), its values
+  // the same, held (and sent as text) with six decimals
+  WideNumeric,
 };
 // The enum type an Enum column has, created before the case's tables and dropped after.
 inline constexpr const char* kEnumType = "explore_${run}_mood";

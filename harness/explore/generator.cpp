@@ -54,7 +54,8 @@ Value draw_value(Draw& d, ColumnType type, bool key) {
       const bool v = d.chance(50);
       return {v ? "true" : "false", v, true};
     }
-    case ColumnType::Numeric: {
+    case ColumnType::Numeric:
+    case ColumnType::WideNumeric: {
       // A last digit that is not 0: "12.30" against "12.3" is left to final-state.
       const int units = d.between(0, 99999), cents = d.between(1, 9) * 10 + d.between(1, 9);
       const std::string text = std::to_string(units) + "." + std::to_string(cents);
@@ -67,9 +68,16 @@ Value draw_value(Draw& d, ColumnType type, bool key) {
     case ColumnType::Jsonb:
       return {"'{\"a\": " + std::to_string(d.between(0, 9)) + ", \"b\": [1, \"x\"]}'", nullptr,
               false};
-    case ColumnType::Bytea:
-      return {"'\\x" + std::string(d.chance(50) ? "deadbeef" : "00ff") + "'::bytea", nullptr,
-              false};
+    case ColumnType::Bytea: {
+      // One value in ten large enough to be stored out of line (TOAST), of bytes that do not
+      // compress; drawn as one number, as the two small ones were.
+      const size_t pick = d.below(100);
+      if (pick < 10)
+        return {"decode((SELECT string_agg(md5(" + std::to_string(pick) +
+                    " || i::text), '') FROM generate_series(1, 200) i), 'hex')",
+                nullptr, false};
+      return {"'\\x" + std::string(pick < 55 ? "deadbeef" : "00ff") + "'::bytea", nullptr, false};
+    }
     case ColumnType::TextArray: {
       const std::string a = d.word(), b = d.word();
       std::string sql = "ARRAY[" + quoted(a) + ", " + quoted(b) + "]::text[]";
@@ -562,6 +570,13 @@ Case generate_case(uint64_t seed, int index, const Space& space) {
         any = true;
       }
     }
+  }
+  // Now and then a numeric(10,2) column is a numeric(20,6) (drawn last of all): the same
+  // values, held and sent as text with six decimals.
+  if (later.chance(space.wide_numeric_percent)) {
+    for (auto& t : c.tables)
+      for (auto& column : t.columns)
+        if (column.type == ColumnType::Numeric) column.type = ColumnType::WideNumeric;
   }
   return c;
 }

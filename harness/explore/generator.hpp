@@ -25,6 +25,7 @@ struct Space {
   int message_key_percent = 15;   // how often message.key.columns names a column
   int partitions_percent = 15;    // how often the connector's topics get 3 partitions
   int second_fault_percent = 30;  // how often a case with a fault has a second one
+  int wide_numeric_percent = 30;  // how often its numeric(10,2) columns are numeric(20,6)
   // How often a case without faults has rows before the connector (and a snapshot.mode)
   int snapshot_percent = 15;
   // How often a case without faults asks for a snapshot by signal mid-stream

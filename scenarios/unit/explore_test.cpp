@@ -715,6 +715,29 @@ TEST(ExploreOracle, ASnapshotBySignalReadsEachRowAsItStands) {
   EXPECT_THAT(scenario_file_text(c), HasSubstr("aggregate=\"Incremental Snapshot\""));
 }
 
+// A numeric(20,6) holds the numeric(10,2)'s values with six decimals: string mode sends them
+// padded, double mode as numbers; it is drawn last, so the case is otherwise the same.
+TEST(ExploreOracle, AWideNumericIsSentWithItsScalesDecimals) {
+  Case c = hand_made();
+  c.tables[0].columns.push_back({"price", ColumnType::WideNumeric});
+  for (auto& tx : c.transactions)
+    for (auto& st : tx.statements)
+      for (auto& row : st.rows) row.push_back(Value{"12.34", nullptr, true});
+  c.settings.decimal_mode = "string";
+  std::string text = scenario_file_text(c);
+  EXPECT_THAT(text, HasSubstr("price numeric(20,6)"));
+  EXPECT_THAT(text, HasSubstr("\"price\":\"12.340000\""));
+  c.settings.decimal_mode = "double";
+  EXPECT_THAT(scenario_file_text(c), HasSubstr("\"price\":12.34"));
+  Space space;
+  space.wide_numeric_percent = 0;
+  Space wide = space;
+  wide.wide_numeric_percent = 100;
+  for (int i = 1; i <= 10; ++i)
+    EXPECT_EQ(generate_case(4, i, space).transactions.size(),
+              generate_case(4, i, wide).transactions.size());
+}
+
 // The header's settings (changed()) and the connector's (as_json()) say each setting twice:
 // they must name the same ones, with the same values.
 TEST(ExploreOracle, TheHeaderNamesEverySettingTheConnectorGets) {
