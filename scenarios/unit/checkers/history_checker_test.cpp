@@ -50,6 +50,19 @@ class PlantedAnomaly : public ::testing::Test {
     expect_same_verdict(streamed, batch);
     return batch;
   }
+  // Transaction 731's three changes (offsets 8..10) with the metadata Debezium gives them
+  // (total and per-table orders 1..3), and its BEGIN and END.
+  std::vector<ChangeEvent> transaction_731() const {
+    std::vector<ChangeEvent> tx{events.begin() + 4, events.begin() + 7};
+    for (int i = 0; i < 3; ++i) {
+      tx[i].transaction = TransactionRef{"731:" + std::to_string(*tx[i].source.lsn), i + 1, i + 1};
+    }
+    return tx;
+  }
+  static std::vector<TransactionMarker> markers_731() {
+    return {{"BEGIN", "731:26388544", std::nullopt, {}},
+            {"END", "731:26388976", 3, {{"public.customers", 3}}}};
+  }
   ChangeEvent& at_offset(int64_t offset) {
     for (auto& e : events) {
       if (e.kafka.offset == offset) return e;
@@ -152,13 +165,8 @@ TEST_F(PlantedAnomaly, TransactionPartlyObservedIsAlsoALoss) {
 }
 
 TEST_F(PlantedAnomaly, Metadata) {
-  std::vector<ChangeEvent> tx{events.begin() + 4, events.begin() + 7};  // transaction 731
-  for (int i = 0; i < 3; ++i) {
-    tx[i].transaction = TransactionRef{"731:" + std::to_string(*tx[i].source.lsn), i + 1, i + 1};
-  }
-  const std::vector<TransactionMarker> markers = {
-      {"BEGIN", "731:26388544", std::nullopt, {}},
-      {"END", "731:26388976", 3, {{"public.customers", 3}}}};
+  std::vector<ChangeEvent> tx = transaction_731();
+  const std::vector<TransactionMarker> markers = markers_731();
   EXPECT_THAT(check_transaction_metadata(tx, markers, 731).anomalies, IsEmpty());
   tx[2].transaction->total_order = 4;
   const auto verdict = check_transaction_metadata(tx, markers, 731);
@@ -168,13 +176,8 @@ TEST_F(PlantedAnomaly, Metadata) {
 // A snapshot read carries an xid (a blocking snapshot's, that of the signal's transaction:
 // found by explore on 3.4.1) but is no part of a transaction: no metadata is owed for it.
 TEST_F(PlantedAnomaly, MetadataIsNotOwedForSnapshotReads) {
-  std::vector<ChangeEvent> tx{events.begin() + 4, events.begin() + 7};  // transaction 731
-  for (int i = 0; i < 3; ++i) {
-    tx[i].transaction = TransactionRef{"731:" + std::to_string(*tx[i].source.lsn), i + 1, i + 1};
-  }
-  const std::vector<TransactionMarker> markers = {
-      {"BEGIN", "731:26388544", std::nullopt, {}},
-      {"END", "731:26388976", 3, {{"public.customers", 3}}}};
+  std::vector<ChangeEvent> tx = transaction_731();
+  const std::vector<TransactionMarker> markers = markers_731();
   ChangeEvent read = tx[0];
   read.op = Op::Read;
   read.transaction.reset();
@@ -185,12 +188,8 @@ TEST_F(PlantedAnomaly, MetadataIsNotOwedForSnapshotReads) {
 }
 
 TEST_F(PlantedAnomaly, MetadataAtLeastOnceReDeliveriesMustRepeatTheirOrders) {
-  std::vector<ChangeEvent> tx{events.begin() + 4, events.begin() + 7};  // transaction 731
-  for (int i = 0; i < 3; ++i) {
-    tx[i].transaction = TransactionRef{"731:" + std::to_string(*tx[i].source.lsn), i + 1, i + 1};
-  }
-  std::vector<TransactionMarker> markers = {{"BEGIN", "731:26388544", std::nullopt, {}},
-                                            {"END", "731:26388976", 3, {{"public.customers", 3}}}};
+  std::vector<ChangeEvent> tx = transaction_731();
+  std::vector<TransactionMarker> markers = markers_731();
   // Replayed from the second event after a crash, with a second BEGIN: legal at least once.
   tx.push_back(tx[1]);
   tx.push_back(tx[2]);
