@@ -51,6 +51,11 @@ std::string wrapped(const std::vector<std::string>& words, size_t from, size_t i
   return out;
 }
 
+std::string shortened(const std::string& text) {
+  if (text.size() <= 120) return text;
+  return text.substr(0, 60) + "…(" + std::to_string(text.size()) + " characters)";
+}
+
 std::string fixed(double value, int digits) {
   char text[32];
   std::snprintf(text, sizeof text, "%.*f", digits, value);

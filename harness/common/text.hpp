@@ -17,6 +17,10 @@ std::string last_lines(const std::string& text, int count);
 std::string wrapped(const std::vector<std::string>& words, size_t from, size_t indent,
                     size_t width);
 
+// `text` as a failure message shows it: longer than a line (a TOASTed value), cut to its start
+// and its length, "abc…(5000 characters)".
+std::string shortened(const std::string& text);
+
 // `value` with `digits` decimals: fixed(2.345, 1) is "2.3".
 std::string fixed(double value, int digits = 1);
 // Microseconds as milliseconds with one decimal: ms(1250) is "1.3".

@@ -672,6 +672,31 @@ std::vector<std::pair<size_t, std::string>> rows_locked(const Table& t, const St
   return out;
 }
 
+namespace {
+
+// The rows statements [from, to) of transaction x lock.
+std::vector<std::pair<size_t, std::string>> rows_locked(const Case& c, size_t x, size_t from,
+                                                        size_t to) {
+  const Transaction& tx = c.transactions[x];
+  std::vector<std::pair<size_t, std::string>> out;
+  for (size_t s = from; s < std::min(to, tx.statements.size()); ++s) {
+    const auto rows = rows_locked(c.tables[tx.statements[s].table], tx.statements[s]);
+    out.insert(out.end(), rows.begin(), rows.end());
+  }
+  return out;
+}
+
+// Whether statements [from, to) of transaction i lock a row transaction i - 1 locks.
+bool shares_rows_with_the_one_before(const Case& c, size_t i, size_t from, size_t to) {
+  const auto taken = rows_locked(c, i - 1, 0, SIZE_MAX);
+  const auto mine = rows_locked(c, i, from, to);
+  return std::any_of(mine.begin(), mine.end(), [&](const auto& row) {
+    return std::find(taken.begin(), taken.end(), row) != taken.end();
+  });
+}
+
+}  // namespace
+
 size_t starts_early(const Case& c, size_t i) {
   if (!c.faults.empty() || i == 0 || i >= c.transactions.size()) return 0;
   const Transaction& tx = c.transactions[i];
@@ -685,17 +710,13 @@ size_t starts_early(const Case& c, size_t i) {
   if (tx.started_early == 0 || !ordinary(tx) || !ordinary(before) || tx.before_connector ||
       before.before_connector || starts_early(c, i - 1) > 0)
     return 0;
-  std::vector<std::pair<size_t, std::string>> taken;
-  for (const auto& st : before.statements) {
-    const auto rows = rows_locked(c.tables[st.table], st);
-    taken.insert(taken.end(), rows.begin(), rows.end());
-  }
   const size_t wanted = std::min(tx.started_early, tx.statements.size());
-  for (size_t s = 0; s < wanted; ++s) {
-    for (const auto& row : rows_locked(c.tables[tx.statements[s].table], tx.statements[s]))
-      if (std::find(taken.begin(), taken.end(), row) != taken.end()) return 0;
-  }
-  return wanted;
+  return shares_rows_with_the_one_before(c, i, 0, wanted) ? 0 : wanted;
+}
+
+bool writes_rows_of_the_one_before(const Case& c, size_t i) {
+  const size_t early = starts_early(c, i);
+  return early > 0 && shares_rows_with_the_one_before(c, i, early, SIZE_MAX);
 }
 
 bool fault_fits_inside_a_transaction(const std::string& fault) {
@@ -776,6 +797,18 @@ size_t scenario_steps(const Case& c) {
 }
 
 namespace {
+
+// What an oracle line ("OP KEY [IMAGE] …") says of its event.
+std::string line_op(const std::string& line) {
+  return line.substr(0, line.find(' '));
+}
+bool keyed_by_nothing(const std::string& line) {
+  return line.compare(line.find(' ') + 1, 4, "null") == 0;
+}
+bool any_line_of(const std::vector<std::string>& lines, const std::string& op) {
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& line) { return line_op(line) == op; });
+}
 
 // Whether table `table` holds rows when the connector starts that its snapshot does not read
 // (snapshot.mode=no_data): a row never written again is in no event, so no final state is owed.
@@ -950,17 +983,11 @@ std::string scenario_file_text(const Case& c) {
   // or message.key.columns), not even that.
   const auto order = [&](size_t table) -> std::string {
     const auto& table_lines = lines[table];
-    const bool reads =
-        std::any_of(table_lines.begin(), table_lines.end(),
-                    [](const std::string& line) { return line.rfind("r ", 0) == 0; });
+    const bool reads = any_line_of(table_lines, "r");
     if (reads && (c.tables[table].keyless || message_key_column(c.tables[table], c.settings)))
       return " order=unordered";
     if (c.settings.partitions == 1 && !reads) return c.faults.empty() ? " order=total" : "";
-    size_t keyless = 0;
-    for (const auto& line : table_lines) {
-      const auto space = line.find(' ');
-      keyless += line.compare(space + 1, 4, "null") == 0;
-    }
+    const auto keyless = std::count_if(table_lines.begin(), table_lines.end(), keyed_by_nothing);
     return keyless > 1 ? " order=unordered" : "";
   };
   const auto snapshotted = snapshot_tables(c);
@@ -971,7 +998,7 @@ std::string scenario_file_text(const Case& c) {
                                                          i) != snapshotted.end();
     std::vector<std::string> owed;
     for (const auto& line : lines[i])
-      if (!any_reads || line.rfind("r ", 0) != 0) owed.push_back(line);
+      if (!any_reads || line_op(line) != "r") owed.push_back(line);
     const std::string reads = any_reads ? " reads=any" : "";
     if (owed.empty()) {
       out += "expect no-events table=" + qualified(t) + reads + "\n\n";
@@ -984,10 +1011,7 @@ std::string scenario_file_text(const Case& c) {
     // no final state is owed then.
     // Nor where a truncate (keyed by nothing) may land on another partition than the rows
     // it empties: Kafka does not say which came first.
-    const bool truncated_apart =
-        c.settings.partitions > 1 &&
-        std::any_of(lines[i].begin(), lines[i].end(),
-                    [](const std::string& line) { return line.rfind("t ", 0) == 0; });
+    const bool truncated_apart = c.settings.partitions > 1 && any_line_of(lines[i], "t");
     if (c.final_state && c.settings.skipped_operations == "none" && !t.keyless &&
         !message_key_column(t, c.settings) && !truncated_apart && !unread_at_start(c, i)) {
       // Columns whose rendering the oracle does not predict are left out here too, and those
@@ -1007,7 +1031,7 @@ std::string scenario_file_text(const Case& c) {
   // Snapshot reads carry no transaction: with nothing streamed there is none to judge.
   const bool streamed = std::any_of(lines.begin(), lines.end(), [](const auto& table_lines) {
     return std::any_of(table_lines.begin(), table_lines.end(),
-                       [](const std::string& line) { return line.rfind("r ", 0) != 0; });
+                       [](const std::string& line) { return line_op(line) != "r"; });
   });
   if (c.settings.transaction_metadata && streamed)
     out += "expect transactions" + duplicates + "\n\n";

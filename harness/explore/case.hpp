@@ -221,6 +221,9 @@ std::vector<std::pair<size_t, std::string>> rows_locked(const Table& t, const St
 // none of those statements locks a row transaction i - 1 touches (it would wait for a transaction
 // that waits for it). Checked where the file is written: shrinking may take transaction i - 1 away.
 size_t starts_early(const Case& c, size_t i);
+// Whether transaction i begins early and its later statements write a row transaction i - 1
+// wrote (overlapping keys: they wait for nothing, as that one has committed by then).
+bool writes_rows_of_the_one_before(const Case& c, size_t i);
 
 // Whether the case asks for a snapshot by signal (it then has a signal table and Debezium
 // sends notifications to <prefix>.notifications).

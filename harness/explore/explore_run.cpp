@@ -104,21 +104,9 @@ void note_coverage(const Case& c, std::map<std::string, int>& coverage) {
     if (tx.before_connector) ++coverage["transaction before the connector"];
     if (tx.rollback) ++coverage["transaction rolled back"];
     const size_t x = static_cast<size_t>(&tx - c.transactions.data());
-    if (const size_t early = starts_early(c, x); early > 0) {
-      ++coverage["transaction begun before the one before it commits"];
-      // Its later statements on a row the one before it wrote: they wait for nothing, as
-      // that one has committed by then, and see its change.
-      std::vector<std::pair<size_t, std::string>> before;
-      for (const auto& st : c.transactions[x - 1].statements) {
-        const auto rows = rows_locked(c.tables[st.table], st);
-        before.insert(before.end(), rows.begin(), rows.end());
-      }
-      bool overlap = false;
-      for (size_t s = early; s < tx.statements.size(); ++s)
-        for (const auto& row : rows_locked(c.tables[tx.statements[s].table], tx.statements[s]))
-          overlap = overlap || std::find(before.begin(), before.end(), row) != before.end();
-      if (overlap) ++coverage["transaction writing a row the concurrent one wrote"];
-    }
+    if (starts_early(c, x) > 0) ++coverage["transaction begun before the one before it commits"];
+    if (writes_rows_of_the_one_before(c, x))
+      ++coverage["transaction writing a row the concurrent one wrote"];
     if (tx.statements.size() > 1) ++coverage["transaction of several statements"];
     size_t rows = 0;
     for (const auto& s : tx.statements) rows += s.rows.size();

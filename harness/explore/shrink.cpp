@@ -1,6 +1,7 @@
 #include "harness/explore/shrink.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -17,14 +18,18 @@ void drop_empty_transactions(Case& c) {
   });
 }
 
-// Settings that name a column of a table the cut takes away go back to their defaults.
-void forget_names(Settings& settings, const std::string& prefix) {
-  if (settings.message_key_column.rfind(prefix, 0) == 0) settings.message_key_column.clear();
+// message.key.columns naming a column the cut takes away goes back to its default (Debezium
+// would refuse a column the table does not have).
+void forget_message_key(Settings& settings, const Table& t, std::optional<size_t> column) {
+  const std::string name = t.name + "." + (column ? t.columns[*column].name : "");
+  if (column ? settings.message_key_column == name
+             : settings.message_key_column.rfind(name, 0) == 0)
+    settings.message_key_column.clear();
 }
 
 Case without_table(const Case& c, size_t table) {
   Case out = c;
-  forget_names(out.settings, c.tables[table].name + ".");
+  forget_message_key(out.settings, c.tables[table], std::nullopt);
   out.tables.erase(out.tables.begin() + static_cast<std::ptrdiff_t>(table));
   std::erase_if(out.transactions, [&](const Transaction& t) {
     return t.schema_change && t.schema_change->table == table;
@@ -41,9 +46,7 @@ Case without_table(const Case& c, size_t table) {
 
 Case without_column(const Case& c, size_t table, size_t column) {
   Case out = c;
-  if (out.settings.message_key_column ==
-      c.tables[table].name + "." + c.tables[table].columns[column].name)
-    forget_names(out.settings, out.settings.message_key_column);
+  forget_message_key(out.settings, c.tables[table], column);
   out.tables[table].columns.erase(out.tables[table].columns.begin() +
                                   static_cast<std::ptrdiff_t>(column));
   std::erase_if(out.transactions, [&](const Transaction& t) {
@@ -106,29 +109,24 @@ Candidates smaller(const Case& c) {
     }
     if (chunk == 1) break;
   }
+  // A transaction's feature back to what a plain transaction has, one at a time.
+  const Transaction plain;
+  const auto transaction_back_to_default = [&](size_t x, auto Transaction::*feature) {
+    if (c.transactions[x].*feature == plain.*feature) return;
+    Case d = c;
+    d.transactions[x].*feature = plain.*feature;
+    out.push_back(d);
+  };
   for (size_t x = 0; x < n; ++x) {
     const auto& tx = c.transactions[x];
     // The last transaction before the connector after it instead: whether the snapshot matters.
-    if (tx.before_connector && (x + 1 == n || !c.transactions[x + 1].before_connector)) {
-      Case later = c;
-      later.transactions[x].before_connector = false;
-      out.push_back(later);
-    }
-    if (tx.beside_writes) {  // the snapshot alone: whether the writes beside it matter
-      Case alone = c;
-      alone.transactions[x].beside_writes = false;
-      out.push_back(alone);
-    }
-    if (tx.started_early > 0) {  // one session after the other: whether concurrency matters
-      Case serial = c;
-      serial.transactions[x].started_early = 0;
-      out.push_back(serial);
-    }
-    if (tx.copy) {  // the same rows by INSERT: whether COPY's WAL records matter
-      Case plain = c;
-      plain.transactions[x].copy = false;
-      out.push_back(plain);
-    }
+    if (x + 1 == n || !c.transactions[x + 1].before_connector)
+      transaction_back_to_default(x, &Transaction::before_connector);
+    // The snapshot alone (whether the writes beside it matter), one session after the other
+    // (whether concurrency does), the same rows by INSERT (whether COPY's WAL records do).
+    transaction_back_to_default(x, &Transaction::beside_writes);
+    transaction_back_to_default(x, &Transaction::started_early);
+    transaction_back_to_default(x, &Transaction::copy);
     for (size_t s = 0; tx.statements.size() > 1 && s < tx.statements.size(); ++s) {
       Case cut = c;
       auto& statements = cut.transactions[x].statements;

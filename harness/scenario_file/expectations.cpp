@@ -4,6 +4,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "harness/common/text.hpp"
+
 namespace cdc {
 using nlohmann::json;
 
@@ -125,14 +127,10 @@ bool matches(const Expected& e, const Observed& o, const ExpectRules& rules) {
   return mismatches(e, o, rules).empty();
 }
 
-// A value as a failure message shows it: text longer than a line (a TOASTed column) cut to
-// its start and length, so one event does not fill the screen.
+// A value as a failure message shows it: its long texts shortened, so one event (a TOASTed
+// column) does not fill the screen.
 json abbreviated(const json& value) {
-  constexpr size_t kLongest = 120;
-  if (value.is_string() && value.get_ref<const std::string&>().size() > kLongest) {
-    const auto& text = value.get_ref<const std::string&>();
-    return text.substr(0, 60) + "…(" + std::to_string(text.size()) + " characters)";
-  }
+  if (value.is_string()) return shortened(value.get_ref<const std::string&>());
   if (!value.is_structured()) return value;
   json out = value;
   for (auto& [name, member] : out.items()) member = abbreviated(member);

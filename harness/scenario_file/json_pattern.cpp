@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <regex>
 
+#include "harness/common/text.hpp"
+
 namespace cdc {
 using nlohmann::json;
 
@@ -88,14 +90,8 @@ std::vector<JsonMismatch> json_mismatches(const json& expected, const json& obse
 }
 
 std::string describe(const JsonMismatch& m) {
-  // A TOASTed value is cut to its start and length: the message stays a line.
-  const auto shown = [](const std::string& text) {
-    return text.size() <= 120
-               ? text
-               : text.substr(0, 60) + "…(" + std::to_string(text.size()) + " characters)";
-  };
-  return (m.path.empty() ? std::string("value") : m.path) + ": expected " + shown(m.expected) +
-         ", observed " + shown(m.observed);
+  return (m.path.empty() ? std::string("value") : m.path) + ": expected " + shortened(m.expected) +
+         ", observed " + shortened(m.observed);
 }
 
 }  // namespace cdc

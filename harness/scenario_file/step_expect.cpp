@@ -236,7 +236,7 @@ void run_expect(ScenarioContext& ctx, size_t index, const ScenarioStep& step) {
       } catch (const std::invalid_argument& e) {
         throw ScenarioError(ctx.text.at(step.body_line_numbers[i], e.what()));
       }
-      if (any_reads && line.rfind("r ", 0) == 0)
+      if (any_reads && expected.back().view.value("op", "") == "r")
         throw ScenarioError(ctx.text.at(step.body_line_numbers[i],
                                         "a read stated where reads=any leaves reads out: drop "
                                         "the line or reads=any"));

@@ -571,6 +571,7 @@ Case two_sessions() {
 TEST(ExploreConcurrent, ATransactionBegunEarlyRunsInASessionOfItsOwnAndCommitsSecond) {
   const Case c = two_sessions();
   EXPECT_EQ(starts_early(c, 1), 1u);
+  EXPECT_TRUE(writes_rows_of_the_one_before(c, 1));  // its update of row 1, after the commit
   const std::string text = scenario_file_text(c);
   const auto early = text.find("sql session=early\nBEGIN;\nINSERT INTO t (id, name) VALUES (2");
   const auto first = text.find("sql\nBEGIN;\nINSERT INTO t (id, name) VALUES (1");
