@@ -31,8 +31,8 @@ struct ConnectWorker {
 
 // The settings of debezium/worker.properties that only tune the worker for tests, and that
 // --connect-defaults leaves at Connect's defaults.
-inline constexpr const char* kTestTunedWorkerSettings[] = {"offset.flush.interval.ms",
-                                                           "scheduled.rebalance.max.delay.ms"};
+inline constexpr const char* kTestTunedWorkerSettings[] = {
+    "offset.flush.interval.ms", "scheduled.rebalance.max.delay.ms", "fetch.max.wait.ms"};
 
 // A distributed-mode worker with debezium/worker.properties plus ports and paths, started
 // without waiting: it may start before its broker answers (it retries until it does), so

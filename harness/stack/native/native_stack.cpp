@@ -114,15 +114,20 @@ class NativeStack final : public StackBackend {
       progress.stage(name, "stopping");
       stop_recorded_process(recorded, grace);
     }
-    stop_nodes(Component::Kafka);
+    // Nothing left needs both: Kafka and Postgres stop side by side.
+    std::future<void> postgres_stopped;
     if (state.postgres) {
-      progress.stage("postgres", "stopping");
-      const PostgresServer& pg = *state.postgres;
-      // A paused Postgres (a fault, or a run that died mid-fault) must run to shut down; its
-      // children would otherwise stay stopped after the postmaster is gone.
-      for (const int pid : postgres_processes(pg)) ::kill(pid, SIGCONT);
-      stop_postgres(pg);
+      postgres_stopped = std::async(std::launch::async, [&] {
+        progress.stage("postgres", "stopping");
+        const PostgresServer& pg = *state.postgres;
+        // A paused Postgres (a fault, or a run that died mid-fault) must run to shut down; its
+        // children would otherwise stay stopped after the postmaster is gone.
+        for (const int pid : postgres_processes(pg)) ::kill(pid, SIGCONT);
+        stop_postgres(pg);
+      });
     }
+    stop_nodes(Component::Kafka);
+    if (postgres_stopped.valid()) postgres_stopped.get();
     sweep_strays(progress);
     // Data goes; logs stay for whoever wants to read what happened.
     if (state.postgres) {
