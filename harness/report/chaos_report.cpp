@@ -72,7 +72,7 @@ std::string markdown_chaos(const ChaosData& d) {
   md += "Load: offered " + std::to_string(static_cast<int>(d.load.offered_rate)) +
         " tx/s, achieved " + std::to_string(static_cast<int>(d.load.achieved_rate)) + " tx/s, " +
         std::to_string(d.load.transactions) + " transactions (" + std::to_string(d.load.in_doubt) +
-        " in doubt, judged by txid_status; " + std::to_string(d.load.failed) +
+        " in doubt, judged by the rows Postgres holds; " + std::to_string(d.load.failed) +
         " cut off before COMMIT), " + std::to_string(d.verdict.matched) + " changes matched.\n\n";
   md += "Liveness: every committed change must be received within " +
         seconds(static_cast<double>(d.liveness_bound.count()) / 1000.0) +

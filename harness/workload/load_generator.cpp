@@ -1,7 +1,11 @@
 #include "harness/workload/load_generator.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <atomic>
+#include <barrier>
+#include <memory>
 #include <optional>
 #include <random>
 #include <thread>
@@ -10,9 +14,11 @@
 #include "harness/common/errors.hpp"
 #include "harness/common/interrupt.hpp"
 #include "harness/common/process_usage.hpp"
+#include "harness/common/timeouts.hpp"
 #include "harness/workload/load_session.hpp"
 
 namespace cdc {
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -89,42 +95,111 @@ void record(std::vector<Answered>& answers, LoadSession& session, History& histo
   }
 }
 
-// Single-statement transactions, each sent when due without waiting for the answers of those
-// before it: the session never holds the schedule back, so a slow pipeline shows as latency,
-// not as fewer transactions (and the client's round trips cost no throughput).
-void run_pipelined_session(const PostgresEndpoint& app, const std::string& tag,
-                           const LoadProfile& profile, int session,
-                           std::chrono::system_clock::time_point start, History& history,
-                           SessionTotals& totals) {
-  constexpr size_t kMaxInFlight = 256;  // past this, a session waits: it shows as late starts
-  LoadSession connection(app, tag + "-s" + std::to_string(session));
-  std::mt19937 random(static_cast<unsigned>(session) * 7919u + 17u);
-  const SessionSchedule schedule(profile, session, start);
-  std::vector<Answered> answers;
-  for (long k = 0;; ++k) {
-    const auto due = schedule.due_us(k);
-    if (!due) break;
-    const int64_t due_us = *due;
-    connection.collect(due_us, answers);  // answers that arrive before it is due
-    if (connection.in_flight() >= kMaxInFlight) {
-      // Waits until a quarter has been answered, not just one: answers are then read, and
-      // statements sent, many at a time rather than one per wake-up.
-      ++totals.waits;
-      connection.await_in_flight_at_most(kMaxInFlight * 3 / 4, answers);
+// One session of single-statement transactions, each sent when due without waiting for the
+// answers of those before it: the session never holds the schedule back, so a slow pipeline
+// shows as latency, not as fewer transactions (and the client's round trips cost no
+// throughput).
+struct PipelinedSession {
+  static constexpr size_t kMaxInFlight = 256;  // past this, it waits: it shows as late starts
+
+  PipelinedSession(const PostgresEndpoint& app, const std::string& tag, const LoadProfile& profile,
+                   int index, SessionTotals& its_totals)
+      : session(index),
+        connection(app, tag + "-s" + std::to_string(index)),
+        random(static_cast<unsigned>(index) * 7919u + 17u),
+        schedule(profile, index, std::chrono::system_clock::now()),
+        totals(its_totals) {}
+
+  void start_at(const LoadProfile& profile, std::chrono::system_clock::time_point start) {
+    schedule = SessionSchedule(profile, session, start);
+    next_due = schedule.due_us(0);
+    progress_us = now_us();
+  }
+  bool done() const { return !next_due && connection.in_flight() == 0; }
+
+  // Takes what has been answered, then sends what is due by `now`, unless as many statements
+  // as it may are unanswered: then it waits until a quarter of them are (answers are then
+  // read, and statements sent, many at a time rather than one per wake-up).
+  void serve(const LoadProfile& profile, History& history, int64_t now) {
+    const size_t before = connection.in_flight();
+    connection.take_answers(answers);
+    if (!answers.empty() || connection.in_flight() != before) progress_us = now;
+    if (held && connection.in_flight() <= kMaxInFlight * 3 / 4) held = false;
+    while (!held && next_due && *next_due <= now) {
+      if (connection.in_flight() >= kMaxInFlight) {
+        ++totals.waits;
+        held = true;
+        break;
+      }
+      record(answers, connection, history, totals);
+      history.note_recorded_through(session, connection.oldest_due_in_flight().value_or(now));
+      note_start(*next_due, totals);
+      send_one(profile);
+      progress_us = now;
+      next_due = schedule.due_us(++k);
     }
     record(answers, connection, history, totals);
-    history.note_recorded_through(session, connection.oldest_due_in_flight().value_or(now_us()));
-    note_start(due_us, totals);
+    history.note_recorded_through(session, connection.oldest_due_in_flight().value_or(now));
+    const auto timeout = scaled(120s);
+    if (connection.in_flight() > 0 && now - progress_us > timeout.count() * 1000) {
+      throw TimeoutError("timed out after " + std::to_string(timeout.count() / 1000) +
+                         "s waiting for Postgres to answer session " + std::to_string(session) +
+                         "'s statements; last seen: " + std::to_string(connection.in_flight()) +
+                         " unanswered");
+    }
+  }
+  // When it next has something to send (nullopt: only answers to wait for).
+  std::optional<int64_t> wakes_at() const { return held ? std::nullopt : next_due; }
+
+  int session;
+  LoadSession connection;
+
+ private:
+  void send_one(const LoadProfile& profile) {
     const size_t live = connection.live_rows().size();
     const int roll = static_cast<int>(random() % 100);
     const size_t row = live == 0 ? 0 : random() % live;
     PlannedChange change{Op::Create};
     if (live > 0 && roll >= profile.mix.insert && !connection.busy(row))
       change = {roll < profile.mix.insert + profile.mix.update ? Op::Update : Op::Delete, row};
-    connection.send(change, due_us);
+    connection.send(change, *next_due);
   }
-  connection.await_in_flight_at_most(0, answers);
-  record(answers, connection, history, totals);
+
+  std::mt19937 random;
+  SessionSchedule schedule;
+  SessionTotals& totals;
+  std::vector<Answered> answers;
+  std::optional<int64_t> next_due;
+  long k = 0;
+  bool held = false;        // at kMaxInFlight: sends nothing until a quarter is answered
+  int64_t progress_us = 0;  // when it last sent or was answered
+};
+
+// Several pipelined sessions on one thread, as pgbench -j runs its clients: the thread wakes
+// when one is due or answered and serves every session, rather than each session's thread
+// waking twice per transaction (a thread per session spent most of its CPU switching).
+void run_pipelined_sessions(std::vector<std::unique_ptr<PipelinedSession>>& sessions,
+                            const LoadProfile& profile, History& history) {
+  std::vector<pollfd> sockets;
+  for (;;) {
+    int64_t wake_us = now_us() + 100'000;  // at least every 100 ms: deadlines
+    bool left = false;
+    for (auto& s : sessions) {
+      if (s->done()) continue;
+      s->serve(profile, history, now_us());
+      if (const auto due = s->wakes_at()) wake_us = std::min(wake_us, *due);
+      left = left || !s->done();
+    }
+    if (!left) return;
+    sockets.clear();
+    for (auto& s : sessions)
+      if (s->connection.in_flight() > 0) sockets.push_back({s->connection.socket(), POLLIN, 0});
+    // Pacing the schedule, and waiting for answers: not synchronising.
+    const int64_t wait_us = std::max<int64_t>(wake_us - now_us(), 0);
+    const timespec wait{static_cast<time_t>(wait_us / 1'000'000),
+                        static_cast<long>(wait_us % 1'000'000) * 1000};
+    ::ppoll(sockets.data(), sockets.size(), &wait, nullptr);
+  }
 }
 
 void run_session(const PostgresEndpoint& app, const std::string& tag, const LoadProfile& profile,
@@ -178,32 +253,56 @@ LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
   progress.stage("load", "offering " + std::to_string(static_cast<int>(profile.rate)) +
                              " tx/s for " + std::to_string(profile.duration.count() / 1000) +
                              " s over " + std::to_string(profile.sessions) + " sessions");
-  const auto start = std::chrono::system_clock::now() + std::chrono::milliseconds(200);
   const double cpu_before = process_usage().cpu_s;
   std::vector<SessionTotals> totals(static_cast<size_t>(profile.sessions));
-  std::vector<std::thread> sessions;
   history.open_sessions(profile.sessions);
-  for (int s = 0; s < profile.sessions; ++s) {
-    sessions.emplace_back([&, s] {
+  // Pipelined sessions share a thread per core; a session of multi-statement transactions
+  // waits for each answer, on a thread of its own.
+  const int threads =
+      profile.transaction_size == 1
+          ? std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, profile.sessions)
+          : profile.sessions;
+  // Every session connects first; the schedule starts once all have.
+  auto start = std::chrono::system_clock::now();
+  std::barrier connected(threads, [&]() noexcept {
+    start = std::chrono::system_clock::now() + std::chrono::milliseconds(20);
+  });
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      std::vector<int> mine;
+      for (int s = t; s < profile.sessions; s += threads) mine.push_back(s);
       // Done or failed, a session holds no check back.
       struct Closed {
         History& history;
-        int session;
-        ~Closed() { history.note_recorded_through(session, History::kEveryTransaction); }
-      } closed{history, s};
+        const std::vector<int>& sessions;
+        ~Closed() {
+          for (const int s : sessions) history.note_recorded_through(s, History::kEveryTransaction);
+        }
+      } closed{history, mine};
+      bool arrived = false;
       try {
         if (profile.transaction_size == 1) {
-          run_pipelined_session(app, tag, profile, s, start, history,
-                                totals[static_cast<size_t>(s)]);
+          std::vector<std::unique_ptr<PipelinedSession>> sessions;
+          for (const int s : mine)
+            sessions.push_back(std::make_unique<PipelinedSession>(app, tag, profile, s,
+                                                                  totals[static_cast<size_t>(s)]));
+          arrived = true;
+          connected.arrive_and_wait();
+          for (auto& s : sessions) s->start_at(profile, start);
+          run_pipelined_sessions(sessions, profile, history);
         } else {
-          run_session(app, tag, profile, s, start, history, totals[static_cast<size_t>(s)]);
+          arrived = true;
+          connected.arrive_and_wait();
+          run_session(app, tag, profile, t, start, history, totals[static_cast<size_t>(t)]);
         }
       } catch (const std::exception& e) {
-        totals[static_cast<size_t>(s)].error = e.what();
+        totals[static_cast<size_t>(mine.front())].error = e.what();
+        if (!arrived) connected.arrive_and_drop();
       }
     });
   }
-  for (auto& session : sessions) session.join();
+  for (auto& worker : workers) worker.join();
   throw_if_interrupted();
   LoadResult result;
   result.offered_rate = profile.rate;

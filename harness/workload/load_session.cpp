@@ -7,9 +7,6 @@
 #include <charconv>
 #include <chrono>
 #include <memory>
-#include <thread>
-
-#include <poll.h>
 
 #include "harness/common/clock.hpp"
 #include "harness/common/errors.hpp"
@@ -414,36 +411,17 @@ void LoadSession::lost_answers(std::vector<Answered>& out) {
   }
 }
 
-void LoadSession::collect(int64_t until_us, std::vector<Answered>& out) {
-  for (;;) {
-    if (PQconsumeInput(conn_) != 1) {
-      if (!in_flight_.empty()) lost_answers(out);
-      if (now_us() >= until_us) return;
-    } else {
-      read_answers(out);
-    }
-    const int64_t left_us = until_us - now_us();
-    if (left_us <= 0) return;
-    if (in_flight_.empty()) {
-      std::this_thread::sleep_for(std::chrono::microseconds(left_us));  // pacing, nothing due
-      return;
-    }
-    pollfd socket{PQsocket(conn_), POLLIN, 0};
-    ::poll(&socket, 1, static_cast<int>(std::min<int64_t>(left_us / 1000 + 1, 1000)));
+void LoadSession::take_answers(std::vector<Answered>& out) {
+  if (in_flight_.empty()) return;
+  if (PQconsumeInput(conn_) != 1) {
+    lost_answers(out);
+    return;
   }
+  read_answers(out);
 }
 
-void LoadSession::await_in_flight_at_most(size_t most, std::vector<Answered>& out) {
-  const auto timeout = scaled(120s);
-  const int64_t deadline = now_us() + timeout.count() * 1000;
-  while (in_flight_.size() > most) {
-    if (now_us() > deadline)
-      throw TimeoutError("timed out after " + std::to_string(timeout.count() / 1000) +
-                         "s waiting for Postgres to answer the load's statements; last seen: " +
-                         std::to_string(in_flight_.size()) + " unanswered (wanted " +
-                         std::to_string(most) + ")");
-    collect(std::min(deadline, now_us() + 100'000), out);
-  }
+int LoadSession::socket() const {
+  return PQsocket(conn_);
 }
 
 void LoadSession::apply(const std::vector<Mutation>& committed_changes) {

@@ -72,13 +72,12 @@ class LoadSession {
 
   // One single-statement transaction, sent without waiting for any answer.
   void send(const PlannedChange& change, int64_t due_us);
-  // Collects answers as they arrive until `until_us` (wall clock, µs), or until none is in
-  // flight. Lost answers (the connection broke) are judged by reading the rows back.
-  void collect(int64_t until_us, std::vector<Answered>& out);
-  // Collects answers until at most `most` statements are unanswered (0: every answer); past
-  // its deadline, a TimeoutError saying how many still are.
-  void await_in_flight_at_most(size_t most, std::vector<Answered>& out);
+  // The answers that have arrived, without waiting for more. Lost answers (the connection
+  // broke) are judged by reading the rows back, after reconnecting.
+  void take_answers(std::vector<Answered>& out);
   size_t in_flight() const { return in_flight_.size(); }
+  // What to poll for answers on (it changes when the session reconnects).
+  int socket() const;
 
   // Commits Postgres acknowledged and lost, found when the session reconnected after a
   // crash (handed over once); and the durability settings in force then.
