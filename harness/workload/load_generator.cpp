@@ -202,10 +202,9 @@ void run_pipelined_sessions(std::vector<std::unique_ptr<PipelinedSession>>& sess
   }
 }
 
-void run_session(const PostgresEndpoint& app, const std::string& tag, const LoadProfile& profile,
-                 int session, std::chrono::system_clock::time_point start, History& history,
+void run_session(LoadSession& connection, const LoadProfile& profile, int session,
+                 std::chrono::system_clock::time_point start, History& history,
                  SessionTotals& totals) {
-  LoadSession connection(app, tag + "-s" + std::to_string(session));
   std::mt19937 random(static_cast<unsigned>(session) * 7919u + 17u);
   const SessionSchedule schedule(profile, session, start);
   std::vector<PlannedChange> plan;
@@ -292,9 +291,10 @@ LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
           for (auto& s : sessions) s->start_at(profile, start);
           run_pipelined_sessions(sessions, profile, history);
         } else {
+          LoadSession connection(app, tag + "-s" + std::to_string(t));
           arrived = true;
           connected.arrive_and_wait();
-          run_session(app, tag, profile, t, start, history, totals[static_cast<size_t>(t)]);
+          run_session(connection, profile, t, start, history, totals[static_cast<size_t>(t)]);
         }
       } catch (const std::exception& e) {
         totals[static_cast<size_t>(mine.front())].error = e.what();
