@@ -20,4 +20,8 @@ set(CDC_CTEST_RUN_DIR [==[$build/run/$name]==])
 set(CDC_CTEST_OUT [==[$dir]==])
 include([==[$build/CTestTestfile.cmake]==])
 EOF
-exec ctest --test-dir "$dir" "$@"
+status=0
+ctest --test-dir "$dir" "$@" || status=$?
+# How long its stack took to stream (the stack.up fixture's line), for .ci/run's summary.
+grep -h 'bring-up took' "$dir/Testing/Temporary/LastTest.log" 2> /dev/null || true
+exit $status

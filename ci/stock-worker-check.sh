@@ -35,9 +35,11 @@ run_file() {  # run_file FILE ARGS...: runs one file, prints the time the harnes
 }
 echo "== two native stacks: a worker with Connect's defaults, and the harness's 1 s worker"
 "$harness" up --detach --connect-defaults --run-dir "$stock" > "$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+grep -h 'bring-up took' "$work/up.log" | sed 's/^/60 s worker: /'
 grep -q '^offset.flush.interval.ms' "$stock/connect/worker.properties" && { echo "the worker sets offset.flush.interval.ms"; exit 1; }
 grep -q 'offset.flush.interval.ms = 60000' "$stock/logs/connect.log" || { echo "the worker does not run with a 60 s offset flush"; exit 1; }
 "$harness" up --detach --run-dir "$tuned" > "$work/up.log" 2>&1 || { cat "$work/up.log"; exit 1; }
+grep -h 'bring-up took' "$work/up.log" | sed 's/^/1 s worker: /'
 stock_time=0 external_time=0 tuned_time=0
 add() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
 for f in "${files[@]}"; do
