@@ -82,6 +82,7 @@ FaultRun run_fault_under_load(const std::function<Fault(const FaultTarget&)>& ma
 
 void restart_soon_after_retriable_errors(json& config) {
   config["retriable.restart.connector.wait.ms"] = "1000";
+  config["slot.retry.delay.ms"] = "1000";
 }
 
 ExperimentResult run_faults_under_load(const std::vector<std::string>& faults, LoadShape shape) {

@@ -33,7 +33,11 @@ std::chrono::microseconds liveness_bound();
 // Debezium restarts its task 10 s after a retriable error (`retriable.restart.connector.wait.ms`,
 // its default): after a Postgres-side fault that is 10 s of nothing but waiting. The fault loads
 // set 1 s, so a restart comes soon (and may meet Postgres still down, and retry); the README's
-// fault table says so beside its recovery times.
+// fault table says so beside its recovery times. Likewise the wait before starting the
+// replication stream again when the slot is still held (`slot.retry.delay.ms`, 10 s): a
+// restarted task that resumes from a stored offset streams once to find its WAL position,
+// closes that connection and streams again at once, and when the first walsender has not
+// exited yet the slot is "active for PID" of its own first stream.
 void restart_soon_after_retriable_errors(nlohmann::json& config);
 
 // The load a fault runs under: rate, sessions, transaction size, and how long (~9 s: the
