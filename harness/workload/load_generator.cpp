@@ -102,17 +102,18 @@ void record(std::vector<Answered>& answers, LoadSession& session, History& histo
 struct PipelinedSession {
   static constexpr size_t kMaxInFlight = 256;  // past this, it waits: it shows as late starts
 
-  PipelinedSession(const PostgresEndpoint& app, const std::string& tag, const LoadProfile& profile,
-                   int index, SessionTotals& its_totals)
+  // Connects; nothing is due until start_at().
+  PipelinedSession(const PostgresEndpoint& app, const std::string& tag,
+                   const LoadProfile& load_profile, int index, SessionTotals& its_totals)
       : session(index),
         connection(app, tag + "-s" + std::to_string(index)),
+        profile(load_profile),
         random(static_cast<unsigned>(index) * 7919u + 17u),
-        schedule(profile, index, std::chrono::system_clock::now()),
         totals(its_totals) {}
 
-  void start_at(const LoadProfile& profile, std::chrono::system_clock::time_point start) {
-    schedule = SessionSchedule(profile, session, start);
-    next_due = schedule.due_us(0);
+  void start_at(std::chrono::system_clock::time_point start) {
+    schedule.emplace(profile, session, start);
+    next_due = schedule->due_us(0);
     progress_us = now_us();
   }
   bool done() const { return !next_due && connection.in_flight() == 0; }
@@ -120,10 +121,10 @@ struct PipelinedSession {
   // Takes what has been answered, then sends what is due by `now`, unless as many statements
   // as it may are unanswered: then it waits until a quarter of them are (answers are then
   // read, and statements sent, many at a time rather than one per wake-up).
-  void serve(const LoadProfile& profile, History& history, int64_t now) {
+  void serve(History& history, int64_t now) {
     const size_t before = connection.in_flight();
     connection.take_answers(answers);
-    if (!answers.empty() || connection.in_flight() != before) progress_us = now;
+    if (connection.in_flight() != before) progress_us = now;
     if (held && connection.in_flight() <= kMaxInFlight * 3 / 4) held = false;
     while (!held && next_due && *next_due <= now) {
       if (connection.in_flight() >= kMaxInFlight) {
@@ -131,12 +132,10 @@ struct PipelinedSession {
         held = true;
         break;
       }
-      record(answers, connection, history, totals);
-      history.note_recorded_through(session, connection.oldest_due_in_flight().value_or(now));
       note_start(*next_due, totals);
-      send_one(profile);
+      send_one();
       progress_us = now;
-      next_due = schedule.due_us(++k);
+      next_due = schedule->due_us(++k);
     }
     record(answers, connection, history, totals);
     history.note_recorded_through(session, connection.oldest_due_in_flight().value_or(now));
@@ -155,7 +154,7 @@ struct PipelinedSession {
   LoadSession connection;
 
  private:
-  void send_one(const LoadProfile& profile) {
+  void send_one() {
     const size_t live = connection.live_rows().size();
     const int roll = static_cast<int>(random() % 100);
     const size_t row = live == 0 ? 0 : random() % live;
@@ -165,8 +164,9 @@ struct PipelinedSession {
     connection.send(change, *next_due);
   }
 
+  const LoadProfile& profile;
   std::mt19937 random;
-  SessionSchedule schedule;
+  std::optional<SessionSchedule> schedule;
   SessionTotals& totals;
   std::vector<Answered> answers;
   std::optional<int64_t> next_due;
@@ -179,14 +179,14 @@ struct PipelinedSession {
 // when one is due or answered and serves every session, rather than each session's thread
 // waking twice per transaction (a thread per session spent most of its CPU switching).
 void run_pipelined_sessions(std::vector<std::unique_ptr<PipelinedSession>>& sessions,
-                            const LoadProfile& profile, History& history) {
+                            History& history) {
   std::vector<pollfd> sockets;
   for (;;) {
     int64_t wake_us = now_us() + 100'000;  // at least every 100 ms: deadlines
     bool left = false;
     for (auto& s : sessions) {
       if (s->done()) continue;
-      s->serve(profile, history, now_us());
+      s->serve(history, now_us());
       if (const auto due = s->wakes_at()) wake_us = std::min(wake_us, *due);
       left = left || !s->done();
     }
@@ -288,8 +288,8 @@ LoadResult run_open_loop(const PostgresEndpoint& app, const std::string& tag,
                                                                   totals[static_cast<size_t>(s)]));
           arrived = true;
           connected.arrive_and_wait();
-          for (auto& s : sessions) s->start_at(profile, start);
-          run_pipelined_sessions(sessions, profile, history);
+          for (auto& s : sessions) s->start_at(start);
+          run_pipelined_sessions(sessions, history);
         } else {
           LoadSession connection(app, tag + "-s" + std::to_string(t));
           arrived = true;
