@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -13,6 +14,16 @@
 
 namespace cdc {
 namespace fs = std::filesystem;
+
+fs::path harness_cache_dir() {
+  const auto set = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? std::string(value) : std::string();
+  };
+  std::string base = set("XDG_CACHE_HOME");
+  if (base.empty()) base = (set("HOME").empty() ? std::string("/tmp") : set("HOME")) + "/.cache";
+  return fs::path(base) / "cdc-harness";
+}
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

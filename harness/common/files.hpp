@@ -18,6 +18,10 @@ void write_file(const std::filesystem::path& path, const std::string& content,
 // naming the file and the line.
 std::map<std::string, std::string> read_key_values(const std::filesystem::path& path);
 
+// This user's cache of what the harness fetched and prepared (jars, tools, templates):
+// $XDG_CACHE_HOME/cdc-harness, or ~/.cache/cdc-harness.
+std::filesystem::path harness_cache_dir();
+
 // The last `lines` lines of a log, for the error that says why a component did not start.
 std::string tail_of_file(const std::filesystem::path& path, int lines = 25);
 

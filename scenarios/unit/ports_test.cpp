@@ -4,6 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 
 namespace cdc::unit {
@@ -55,9 +63,108 @@ TEST_F(PortRetry, GivesUpAfterThreeAttempts) {
   EXPECT_EQ(attempts, 3);
 }
 
+TEST_F(PortRetry, AProbeThatFoundAnotherProcessOnThePortIsRetriedWithoutAWordInTheLog) {
+  std::vector<int> attempts;
+  start_on_free_ports("connect", log, Progress(true), [&](int attempt) {
+    attempts.push_back(attempt);
+    if (attempt == 1) throw PortTaken("another process listens on 127.0.0.1:47117");
+  });
+  EXPECT_EQ(attempts, (std::vector<int>{1, 2}));
+}
+
+// A listening socket of this process on a fresh port.
+struct Listening {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int port = 0;
+  Listening() {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    EXPECT_EQ(::listen(fd, 1), 0);
+    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    port = ntohs(addr.sin_port);
+  }
+  ~Listening() { ::close(fd); }
+};
+
+// A process of our own that holds no socket: a forked child waiting to be killed.
+struct IdleChild {
+  int pid = ::fork();
+  IdleChild() {
+    if (pid == 0) {
+      ::pause();
+      ::_exit(0);
+    }
+  }
+  ~IdleChild() {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+};
+
+TEST(ListenerOn, TellsOurServerFromAnotherProcessAndFromNobody) {
+  IdleChild child;  // forked before the socket exists, so it does not inherit it
+  int port = 0;
+  {
+    Listening server;
+    port = server.port;
+    EXPECT_EQ(listener_on(port, ::getpid()), Listener::Ours);
+    EXPECT_EQ(listener_on(port, child.pid), Listener::Another);
+    EXPECT_TRUE(listening_yet("Kafka Connect's REST API", port, ::getpid()));
+    try {
+      listening_yet("Kafka Connect's REST API", port, child.pid);
+      ADD_FAILURE() << "another process's listener was taken for ours";
+    } catch (const PortTaken& e) {
+      EXPECT_NE(std::string(e.what()).find("Kafka Connect's REST API"), std::string::npos);
+      EXPECT_NE(std::string(e.what()).find(std::to_string(port)), std::string::npos);
+    }
+  }
+  EXPECT_EQ(listener_on(port, ::getpid()), Listener::Nobody);
+  EXPECT_FALSE(listening_yet("Kafka Connect's REST API", port, child.pid));
+}
+
 TEST(PickFreePort, NeverHandsOutAPortTwice) {
   std::set<int> ports;
   for (int i = 0; i < 50; ++i) EXPECT_TRUE(ports.insert(pick_free_port()).second);
+}
+
+// Two harness processes picking side by side: without the ledger, 400 picks each from the
+// kernel's ~14,000 even ephemeral ports would share about eleven.
+TEST(PickFreePort, NeverHandsOutAPortAnotherLiveHarnessProcessPicked) {
+  const fs::path cache =
+      fs::temp_directory_path() / ("cdc-ports-ledger-" + std::to_string(::getpid()));
+  ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+  int to_parent[2];
+  int to_child[2];
+  ASSERT_EQ(::pipe(to_parent), 0);
+  ASSERT_EQ(::pipe(to_child), 0);
+  const int child = ::fork();
+  if (child == 0) {
+    int ports[400];
+    for (int& port : ports) port = pick_free_port();
+    (void)!::write(to_parent[1], ports, sizeof(ports));
+    char done;
+    (void)!::read(to_child[0], &done, 1);  // stays alive while the parent picks
+    ::_exit(0);
+  }
+  int theirs[400];
+  size_t got = 0;
+  while (got < sizeof(theirs)) {
+    const ssize_t n =
+        ::read(to_parent[0], reinterpret_cast<char*>(theirs) + got, sizeof(theirs) - got);
+    ASSERT_GT(n, 0);
+    got += static_cast<size_t>(n);
+  }
+  const std::set<int> taken(std::begin(theirs), std::end(theirs));
+  int shared = 0;
+  for (int i = 0; i < 400; ++i) shared += taken.count(pick_free_port()) > 0 ? 1 : 0;
+  (void)!::write(to_child[1], "x", 1);
+  ::waitpid(child, nullptr, 0);
+  ::unsetenv("XDG_CACHE_HOME");
+  fs::remove_all(cache);
+  EXPECT_EQ(shared, 0);
 }
 
 }  // namespace

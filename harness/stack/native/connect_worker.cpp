@@ -11,6 +11,7 @@
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/stack/native/java_service.hpp"
+#include "harness/stack/ports.hpp"
 #include "harness/stack/stack_probes.hpp"
 
 namespace cdc::native {
@@ -121,6 +122,8 @@ void await_connect(const Toolchain& tools, const ConnectWorker& worker, int pid)
           throw HarnessError("the Kafka Connect worker exited during start-up; its log (" +
                              worker.log.string() + ") ends:\n" + tail_of_file(worker.log));
         }
+        if (!listening_yet(worker.name + "'s REST API", worker.port, pid))
+          return Probe<bool>::not_yet("nothing listens on port " + std::to_string(worker.port));
         auto response = client.Get("/connector-plugins");
         if (!response) return Probe<bool>::not_yet("REST: " + httplib::to_string(response.error()));
         if (response->status != 200) {

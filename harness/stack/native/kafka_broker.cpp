@@ -16,6 +16,7 @@
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
 #include "harness/stack/native/java_service.hpp"
+#include "harness/stack/ports.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -176,6 +177,8 @@ int launch_kafka(const Toolchain& tools, const KafkaBroker& broker,
           throw HarnessError(broker.name + " (a Kafka broker) exited during start-up; its log (" +
                              broker.log.string() + ") ends:\n" + tail_of_file(broker.log));
         }
+        if (!listening_yet(broker.name, broker.port, pid))
+          return Probe<bool>::not_yet("nothing listens on port " + std::to_string(broker.port));
         return probe();
       },
       100ms);

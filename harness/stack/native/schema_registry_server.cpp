@@ -7,6 +7,7 @@
 #include "harness/common/process.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
+#include "harness/stack/ports.hpp"
 
 namespace cdc::native {
 namespace fs = std::filesystem;
@@ -41,6 +42,8 @@ int start_schema_registry(const Toolchain& tools, const SchemaRegistryServer& se
           throw HarnessError("the schema registry exited during start-up; its log (" +
                              server.log.string() + ") ends:\n" + tail_of_file(server.log));
         }
+        if (!listening_yet("the schema registry", server.port, pid))
+          return Probe<bool>::not_yet("nothing listens on port " + std::to_string(server.port));
         auto response = client.Get("/apis/ccompat/v7/subjects");
         if (!response) return Probe<bool>::not_yet(httplib::to_string(response.error()));
         if (response->status != 200)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/common/errors.hpp"
+#include "harness/common/files.hpp"
 #include "harness/common/process.hpp"
 #include "harness/common/text.hpp"
 #include "harness/common/timeouts.hpp"
@@ -148,24 +149,19 @@ void locate_schema_registry(Toolchain& tools) {
   }
 }
 
-std::string cache_dir() {
-  return env_or("XDG_CACHE_HOME", env_or("HOME", "/tmp") + "/.cache");
-}
-
 }  // namespace
 
 fs::path toxiproxy_install_path() {
-  return fs::path(cache_dir()) / "cdc-harness" / "tools" / ("toxiproxy-" CDC_TOXIPROXY_VERSION) /
-         "toxiproxy-server";
+  return harness_cache_dir() / "tools" / ("toxiproxy-" CDC_TOXIPROXY_VERSION) / "toxiproxy-server";
 }
 
 fs::path metrics_agent_install_path() {
-  return fs::path(cache_dir()) / "cdc-harness" / "tools" /
+  return harness_cache_dir() / "tools" /
          ("jmx_prometheus_javaagent-" CDC_METRICS_AGENT_VERSION ".jar");
 }
 
 fs::path schema_registry_install_path() {
-  return fs::path(cache_dir()) / "cdc-harness" / "tools" / ("apicurio-" CDC_APICURIO_VERSION);
+  return harness_cache_dir() / "tools" / ("apicurio-" CDC_APICURIO_VERSION);
 }
 
 std::string connect_plugin_path(const Toolchain& tools) {
@@ -175,7 +171,7 @@ std::string connect_plugin_path(const Toolchain& tools) {
 
 fs::path jars_dir(const std::string& version_set) {
   if (const char* dir = std::getenv("CDC_HARNESS_JARS"); dir != nullptr && *dir != '\0') return dir;
-  return fs::path(cache_dir()) / "cdc-harness" / "jars" / version_set_named(version_set).key;
+  return harness_cache_dir() / "jars" / version_set_named(version_set).key;
 }
 
 int java_major_version(const std::string& version_output) {
@@ -197,7 +193,7 @@ Toolchain locate_toolchain(const std::string& version_set, bool schema_registry)
   tools.java = find_java();
   tools.java_version = require_java_17(tools.java);
   tools.pg_bindir = locate_pg_bindir();
-  tools.pg_templates = fs::path(cache_dir()) / "cdc-harness" / "postgres-templates";
+  tools.pg_templates = harness_cache_dir() / "postgres-templates";
   tools.pg_os_user = postgres_os_user();
   tools.toxiproxy = locate_toxiproxy();
   tools.metrics_agent = locate_metrics_agent();

@@ -5,6 +5,7 @@
 #include "harness/common/process.hpp"
 #include "harness/common/timeouts.hpp"
 #include "harness/common/wait.hpp"
+#include "harness/stack/ports.hpp"
 #include "harness/stack/toxiproxy_client.hpp"
 
 namespace cdc::native {
@@ -34,6 +35,8 @@ int start_toxiproxy(const Toolchain& tools, const ToxiproxyServer& server,
       throw HarnessError("Toxiproxy exited during start-up; its log (" + server.log.string() +
                          ") ends:\n" + tail_of_file(server.log));
     }
+    if (!listening_yet("Toxiproxy's API", server.port, pid))
+      return Probe<bool>::not_yet("nothing listens on port " + std::to_string(server.port));
     try {
       client.version();
       return Probe<bool>::ready(true);
