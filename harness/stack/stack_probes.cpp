@@ -12,14 +12,21 @@
 namespace cdc {
 using namespace std::chrono_literals;
 
-bool lists_debezium_postgres(const std::string& connector_plugins_body) {
+PluginList read_plugin_list(const std::string& connector_plugins_body) {
   const auto plugins = nlohmann::json::parse(connector_plugins_body, nullptr, false);
-  if (!plugins.is_array()) return false;
+  if (!plugins.is_array()) return PluginList::NotAPluginList;
   for (const auto& plugin : plugins) {
-    if (plugin.is_object() && plugin.value("class", "") == kDebeziumPostgresConnectorClass)
-      return true;
+    if (!plugin.is_object() || !plugin.contains("class")) return PluginList::NotAPluginList;
+    if (plugin.value("class", "") == kDebeziumPostgresConnectorClass)
+      return PluginList::WithDebeziumPostgres;
   }
-  return false;
+  return PluginList::WithoutDebeziumPostgres;
+}
+
+std::string answer_excerpt(const std::string& body) {
+  std::string line;
+  for (const char c : body.substr(0, 200)) line += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  return body.size() > 200 ? line + "..." : line;
 }
 
 std::optional<std::string> postgres_problem(const PostgresEndpoint& endpoint) {
@@ -54,12 +61,18 @@ std::optional<std::string> connect_problem(const std::string& url) {
     return "Kafka Connect at " + url + " answered GET /connector-plugins with HTTP " +
            std::to_string(response->status);
   }
-  if (!lists_debezium_postgres(response->body)) {
-    return "Kafka Connect at " + url +
-           " has no Debezium Postgres connector on its plugin path: install "
-           "debezium-connector-postgres there";
+  switch (read_plugin_list(response->body)) {
+    case PluginList::WithDebeziumPostgres:
+      return std::nullopt;
+    case PluginList::WithoutDebeziumPostgres:
+      return "Kafka Connect at " + url +
+             " has no Debezium Postgres connector on its plugin path: install "
+             "debezium-connector-postgres there";
+    case PluginList::NotAPluginList:
+      break;
   }
-  return std::nullopt;
+  return url + " is not Kafka Connect's REST API: GET /connector-plugins answered \"" +
+         answer_excerpt(response->body) + "\"; point the setting at Connect's REST port";
 }
 
 std::string sql_value(const PostgresEndpoint& endpoint, const std::string& query) {

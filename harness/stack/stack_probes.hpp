@@ -10,8 +10,13 @@ namespace cdc {
 inline constexpr const char* kDebeziumPostgresConnectorClass =
     "io.debezium.connector.postgresql.PostgresConnector";
 
-// Whether a GET /connector-plugins answer lists it.
-bool lists_debezium_postgres(const std::string& connector_plugins_body);
+// What a GET /connector-plugins answer is: Connect's plugin list with Debezium's Postgres
+// connector, one without it, or not Connect's plugin list at all (another server's page).
+enum class PluginList { WithDebeziumPostgres, WithoutDebeziumPostgres, NotAPluginList };
+PluginList read_plugin_list(const std::string& connector_plugins_body);
+
+// The start of an answer that is not what was asked for, on one line, for an error message.
+std::string answer_excerpt(const std::string& body);
 
 // One quick look at a component someone else runs: nullopt when it answers as the pipeline
 // needs, else what is wrong in one line (never a password).

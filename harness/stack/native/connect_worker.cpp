@@ -130,13 +130,24 @@ void await_connect(const Toolchain& tools, const ConnectWorker& worker, int pid)
           return Probe<bool>::not_yet("GET /connector-plugins -> HTTP " +
                                       std::to_string(response->status));
         }
-        if (lists_debezium_postgres(response->body)) return Probe<bool>::ready(true);
-        // Plugins are scanned before REST serves, so a list without it will not change.
-        throw HarnessError(std::string("Kafka Connect does not list ") +
-                           kDebeziumPostgresConnectorClass +
-                           " (plugin.path=" + tools.connect_plugins.string() +
-                           "): re-resolve the jars with `bash ci/resolve-jars.sh`; it lists: " +
-                           response->body.substr(0, 300));
+        switch (read_plugin_list(response->body)) {
+          case PluginList::WithDebeziumPostgres:
+            return Probe<bool>::ready(true);
+          case PluginList::WithoutDebeziumPostgres:
+            // Plugins are scanned before REST serves, so a list without it will not change.
+            throw HarnessError(std::string("Kafka Connect does not list ") +
+                               kDebeziumPostgresConnectorClass +
+                               " (plugin.path=" + tools.connect_plugins.string() +
+                               "): re-resolve the jars with `bash ci/resolve-jars.sh`; it lists: " +
+                               answer_excerpt(response->body));
+          case PluginList::NotAPluginList:
+            break;
+        }
+        throw HarnessError("the Kafka Connect worker on " + worker.url() +
+                           " answered GET /connector-plugins with something that is not a plugin "
+                           "list: \"" +
+                           answer_excerpt(response->body) + "\"; its log (" + worker.log.string() +
+                           ") may say why");
       },
       100ms);
 }
