@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -39,11 +40,13 @@ int kernel_free_port() {
   return ok ? ntohs(addr.sin_port) : -1;
 }
 
-// Ports picked by harness processes on this machine, one "port pid seconds" line each, kept
-// while the process that picked them lives (a day at most: a pid may be reused). A port is
-// free to the kernel from its pick until its server binds it, seconds later under load; two
-// harness runs side by side (ctest beside a slow suite) were once handed the same one, and
-// one's metrics agent answered on the other's Connect REST port.
+// Ports picked by harness processes on this machine, one "port pid seconds [file]" line each.
+// A line holds while the process that picked the port lives (a day at most: a pid may be
+// reused), or while `file` exists: the stack's state file, so a detached stack's ports stay
+// reserved for the restarts its faults make after `up` has exited. A port is free to the
+// kernel from its pick until its server binds it, seconds later under load; two harness runs
+// side by side (ctest beside a slow suite) were once handed the same one, and one's metrics
+// agent answered on the other's Connect REST port.
 class PortLedger {
  public:
   PortLedger() {
@@ -62,7 +65,7 @@ class PortLedger {
   PortLedger(const PortLedger&) = delete;
   PortLedger& operator=(const PortLedger&) = delete;
 
-  // The ports other live harness processes picked; this process's own are in `handed_out`.
+  // The ports other harness processes and live stacks hold; this process's own are `mine`.
   std::set<int> taken_by_others() {
     std::set<int> taken;
     if (fd_ < 0) return taken;
@@ -73,21 +76,26 @@ class PortLedger {
       long port = 0, at = 0;
       int pid = 0;
       if (!(fields >> port >> pid >> at)) continue;
-      if (pid == ::getpid() || now - at > 86400 || (::kill(pid, 0) != 0 && errno == ESRCH))
-        continue;
+      std::string file;
+      std::getline(fields >> std::ws, file);
+      if (pid == ::getpid()) continue;
+      std::error_code ec;
+      const bool picker_lives = now - at <= 86400 && (::kill(pid, 0) == 0 || errno != ESRCH);
+      if (!picker_lives && (file.empty() || !fs::exists(file, ec))) continue;
       kept_ += line + "\n";
       taken.insert(static_cast<int>(port));
     }
     return taken;
   }
 
-  // Rewrites the ledger: what other live processes picked, and every port this one did.
-  void record(const std::set<int>& mine) {
+  // Rewrites the ledger: what others hold, and every port this process picked.
+  void record(const std::map<int, fs::path>& mine) {
     if (fd_ < 0) return;
     std::string text = kept_;
-    const std::string suffix =
-        " " + std::to_string(::getpid()) + " " + std::to_string(first_pick_) + "\n";
-    for (const int port : mine) text += std::to_string(port) + suffix;
+    const std::string picker = " " + std::to_string(::getpid()) + " " + std::to_string(first_pick_);
+    for (const auto& [port, file] : mine) {
+      text += std::to_string(port) + picker + (file.empty() ? "" : " " + file.string()) + "\n";
+    }
     if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, text.data(), text.size(), 0) < 0) return;
   }
 
@@ -163,19 +171,19 @@ bool holds_socket(int pid, const std::set<std::string>& inodes) {
 
 }  // namespace
 
-int pick_free_port() {
+int pick_free_port(const fs::path& held_while) {
   // The kernel may hand out a port again once its socket is closed; remember what this
   // process handed out so the broker, controller and Connect never get the same one, and
   // tell other harness processes through the ledger.
   static std::mutex mutex;
-  static std::set<int> handed_out;
+  static std::map<int, fs::path> handed_out;
   std::lock_guard lock(mutex);
   PortLedger ledger;
   const std::set<int> taken = ledger.taken_by_others();
   for (int attempt = 0; attempt < 50; ++attempt) {
     const int port = kernel_free_port();
     if (port < 0) break;
-    if (taken.count(port) > 0 || !handed_out.insert(port).second) continue;
+    if (taken.count(port) > 0 || !handed_out.emplace(port, held_while).second) continue;
     ledger.record(handed_out);
     return port;
   }

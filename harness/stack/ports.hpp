@@ -12,8 +12,10 @@ namespace cdc {
 
 // A TCP port on 127.0.0.1 that nothing listens on right now, chosen by the kernel (so two runs,
 // or a system Postgres on 5432, never collide on a fixed number); never twice in a process,
-// and never one another live harness process picked (a ledger in the harness's cache).
-int pick_free_port();
+// and never one another harness process holds (a ledger in the harness's cache). The pick is
+// held while this process lives, and after it while `held_while` exists (a stack's state
+// file: a detached stack's servers restart on their ports when faults stop them).
+int pick_free_port(const std::filesystem::path& held_while = {});
 
 // Another process listens on a port picked for one of ours: what answers there is not our
 // server, and the start is retried on fresh ports.

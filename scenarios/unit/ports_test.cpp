@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "harness/common/files.hpp"
+
 namespace cdc::unit {
 namespace {
 namespace fs = std::filesystem;
@@ -130,41 +132,84 @@ TEST(PickFreePort, NeverHandsOutAPortTwice) {
   for (int i = 0; i < 50; ++i) EXPECT_TRUE(ports.insert(pick_free_port()).second);
 }
 
-// Two harness processes picking side by side: without the ledger, 400 picks each from the
-// kernel's ~14,000 even ephemeral ports would share about eleven.
-TEST(PickFreePort, NeverHandsOutAPortAnotherLiveHarnessProcessPicked) {
-  const fs::path cache =
-      fs::temp_directory_path() / ("cdc-ports-ledger-" + std::to_string(::getpid()));
-  ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+// Another harness process picks 400 ports (held while `held_while` exists, when given) and
+// exits when told; what it picked comes back.
+struct OtherPicker {
   int to_parent[2];
   int to_child[2];
-  ASSERT_EQ(::pipe(to_parent), 0);
-  ASSERT_EQ(::pipe(to_child), 0);
-  const int child = ::fork();
-  if (child == 0) {
+  int pid = 0;
+  std::set<int> picked;
+  explicit OtherPicker(const fs::path& held_while = {}) {
+    EXPECT_EQ(::pipe(to_parent), 0);
+    EXPECT_EQ(::pipe(to_child), 0);
+    pid = ::fork();
+    if (pid == 0) {
+      int ports[400];
+      for (int& port : ports) port = pick_free_port(held_while);
+      (void)!::write(to_parent[1], ports, sizeof(ports));
+      char done;
+      (void)!::read(to_child[0], &done, 1);
+      ::_exit(0);
+    }
     int ports[400];
-    for (int& port : ports) port = pick_free_port();
-    (void)!::write(to_parent[1], ports, sizeof(ports));
-    char done;
-    (void)!::read(to_child[0], &done, 1);  // stays alive while the parent picks
-    ::_exit(0);
+    size_t got = 0;
+    while (got < sizeof(ports)) {
+      const ssize_t n =
+          ::read(to_parent[0], reinterpret_cast<char*>(ports) + got, sizeof(ports) - got);
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
+    EXPECT_EQ(got, sizeof(ports));
+    picked.insert(std::begin(ports), std::end(ports));
   }
-  int theirs[400];
-  size_t got = 0;
-  while (got < sizeof(theirs)) {
-    const ssize_t n =
-        ::read(to_parent[0], reinterpret_cast<char*>(theirs) + got, sizeof(theirs) - got);
-    ASSERT_GT(n, 0);
-    got += static_cast<size_t>(n);
+  void exit() {
+    if (pid <= 0) return;
+    (void)!::write(to_child[1], "x", 1);
+    ::waitpid(pid, nullptr, 0);
+    pid = 0;
   }
-  const std::set<int> taken(std::begin(theirs), std::end(theirs));
-  int shared = 0;
-  for (int i = 0; i < 400; ++i) shared += taken.count(pick_free_port()) > 0 ? 1 : 0;
-  (void)!::write(to_child[1], "x", 1);
-  ::waitpid(child, nullptr, 0);
-  ::unsetenv("XDG_CACHE_HOME");
-  fs::remove_all(cache);
-  EXPECT_EQ(shared, 0);
+  ~OtherPicker() { exit(); }
+};
+
+// The ledger lives in the cache directory: each test has one of its own.
+class PortLedger : public ::testing::Test {
+ protected:
+  fs::path cache = fs::temp_directory_path() / ("cdc-ports-ledger-" + std::to_string(::getpid()));
+  void SetUp() override { ::setenv("XDG_CACHE_HOME", cache.c_str(), 1); }
+  void TearDown() override {
+    ::unsetenv("XDG_CACHE_HOME");
+    fs::remove_all(cache);
+  }
+  static int shared_with(const std::set<int>& theirs) {
+    int shared = 0;
+    for (int i = 0; i < 400; ++i) shared += theirs.count(pick_free_port()) > 0 ? 1 : 0;
+    return shared;
+  }
+};
+
+// Without the ledger, 400 picks each from the kernel's ~14,000 even ephemeral ports would
+// share about eleven.
+TEST_F(PortLedger, NoPortIsHandedOutThatAnotherLiveHarnessProcessPicked) {
+  OtherPicker other;
+  EXPECT_EQ(shared_with(other.picked), 0);
+}
+
+// A detached stack's servers restart on their ports after `up` exited (a fault's restart).
+TEST_F(PortLedger, APickForAStackIsHeldAfterItsProcessExitsUntilTheStateFileGoes) {
+  const fs::path state = cache / "run" / "state.json";
+  fs::create_directories(state.parent_path());
+  std::ofstream(state) << "{}";
+  OtherPicker up(state);
+  up.exit();
+  EXPECT_EQ(shared_with(up.picked), 0);
+  const auto holds = [&] {
+    return read_file(cache / "cdc-harness" / "ports-picked").find(state.string()) !=
+           std::string::npos;
+  };
+  EXPECT_TRUE(holds());
+  fs::remove(state);  // `down`
+  pick_free_port();
+  EXPECT_FALSE(holds());
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ class ComposeStack final : public StackBackend {
     // Before anything is recorded: without Docker nothing starts, so nothing is left.
     DockerCompose::require_available(docker_log());
     StackEndpoints endpoints;
-    const int pg_port = pick_free_port();
+    const int pg_port = pick_free_port(state_file());
     set_harness_roles(endpoints, "127.0.0.1", pg_port, "cdctest");  // POSTGRES_DB
     const bool cluster = choice_.topology.clustered();
     std::vector<std::pair<std::string, std::string>> env =
@@ -76,7 +76,7 @@ class ComposeStack final : public StackBackend {
                 : std::vector<std::pair<std::string, std::string>>{};
     if (choice_.converter == Converter::Avro) {
       add_avro_profile(env);
-      const int registry_port = pick_free_port();
+      const int registry_port = pick_free_port(state_file());
       env.insert(env.end(), {{"CDC_REGISTRY_PORT", std::to_string(registry_port)},
                              {"CDC_APICURIO_CONVERTERS", "true"}});
       endpoints.schema_registry_url = "http://127.0.0.1:" + std::to_string(registry_port);
@@ -85,7 +85,7 @@ class ComposeStack final : public StackBackend {
     json ports = {pg_port};
     // Each broker answers the host on a port of its own; the first worker serves REST.
     for (int node = 1; node <= choice_.topology.brokers; ++node) {
-      const int port = pick_free_port();
+      const int port = pick_free_port(state_file());
       ports.push_back(port);
       env.emplace_back("CDC_KAFKA_PORT" + (node == 1 ? "" : "_" + std::to_string(node)),
                        std::to_string(port));
@@ -93,7 +93,7 @@ class ComposeStack final : public StackBackend {
           (endpoints.kafka_bootstrap.empty() ? "" : ",") + ("127.0.0.1:" + std::to_string(port));
     }
     for (int node = 1; node <= choice_.topology.workers; ++node) {
-      const int port = pick_free_port();
+      const int port = pick_free_port(state_file());
       ports.push_back(port);
       env.emplace_back("CDC_CONNECT_PORT" + (node == 1 ? "" : "_" + std::to_string(node)),
                        std::to_string(port));

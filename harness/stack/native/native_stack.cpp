@@ -450,7 +450,7 @@ class NativeStack final : public StackBackend {
   // reaches Postgres only once a connector is registered.
   StackEndpoints bring_up(const Toolchain& tools, const Progress& progress) {
     StackEndpoints endpoints;
-    set_harness_roles(endpoints, "127.0.0.1", pick_free_port(), "postgres");
+    set_harness_roles(endpoints, "127.0.0.1", pick_free_port(dir().native_state()), "postgres");
     PostgresServer pg = postgres_server(tools, endpoints.admin.port, progress);
     state_.update([&](NativeState& s) { s.postgres = pg; });
 
@@ -540,7 +540,7 @@ class NativeStack final : public StackBackend {
     const std::string marker = (toxiproxy.dir / "proxies.json").string();
     start_on_free_ports("toxiproxy", toxiproxy.log, progress, [&](int attempt) {
       if (attempt > 1) stop_recorded_process(state_.load().toxiproxy, scaled(10s));
-      toxiproxy.port = pick_free_port();
+      toxiproxy.port = pick_free_port(dir().native_state());
       progress.stage("toxiproxy", "starting, API on " + toxiproxy.url());
       cdc::native::start_toxiproxy(tools, toxiproxy, [&](int pid) {
         state_.update([&](NativeState& s) {
@@ -580,7 +580,7 @@ class NativeStack final : public StackBackend {
       broker.cluster_id = cluster_id;
       broker.replication_factor = topology_.replication_factor();
       broker.min_insync_replicas = topology_.min_insync_replicas();
-      broker.connect_port = pick_free_port();
+      broker.connect_port = pick_free_port(dir().native_state());
       broker.connect_advertised_port =
           make_proxy(toxiproxy_url, kafka_proxy(node), broker.name, broker.connect_port);
     }
@@ -611,7 +611,7 @@ class NativeStack final : public StackBackend {
       if (attempt > 1) {
         stop_postgres(pg);
         fs::remove_all(pg.data_dir());
-        pg.port = pick_free_port();
+        pg.port = pick_free_port(dir().native_state());
         for (auto* role : {&endpoints.admin, &endpoints.app, &endpoints.debezium})
           role->port = pg.port;
         state_.update([&](NativeState& s) { s.postgres = pg; });
@@ -630,7 +630,7 @@ class NativeStack final : public StackBackend {
                       const Progress& progress) {
     start_on_free_ports("schema-registry", registry.log, progress, [&](int attempt) {
       if (attempt > 1) stop_recorded_process(state_.load().schema_registry, scaled(10s));
-      registry.port = pick_free_port();
+      registry.port = pick_free_port(dir().native_state());
       progress.stage("registry",
                      "starting Apicurio Registry " CDC_APICURIO_VERSION " on " + registry.url());
       start_schema_registry(tools, registry, [&](int pid) {
@@ -656,7 +656,7 @@ class NativeStack final : public StackBackend {
       if (attempt > 1) {
         stop_recorded(Component::Kafka);
         for (size_t i = 0; i < brokers.size(); ++i) {
-          brokers[i].connect_port = pick_free_port();
+          brokers[i].connect_port = pick_free_port(dir().native_state());
           ToxiproxyClient(toxiproxy_url)
               .set_upstream(kafka_proxy(static_cast<int>(i) + 1),
                             loopback(brokers[i].connect_port));
@@ -666,8 +666,8 @@ class NativeStack final : public StackBackend {
       std::string voters;
       for (auto& broker : brokers) {
         fs::remove_all(broker.dir);
-        broker.port = pick_free_port();
-        broker.controller_port = pick_free_port();
+        broker.port = pick_free_port(dir().native_state());
+        broker.controller_port = pick_free_port(dir().native_state());
         voters += (voters.empty() ? "" : ",") + broker.controller();
       }
       std::vector<std::future<void>> starting;
@@ -718,8 +718,8 @@ class NativeStack final : public StackBackend {
       std::vector<int> pids;
       for (size_t i = 0; i < workers.size(); ++i) {
         ConnectWorker& worker = workers[i];
-        worker.port = pick_free_port();
-        worker.metrics_port = pick_free_port();
+        worker.port = pick_free_port(dir().native_state());
+        worker.metrics_port = pick_free_port(dir().native_state());
         progress.stage(worker.name, "starting worker, REST on " + worker.url() +
                                         (connect_defaults_ ? ", with Connect's defaults" : ""));
         const std::string marker = (worker.dir / "worker.properties").string();
