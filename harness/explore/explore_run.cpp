@@ -264,7 +264,13 @@ ExploreResult run_exploration(ScenarioStack* stack, const ExploreOptions& o,
                                   std::to_string(o.shrink_budget.count()) + " s");
     const Shrunk shrunk = shrink(
         c, [&](const Case& smaller) { return run(smaller, candidate_file, nullptr) == kinds; },
-        std::chrono::steady_clock::now() + o.shrink_budget);
+        std::chrono::steady_clock::now() + o.shrink_budget,
+        [&](int run_number, const std::string& cut, const Case& smaller, bool kept) {
+          progress.stage("shrink", "case " + std::to_string(i) + ", run " +
+                                       std::to_string(run_number) + ": " + cut + " (" +
+                                       std::to_string(scenario_steps(smaller)) + " steps): " +
+                                       (kept ? "still fails, kept" : "passes or fails otherwise"));
+        });
     fs::remove(candidate_file);
     Case minimal = shrunk.minimal;
     minimal.header =

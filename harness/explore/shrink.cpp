@@ -9,7 +9,12 @@ namespace cdc::explore {
 
 namespace {
 
-using Candidates = std::vector<Case>;
+// A smaller case and what was cut to make it, as the progress line says it.
+struct Candidate {
+  std::string cut;
+  Case smaller;
+};
+using Candidates = std::vector<Candidate>;
 
 // A transaction left with nothing to do: no statements and no schema change.
 void drop_empty_transactions(Case& c) {
@@ -78,25 +83,25 @@ Candidates smaller(const Case& c) {
     none.faults.clear();
     none.faults_inside = false;
     none.acks_late = false;
-    out.push_back(none);
+    out.push_back({"no faults", none});
   }
   if (c.faults.size() > 1) {  // the first fault alone
     Case first = c;
     first.faults.resize(1);
-    out.push_back(first);
+    out.push_back({"the first fault alone", first});
   }
   if (c.acks_late) {
     Case prompt = c;  // the acks on time
     prompt.acks_late = false;
-    out.push_back(prompt);
+    out.push_back({"the acks on time", prompt});
   }
   if (c.faults_inside) {
     Case after = c;  // the fault between transactions instead
     after.faults_inside = false;
-    out.push_back(after);
+    out.push_back({"the fault between transactions", after});
   }
   for (size_t t = 0; c.tables.size() > 1 && t < c.tables.size(); ++t)
-    out.push_back(without_table(c, t));
+    out.push_back({"without table " + std::to_string(t), without_table(c, t)});
   // Transactions: halves, quarters, … then one at a time (delta debugging's chunks).
   const size_t n = c.transactions.size();
   for (size_t chunk = n / 2; chunk >= 1; chunk /= 2) {
@@ -105,89 +110,105 @@ Candidates smaller(const Case& c) {
       cut.transactions.erase(
           cut.transactions.begin() + static_cast<std::ptrdiff_t>(from),
           cut.transactions.begin() + static_cast<std::ptrdiff_t>(std::min(n, from + chunk)));
-      if (!cut.transactions.empty()) out.push_back(cut);
+      const size_t to = std::min(n, from + chunk);
+      if (!cut.transactions.empty())
+        out.push_back({to - from == 1 ? "without transaction " + std::to_string(from + 1)
+                                      : "without transactions " + std::to_string(from + 1) + "-" +
+                                            std::to_string(to),
+                       cut});
     }
     if (chunk == 1) break;
   }
   // A transaction's feature back to what a plain transaction has, one at a time.
   const Transaction plain;
-  const auto transaction_back_to_default = [&](size_t x, auto Transaction::*feature) {
+  const auto transaction_back_to_default = [&](size_t x, auto Transaction::*feature,
+                                               const char* what) {
     if (c.transactions[x].*feature == plain.*feature) return;
     Case d = c;
     d.transactions[x].*feature = plain.*feature;
-    out.push_back(d);
+    out.push_back({"transaction " + std::to_string(x + 1) + " " + what, d});
   };
   for (size_t x = 0; x < n; ++x) {
     const auto& tx = c.transactions[x];
     // The last transaction before the connector after it instead: whether the snapshot matters.
     if (x + 1 == n || !c.transactions[x + 1].before_connector)
-      transaction_back_to_default(x, &Transaction::before_connector);
+      transaction_back_to_default(x, &Transaction::before_connector, "after the connector");
     // The snapshot alone (whether the writes beside it matter), one session after the other
     // (whether concurrency does), the same rows by INSERT (whether COPY's WAL records do).
-    transaction_back_to_default(x, &Transaction::beside_writes);
-    transaction_back_to_default(x, &Transaction::started_early);
-    transaction_back_to_default(x, &Transaction::copy);
+    transaction_back_to_default(x, &Transaction::beside_writes, "without writes beside it");
+    transaction_back_to_default(x, &Transaction::started_early, "in one session");
+    transaction_back_to_default(x, &Transaction::copy, "by INSERT, not COPY");
+    const std::string in_tx = " of transaction " + std::to_string(x + 1);
     for (size_t s = 0; tx.statements.size() > 1 && s < tx.statements.size(); ++s) {
       Case cut = c;
       auto& statements = cut.transactions[x].statements;
       statements.erase(statements.begin() + static_cast<std::ptrdiff_t>(s));
-      out.push_back(cut);
+      out.push_back({"without statement " + std::to_string(s + 1) + in_tx, cut});
     }
     for (size_t s = 0; s < tx.statements.size(); ++s) {
       const size_t rows = tx.statements[s].rows.size();
       if (tx.statements[s].kind == StatementKind::Insert && rows > 1) {
         Case cut = c;
         cut.transactions[x].statements[s].rows.resize(1);
-        out.push_back(cut);
+        const std::string insert = "statement " + std::to_string(s + 1) + in_tx;
+        out.push_back({insert + " with one row", cut});
         if (rows > 3) {  // a large insert: half of it, when one row is not enough
           cut.transactions[x].statements[s].rows = tx.statements[s].rows;
           cut.transactions[x].statements[s].rows.resize(rows / 2);
-          out.push_back(cut);
+          out.push_back({insert + " with half its rows", cut});
         }
       }
     }
   }
-  // Settings back to the harness's defaults (a default Settings), one at a time.
+  // Settings back to the harness's defaults (a default Settings): all at once (a failure
+  // seldom needs more than one of them), then one at a time.
   const Settings defaults;
-  const auto back_to_default = [&](auto Settings::*setting) {
+  if (c.settings.changed().size() > 1) {
+    Case d = c;
+    d.settings = defaults;
+    out.push_back({"every setting at its default", d});
+  }
+  const auto back_to_default = [&](auto Settings::*setting, const char* name) {
     if (c.settings.*setting == defaults.*setting) return;
     Case d = c;
     d.settings.*setting = defaults.*setting;
-    out.push_back(d);
+    out.push_back({std::string(name) + " at its default", d});
   };
-  back_to_default(&Settings::tombstones);
-  back_to_default(&Settings::skipped_operations);
-  back_to_default(&Settings::decimal_mode);
-  back_to_default(&Settings::replace_null_with_default);
-  back_to_default(&Settings::time_precision_mode);
-  back_to_default(&Settings::heartbeats);
-  back_to_default(&Settings::transaction_metadata);
-  back_to_default(&Settings::excluded_column);
-  back_to_default(&Settings::message_key_column);
-  back_to_default(&Settings::partitions);
-  back_to_default(&Settings::snapshot_mode);
-  back_to_default(&Settings::read_only);
-  back_to_default(&Settings::chunk_size);
+  back_to_default(&Settings::tombstones, "tombstones.on.delete");
+  back_to_default(&Settings::skipped_operations, "skipped.operations");
+  back_to_default(&Settings::decimal_mode, "decimal.handling.mode");
+  back_to_default(&Settings::replace_null_with_default, "replace.null.with.default");
+  back_to_default(&Settings::time_precision_mode, "time.precision.mode");
+  back_to_default(&Settings::heartbeats, "heartbeat.interval.ms");
+  back_to_default(&Settings::transaction_metadata, "provide.transaction.metadata");
+  back_to_default(&Settings::excluded_column, "column.exclude.list");
+  back_to_default(&Settings::message_key_column, "message.key.columns");
+  back_to_default(&Settings::partitions, "topic.creation.default.partitions");
+  back_to_default(&Settings::snapshot_mode, "snapshot.mode");
+  back_to_default(&Settings::read_only, "read.only");
+  back_to_default(&Settings::chunk_size, "incremental.snapshot.chunk.size");
   if (c.final_state && c.settings.skipped_operations == "none") {
     Case d = c;
     d.final_state = false;
-    out.push_back(d);
+    out.push_back({"no final-state expectation", d});
   }
   for (size_t t = 0; t < c.tables.size(); ++t) {
     for (size_t col = c.tables[t].key_columns;
          c.tables[t].columns.size() > c.tables[t].key_columns + 1 &&
          col < c.tables[t].columns.size();
          ++col)
-      out.push_back(without_column(c, t, col));
+      out.push_back(
+          {"table " + std::to_string(t) + " without column " + c.tables[t].columns[col].name,
+           without_column(c, t, col)});
     if (c.tables[t].keyless) {  // its primary key back
       Case d = c;
       d.tables[t].keyless = false;
-      out.push_back(d);
+      out.push_back({"table " + std::to_string(t) + " with its primary key", d});
     }
     if (c.tables[t].full_identity && !c.tables[t].keyless) {
       Case d = c;
       d.tables[t].full_identity = false;
-      out.push_back(d);
+      out.push_back({"table " + std::to_string(t) + " with replica identity DEFAULT", d});
     }
   }
   return out;
@@ -196,24 +217,37 @@ Candidates smaller(const Case& c) {
 }  // namespace
 
 Shrunk shrink(const Case& failing, const std::function<bool(const Case&)>& still_fails,
-              std::chrono::steady_clock::time_point deadline) {
+              std::chrono::steady_clock::time_point deadline, const ShrinkProgress& on_run) {
   Shrunk result{failing};
   std::set<std::string> tried;  // files already run: a rejected cut is not run again
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (const Case& candidate : smaller(result.minimal)) {
-      if (!well_typed(candidate)) continue;  // another failure than the case's, of its own
-      if (!tried.insert(scenario_file_text(candidate)).second) continue;
-      if (std::chrono::steady_clock::now() >= deadline) {
-        result.finished = false;
-        return result;
+  // In passes: within one, a cut that failed to keep the failure is not offered again after
+  // another cut was kept (each run costs seconds, and another cut seldom makes it keepable);
+  // the next pass offers every cut again, until one keeps nothing.
+  for (bool kept_any = true; kept_any;) {
+    kept_any = false;
+    std::set<std::string> rejected_this_pass;
+    for (bool restart = true; restart;) {
+      restart = false;
+      for (const auto& [cut, candidate] : smaller(result.minimal)) {
+        if (rejected_this_pass.contains(cut)) continue;
+        if (!well_typed(candidate)) continue;  // another failure than the case's, of its own
+        if (!tried.insert(scenario_file_text(candidate)).second) continue;
+        if (std::chrono::steady_clock::now() >= deadline) {
+          result.finished = false;
+          return result;
+        }
+        ++result.tried;
+        const bool fails = still_fails(candidate);
+        if (on_run) on_run(result.tried, cut, candidate, fails);
+        if (!fails) {
+          rejected_this_pass.insert(cut);
+          continue;
+        }
+        ++result.accepted;
+        result.minimal = candidate;
+        kept_any = restart = true;
+        break;  // the smaller case's cuts, from the first
       }
-      ++result.tried;
-      if (!still_fails(candidate)) continue;
-      ++result.accepted;
-      result.minimal = candidate;
-      progress = true;
-      break;  // start again from the smaller case
     }
   }
   return result;

@@ -207,6 +207,34 @@ TEST(ExploreShrink, HalvesALargeInsertWhileItStillFails) {
   EXPECT_EQ(shrunk.minimal.transactions.size(), 1u);
 }
 
+// Each run costs seconds against a real pipeline: within a pass, a cut that failed to keep
+// the failure is not run again after another cut was kept; the next pass runs every cut
+// again, and ends the shrink when it keeps nothing. The settings go all at once first.
+TEST(ExploreShrink, RunsARejectedCutAgainOnlyInTheNextPass) {
+  Case c = hand_made();
+  c.transactions = {c.transactions[0], {{c.transactions[1].statements[0]}}};  // insert, update
+  c.settings.tombstones = false;
+  c.settings.time_precision_mode = "connect";
+  const auto needs_both_transactions = [](const Case& x) { return x.transactions.size() == 2; };
+  std::vector<std::pair<std::string, bool>> runs;
+  const Shrunk shrunk = shrink(
+      c, needs_both_transactions, std::chrono::steady_clock::now() + std::chrono::seconds(30),
+      [&](int, const std::string& cut, const Case&, bool kept) { runs.emplace_back(cut, kept); });
+  const std::vector<std::pair<std::string, bool>> expected = {
+      {"without transaction 1", false},
+      {"without transaction 2", false},
+      {"every setting at its default", true},
+      {"no final-state expectation", true},
+      // the next pass: every cut again, none kept
+      {"without transaction 1", false},
+      {"without transaction 2", false},
+  };
+  EXPECT_EQ(runs, expected);
+  EXPECT_EQ(shrunk.tried, 6);
+  EXPECT_EQ(shrunk.accepted, 2);
+  EXPECT_TRUE(shrunk.minimal.settings.changed().empty());
+}
+
 // A "pipeline" that loses updates: the shrinker keeps an insert and the update after it,
 // and drops everything else it can.
 TEST(ExploreShrink, KeepsOnlyWhatTheFailureNeeds) {
