@@ -180,13 +180,15 @@ bool is_alive(int pid, const std::string& marker) {
   return cmdline.find(marker) != std::string::npos;
 }
 
-bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds grace) {
+bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds grace,
+                  const std::function<bool()>& waiting_is_pointless) {
   if (!is_alive(pid, marker)) return true;
   ::kill(pid, SIGTERM);
   ::kill(pid, SIGCONT);  // a paused (SIGSTOPped) process handles SIGTERM only once resumed
   const auto deadline = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!is_alive(pid, marker)) return true;
+    if (waiting_is_pointless && waiting_is_pointless()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ::kill(pid, SIGKILL);

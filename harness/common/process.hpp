@@ -51,8 +51,9 @@ bool is_alive(int pid, const std::string& marker);
 // The state letter of /proc/<pid>/stat (R, S, D, T, Z, ...), or 0 when there is no such process.
 char process_state(int pid);
 
-// SIGTERM (and SIGCONT, should it be paused), up to `grace` for it to exit, then SIGKILL.
-// Returns false if it had to kill.
-bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds grace);
+// SIGTERM (and SIGCONT, should it be paused), up to `grace` for it to exit, then SIGKILL;
+// SIGKILL sooner once `waiting_is_pointless` says so. Returns false if it had to kill.
+bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds grace,
+                  const std::function<bool()>& waiting_is_pointless = {});
 
 }  // namespace cdc

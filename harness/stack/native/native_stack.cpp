@@ -3,9 +3,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "harness/common/errors.hpp"
@@ -94,14 +96,34 @@ class NativeStack final : public StackBackend {
     const NativeState state = state_.load();
     const auto grace = scaled(30s);
     // A component's nodes stop side by side: a cluster's last brokers would otherwise each
-    // wait for a quorum that the others took with them.
+    // wait for a quorum that the others took with them. Even so, one voter is left last, as
+    // the quorum's leader, and Kafka's Raft client gives a leader's graceful shutdown 5 s to
+    // hand over to a successor that will not come: the last of several gets 1 s once the
+    // others are gone (its data goes with the stack).
     const auto stop_nodes = [&](Component component) {
+      const bool quorum = component == Component::Kafka;
+      const std::vector<RecordedProcess> nodes = state.nodes(component);
+      std::atomic<size_t> running = nodes.size();
+      std::mutex mutex;
+      std::optional<std::chrono::steady_clock::time_point> others_gone;
+      const auto last_one_lingers = [&] {
+        if (!quorum || nodes.size() < 2 || running.load() > 1) return false;
+        const std::lock_guard lock(mutex);
+        const auto now = std::chrono::steady_clock::now();
+        if (!others_gone) others_gone = now;
+        return now - *others_gone > scaled(1s);
+      };
       std::vector<std::future<void>> stopping;
-      for (const RecordedProcess& node : state.nodes(component)) {
+      for (const RecordedProcess& node : nodes) {
         stopping.push_back(std::async(std::launch::async, [&, node] {
           progress.stage(node.name, "stopping");
-          const bool graceful = stop_process(node.pid, node.marker, grace);
-          if (!graceful) progress.stage(node.name, "did not stop in time: killed");
+          const bool graceful = stop_process(node.pid, node.marker, grace, last_one_lingers);
+          --running;
+          if (!graceful)
+            progress.stage(node.name, quorum && running.load() == 0 && nodes.size() > 1
+                                          ? "the last of its cluster, waiting for a successor: "
+                                            "killed"
+                                          : "did not stop in time: killed");
           promote_class_archive(node.class_dump, graceful);
         }));
       }
