@@ -92,7 +92,8 @@ class PortLedger {
   void record(const std::map<int, fs::path>& mine) {
     if (fd_ < 0) return;
     std::string text = kept_;
-    const std::string picker = " " + std::to_string(::getpid()) + " " + std::to_string(first_pick_);
+    const std::string picker =
+        " " + std::to_string(::getpid()) + " " + std::to_string(process_started_);
     for (const auto& [port, file] : mine) {
       text += std::to_string(port) + picker + (file.empty() ? "" : " " + file.string()) + "\n";
     }
@@ -119,7 +120,7 @@ class PortLedger {
 
   int fd_ = -1;
   std::string kept_;
-  static inline const long first_pick_ = seconds_now();
+  static inline const long process_started_ = seconds_now();  // when this process loaded
 };
 
 // The socket inodes listening on `port` (any address, IPv4 or IPv6), from /proc/net.

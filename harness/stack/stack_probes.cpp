@@ -1,5 +1,7 @@
 #include "harness/stack/stack_probes.hpp"
 
+#include <algorithm>
+
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
@@ -24,9 +26,10 @@ PluginList read_plugin_list(const std::string& connector_plugins_body) {
 }
 
 std::string answer_excerpt(const std::string& body) {
-  std::string line;
-  for (const char c : body.substr(0, 200)) line += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  return body.size() > 200 ? line + "..." : line;
+  std::string line = body;
+  std::replace_if(
+      line.begin(), line.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+  return shortened(line);
 }
 
 std::optional<std::string> postgres_problem(const PostgresEndpoint& endpoint) {

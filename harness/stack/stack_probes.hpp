@@ -15,7 +15,8 @@ inline constexpr const char* kDebeziumPostgresConnectorClass =
 enum class PluginList { WithDebeziumPostgres, WithoutDebeziumPostgres, NotAPluginList };
 PluginList read_plugin_list(const std::string& connector_plugins_body);
 
-// The start of an answer that is not what was asked for, on one line, for an error message.
+// An answer that is not what was asked for, on one line and shortened (as `shortened`), for
+// an error message.
 std::string answer_excerpt(const std::string& body);
 
 // One quick look at a component someone else runs: nullopt when it answers as the pipeline
