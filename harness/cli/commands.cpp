@@ -85,7 +85,8 @@ int tail_topic(TopicObserver& observer) {
 }
 
 void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& connector,
-                     const fs::path& run_dir, const std::optional<fs::path>& external_file) {
+                     bool registered, const fs::path& run_dir,
+                     const std::optional<fs::path>& external_file) {
   const fs::path pgpass = RunDir(run_dir).pgpass();
   write_file(pgpass,
              endpoints.app.host + ":" + std::to_string(endpoints.app.port) + ":" +
@@ -97,20 +98,27 @@ void print_endpoints(const StackEndpoints& endpoints, const ConnectorConfig& con
             << "           PGPASSFILE=" << pgpass.string() << " psql \"host=" << endpoints.app.host
             << " port=" << endpoints.app.port << " dbname=" << endpoints.app.dbname
             << " user=" << endpoints.app.user << "\"\n"
-            << "kafka      " << endpoints.kafka_bootstrap << "\n"
-            << "connect    " << endpoints.connect_url << "   connector " << connector.name << "\n"
-            << "topic      " << connector.change_topic() << "\n";
+            << "kafka      " << endpoints.kafka_bootstrap << "\n";
+  if (!registered) {
+    std::cout << "connect    " << endpoints.connect_url << "   no connector (--no-connector; runs "
+              << "derive theirs from " << connector.name << ")\n";
+  } else {
+    std::cout << "connect    " << endpoints.connect_url << "   connector " << connector.name << "\n"
+              << "topic      " << connector.change_topic() << "\n";
+  }
   if (!endpoints.schema_registry_url.empty()) {
     std::cout << "registry   " << endpoints.schema_registry_url << "   Avro schemas: curl "
               << endpoints.schema_registry_url << "/apis/ccompat/v7/subjects\n";
   }
-  std::cout << "logs       " << RunDir(run_dir).logs().string() << "\n"
-            << "tail it    KAFKA_CDC_BOOTSTRAP_SERVERS=" << endpoints.kafka_bootstrap
-            << " KAFKA_CDC_TOPIC=" << connector.change_topic()
-            << (endpoints.schema_registry_url.empty()
-                    ? ""
-                    : " CDC_SCHEMA_REGISTRY_URL=" + endpoints.schema_registry_url)
-            << " cdc-harness tail\n";
+  std::cout << "logs       " << RunDir(run_dir).logs().string() << "\n";
+  if (registered) {
+    std::cout << "tail it    KAFKA_CDC_BOOTSTRAP_SERVERS=" << endpoints.kafka_bootstrap
+              << " KAFKA_CDC_TOPIC=" << connector.change_topic()
+              << (endpoints.schema_registry_url.empty()
+                      ? ""
+                      : " CDC_SCHEMA_REGISTRY_URL=" + endpoints.schema_registry_url)
+              << " cdc-harness tail\n";
+  }
   if (external_file) {
     std::cout << "share it   CDC_STACK=external CDC_EXTERNAL_CONFIG=" << external_file->string()
               << " ctest ...   (another run, on this stack)\n";
@@ -201,6 +209,10 @@ int cmd_up(const Options& options) {
   Progress progress;
   // Read the connector config before anything starts: a bad file must not leave a stack.
   const ConnectorConfig connector = load_connector_config(options.connector_file);
+  if (options.no_connector && options.tail)
+    throw HarnessError(
+        "--tail prints the connector's changes, and --no-connector registers "
+        "none: drop one of them");
   const StackChoice choice = choose_stack(
       options.stack, options.stack_config, choose_topology(options.brokers, options.workers),
       choose_version_set(options.versions), options.connect_defaults, options.converter);
@@ -213,12 +225,16 @@ int cmd_up(const Options& options) {
   StackLease lease(options.run_dir, choice, StackLease::Reuse::Never, progress);
   const StackEndpoints& endpoints = lease.endpoints();
   const ConnectorConfig registered = connector_for_run(connector, choice, endpoints);
-  progress.stage("connector",
-                 "registering " + registered.name + " from " + options.connector_file.string());
-  start_connector(endpoints, registered, progress);
-  warn_of_what_it_misses(endpoints, registered);
+  if (options.no_connector) {
+    progress.stage("connector", "none registered (--no-connector)");
+  } else {
+    progress.stage("connector",
+                   "registering " + registered.name + " from " + options.connector_file.string());
+    start_connector(endpoints, registered, progress);
+    warn_of_what_it_misses(endpoints, registered);
+  }
   note_worker_settings(lease.backend(), endpoints, registered, options.run_dir, progress);
-  save_registered_connector(options.run_dir, registered);
+  save_stack_connector(options.run_dir, registered, !options.no_connector);
   std::optional<fs::path> external_file;
   if (!choice.shared()) {
     external_file = RunDir(options.run_dir).external_settings();
@@ -227,9 +243,12 @@ int cmd_up(const Options& options) {
   }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", progress.elapsed_seconds());
-  std::cout << "pipeline streaming: bring-up took " << seconds
-            << " s (start -> connector streaming)\n";
-  print_endpoints(endpoints, registered, options.run_dir, external_file);
+  if (options.no_connector)
+    std::cout << "stack up: " << seconds << " s (start -> every process answering)\n";
+  else
+    std::cout << "pipeline streaming: bring-up took " << seconds
+              << " s (start -> connector streaming)\n";
+  print_endpoints(endpoints, registered, !options.no_connector, options.run_dir, external_file);
   use_schema_registry(endpoints.schema_registry_url);
   if (options.detach) {
     if (options.guard_pid) start_guard(options);
@@ -303,9 +322,13 @@ int cmd_status(const Options& options) {
     all = all && component.running;
   }
   if (fs::exists(RunDir(options.run_dir).connector())) {
-    const auto connector = load_registered_connector(options.run_dir);
-    std::printf("%-9s %-8s %s -> topic %s\n", "connector", "", connector.name.c_str(),
-                connector.change_topic().c_str());
+    const auto connector = load_stack_connector(options.run_dir);
+    if (stack_connector_registered(options.run_dir))
+      std::printf("%-9s %-8s %s -> topic %s\n", "connector", "", connector.name.c_str(),
+                  connector.change_topic().c_str());
+    else
+      std::printf("%-9s %-8s none registered (up --no-connector); runs derive theirs from %s\n",
+                  "connector", "", connector.name.c_str());
   }
   if (const auto choice = load_stack_choice(options.run_dir)) {
     std::printf("%-9s %-8s %s, run %s\n", "stack", "", choice->name().c_str(),
@@ -419,7 +442,7 @@ int on_a_stack(
   use_schema_registry(lease.endpoints().schema_registry_url);
   note_worker_settings(lease.backend(), lease.endpoints(),
                        fs::exists(RunDir(options.run_dir).connector())
-                           ? load_registered_connector(options.run_dir)
+                           ? load_stack_connector(options.run_dir)
                            : load_connector_config(options.connector_file),
                        options.run_dir, progress);
   const int exit_code = job(lease.backend(), lease.endpoints(), lease.choice());
@@ -616,14 +639,15 @@ struct FilesRun {
 };
 
 // Where scenario files run (`run`, `explore`). The connector their connectors start from:
-// --connector if given, else the one the running stack's `up` registered, else
+// --connector if given, else the running stack's (the one its `up` registered, or would have
+// with --no-connector), else
 // debezium/customer-cdc.json.
 ScenarioStack scenario_stack(const Options& options, StackBackend& backend,
                              const StackEndpoints& endpoints, const StackChoice& choice) {
   const bool connector_given = options.connector_file != default_connector_file();
   return {backend, endpoints,
           with_converter(!connector_given && fs::exists(RunDir(options.run_dir).connector())
-                             ? load_registered_connector(options.run_dir)
+                             ? load_stack_connector(options.run_dir)
                              : load_connector_config(options.connector_file),
                          choice.converter, endpoints),
           choice.run_id.empty() ? new_run_id() : choice.run_id, options.keep_topics};

@@ -70,6 +70,7 @@ void flag_guard_pid(CLI::App& app, Options& o) {
 void flag_up(CLI::App& app, Options& o) {
   app.add_flag_callback("--tail", [&o] { o.tail = true; });
   app.add_flag_callback("--detach", [&o] { o.detach = true; });
+  app.add_flag_callback("--no-connector", [&o] { o.no_connector = true; });
 }
 void flag_tail(CLI::App& app, Options& o) {
   value_flag(app, "--topic", [&o](const std::string& v) { o.topic = v; });

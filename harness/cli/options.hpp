@@ -20,6 +20,7 @@ struct Options {
   std::filesystem::path connector_file = default_connector_file();
   bool tail = false;
   bool detach = false;
+  bool no_connector = false;  // up: register no connector (suites that register their own)
   std::string topic{};
   std::string bootstrap{};
   StartAt from = StartAt::Earliest;

@@ -18,7 +18,7 @@ inline constexpr const char* kUpUsage =
     R"(usage: cdc-harness up [--run-dir DIR] [--stack native|compose|external] [--stack-config FILE]
                       [--brokers N] [--workers N] [--versions NAME] [--connect-defaults]
                       [--converter json|avro]
-                      [--connector FILE] [--tail] [--detach [--guard-pid PID]]
+                      [--connector FILE | --no-connector] [--tail] [--detach [--guard-pid PID]]
 
 Brings up Postgres, Kafka (KRaft) and Kafka Connect, registers the connector and waits
 until it streams. Then stays until Ctrl-C, which stops everything.
@@ -47,6 +47,9 @@ until it streams. Then stays until Ctrl-C, which stops everything.
 
   --run-dir DIR     data and logs go here (default: $CDC_HARNESS_RUN_DIR or <build>/run/cli)
   --connector FILE  connector config (default: debezium/customer-cdc.json)
+  --no-connector    register none: for runs that register their own (the fault suites, a
+                    connector of yours), so no second connector decodes every change beside
+                    them; scenarios and scenario files still derive theirs from --connector
   --tail            print changes as they arrive (like `cdc-harness tail`)
   --detach          return once streaming and leave the stack running; `down` stops it
   --guard-pid PID   with --detach: stop the stack when process PID ("parent": the

@@ -53,17 +53,34 @@ ConnectorConfig isolated_copy(const ConnectorConfig& connector, const std::strin
   return copy;
 }
 
-void save_registered_connector(const fs::path& run_dir, const ConnectorConfig& connector) {
-  write_file(RunDir(run_dir).connector(),
-             json{{"name", connector.name}, {"config", connector.config}}.dump(2) + "\n");
+void save_stack_connector(const fs::path& run_dir, const ConnectorConfig& connector,
+                          bool registered) {
+  json doc{{"name", connector.name}, {"config", connector.config}};
+  if (!registered) doc["registered"] = false;
+  write_file(RunDir(run_dir).connector(), doc.dump(2) + "\n");
 }
 
-ConnectorConfig load_registered_connector(const fs::path& run_dir) {
+ConnectorConfig load_stack_connector(const fs::path& run_dir) {
   if (!fs::exists(RunDir(run_dir).connector())) {
-    throw HarnessError("no connector registered in " + run_dir.string() +
+    throw HarnessError("no connector recorded in " + run_dir.string() +
                        ": start the pipeline with `cdc-harness up`");
   }
   return load_connector_config(RunDir(run_dir).connector());
+}
+
+bool stack_connector_registered(const fs::path& run_dir) {
+  const json doc = json::parse(read_file(RunDir(run_dir).connector()), nullptr, false);
+  return !doc.is_object() || doc.value("registered", true);
+}
+
+ConnectorConfig load_registered_connector(const fs::path& run_dir) {
+  ConnectorConfig connector = load_stack_connector(run_dir);
+  if (!stack_connector_registered(run_dir)) {
+    throw HarnessError("the stack in " + run_dir.string() +
+                       " was brought up with --no-connector, so no connector streams there: "
+                       "`cdc-harness down` it and `up` it without --no-connector");
+  }
+  return connector;
 }
 
 }  // namespace cdc

@@ -33,10 +33,15 @@ ConnectorConfig load_connector_config(const std::filesystem::path& file);
 // openly: each connector needs its own slot, and a fresh one its own topics.
 ConnectorConfig isolated_copy(const ConnectorConfig& connector, const std::string& suffix);
 
-// The connector `up` registered, kept in the run directory for scenarios and `tail`
-// (the config holds a password reference, never the password).
-void save_registered_connector(const std::filesystem::path& run_dir,
-                               const ConnectorConfig& connector);
+// The stack's connector, kept in the run directory (the config holds a password reference,
+// never the password): the one `up` registered, or with `up --no-connector` the one it would
+// have registered. Scenarios and scenario files derive theirs from it either way; `tail` and
+// `check` need it registered.
+void save_stack_connector(const std::filesystem::path& run_dir, const ConnectorConfig& connector,
+                          bool registered);
+ConnectorConfig load_stack_connector(const std::filesystem::path& run_dir);
+bool stack_connector_registered(const std::filesystem::path& run_dir);
+// The stack's connector; says so (naming the fix) when `up --no-connector` registered none.
 ConnectorConfig load_registered_connector(const std::filesystem::path& run_dir);
 
 }  // namespace cdc

@@ -30,7 +30,7 @@ const Pipeline& Pipeline::shared() {
       throw HarnessError(std::string("no stack recorded in ") + run_dir +
                          ": bring one up with `cdc-harness up --detach --run-dir " + run_dir + "`");
     }
-    Pipeline loaded{run_dir, load_endpoints(run_dir), load_registered_connector(run_dir), *stack};
+    Pipeline loaded{run_dir, load_endpoints(run_dir), load_stack_connector(run_dir), *stack};
     // An Avro pipeline's records are read with the writer schemas of the stack's registry.
     use_schema_registry(loaded.endpoints.schema_registry_url);
     return loaded;

@@ -76,5 +76,31 @@ TEST(ConnectorConfig, AnIsolatedCopyChangesOnlyNameSlotAndTopicPrefix) {
   EXPECT_EQ(rest, original_rest);
 }
 
+// `up --no-connector` records the connector runs derive theirs from, but `tail` and `check`,
+// which need it streaming, say that none was registered and how to get one.
+TEST(ConnectorConfig, AStackUpWithoutAConnectorKeepsItsConfigButSaysNoneIsRegistered) {
+  const auto run_dir = std::filesystem::temp_directory_path() / "cdc-unit-stack-connector";
+  std::filesystem::remove_all(run_dir);
+  std::filesystem::create_directories(run_dir);
+  const auto connector = load_connector_config(default_connector_file());
+
+  save_stack_connector(run_dir, connector, true);
+  EXPECT_TRUE(stack_connector_registered(run_dir));
+  EXPECT_EQ(load_registered_connector(run_dir).config, connector.config);
+
+  save_stack_connector(run_dir, connector, false);
+  EXPECT_FALSE(stack_connector_registered(run_dir));
+  EXPECT_EQ(load_stack_connector(run_dir).name, connector.name);
+  EXPECT_EQ(load_stack_connector(run_dir).config, connector.config);
+  try {
+    load_registered_connector(run_dir);
+    FAIL() << "a stack without a registered connector was read as having one";
+  } catch (const HarnessError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("was brought up with --no-connector"));
+    EXPECT_THAT(e.what(), HasSubstr("without --no-connector"));
+  }
+  std::filesystem::remove_all(run_dir);
+}
+
 }  // namespace
 }  // namespace cdc::unit
