@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "harness/checkers/liveness.hpp"
 #include "harness/common/errors.hpp"
@@ -101,13 +103,35 @@ FaultLoad load_for(const std::string& fault, FaultLoad load) {
 
 namespace {
 
-// This ctest run: its pid and start time (a reused pid starts at another time).
-std::string ctest_run() {
-  std::ifstream stat("/proc/" + std::to_string(getppid()) + "/stat");
+// A ctest run: its pid and start time (a reused pid starts at another time).
+std::string ctest_run_of(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string field;
   for (int i = 0; i < 22 && stat >> field; ++i) {
   }
-  return std::to_string(getppid()) + "-" + field;
+  return std::to_string(pid) + "-" + field;
+}
+
+std::string ctest_run() {
+  return ctest_run_of(getppid());
+}
+
+// Removes the judgements of ctest runs that have ended: no test reads them again, and a
+// stack's run directory outlives many runs.
+void forget_ended_runs(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> ended;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().stem().string();
+    const auto at = name.rfind("-ctest-");
+    if (at == std::string::npos) continue;
+    const std::string run = name.substr(at + 7);  // "<pid>-<start time>"
+    const int pid = std::atoi(run.c_str());
+    if (pid <= 0 || ctest_run_of(pid) != run) ended.push_back(it->path());
+  }
+  for (const auto& path : ended) fs::remove(path, ec);
 }
 
 json judgement(const ExperimentResult& r) {
@@ -149,6 +173,7 @@ json judged_once(const std::string& name, const std::function<json()>& judge) {
   }
   if (name.empty()) return out;
   fs::create_directories(kept.parent_path());
+  forget_ended_runs(kept.parent_path());
   write_file(kept, out.dump(2) + "\n");
   return out;
 }
