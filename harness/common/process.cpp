@@ -181,15 +181,24 @@ bool is_alive(int pid, const std::string& marker) {
 }
 
 bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds grace,
-                  const std::function<bool()>& waiting_is_pointless) {
+                  const std::function<bool()>& waiting_is_pointless,
+                  const std::function<void()>& before_kill) {
   if (!is_alive(pid, marker)) return true;
   ::kill(pid, SIGTERM);
   ::kill(pid, SIGCONT);  // a paused (SIGSTOPped) process handles SIGTERM only once resumed
   const auto deadline = std::chrono::steady_clock::now() + grace;
+  bool pointless = false;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!is_alive(pid, marker)) return true;
-    if (waiting_is_pointless && waiting_is_pointless()) break;
+    if (waiting_is_pointless && waiting_is_pointless()) {
+      pointless = true;
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!pointless && before_kill && is_alive(pid, marker)) {
+    before_kill();
+    if (!is_alive(pid, marker)) return true;  // it got there meanwhile
   }
   ::kill(pid, SIGKILL);
   for (int i = 0; i < 100 && is_alive(pid, marker); ++i)

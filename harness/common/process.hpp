@@ -52,8 +52,10 @@ bool is_alive(int pid, const std::string& marker);
 char process_state(int pid);
 
 // SIGTERM (and SIGCONT, should it be paused), up to `grace` for it to exit, then SIGKILL;
-// SIGKILL sooner once `waiting_is_pointless` says so. Returns false if it had to kill.
+// SIGKILL sooner once `waiting_is_pointless` says so. `before_kill` runs when the grace ran
+// out, while the process still hangs (to record why). Returns false if it had to kill.
 bool stop_process(int pid, const std::string& marker, std::chrono::milliseconds grace,
-                  const std::function<bool()>& waiting_is_pointless = {});
+                  const std::function<bool()>& waiting_is_pointless = {},
+                  const std::function<void()>& before_kill = {});
 
 }  // namespace cdc

@@ -37,6 +37,11 @@ class RunDir {
   std::filesystem::path log(const std::string& component) const {
     return logs() / (component + ".log");
   }
+  // The log of a process that hung as it stopped, its threads dumped before it was killed:
+  // kept apart, since the next `up` empties logs/.
+  std::filesystem::path hung_log(const std::string& component) const {
+    return root_ / "hung" / (component + ".log");
+  }
   // A native component's own directory (configuration and data).
   std::filesystem::path component_dir(const std::string& component) const {
     return root_ / component;

@@ -49,6 +49,38 @@ TEST(StopProcess, KillsOnceWaitingIsPointlessInsteadOfAtTheEndOfTheGrace) {
   EXPECT_GE(asked, 3);
 }
 
+// A process that hangs past its grace is asked why (a JVM's thread dump) while it still runs.
+TEST(StopProcess, AsksAHungProcessWhyBeforeTheKillAndOnlyThen) {
+  const int pid = stubborn_child();
+  ASSERT_GT(pid, 0);
+  bool alive_when_asked = false;
+  int asked = 0;
+  const bool graceful = stop_process(pid, own_marker(), std::chrono::milliseconds(200), {}, [&] {
+    ++asked;
+    alive_when_asked = is_alive(pid, own_marker());
+  });
+  ::waitpid(pid, nullptr, 0);
+  EXPECT_FALSE(graceful);
+  EXPECT_EQ(asked, 1);
+  EXPECT_TRUE(alive_when_asked);
+}
+
+TEST(StopProcess, NeitherAsksAProcessThatStoppedNorOneWhoseWaitWasPointless) {
+  int asked = 0;
+  const int exits = ::fork();
+  if (exits == 0) {
+    for (;;) ::pause();
+  }
+  EXPECT_TRUE(stop_process(exits, own_marker(), std::chrono::seconds(30), {}, [&] { ++asked; }));
+  ::waitpid(exits, nullptr, 0);
+  const int hangs = stubborn_child();
+  ASSERT_GT(hangs, 0);
+  EXPECT_FALSE(stop_process(
+      hangs, own_marker(), std::chrono::seconds(30), [] { return true; }, [&] { ++asked; }));
+  ::waitpid(hangs, nullptr, 0);
+  EXPECT_EQ(asked, 0);
+}
+
 TEST(StopProcess, AProcessThatExitsOnSigtermStopsGracefully) {
   const int pid = ::fork();
   if (pid == 0) {

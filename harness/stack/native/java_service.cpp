@@ -1,13 +1,48 @@
 #include "harness/stack/native/java_service.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <random>
 #include <sstream>
 
+#include "harness/common/errors.hpp"
+#include "harness/common/timeouts.hpp"
+#include "harness/common/wait.hpp"
+
 namespace cdc::native {
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+bool dump_threads(int pid, const fs::path& log) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(log, ec);
+  const std::streamoff from = ec ? 0 : static_cast<std::streamoff>(size);
+  if (::kill(pid, SIGQUIT) != 0) return false;
+  try {
+    wait_for(
+        "a thread dump of pid " + std::to_string(pid) + " in " + log.string(), scaled(5s),
+        [&] {
+          std::ifstream in(log, std::ios::binary);
+          in.seekg(from);
+          const std::string text((std::istreambuf_iterator<char>(in)),
+                                 std::istreambuf_iterator<char>());
+          const auto start = text.find("Full thread dump");
+          if (start == std::string::npos) return Probe<bool>::not_yet("no thread dump yet");
+          // HotSpot ends the threads with this line.
+          if (text.find("JNI global refs", start) == std::string::npos)
+            return Probe<bool>::not_yet("a thread dump begun, not ended");
+          return Probe<bool>::ready(true);
+        },
+        100ms);
+    return true;
+  } catch (const TimeoutError&) {
+    return false;
+  }
+}
 
 ClassArchive class_archive(const Toolchain& tools, const std::string& service) {
   // The JVM refuses an archive from another build of itself; a key per build keeps one each.

@@ -21,6 +21,10 @@ ClassArchive class_archive(const Toolchain& tools, const std::string& service);
 // cut short, so it is only removed); the first dump wins when two stacks raced.
 void promote_class_archive(const std::filesystem::path& dump, bool exited_gracefully);
 
+// Asks a JVM that will not stop why: on SIGQUIT HotSpot writes every thread's stack to its
+// stdout, which is `log`. Waits (with a deadline) until the dump is written; says if it was.
+bool dump_threads(int pid, const std::filesystem::path& log);
+
 // A JVM process of the stack (broker, storage tool, Connect worker): Kafka's jars on the
 // classpath, logging through the harness's log4j2 config into `log`.
 ProcessSpec java_process(const Toolchain& tools, std::string name, const std::string& main_class,

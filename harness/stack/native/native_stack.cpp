@@ -117,13 +117,16 @@ class NativeStack final : public StackBackend {
       for (const RecordedProcess& node : nodes) {
         stopping.push_back(std::async(std::launch::async, [&, node] {
           progress.stage(node.name, "stopping");
-          const bool graceful = stop_process(node.pid, node.marker, grace, last_one_lingers);
+          std::string why_hung;
+          const bool graceful = stop_process(node.pid, node.marker, grace, last_one_lingers, [&] {
+            why_hung = keep_thread_dump(node.name, node.pid);
+          });
           --running;
           if (!graceful)
             progress.stage(node.name, quorum && running.load() == 0 && nodes.size() > 1
                                           ? "the last of its cluster, waiting for a successor: "
                                             "killed"
-                                          : "did not stop in time: killed");
+                                          : "did not stop in time (" + why_hung + "): killed");
           promote_class_archive(node.class_dump, graceful);
         }));
       }
@@ -260,10 +263,15 @@ class NativeStack final : public StackBackend {
                          std::to_string(pid) + " is gone); start it first");
     }
     switch (action) {
-      case ComponentAction::Stop:
-        if (!stop_process(pid, marker, scaled(30s)))
-          progress.stage(name, "did not stop in time: killed");
+      case ComponentAction::Stop: {
+        std::string why_hung;
+        const bool jvm = component == Component::Kafka || component == Component::Connect;
+        if (!stop_process(pid, marker, scaled(30s), {}, [&] {
+              if (jvm) why_hung = " (" + keep_thread_dump(name, pid) + ")";
+            }))
+          progress.stage(name, "did not stop in time" + why_hung + ": killed");
         break;
+      }
       case ComponentAction::Kill:
         signal_and_wait(name, {pid}, SIGKILL);
         break;
@@ -367,8 +375,10 @@ class NativeStack final : public StackBackend {
     // All stop before any starts: one group never runs two versions at once.
     for (const RecordedProcess& worker : workers) {
       progress.stage(worker.name, "stopping, to start again on version set " + version_set);
-      if (!stop_process(worker.pid, worker.marker, scaled(30s)))
-        progress.stage(worker.name, "did not stop in time: killed");
+      std::string why_hung;
+      if (!stop_process(worker.pid, worker.marker, scaled(30s), {},
+                        [&] { why_hung = keep_thread_dump(worker.name, worker.pid); }))
+        progress.stage(worker.name, "did not stop in time (" + why_hung + "): killed");
     }
     versions_ = tools.version_set;
     // Recorded, so that later starts, `status` and `down` know the stack's versions.
@@ -454,6 +464,17 @@ class NativeStack final : public StackBackend {
   void stop_recorded(Component component) {
     for (const RecordedProcess& node : state_.load().nodes(component))
       stop_process(node.pid, node.marker, scaled(10s));
+  }
+
+  // Before a JVM that hung as it stopped is killed: its threads, dumped into its log, and the
+  // log kept apart (the next `up` empties logs/). Says where, for the line that reports it.
+  std::string keep_thread_dump(const std::string& name, int pid) const {
+    const RunDir dir(run_dir_);
+    if (!dump_threads(pid, dir.log(name))) return "it wrote no thread dump either";
+    std::error_code ec;
+    fs::create_directories(dir.hung_log(name).parent_path(), ec);
+    fs::copy_file(dir.log(name), dir.hung_log(name), fs::copy_options::overwrite_existing, ec);
+    return "its threads are in " + (ec ? dir.log(name) : dir.hung_log(name)).string();
   }
 
   void prepare_run_dir() {
