@@ -49,10 +49,10 @@ cmake --build "$build" --parallel
 # A version set's first stack makes what later ones start from: Kafka's formatted storage,
 # Postgres's initdb template, and the class archives its JVMs map (written as they stop).
 # Until then each JVM also dumps its classes as it stops. On a fresh machine the four stacks
-# that start at once with the tests took 32-42 s to stream instead of 13-16 s, and the slow
-# e2e scenarios' stops and restarts 97 s more; one stack alone makes them in about 17 s. So
-# a fresh machine makes the default set's here. (Checked by file name: after a JDK or
-# Postgres upgrade, the first stack makes them again, as it would without this step.)
+# that start at once with the tests took 25-42 s to stream instead of 14-20 s; one stack
+# alone makes the caches in about 20 s. So a fresh machine makes the default set's here.
+# (Checked by file name: after a JDK or Postgres upgrade, the first stack makes them again,
+# as it would without this step.)
 cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/cdc-harness"
 jars=$(bash "$root/ci/resolve-jars.sh")
 made() { compgen -G "$1" > /dev/null; }
