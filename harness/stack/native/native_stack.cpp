@@ -117,16 +117,14 @@ class NativeStack final : public StackBackend {
       for (const RecordedProcess& node : nodes) {
         stopping.push_back(std::async(std::launch::async, [&, node] {
           progress.stage(node.name, "stopping");
-          std::string why_hung;
-          const bool graceful = stop_process(node.pid, node.marker, grace, last_one_lingers, [&] {
-            why_hung = keep_thread_dump(node.name, node.pid);
-          });
+          const std::optional<std::string> killed = stop_node(node, grace, last_one_lingers);
+          const bool graceful = !killed;
           --running;
-          if (!graceful)
+          if (killed)
             progress.stage(node.name, quorum && running.load() == 0 && nodes.size() > 1
                                           ? "the last of its cluster, waiting for a successor: "
                                             "killed"
-                                          : "did not stop in time (" + why_hung + "): killed");
+                                          : *killed);
           promote_class_archive(node.class_dump, graceful);
         }));
       }
@@ -263,15 +261,9 @@ class NativeStack final : public StackBackend {
                          std::to_string(pid) + " is gone); start it first");
     }
     switch (action) {
-      case ComponentAction::Stop: {
-        std::string why_hung;
-        const bool jvm = component == Component::Kafka || component == Component::Connect;
-        if (!stop_process(pid, marker, scaled(30s), {}, [&] {
-              if (jvm) why_hung = " (" + keep_thread_dump(name, pid) + ")";
-            }))
-          progress.stage(name, "did not stop in time" + why_hung + ": killed");
+      case ComponentAction::Stop:
+        if (const auto killed = stop_node(recorded, scaled(30s))) progress.stage(name, *killed);
         break;
-      }
       case ComponentAction::Kill:
         signal_and_wait(name, {pid}, SIGKILL);
         break;
@@ -375,10 +367,7 @@ class NativeStack final : public StackBackend {
     // All stop before any starts: one group never runs two versions at once.
     for (const RecordedProcess& worker : workers) {
       progress.stage(worker.name, "stopping, to start again on version set " + version_set);
-      std::string why_hung;
-      if (!stop_process(worker.pid, worker.marker, scaled(30s), {},
-                        [&] { why_hung = keep_thread_dump(worker.name, worker.pid); }))
-        progress.stage(worker.name, "did not stop in time (" + why_hung + "): killed");
+      if (const auto killed = stop_node(worker, scaled(30s))) progress.stage(worker.name, *killed);
     }
     versions_ = tools.version_set;
     // Recorded, so that later starts, `status` and `down` know the stack's versions.
@@ -466,15 +455,26 @@ class NativeStack final : public StackBackend {
       stop_process(node.pid, node.marker, scaled(10s));
   }
 
-  // Before a JVM that hung as it stopped is killed: its threads, dumped into its log, and the
-  // log kept apart (the next `up` empties logs/). Says where, for the line that reports it.
-  std::string keep_thread_dump(const std::string& name, int pid) const {
+  // Stops a Kafka or Connect node (a JVM). One that hangs past `grace` has its threads dumped
+  // into its log before the kill, and the log kept apart (the next `up` empties logs/).
+  // Nothing when it stopped; else the line that reports the kill, saying where to look.
+  std::optional<std::string> stop_node(const RecordedProcess& node, std::chrono::milliseconds grace,
+                                       const std::function<bool()>& waiting_is_pointless = {}) {
     const RunDir dir(run_dir_);
-    if (!dump_threads(pid, dir.log(name))) return "it wrote no thread dump either";
-    std::error_code ec;
-    fs::create_directories(dir.hung_log(name).parent_path(), ec);
-    fs::copy_file(dir.log(name), dir.hung_log(name), fs::copy_options::overwrite_existing, ec);
-    return "its threads are in " + (ec ? dir.log(name) : dir.hung_log(name)).string();
+    std::string why = "waiting was pointless";
+    const bool stopped = stop_process(node.pid, node.marker, grace, waiting_is_pointless, [&] {
+      if (!dump_threads(node.pid, dir.log(node.name))) {
+        why = "it wrote no thread dump either";
+        return;
+      }
+      std::error_code ec;
+      fs::create_directories(dir.hung_log(node.name).parent_path(), ec);
+      fs::copy_file(dir.log(node.name), dir.hung_log(node.name),
+                    fs::copy_options::overwrite_existing, ec);
+      why = "its threads are in " + (ec ? dir.log(node.name) : dir.hung_log(node.name)).string();
+    });
+    if (stopped) return std::nullopt;
+    return "did not stop in time (" + why + "): killed";
   }
 
   void prepare_run_dir() {
